@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages Piiri needs for a mode (run, test or bench), only those missing.
+# SPDX-License-Identifier: Apache-2.0
+set -euo pipefail
+
+mode=${1:-run}
+pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libsodium-dev
+      libcmocka-dev postgresql postgresql-contrib tzdata python3 xxd)
+case $mode in
+run) ;;
+test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events clang libclang-rt-14-dev) ;;
+bench) pkgs+=(wrk nginx-light) ;;
+*) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo=(sudo -n)
+else
+    echo "deps.sh: missing ${missing[*]}; install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q)
+if ! "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >&2; then
+    "${apt[@]}" update >&2
+    "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >&2
+fi
