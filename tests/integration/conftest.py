@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Fixtures: a throwaway PostgreSQL cluster and piirid servers; logs shown on failure."""
+
+import os
+
+import pytest
+
+from helpers import (LOGS, Cluster, Server, assert_json, new_email, new_name,
+                     new_password, register, remember, tail)
+
+
+def pytest_runtest_setup(item):
+    """Remembers how long each log is, so a failure shows only what this test caused."""
+    item._log_offsets = {label: (os.path.getsize(p) if os.path.exists(p) else 0)
+                         for label, p in LOGS.items()}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed and rep.when in ("setup", "call"):
+        offsets = getattr(item, "_log_offsets", {})
+        for label, path in list(LOGS.items()):
+            text = tail(path, offsets.get(label, 0))
+            if text.strip():
+                rep.sections.append((f"{label} log ({path})", text))
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """The suite's PostgreSQL cluster."""
+    cluster = Cluster("session")
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def server(pg):
+    """The suite's shared piirid (2 workers)."""
+    srv = Server(pg.url, "session").start()
+    yield srv
+    rc = srv.stop()
+    assert rc == 0, f"piirid exited with {rc} on SIGTERM:\n{tail(srv.log_path)}"
+
+
+@pytest.fixture
+def api(server):
+    """api(method, path, json=None, token=None, headers=None, body=None) -> (status, headers, body)."""
+    return server.api
+
+
+@pytest.fixture
+def person(server):
+    """A freshly registered person."""
+    return register(server)
+
+
+@pytest.fixture
+def make_person(server):
+    return lambda **kw: register(server, **kw)
+
+
+@pytest.fixture(scope="session")
+def admin(server):
+    """A site admin made with `piirid create-admin`, logged in over HTTP; (email, token)."""
+    email, password = new_email(), new_password()
+    remember("emails", email)
+    remember("passwords", password)
+    p = server.cli("create-admin", email, stdin=password + "\n")
+    assert p.returncode == 0, f"create-admin failed ({p.returncode}): {p.stdout}{p.stderr}"
+    r = server.api("POST", "/api/v1/auth/login", json={"email": email, "password": password})
+    body = assert_json(r, 200)
+    assert body["person"]["is_admin"] is True
+    return body["person"], body["token"]
+
+
+@pytest.fixture
+def admin_token(admin):
+    return admin[1]
+
+
+@pytest.fixture
+def own_server():
+    """Starts servers of the test's own (for SIGTERM or PostgreSQL restarts); stops them after."""
+    servers = []
+
+    def start(db_url, label="own"):
+        srv = Server(db_url, label)
+        servers.append(srv)
+        return srv.start()
+    yield start
+    for srv in servers:
+        srv.stop()
+
+
+@pytest.fixture
+def own_cluster():
+    clusters = []
+
+    def start(label="own"):
+        c = Cluster(label)
+        clusters.append(c)
+        c.start()
+        return c
+    yield start
+    for c in clusters:
+        c.destroy()
+
+
+@pytest.fixture
+def org_factory(server, admin_token):
+    """Creates an org as the admin and returns its JSON."""
+    from helpers import unique
+
+    def make(**fields):
+        body = {"slug": unique("org"), "name": f"Yhdistys {unique('y')}"}
+        body.update(fields)
+        r = server.api("POST", "/api/v1/orgs", json=body, token=admin_token)
+        return assert_json(r, 201)["org"]
+    return make

@@ -1,0 +1,425 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Helpers for the integration tests: a throwaway PostgreSQL, the real piirid, an HTTP client."""
+
+import http.client
+import itertools
+import json as jsonlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections import namedtuple
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PGCLUSTER = ROOT / "scripts" / "pgcluster.sh"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+MIB = 1024 * 1024
+
+# Everything secret or personal the tests sent or received: the server's logs
+# must contain none of it (checked last, in test_zz_logs.py).
+SECRETS = {"emails": set(), "passwords": set(), "names": set(), "tokens": set()}
+# Every response the client helper saw: (server label, method, path, status,
+# headers). Checked last for X-Request-Id and Content-Type.
+RESPONSES = []
+# Every log file of this run, label -> Path; printed on failure.
+LOGS = {}
+_lock = threading.Lock()
+
+
+def piirid_bin():
+    """The binary under test: $PIIRI_BIN (relative to the repo root) or build/piirid."""
+    return ROOT / os.environ.get("PIIRI_BIN", "build/piirid")
+
+
+def wait_until(predicate, timeout=10.0, interval=0.02, what=None):
+    """Poll PREDICATE until it returns something true; its value is returned."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as e:  # noqa: BLE001 - reported if we time out
+            last = e
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for {what or predicate}"
+                + (f" (last error: {last!r})" if last else ""))
+        time.sleep(interval)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_sources = itertools.count(1)
+
+
+def fresh_source():
+    """A loopback address of its own (127.0.x.y), so per-address rate limits of one test touch no other."""
+    n = next(_sources)
+    return f"127.0.{10 + n // 250}.{1 + n % 250}"
+
+
+def unique(prefix="t"):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def new_email():
+    return f"{unique('testi')}@example.org"
+
+
+def new_name():
+    return f"Testi Henkilö {uuid.uuid4().hex[:10]}"
+
+
+def new_password():
+    return f"salasana-{uuid.uuid4().hex[:12]}"
+
+
+def remember(kind, value):
+    if isinstance(value, str) and value:
+        with _lock:
+            SECRETS[kind].add(value)
+
+
+class Headers(dict):
+    """Response headers with case-insensitive lookup (keys stored lower-case)."""
+
+    def __init__(self, pairs=()):
+        super().__init__()
+        for k, v in pairs:
+            k = k.lower()
+            self[k] = f"{self[k]}, {v}" if k in self else v
+
+    def __getitem__(self, k):
+        return super().__getitem__(k.lower())
+
+    def __contains__(self, k):
+        return super().__contains__(k.lower())
+
+    def get(self, k, default=None):
+        return super().get(k.lower(), default)
+
+
+Resp = namedtuple("Resp", "status headers body")
+
+
+def is_json_type(headers):
+    ct = headers.get("content-type") or ""
+    return ct.split(";")[0].strip().lower() == "application/json"
+
+
+def _record_secrets_out(obj):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "email":
+                remember("emails", v)
+            elif k == "password":
+                remember("passwords", v)
+            elif k == "display_name":
+                remember("names", v)
+            elif k == "token":
+                remember("tokens", v)
+            else:
+                _record_secrets_out(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            _record_secrets_out(v)
+
+
+def http_request(host, port, method, path, json=None, token=None, headers=None,
+                 body=None, source=None, timeout=15.0):
+    """One request on a fresh connection; returns Resp(status, headers, JSON or bytes)."""
+    hdrs = {}
+    if json is not None:
+        _record_secrets_out(json)
+        body = jsonlib.dumps(json, ensure_ascii=False).encode("utf-8")
+    elif isinstance(body, str):
+        body = body.encode("utf-8")
+    if body is not None:
+        hdrs["Content-Type"] = "application/json"
+    if token is not None:
+        remember("tokens", token)
+        hdrs["Authorization"] = f"Bearer {token}"
+    for k, v in (headers or {}).items():
+        for old in [h for h in hdrs if h.lower() == k.lower()]:
+            del hdrs[old]
+        if v is not None:
+            hdrs[k] = v
+    conn = http.client.HTTPConnection(
+        host, port, timeout=timeout,
+        source_address=(source, 0) if source else None)
+    try:
+        conn.request(method, path, body=body, headers=hdrs)
+        r = conn.getresponse()
+        data = r.read()
+        rh = Headers(r.getheaders())
+        status = r.status
+    finally:
+        conn.close()
+    parsed = data
+    if data and is_json_type(rh):
+        try:
+            parsed = jsonlib.loads(data.decode("utf-8"))
+        except ValueError:
+            parsed = data
+    _record_secrets_out(parsed)
+    return Resp(status, rh, parsed)
+
+
+# Route patterns as the server names them in logs and metrics.
+ROUTES = [
+    ("/healthz", r"/healthz"),
+    ("/readyz", r"/readyz"),
+    ("/metrics", r"/metrics"),
+    ("/api/v1/auth/register", r"/api/v1/auth/register"),
+    ("/api/v1/auth/login", r"/api/v1/auth/login"),
+    ("/api/v1/auth/logout", r"/api/v1/auth/logout"),
+    ("/api/v1/me", r"/api/v1/me"),
+    ("/api/v1/me/export", r"/api/v1/me/export"),
+    ("/api/v1/orgs", r"/api/v1/orgs"),
+    ("/api/v1/orgs/{slug}", r"/api/v1/orgs/[^/]+"),
+    ("/api/v1/orgs/{slug}/members", r"/api/v1/orgs/[^/]+/members"),
+    ("/api/v1/orgs/{slug}/members/{person_id}", r"/api/v1/orgs/[^/]+/members/[^/]+"),
+]
+
+
+def route_pattern(path):
+    path = path.split("?", 1)[0]
+    for pattern, rx in ROUTES:
+        if re.fullmatch(rx, path):
+            return pattern
+    return None
+
+
+def assert_json(r, status):
+    """R has STATUS and a JSON body with the JSON content type."""
+    assert r.status == status, f"expected {status}, got {r.status}: {r.body!r}"
+    assert is_json_type(r.headers), \
+        f"Content-Type {r.headers.get('content-type')!r} is not application/json"
+    assert not isinstance(r.body, bytes), f"body is not JSON: {r.body[:300]!r}"
+    return r.body
+
+
+_MISSING = object()
+
+
+def assert_error(r, status, code=None, field=_MISSING):
+    """R is the JSON error STATUS with CODE (and FIELD, None meaning absent)."""
+    assert r.status == status, \
+        f"expected {status} {code or ''} {'' if field is _MISSING else field}, got {r.status}: {r.body!r}"
+    assert is_json_type(r.headers), \
+        f"error Content-Type {r.headers.get('content-type')!r} is not application/json: {r.body!r}"
+    assert isinstance(r.body, dict) and isinstance(r.body.get("error"), dict), \
+        f"not an error object: {r.body!r}"
+    err = r.body["error"]
+    assert isinstance(err.get("code"), str) and re.fullmatch(r"[a-z][a-z0-9_]*", err["code"]), \
+        f"error code is not snake_case: {err!r}"
+    if code is not None:
+        assert err["code"] == code, f"expected code {code!r}, got {err!r}"
+    assert isinstance(err.get("message"), str) and err["message"], f"no message: {err!r}"
+    if field is None:
+        assert err.get("field") is None, f"unexpected field: {err!r}"
+    elif field is not _MISSING:
+        assert err.get("field") == field, f"expected field {field!r}, got {err!r}"
+    return err
+
+
+RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def assert_time(value):
+    assert isinstance(value, str) and RFC3339.fullmatch(value), \
+        f"not an RFC 3339 time with offset: {value!r}"
+
+
+def parse_time(value):
+    assert_time(value)
+    return datetime.fromisoformat(value.replace("z", "Z").replace(" ", "T"))
+
+
+def tail(path, offset=0, lines=200):
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode("utf-8", "replace")
+    except OSError as e:
+        return f"(cannot read {path}: {e})"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster in a fresh directory under /tmp."""
+
+    def __init__(self, label):
+        self.label = label
+        self.dir = Path(tempfile.mkdtemp(prefix=f"piiri-{label}-", dir="/tmp"))
+        os.chmod(self.dir, 0o755)  # as root the cluster runs as postgres
+        self.port = free_port()
+        self.url = None
+        LOGS[f"postgres {label}"] = self.dir / "postgres.log"
+
+    def start(self):
+        if PGCLUSTER.exists():
+            p = subprocess.run(
+                ["bash", str(PGCLUSTER), "start", str(self.dir), str(self.port)],
+                env={**os.environ, "PGCLUSTER_FAST": "1"}, stdin=subprocess.DEVNULL,
+                capture_output=True, text=True, timeout=120)
+            assert p.returncode == 0, f"pgcluster.sh start failed: {p.stderr}"
+            self.url = p.stdout.strip()
+        else:
+            self.url = self._fallback_start()
+        return self.url
+
+    def stop(self):
+        if PGCLUSTER.exists():
+            p = subprocess.run(["bash", str(PGCLUSTER), "stop", str(self.dir)],
+                               stdin=subprocess.DEVNULL, capture_output=True,
+                               text=True, timeout=120)
+            assert p.returncode == 0, f"pgcluster.sh stop failed: {p.stderr}"
+        else:
+            self._as_pg([str(PG_BIN / "pg_ctl"), "stop", "-w", "-s", "-m", "fast",
+                         "-D", str(self.dir / "data")])
+
+    def destroy(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    # Used only until scripts/pgcluster.sh exists; same layout and URL shape.
+    def _as_pg(self, argv):
+        if os.geteuid() == 0:
+            argv = ["runuser", "-u", "postgres", "--"] + argv
+        subprocess.run(argv, check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, timeout=120)
+
+    def _fallback_start(self):
+        data, run = self.dir / "data", self.dir / "run"
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        if not (data / "PG_VERSION").exists():
+            self._as_pg([str(PG_BIN / "initdb"), "-D", str(data), "-U", "piiri",
+                         "--auth-local=trust", "--auth-host=reject", "--no-sync",
+                         "-E", "UTF8", "--locale=C"])
+            self._as_pg(["mkdir", "-p", str(run)])
+        opts = (f"-c listen_addresses='' -c unix_socket_directories={run} -p {self.port}"
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._as_pg([str(PG_BIN / "pg_ctl"), "start", "-w", "-s", "-D", str(data),
+                     "-l", str(self.dir / "postgres.log"), "-o", opts])
+        conn = f"host={run} port={self.port} user=piiri dbname=postgres"
+        have = subprocess.run(
+            ["psql", conn, "-XAtqc", "SELECT 1 FROM pg_database WHERE datname = 'piiri'"],
+            capture_output=True, text=True, check=True).stdout.strip()
+        if not have:
+            subprocess.run(["psql", conn, "-Xqc", "CREATE DATABASE piiri"], check=True)
+        return f"postgresql:///piiri?host={run}&port={self.port}&user=piiri"
+
+
+class Server:
+    """The real piirid on a free loopback port, its stdout and stderr in a log file."""
+
+    def __init__(self, db_url, label, workers=2):
+        self.db_url = db_url
+        self.label = label
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        fd, name = tempfile.mkstemp(prefix=f"piirid-{label}-", suffix=".log")
+        os.close(fd)
+        self.log_path = Path(name)
+        self.workers = workers
+        self.proc = None
+        LOGS[f"piirid {label}"] = self.log_path
+
+    @property
+    def base_url(self):
+        return f"http://{self.host}:{self.port}"
+
+    def env(self):
+        return {**os.environ,
+                "PIIRI_LISTEN": f"{self.host}:{self.port}",
+                "PIIRI_DATABASE_URL": self.db_url,
+                "PIIRI_WORKERS": str(self.workers),
+                "PIIRI_PUBLIC_URL": self.base_url}
+
+    def start(self, timeout=60):
+        binary = piirid_bin()
+        assert binary.exists(), f"{binary} does not exist: build it first (make)"
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([str(binary), "serve"], env=self.env(), cwd=ROOT,
+                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+        def healthy():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"piirid exited with {self.proc.returncode}:\n{tail(self.log_path)}")
+            try:
+                return http_request(self.host, self.port, "GET", "/healthz", timeout=2).status == 200
+            except OSError:
+                return False
+        try:
+            wait_until(healthy, timeout, what=f"piirid {self.label} /healthz")
+        except RuntimeError as e:
+            raise AssertionError(str(e)) from None
+        return self
+
+    def stop(self, timeout=30):
+        """SIGTERM, wait; returns the exit code (None if it had to be killed)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+
+    def api(self, method, path, json=None, token=None, headers=None, body=None,
+            source=None, timeout=15.0):
+        r = http_request(self.host, self.port, method, path, json=json, token=token,
+                         headers=headers, body=body, source=source, timeout=timeout)
+        with _lock:
+            RESPONSES.append((self.label, method, path, r.status, r.headers,
+                              body is not None and len(body) > MIB))
+        return r
+
+    def cli(self, *args, stdin=""):
+        """Runs `piirid ARGS` with this server's environment."""
+        return subprocess.run([str(piirid_bin()), *args], env=self.env(), cwd=ROOT,
+                              input=stdin, capture_output=True, text=True, timeout=60)
+
+    def log_text(self):
+        return self.log_path.read_text("utf-8", "replace")
+
+
+Person = namedtuple("Person", "id email password display_name token")
+
+
+def register(srv, email=None, password=None, display_name=None):
+    """Registers a new person and returns it (asserting 201)."""
+    email = email or new_email()
+    password = password or new_password()
+    display_name = display_name or new_name()
+    r = srv.api("POST", "/api/v1/auth/register",
+                json={"email": email, "password": password, "display_name": display_name})
+    body = assert_json(r, 201)
+    return Person(body["person"]["id"], email, password, display_name, body["token"])
+
+
+def login(srv, person, source=None):
+    r = srv.api("POST", "/api/v1/auth/login",
+                json={"email": person.email, "password": person.password}, source=source)
+    return assert_json(r, 200)["token"]

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`piirid create-admin EMAIL`: makes a site admin, or promotes an existing person."""
+
+from helpers import assert_json, new_email, new_password, remember
+
+
+def test_create_admin_new_person(server, api):
+    email, password = new_email(), new_password()
+    remember("emails", email)
+    remember("passwords", password)
+    p = server.cli("create-admin", email, stdin=password + "\n")
+    assert p.returncode == 0, p.stderr
+    r = api("POST", "/api/v1/auth/login", json={"email": email, "password": password})
+    body = assert_json(r, 200)
+    assert body["person"]["is_admin"] is True
+    assert body["person"]["email"].lower() == email.lower()
+
+
+def test_create_admin_promotes_existing_person(server, api, person):
+    assert assert_json(api("GET", "/api/v1/me", token=person.token), 200)["person"]["is_admin"] is False
+    p = server.cli("create-admin", person.email.upper(), stdin=person.password + "\n")
+    assert p.returncode == 0, p.stderr
+    me = assert_json(api("GET", "/api/v1/me", token=person.token), 200)
+    assert me["person"]["is_admin"] is True
+    assert me["person"]["id"] == person.id
+    r = api("POST", "/api/v1/orgs", json={"slug": f"adm-{person.id[:8]}", "name": "Uusi"},
+            token=person.token)
+    assert_json(r, 201)

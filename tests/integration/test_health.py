@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: Apache-2.0
+"""/healthz, /readyz, /metrics and the X-Request-Id header."""
+
+import re
+
+from helpers import assert_json
+
+
+def test_healthz(api):
+    r = api("GET", "/healthz")
+    assert assert_json(r, 200) == {"status": "ok"}
+
+
+def test_readyz(api):
+    r = api("GET", "/readyz")
+    assert assert_json(r, 200) == {"status": "ready"}
+
+
+def test_request_id_generated(api):
+    ids = set()
+    for _ in range(5):
+        r = api("GET", "/healthz")
+        rid = r.headers.get("X-Request-Id")
+        assert rid, f"no X-Request-Id: {dict(r.headers)}"
+        ids.add(rid)
+    assert len(ids) == 5, f"request ids repeat: {ids}"
+
+
+def test_request_id_echoed(api):
+    rid = "test-4f1c2a9e-7b3d"
+    for method, path in [("GET", "/healthz"), ("GET", "/api/v1/me"), ("GET", "/no/such/route")]:
+        r = api(method, path, headers={"X-Request-Id": rid})
+        assert r.headers.get("X-Request-Id") == rid, (method, path, dict(r.headers))
+
+
+def test_request_id_on_errors(api):
+    for method, path, kw in [
+        ("GET", "/nope", {}),
+        ("DELETE", "/api/v1/orgs", {}),
+        ("POST", "/api/v1/auth/register", {"body": "{"}),
+        ("GET", "/api/v1/me", {"token": "garbage"}),
+    ]:
+        r = api(method, path, **kw)
+        assert r.status >= 400
+        assert r.headers.get("X-Request-Id"), (method, path, r.status, dict(r.headers))
+
+
+SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\d+)?$")
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?\s*')
+
+
+def parse_metrics(text):
+    """Prometheus text -> ({name: type}, [(name, {label: value}, float)])."""
+    types, samples = {}, []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            parts = line.split()
+            if len(parts) >= 4 and parts[1] == "TYPE":
+                types[parts[2]] = parts[3]
+            continue
+        m = SAMPLE.match(line)
+        assert m, f"not a Prometheus sample line: {line!r}"
+        labels = {}
+        if m.group(3):
+            pos, s = 0, m.group(3)
+            while pos < len(s):
+                lm = LABEL.match(s, pos)
+                assert lm, f"bad labels in {line!r}"
+                labels[lm.group(1)] = lm.group(2)
+                pos = lm.end()
+        samples.append((m.group(1), labels, float(m.group(4))))
+    return types, samples
+
+
+def metrics(api):
+    r = api("GET", "/metrics")
+    assert r.status == 200, r
+    ct = r.headers.get("Content-Type", "")
+    assert ct.startswith("text/plain") and "version=0.0.4" in ct, ct
+    assert isinstance(r.body, bytes)
+    return parse_metrics(r.body.decode("utf-8"))
+
+
+def counter(samples, route, method, status):
+    want = {"route": route, "method": method, "status": str(status)}
+    found = [v for n, lab, v in samples
+             if n == "piiri_http_requests_total" and all(lab.get(k) == w for k, w in want.items())]
+    return found[0] if found else 0.0
+
+
+def test_metrics_format(api):
+    api("GET", "/healthz")
+    api("GET", "/api/v1/orgs/no-such-org-for-metrics")
+    types, samples = metrics(api)
+    assert types.get("piiri_http_requests_total") == "counter", types
+    assert types.get("piiri_http_request_duration_seconds") == "histogram", types
+    for g in ("piiri_db_connections_in_use", "piiri_db_connections_open", "piiri_db_waiting"):
+        assert types.get(g) == "gauge", (g, types)
+        assert any(n == g and v >= 0 for n, _, v in samples), f"no sample of {g}"
+    assert counter(samples, "/healthz", "GET", 200) >= 1
+    # The route label is the pattern, never the concrete path.
+    assert counter(samples, "/api/v1/orgs/{slug}", "GET", 404) >= 1
+    routes = {lab.get("route") for n, lab, _ in samples if n == "piiri_http_requests_total"}
+    assert not any(r and "no-such-org" in r for r in routes), routes
+
+
+def test_metrics_histogram(api):
+    api("GET", "/healthz")
+    _, samples = metrics(api)
+    series = {}
+    for n, lab, v in samples:
+        if n == "piiri_http_request_duration_seconds_bucket":
+            key = tuple(sorted((k, x) for k, x in lab.items() if k != "le"))
+            series.setdefault(key, []).append((lab["le"], v))
+    assert series, "no piiri_http_request_duration_seconds_bucket samples"
+    sums = {tuple(sorted(lab.items())): v for n, lab, v in samples
+            if n == "piiri_http_request_duration_seconds_sum"}
+    counts = {tuple(sorted(lab.items())): v for n, lab, v in samples
+              if n == "piiri_http_request_duration_seconds_count"}
+    for key, buckets in series.items():
+        les = [le for le, _ in buckets]
+        assert "+Inf" in les, f"no +Inf bucket for {key}"
+        ordered = sorted(buckets, key=lambda b: float(b[0]))
+        values = [v for _, v in ordered]
+        assert values == sorted(values), f"buckets not cumulative for {key}: {ordered}"
+        assert key in counts and key in sums, f"no _count/_sum for {key}"
+        assert counts[key] == dict(buckets)["+Inf"], (key, counts[key], buckets)
+        assert sums[key] >= 0
+
+
+def test_metrics_counters_shared_by_workers(api):
+    # Each request is a new connection, so SO_REUSEPORT spreads them over the workers.
+    _, before = metrics(api)
+    base = counter(before, "/healthz", "GET", 200)
+    n = 40
+    for _ in range(n):
+        assert api("GET", "/healthz").status == 200
+    readings = []
+    for _ in range(8):
+        _, after = metrics(api)
+        readings.append(counter(after, "/healthz", "GET", 200))
+    assert all(x >= base + n for x in readings), \
+        f"counter read {readings} after {n} requests on top of {base}: not shared by the workers?"
+
