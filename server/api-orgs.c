@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Organizations and their members. Who may do what is decided by authz. */
+#include "api.h"
+#include "authz.h"
+
+#include <string.h>
+
+void api_orgs_list(struct req_ctx *ctx)
+{
+    api_query_json(ctx, "SELECT api_orgs_list()", 0, NULL, 200);
+}
+
+void api_orgs_get(struct req_ctx *ctx)
+{
+    const char *params[] = { ctx->params[0] };
+    api_query_json(ctx, "SELECT api_org_get($1)", 1, params, 200);
+}
+
+void api_orgs_create(struct req_ctx *ctx)
+{
+    struct invalid inv;
+    const char *slug, *name, *parent, *timezone;
+    if (!authz_allows(ctx->principal, AUTHZ_ORG_CREATE, NULL)) {
+        api_reply_forbidden(ctx);
+        return;
+    }
+    if (json_require_string(ctx->body, "slug", 2, 63, &slug, &inv) != 0 ||
+        json_require_string(ctx->body, "name", 1, 200, &name, &inv) != 0 ||
+        json_optional_string(ctx->body, "parent", 2, 63, &parent, &inv) != 0 ||
+        json_optional_string(ctx->body, "timezone", 1, 64, &timezone, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    if (!valid_slug(slug)) {
+        inv = (struct invalid) { "slug", "must be lower-case letters and digits joined by single hyphens" };
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { slug, name, parent, timezone ? timezone : "Europe/Helsinki" };
+    api_query_json(ctx, "SELECT api_org_create($1, $2, $3, $4)", 4, params, 201);
+}
+
+/* Authorize an org-scoped action on the {slug} parameter; replies 403 if not. */
+static int authorize_org(struct req_ctx *ctx, enum authz_action action)
+{
+    struct authz_target target = { .org_slug = ctx->params[0] };
+    if (authz_allows(ctx->principal, action, &target))
+        return 0;
+    api_reply_forbidden(ctx);
+    return -1;
+}
+
+void api_members_list(struct req_ctx *ctx)
+{
+    if (authorize_org(ctx, AUTHZ_ORG_MEMBERS_READ) != 0)
+        return;
+    const char *params[] = { ctx->params[0] };
+    api_query_json(ctx, "SELECT api_members_list($1)", 1, params, 200);
+}
+
+static const char *const role_choices[] = { "member", "leader", "coordinator", NULL };
+
+void api_members_put(struct req_ctx *ctx)
+{
+    struct invalid inv;
+    const char *role;
+    if (authorize_org(ctx, AUTHZ_ORG_MEMBERS_MANAGE) != 0)
+        return;
+    if (!valid_uuid(ctx->params[1], strlen(ctx->params[1]))) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    if (json_require_enum(ctx->body, "role", role_choices, &role, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { ctx->params[0], ctx->params[1], role };
+    api_query_json(ctx, "SELECT api_membership_put($1, $2, $3)", 3, params, 200);
+}
+
+void api_members_delete(struct req_ctx *ctx)
+{
+    if (authorize_org(ctx, AUTHZ_ORG_MEMBERS_MANAGE) != 0)
+        return;
+    if (!valid_uuid(ctx->params[1], strlen(ctx->params[1]))) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    const char *params[] = { ctx->params[0], ctx->params[1] };
+    api_query_empty(ctx, "SELECT api_membership_delete($1, $2)", 2, params);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the api-*.c handlers: mapping database outcomes and
+ * validation failures to the JSON error model in one place. */
+#ifndef PIIRI_API_H
+#define PIIRI_API_H
+
+#include "db.h"
+#include "http.h"
+#include "validate.h"
+
+/* Reply for a query that did not succeed (503, or the error it raised). */
+void api_reply_db_error(struct req_ctx *ctx, const struct db_result *r);
+/* Reply with the JSON text in row 0, column 0 (404 when there is none);
+ * or, when the query failed, as api_reply_db_error. */
+void api_reply_db_json(struct req_ctx *ctx, const struct db_result *r, int status);
+/* Run a statement returning one JSON value and reply with it (status on
+ * success, 404 when it returns NULL, the error model otherwise). */
+void api_query_json(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params, int status);
+/* Run a statement and reply 204, or 404 when its one boolean is false. */
+void api_query_empty(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params);
+void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv);
+void api_reply_forbidden(struct req_ctx *ctx);
+void api_reply_not_found(struct req_ctx *ctx);
+
+/* Handlers, one file per resource. */
+void api_healthz(struct req_ctx *ctx);
+void api_readyz(struct req_ctx *ctx);
+void api_metrics(struct req_ctx *ctx);
+void api_auth_register(struct req_ctx *ctx);
+void api_auth_login(struct req_ctx *ctx);
+void api_auth_logout(struct req_ctx *ctx);
+void api_me_get(struct req_ctx *ctx);
+void api_me_export(struct req_ctx *ctx);
+void api_me_delete(struct req_ctx *ctx);
+void api_orgs_list(struct req_ctx *ctx);
+void api_orgs_create(struct req_ctx *ctx);
+void api_orgs_get(struct req_ctx *ctx);
+void api_members_list(struct req_ctx *ctx);
+void api_members_put(struct req_ctx *ctx);
+void api_members_delete(struct req_ctx *ctx);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Settings: a table of keys with types, bounds and defaults, read from an
+ * optional "key = value" file and then from PIIRI_* environment variables. */
+#ifndef PIIRI_CONFIG_H
+#define PIIRI_CONFIG_H
+
+#include <stdbool.h>
+
+struct config {
+    char *listen;            /* "host:port" as given */
+    char listen_host[64];    /* parsed from listen */
+    int listen_port;
+    char *database_url;
+    int workers;
+    char *public_url;
+    bool matching;
+    int db_pool_size;        /* connections per worker */
+    int db_queue_max;        /* requests waiting for a connection, per worker */
+    int db_wait_ms;          /* longest wait for a connection before 503 */
+    int query_timeout_ms;    /* longest a query may run */
+    int max_connections;     /* open HTTP connections per worker */
+    int http_timeout_s;      /* read/write/keep-alive idle timeout */
+    int token_days;          /* lifetime of a sign-in token */
+    char *log_level;
+};
+
+/* Fill in every default. */
+void config_defaults(struct config *cfg);
+/* Set one key ("workers") to a textual value; -1 and *cause (new) on error. */
+int config_set(struct config *cfg, const char *key, const char *value, char **cause)
+    __attribute__((warn_unused_result));
+/* Apply "key = value" lines (# comments, blank lines); -1 and *cause on error. */
+int config_apply_text(struct config *cfg, const char *text, char **cause)
+    __attribute__((warn_unused_result));
+/* Defaults, then the file (if path is not NULL), then the environment. */
+int config_load(struct config *cfg, const char *path, char **cause)
+    __attribute__((warn_unused_result));
+void config_free(struct config *cfg);
+
+#endif

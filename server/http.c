@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* evhttp with every limit set explicitly, a cap on open connections, request
+ * routing, and the reply functions: every reply is logged once (method,
+ * route pattern, status, duration, request id: never personal data) and
+ * counted in the metrics, and frees the request context. */
+#include "http.h"
+
+#include "log.h"
+#include "metrics.h"
+#include "principal.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/keyvalq_struct.h>
+#include <sys/queue.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#define ACCEPT_PAUSE_MS 100
+
+static unsigned method_of(struct evhttp_request *req)
+{
+    switch (evhttp_request_get_command(req)) {
+    case EVHTTP_REQ_GET:
+    case EVHTTP_REQ_HEAD:
+        return ROUTER_GET;
+    case EVHTTP_REQ_POST:
+        return ROUTER_POST;
+    case EVHTTP_REQ_PUT:
+        return ROUTER_PUT;
+    case EVHTTP_REQ_PATCH:
+        return ROUTER_PATCH;
+    case EVHTTP_REQ_DELETE:
+        return ROUTER_DELETE;
+    default:
+        return 0;
+    }
+}
+
+/* ---- the request context ---- */
+
+static void set_request_id(struct req_ctx *ctx)
+{
+    const char *given = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Request-Id");
+    if (given != NULL) {
+        size_t len = strlen(given);
+        bool sane = len > 0 && len < sizeof(ctx->request_id);
+        for (size_t i = 0; sane && i < len; i++) {
+            char c = given[i];
+            sane = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                c == '_' || c == '.';
+        }
+        if (sane) {
+            memcpy(ctx->request_id, given, len + 1);
+            return;
+        }
+    }
+    unsigned char raw[8];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(ctx->request_id, sizeof(ctx->request_id), raw, sizeof(raw));
+}
+
+static void set_client_addr(struct req_ctx *ctx)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ctx->req);
+    char *host = NULL;
+    ev_uint16_t port;
+    snprintf(ctx->client_addr, sizeof(ctx->client_addr), "unknown");
+    if (evcon != NULL) {
+        evhttp_connection_get_peer(evcon, &host, &port);
+        if (host != NULL)
+            snprintf(ctx->client_addr, sizeof(ctx->client_addr), "%s", host);
+    }
+}
+
+static struct req_ctx *ctx_new(struct server *srv, struct evhttp_request *req)
+{
+    struct req_ctx *ctx = xcalloc(1, sizeof(*ctx));
+    ctx->req = req;
+    ctx->srv = srv;
+    ctx->route = -1;
+    ctx->started_ns = clock_mono_ns();
+    set_request_id(ctx);
+    set_client_addr(ctx);
+    srv->requests_active++;
+    return ctx;
+}
+
+static void ctx_free(struct req_ctx *ctx)
+{
+    struct server *srv = ctx->srv;
+    for (int i = 0; i < ROUTER_MAX_PARAMS; i++)
+        free(ctx->params[i]);
+    if (ctx->body != NULL)
+        json_decref(ctx->body);
+    if (ctx->principal != NULL)
+        principal_free(ctx->principal);
+    if (ctx->query != NULL) {
+        evhttp_clear_headers(ctx->query);
+        free(ctx->query);
+    }
+    if (ctx->state != NULL && ctx->state_free != NULL)
+        ctx->state_free(ctx->state);
+    free(ctx);
+    srv->requests_active--;
+    if (srv->draining && srv->requests_active == 0 && srv->drained != NULL)
+        srv->drained(srv);
+}
+
+const char *http_query_param(struct req_ctx *ctx, const char *name)
+{
+    if (ctx->query == NULL) {
+        ctx->query = xcalloc(1, sizeof(*ctx->query));
+        TAILQ_INIT(ctx->query);
+        const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(ctx->req));
+        if (q != NULL && evhttp_parse_query_str(q, ctx->query) != 0)
+            evhttp_clear_headers(ctx->query);
+    }
+    return evhttp_find_header(ctx->query, name);
+}
+
+/* ---- replies ---- */
+
+static void reply_send(struct req_ctx *ctx, int status, const char *content_type, struct evbuffer *body)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
+    uint64_t elapsed = clock_mono_ns() - ctx->started_ns;
+
+    if (content_type != NULL)
+        evhttp_add_header(h, "Content-Type", content_type);
+    evhttp_add_header(h, "X-Request-Id", ctx->request_id);
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    if (evhttp_find_header(h, "Cache-Control") == NULL)
+        evhttp_add_header(h, "Cache-Control", "no-store");
+    if (ctx->srv->draining)
+        evhttp_add_header(h, "Connection", "close");
+    evhttp_send_reply(ctx->req, status, NULL, body);
+
+    const char *pattern = ctx->route >= 0 ? routes[ctx->route].entry.pattern : "unmatched";
+    log_info("%s %s %d %.2fms rid=%s", router_method_name(method_of(ctx->req)), pattern, status,
+        (double)elapsed / 1e6, ctx->request_id);
+    metrics_observe(ctx->route, status, elapsed);
+    ctx_free(ctx);
+}
+
+void http_reply_text(struct req_ctx *ctx, int status, const char *content_type, struct evbuffer *body)
+{
+    reply_send(ctx, status, content_type, body);
+}
+
+void http_reply_json_text(struct req_ctx *ctx, int status, const char *text, size_t len)
+{
+    struct evbuffer *buf = evbuffer_new();
+    if (buf == NULL)
+        fatalx("out of memory");
+    evbuffer_add(buf, text, len);
+    evbuffer_add(buf, "\n", 1);
+    reply_send(ctx, status, "application/json", buf);
+    evbuffer_free(buf);
+}
+
+void http_reply_json(struct req_ctx *ctx, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    if (text == NULL)
+        fatalx("out of memory");
+    json_decref(body);
+    http_reply_json_text(ctx, status, text, strlen(text));
+    free(text);
+}
+
+void http_reply_error(struct req_ctx *ctx, int status, const char *code, const char *message, const char *field)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
+    if (err == NULL)
+        fatalx("out of memory");
+    if (field != NULL)
+        json_object_set_new(err, "field", json_string(field));
+    http_reply_json(ctx, status, json_pack("{s:o}", "error", err));
+}
+
+void http_reply_empty(struct req_ctx *ctx, int status)
+{
+    reply_send(ctx, status, NULL, NULL);
+}
+
+/* ---- routing ---- */
+
+static bool content_type_is_json(struct evhttp_request *req)
+{
+    const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+    if (ct == NULL)
+        return false;
+    size_t n = strlen("application/json");
+    return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parse the body as one JSON object; -1 when a reply has been sent. */
+static int read_body(struct req_ctx *ctx)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
+    size_t len = evbuffer_get_length(in);
+    json_error_t err;
+
+    if (len > HTTP_MAX_BODY) {
+        http_reply_error(ctx, 413, "payload_too_large", "The request body is larger than 1 MiB.", NULL);
+        return -1;
+    }
+    if (!content_type_is_json(ctx->req)) {
+        http_reply_error(ctx, 415, "unsupported_media_type", "Send the body as application/json.", NULL);
+        return -1;
+    }
+    const char *data = (const char *)evbuffer_pullup(in, -1);
+    ctx->body = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &err);
+    if (ctx->body == NULL) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "The body is not valid JSON (line %d, column %d).", err.line, err.column);
+        http_reply_error(ctx, 400, "malformed_json", msg, NULL);
+        return -1;
+    }
+    if (!json_is_object(ctx->body)) {
+        http_reply_error(ctx, 400, "malformed_json", "The body must be a JSON object.", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Decode path parameters; -1 when one cannot be a real value (then 404). */
+static int decode_params(struct req_ctx *ctx, const struct router_match *m)
+{
+    for (int i = 0; i < m->nparams; i++) {
+        char *raw = xstrndup(m->params[i].start, m->params[i].len);
+        size_t len;
+        ctx->params[i] = evhttp_uridecode(raw, 0, &len);
+        free(raw);
+        if (ctx->params[i] == NULL)
+            fatalx("out of memory");
+        if (len != strlen(ctx->params[i]) || len == 0)
+            return -1;
+    }
+    return 0;
+}
+
+void http_run_handler(struct req_ctx *ctx)
+{
+    routes[ctx->route].handler(ctx);
+}
+
+static void request_cb(struct evhttp_request *req, void *arg)
+{
+    struct server *srv = arg;
+    struct req_ctx *ctx = ctx_new(srv, req);
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+    struct router_match m;
+
+    if (path == NULL || router_match(routes, nroutes, sizeof(routes[0]), method_of(req), path, strlen(path),
+                            &m) != 0) {
+        if (path != NULL && m.allowed != 0) {
+            char allow[64];
+            router_allow_header(m.allowed, allow, sizeof(allow));
+            evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+            http_reply_error(ctx, 405, "method_not_allowed", "This method is not allowed here.", NULL);
+        } else
+            http_reply_error(ctx, 404, "not_found", "No such resource.", NULL);
+        return;
+    }
+    ctx->route = m.route;
+    if (decode_params(ctx, &m) != 0) {
+        http_reply_error(ctx, 404, "not_found", "No such resource.", NULL);
+        return;
+    }
+    unsigned flags = routes[m.route].flags;
+    if ((flags & ROUTE_BODY) && read_body(ctx) != 0)
+        return;
+    if (flags & ROUTE_AUTH)
+        principal_authenticate(ctx);
+    else
+        http_run_handler(ctx);
+}
+
+/* ---- connections: a cap below the fd limit ---- */
+
+/* The lowest free descriptor number: every descriptor below it is open, so
+ * it is a lower bound on the connections (and pool sockets) we hold. Two
+ * system calls per accepted connection; libevent 2.1 has no reliable hook
+ * for counting closes. */
+static int lowest_free_fd(void)
+{
+    int fd = fcntl(0, F_DUPFD_CLOEXEC, 0);
+    if (fd >= 0)
+        close(fd);
+    return fd < 0 ? INT_MAX : fd;
+}
+
+static void listener_set(struct server *srv, bool on)
+{
+    if (srv->listener == NULL || srv->accepting == on)
+        return;
+    srv->accepting = on;
+    if (on)
+        evconnlistener_enable(srv->listener);
+    else
+        evconnlistener_disable(srv->listener);
+}
+
+static bool over_cap(const struct server *srv)
+{
+    return lowest_free_fd() >= srv->fd_cap;
+}
+
+static void accept_resume_cb(evutil_socket_t fd, short what, void *arg);
+
+/* Pause accepting and look again shortly: closes are not observable here. */
+static void accept_pause(struct server *srv)
+{
+    struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+    listener_set(srv, false);
+    event_base_once(srv->base, -1, EV_TIMEOUT, accept_resume_cb, srv, &tv);
+}
+
+static void accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+    (void)fd;
+    (void)what;
+    if (srv->draining || srv->listener == NULL)
+        return;
+    if (over_cap(srv))
+        accept_pause(srv);
+    else
+        listener_set(srv, true);
+}
+
+static struct bufferevent *connection_bev_cb(struct event_base *base, void *arg)
+{
+    struct server *srv = arg;
+    if (srv->accepting && over_cap(srv)) {
+        log_warn("connection cap reached; pausing accept");
+        accept_pause(srv);
+    }
+    return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+/* accept() failed (EMFILE, ENFILE, ENOBUFS): pause instead of spinning. */
+static void accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+    struct server *srv = arg;
+    (void)lev;
+    log_warn("accept failed (%s); pausing %d ms", strerror(errno), ACCEPT_PAUSE_MS);
+    accept_pause(srv);
+}
+
+static int bind_listener(struct server *srv, char **cause)
+{
+    struct evutil_addrinfo hints = { 0 }, *ai = NULL;
+    char port[8];
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG;
+    snprintf(port, sizeof(port), "%d", srv->cfg->listen_port);
+    int rc = evutil_getaddrinfo(srv->cfg->listen_host, port, &hints, &ai);
+    if (rc != 0 || ai == NULL) {
+        *cause = xasprintf("cannot resolve listen address %s: %s", srv->cfg->listen, evutil_gai_strerror(rc));
+        return -1;
+    }
+    srv->listener = evconnlistener_new_bind(srv->base, NULL, srv,
+        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT, 1024,
+        ai->ai_addr, (int)ai->ai_addrlen);
+    evutil_freeaddrinfo(ai);
+    if (srv->listener == NULL) {
+        *cause = xasprintf("cannot listen on %s: %s", srv->cfg->listen, strerror(errno));
+        return -1;
+    }
+    evconnlistener_set_error_cb(srv->listener, accept_error_cb);
+    srv->accepting = true;
+    return 0;
+}
+
+/* Raise the descriptor limit as far as allowed and keep a reserve below it
+ * for the database pool and files, so clients can never take the last ones. */
+static void set_fd_cap(struct server *srv)
+{
+    struct rlimit rl;
+    int reserve = srv->cfg->db_pool_size + 32;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        rl.rlim_cur = 1024;
+    long limit = rl.rlim_cur == RLIM_INFINITY ? INT_MAX : (long)rl.rlim_cur;
+    long cap = srv->cfg->max_connections + reserve;
+    srv->fd_cap = (int)(cap < limit - reserve ? cap : limit - reserve);
+}
+
+int http_start(struct server *srv, char **cause)
+{
+    struct timeval timeout = { srv->cfg->http_timeout_s, 0 };
+
+    srv->http = evhttp_new(srv->base);
+    if (srv->http == NULL)
+        fatalx("out of memory");
+    /* evhttp's defaults are unsafe: no limits, 50 s timeouts, ISO-8859-1. */
+    evhttp_set_max_body_size(srv->http, HTTP_MAX_BODY);
+    evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADERS);
+    evhttp_set_timeout_tv(srv->http, &timeout);
+    evhttp_set_default_content_type(srv->http, "application/json");
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+            EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+    evhttp_set_gencb(srv->http, request_cb, srv);
+    evhttp_set_bevcb(srv->http, connection_bev_cb, srv);
+    set_fd_cap(srv);
+    if (bind_listener(srv, cause) != 0)
+        return -1;
+    srv->bound = evhttp_bind_listener(srv->http, srv->listener);
+    if (srv->bound == NULL) {
+        *cause = xasprintf("cannot serve on %s", srv->cfg->listen);
+        return -1;
+    }
+    return 0;
+}
+
+/* Close the listening socket: with SO_REUSEPORT the kernel would otherwise
+ * keep queueing new connections on it that nobody accepts. */
+void http_stop_accepting(struct server *srv)
+{
+    if (srv->bound == NULL)
+        return;
+    evhttp_del_accept_socket(srv->http, srv->bound);
+    srv->bound = NULL;
+    srv->listener = NULL;
+    srv->accepting = false;
+}
+
+void http_free(struct server *srv)
+{
+    /* evhttp owns the listener after evhttp_bind_listener and frees it. */
+    if (srv->http != NULL)
+        evhttp_free(srv->http);
+    srv->http = NULL;
+    srv->listener = NULL;
+}

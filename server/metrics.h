@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Request counters, a latency histogram and pool gauges in memory shared by
+ * every worker process, so that any worker answers /metrics for all. */
+#ifndef PIIRI_METRICS_H
+#define PIIRI_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct evbuffer;
+
+/* Map the shared region; call once in the supervisor, before forking.
+ * nroutes: routes in the table (index nroutes counts unmatched requests). */
+void metrics_init(size_t nroutes, int nworkers);
+/* Count one finished request. route: table index or -1 (unmatched). */
+void metrics_observe(int route, int status, uint64_t duration_ns);
+/* Publish this worker's pool gauges. */
+void metrics_set_pool(int worker, int open, int in_use, int waiting);
+/* Prometheus text exposition. labels[i] = "route=\"...\",method=\"...\"". */
+void metrics_render(struct evbuffer *out, const char *const *route_labels);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The route table: every endpoint of the HTTP contract, its handler and
+ * whether it needs a signed-in person or a JSON body. */
+#include "api.h"
+#include "http.h"
+#include "util.h"
+
+#include <stdio.h>
+
+#define R(method, pattern, handler, flags) { { ROUTER_##method, pattern }, handler, flags }
+
+const struct route routes[] = {
+    R(GET, "/healthz", api_healthz, 0),
+    R(GET, "/readyz", api_readyz, 0),
+    R(GET, "/metrics", api_metrics, 0),
+
+    R(POST, "/api/v1/auth/register", api_auth_register, ROUTE_BODY),
+    R(POST, "/api/v1/auth/login", api_auth_login, ROUTE_BODY),
+    R(POST, "/api/v1/auth/logout", api_auth_logout, ROUTE_AUTH),
+
+    R(GET, "/api/v1/me", api_me_get, ROUTE_AUTH),
+    R(DELETE, "/api/v1/me", api_me_delete, ROUTE_AUTH),
+    R(GET, "/api/v1/me/export", api_me_export, ROUTE_AUTH),
+
+    R(GET, "/api/v1/orgs", api_orgs_list, 0),
+    R(POST, "/api/v1/orgs", api_orgs_create, ROUTE_AUTH | ROUTE_BODY),
+    R(GET, "/api/v1/orgs/{slug}", api_orgs_get, 0),
+    R(GET, "/api/v1/orgs/{slug}/members", api_members_list, ROUTE_AUTH),
+    R(PUT, "/api/v1/orgs/{slug}/members/{person_id}", api_members_put, ROUTE_AUTH | ROUTE_BODY),
+    R(DELETE, "/api/v1/orgs/{slug}/members/{person_id}", api_members_delete, ROUTE_AUTH),
+};
+
+const size_t nroutes = ARRAY_LEN(routes);
+
+const char *const *route_metric_labels;
+
+void routes_init_labels(void)
+{
+    char **labels = xcalloc(nroutes + 1, sizeof(*labels));
+    for (size_t i = 0; i < nroutes; i++)
+        labels[i] = xasprintf("route=\"%s\",method=\"%s\"", routes[i].entry.pattern,
+            router_method_name(routes[i].entry.method));
+    labels[nroutes] = xstrdup("route=\"unmatched\",method=\"any\"");
+    route_metric_labels = (const char *const *)labels;
+}

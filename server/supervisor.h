@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The parent process: forks the workers, restarts one that dies, forwards
+ * SIGTERM/SIGINT to them and waits until they are all gone. */
+#ifndef PIIRI_SUPERVISOR_H
+#define PIIRI_SUPERVISOR_H
+
+#include "config.h"
+
+/* Returns the process exit status. */
+int supervisor_run(const struct config *cfg, const char *db_conninfo);
+
+#endif

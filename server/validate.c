@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Validation of what clients send. Jansson has already rejected invalid UTF-8
+ * and NUL bytes, so strings here are valid UTF-8. */
+#include "validate.h"
+
+#include <ctype.h>
+#include <string.h>
+
+size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    }
+    return n;
+}
+
+/* A pragmatic address check: one "@", a non-empty local part without spaces
+ * or control characters, and a domain with a dot and no empty labels. Full
+ * RFC 5322 is not the point; a confirmation mail would be. */
+bool valid_email(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 3 || len > 254)
+        return false;
+    const char *at = strchr(s, '@');
+    if (at == NULL || at == s || strchr(at + 1, '@') != NULL || at - s > 64)
+        return false;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c == 0x7f || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' ||
+            c == '(' || c == ')' || c == '[' || c == ']' || c == '\\')
+            return false;
+    }
+    const char *domain = at + 1;
+    const char *dot = strchr(domain, '.');
+    if (dot == NULL || domain[0] == '.' || s[len - 1] == '.' || strstr(domain, "..") != NULL)
+        return false;
+    return true;
+}
+
+bool valid_slug(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 2 || len > 63)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '-') {
+            if (i == 0 || i == len - 1 || s[i - 1] == '-')
+                return false;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return false;
+    }
+    return true;
+}
+
+bool valid_uuid(const char *s, size_t len)
+{
+    if (len != 36)
+        return false;
+    for (size_t i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+        } else if (!isxdigit((unsigned char)s[i]))
+            return false;
+    }
+    return true;
+}
+
+static int string_member(json_t *obj, const char *key, size_t min, size_t max, bool required,
+    const char **out, struct invalid *inv)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (!required)
+            return 0;
+        inv->field = key;
+        inv->message = "is required";
+        return -1;
+    }
+    if (!json_is_string(v)) {
+        inv->field = key;
+        inv->message = "must be a string";
+        return -1;
+    }
+    const char *s = json_string_value(v);
+    size_t chars = utf8_chars(s);
+    if (chars < min || chars > max || strlen(s) > max * 4) {
+        inv->field = key;
+        inv->message = chars < min ? "is too short" : "is too long";
+        return -1;
+    }
+    if (min > 0 && (isspace((unsigned char)s[0]) || isspace((unsigned char)s[strlen(s) - 1]))) {
+        inv->field = key;
+        inv->message = "must not begin or end with white space";
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int json_require_string(json_t *obj, const char *key, size_t min, size_t max, const char **out,
+    struct invalid *inv)
+{
+    return string_member(obj, key, min, max, true, out, inv);
+}
+
+int json_optional_string(json_t *obj, const char *key, size_t min, size_t max, const char **out,
+    struct invalid *inv)
+{
+    return string_member(obj, key, min, max, false, out, inv);
+}
+
+int json_require_enum(json_t *obj, const char *key, const char *const *choices, const char **out,
+    struct invalid *inv)
+{
+    if (json_require_string(obj, key, 1, 64, out, inv) != 0)
+        return -1;
+    for (const char *const *c = choices; *c; c++) {
+        if (strcmp(*c, *out) == 0)
+            return 0;
+    }
+    inv->field = key;
+    inv->message = "is not one of the allowed values";
+    *out = NULL;
+    return -1;
+}
