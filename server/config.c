@@ -234,8 +234,12 @@ int config_load(struct config *cfg, const char *path, char **cause)
     }
     for (size_t i = 0; i < ARRAY_LEN(config_keys); i++) {
         const char *v = getenv(config_keys[i].env);
-        if (v != NULL && apply_key(cfg, &config_keys[i], v, cause) != 0)
+        if (v != NULL && apply_key(cfg, &config_keys[i], v, cause) != 0) {
+            char *why = *cause;
+            *cause = xasprintf("%s (from %s)", why, config_keys[i].env);
+            free(why);
             return -1;
+        }
     }
     if (cfg->public_url == NULL)
         cfg->public_url = xasprintf("http://%s", cfg->listen);

@@ -405,6 +405,30 @@ static void set_fd_cap(struct server *srv)
     srv->fd_cap = (int)(cap < limit - reserve ? cap : limit - reserve);
 }
 
+int http_check_port_free(const struct config *cfg, char **cause)
+{
+    struct evutil_addrinfo hints = { 0 }, *ai = NULL;
+    char port[8];
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = EVUTIL_AI_PASSIVE;
+    snprintf(port, sizeof(port), "%d", cfg->listen_port);
+    if (evutil_getaddrinfo(cfg->listen_host, port, &hints, &ai) != 0 || ai == NULL) {
+        *cause = xasprintf("cannot resolve listen address %s", cfg->listen);
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, rc = 0;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        *cause = xasprintf("cannot listen on %s: %s", cfg->listen, strerror(errno));
+        rc = -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    evutil_freeaddrinfo(ai);
+    return rc;
+}
+
 int http_start(struct server *srv, char **cause)
 {
     struct timeval timeout = { srv->cfg->http_timeout_s, 0 };

@@ -56,6 +56,9 @@ extern const size_t nroutes;
 extern const char *const *route_metric_labels;
 void routes_init_labels(void);
 
+/* Before the workers start: is the port free? SO_REUSEPORT would otherwise
+ * let a second piirid silently share it with the first. */
+int http_check_port_free(const struct config *cfg, char **cause) __attribute__((warn_unused_result));
 /* Start serving on srv->base: bind, limits, connection cap. -1 on failure. */
 int http_start(struct server *srv, char **cause) __attribute__((warn_unused_result));
 /* Stop accepting connections (keep serving those open). */

@@ -112,7 +112,7 @@ static int cmd_serve(const struct config *cfg)
 {
     char *cause = NULL;
     char *conninfo = conninfo_resolved(cfg->database_url, &cause);
-    if (conninfo == NULL)
+    if (conninfo == NULL || http_check_port_free(cfg, &cause) != 0)
         fatalx("%s", cause);
     cmd_migrate(cfg);
     routes_init_labels();
@@ -143,6 +143,8 @@ int main(int argc, char **argv)
     }
     if (config_load(&cfg, config_path, &cause) != 0) {
         fprintf(stderr, "piirid: %s\n", cause);
+        free(cause);
+        config_free(&cfg);
         return 2;
     }
     log_set_level(strcmp(cfg.log_level, "debug") == 0 ? LOG_DEBUG
