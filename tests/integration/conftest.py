@@ -9,6 +9,13 @@ from helpers import (LOGS, Cluster, Server, assert_json, new_email, new_name,
                      new_password, register, remember, tail)
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """Short test ids for long parameters (a 100 kB body makes an unreadable name)."""
+    text = val.decode("latin-1") if isinstance(val, bytes) else repr(val) if not isinstance(val, str) else val
+    text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= 40 else f"{text[:30]}...({len(text)})"
+
+
 def pytest_runtest_setup(item):
     """Remembers how long each log is, so a failure shows only what this test caused."""
     item._log_offsets = {label: (os.path.getsize(p) if os.path.exists(p) else 0)

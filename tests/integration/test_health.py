@@ -144,3 +144,11 @@ def test_metrics_counters_shared_by_workers(api):
     assert all(x >= base + n for x in readings), \
         f"counter read {readings} after {n} requests on top of {base}: not shared by the workers?"
 
+
+
+def test_insane_request_id_not_echoed(server, api):
+    for bad in ("forged id status=200 route=/x", "x" * 1000, 'q"uote'):
+        r = api("GET", "/healthz", headers={"X-Request-Id": bad})
+        rid = r.headers.get("X-Request-Id")
+        assert rid and rid != bad, f"echoed an unsafe request id: {bad[:60]!r}"
+    assert "forged id" not in server.log_text()

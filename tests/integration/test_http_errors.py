@@ -116,7 +116,7 @@ def raw_exchange(srv, head, body, chunk=64 * 1024):
 
 
 def big_request(srv, size, path=REGISTER):
-    body = b'{"pad": "' + b"x" * (size - 12) + b'"}'
+    body = b'{"pad": "' + b"x" * (size - 11) + b'"}'
     assert len(body) == size
     head = (f"POST {path} HTTP/1.1\r\nHost: {srv.host}:{srv.port}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {size}\r\n"
@@ -226,3 +226,35 @@ def test_never_500_for_bad_input(api, admin_token, path, body):
 def test_never_500_for_odd_paths(api, admin_token, path):
     r = api("GET", path, token=admin_token)
     assert 400 <= r.status < 500 or r.status == 200, (r.status, r.body)
+
+
+def test_oversized_headers_refused_and_server_survives(server, api):
+    head = (f"GET /healthz HTTP/1.1\r\nHost: {server.host}\r\n"
+            + "".join(f"X-Filler-{i}: {'y' * 1000}\r\n" for i in range(300))
+            + "Connection: close\r\n\r\n").encode()
+    try:
+        status, _, _ = raw_exchange(server, head, b"")
+        assert 400 <= status < 500, status
+    except (AssertionError, OSError) as e:
+        # Hanging up on such a request is fine too; answering 2xx or 5xx is not.
+        assert "no response" in str(e) or isinstance(e, OSError), e
+    assert api("GET", "/healthz").status == 200
+
+
+def test_many_concurrent_requests_all_answered(server, person):
+    n = 32
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def worker(i):
+        barrier.wait()
+        try:
+            results[i] = server.api("GET", "/api/v1/me", token=person.token).status
+        except Exception as e:  # noqa: BLE001 - reported below
+            results[i] = repr(e)
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results == [200] * n, results

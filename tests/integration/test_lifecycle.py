@@ -52,6 +52,7 @@ def test_graceful_shutdown(pg, own_server):
         t.join(30)
     rc = srv.proc.wait(30)
     after = sum(1 for f in finished_at if f is not None and f > signalled)
+    print(f"{after} of {n} logins answered after SIGTERM")
     bad = [(i, d) for i, d in enumerate(done)
            if not (isinstance(d, tuple) and d[0] == 200 and "token" in json.loads(d[2]))]
     assert not bad, f"{len(bad)} of {n} in-flight logins got no complete 200 " \
