@@ -9,6 +9,7 @@
 #include "metrics.h"
 #include "principal.h"
 #include "util.h"
+#include "validate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -148,7 +149,7 @@ static void reply_send(struct req_ctx *ctx, int status, const char *content_type
         evhttp_add_header(h, "Connection", "close");
     evhttp_send_reply(ctx->req, status, NULL, body);
 
-    const char *pattern = ctx->route >= 0 ? routes[ctx->route].entry.pattern : "unmatched";
+    const char *pattern = ctx->log_pattern ? ctx->log_pattern : "unmatched";
     log_info("%s %s %d %.2fms rid=%s", router_method_name(method_of(ctx->req)), pattern, status,
         (double)elapsed / 1e6, ctx->request_id);
     metrics_observe(ctx->route, status, elapsed);
@@ -247,7 +248,7 @@ static int decode_params(struct req_ctx *ctx, const struct router_match *m)
         free(raw);
         if (ctx->params[i] == NULL)
             fatalx("out of memory");
-        if (len != strlen(ctx->params[i]) || len == 0)
+        if (len == 0 || !utf8_valid(ctx->params[i], len))
             return -1;
     }
     return 0;
@@ -269,6 +270,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
                             &m) != 0) {
         if (path != NULL && m.allowed != 0) {
             char allow[64];
+            ctx->log_pattern = routes[m.path_route].entry.pattern;
             router_allow_header(m.allowed, allow, sizeof(allow));
             evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
             http_reply_error(ctx, 405, "method_not_allowed", "This method is not allowed here.", NULL);
@@ -277,6 +279,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
         return;
     }
     ctx->route = m.route;
+    ctx->log_pattern = routes[m.route].entry.pattern;
     if (decode_params(ctx, &m) != 0) {
         http_reply_error(ctx, 404, "not_found", "No such resource.", NULL);
         return;

@@ -37,6 +37,7 @@ struct req_ctx {
     struct evhttp_request *req;
     struct server *srv;
     int route;                          /* index into routes[], -1 when unmatched */
+    const char *log_pattern;            /* route pattern for the log line */
     char *params[ROUTER_MAX_PARAMS];    /* decoded path parameters */
     json_t *body;                       /* ROUTE_BODY: the parsed object */
     struct principal *principal;        /* ROUTE_AUTH: who is asking */

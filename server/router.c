@@ -53,14 +53,20 @@ int router_match(const void *table, size_t count, size_t stride, unsigned method
 {
     m->route = -1;
     m->allowed = 0;
+    m->path_route = -1;
     for (size_t i = 0; i < count; i++) {
         const struct router_entry *e = (const void *)((const char *)table + i * stride);
         struct router_match tmp;
         if (!pattern_match(e->pattern, path, path_len, &tmp))
             continue;
+        if (m->path_route < 0)
+            m->path_route = (int)i;
         if (e->method == method) {
+            int path_route = m->path_route;
             *m = tmp;
             m->route = (int)i;
+            m->path_route = path_route;
+            m->allowed = 0;
             return 0;
         }
         m->allowed |= e->method;

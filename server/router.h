@@ -25,6 +25,7 @@ struct router_param {
 struct router_match {
     int route;           /* index into the table, or -1 */
     unsigned allowed;    /* methods the path allows, when route is -1 */
+    int path_route;      /* first entry whose pattern matched the path, or -1 */
     int nparams;
     struct router_param params[ROUTER_MAX_PARAMS];
 };

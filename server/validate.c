@@ -6,6 +6,38 @@
 #include <ctype.h>
 #include <string.h>
 
+bool utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p++;
+        int more;
+        unsigned min, cp;
+        if (c == 0)
+            return false;
+        if (c < 0x80)
+            continue;
+        if ((c & 0xE0) == 0xC0)
+            more = 1, min = 0x80, cp = c & 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            more = 2, min = 0x800, cp = c & 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            more = 3, min = 0x10000, cp = c & 0x07;
+        else
+            return false;
+        if (end - p < more)
+            return false;
+        while (more--) {
+            if ((*p & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (*p++ & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+    }
+    return true;
+}
+
 size_t utf8_chars(const char *s)
 {
     size_t n = 0;

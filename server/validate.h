@@ -14,6 +14,8 @@ struct invalid {
     const char *message;
 };
 
+/* Is s[0..len) well-formed UTF-8 (no overlongs, surrogates or NUL)? */
+bool utf8_valid(const char *s, size_t len);
 /* Characters (code points) in a valid UTF-8 string. */
 size_t utf8_chars(const char *s);
 
