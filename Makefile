@@ -5,7 +5,7 @@
 PKGS      := libevent libpq libical jansson libsodium
 CC        ?= cc
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
-                 -Wstrict-prototypes -Wno-unused-parameter -g -Iserver
+                 -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 VERSION   := 0.1.0
@@ -17,11 +17,14 @@ ASAN_CFLAGS    := $(CFLAGS_COMMON) -O1 -Werror -fno-omit-frame-pointer -fsanitiz
 ASAN_LDFLAGS   := -fsanitize=address,undefined
 
 SERVER_SRCS := $(wildcard server/*.c)
+CAL_SRCS    := $(wildcard calendars/*.c)
 LIB_SRCS    := $(filter-out server/main.c,$(SERVER_SRCS))
+FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration bench deps deps-test deps-bench format clean install
+.PHONY: all run stop test unit integration bench fuzz deps deps-test deps-bench format clean install
 
 all: build/piirid
 
@@ -31,14 +34,22 @@ build/schema.c: $(SCHEMA) scripts/embed-schema.sh
 	@mkdir -p build
 	sh scripts/embed-schema.sh $(SCHEMA) > $@
 
-build/obj/%.o: server/%.c server/*.h
+build/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
 	@mkdir -p build/obj
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
+
+build/obj/cal-%.o: calendars/%.c calendars/*.h
+	@mkdir -p build/obj
+	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build/asan/obj/cal-%.o: calendars/%.c calendars/*.h
+	@mkdir -p build/asan/obj
+	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 build/obj/schema.o: build/schema.c server/migrate.h
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: server/%.c server/*.h
+build/asan/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
 	@mkdir -p build/asan/obj
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
 
@@ -46,10 +57,13 @@ build/asan/obj/schema.o: build/schema.c server/migrate.h
 	@mkdir -p build/asan/obj
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-build/piirid: $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) build/obj/schema.o
+CAL_OBJS      = $(patsubst calendars/%.c,build/obj/cal-%.o,$(CAL_SRCS))
+ASAN_CAL_OBJS = $(patsubst calendars/%.c,build/asan/obj/cal-%.o,$(CAL_SRCS))
+
+build/piirid: $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) build/obj/schema.o
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
-build/asan/libpiiri.a: $(patsubst server/%.c,build/asan/obj/%.o,$(LIB_SRCS)) build/asan/obj/schema.o
+build/asan/libpiiri.a: $(patsubst server/%.c,build/asan/obj/%.o,$(LIB_SRCS)) $(ASAN_CAL_OBJS) build/asan/obj/schema.o
 	rm -f $@ && ar rcs $@ $^
 
 build/asan/piirid: build/asan/obj/main.o build/asan/libpiiri.a
@@ -95,6 +109,19 @@ unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 integration: build/asan/piirid
 	cd tests/integration && PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider
 
+# ---- fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS ------------------
+
+build/fuzz/%: tests/fuzz/%.c $(CAL_SRCS) calendars/*.h
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icalendars -Iserver $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(CAL_SRCS) $(PKG_LIBS)
+
+fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
+	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$f; \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$f \
+			$$( [ -d tests/fuzz/seeds-$$f ] && echo tests/fuzz/seeds-$$f ); done
+
 # ---- measuring --------------------------------------------------------------
 
 bench: deps-bench
@@ -104,7 +131,7 @@ bench: deps-bench
 # ---- housekeeping -----------------------------------------------------------
 
 format:
-	clang-format -i server/*.c server/*.h tests/unit/*.c
+	clang-format -i server/*.c server/*.h calendars/*.[ch] tests/unit/*.c
 
 clean:
 	rm -rf build
