@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for authz.c and the pure parts of principal: who may do what. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "authz.h"
+#include "principal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const enum authz_action org_actions[] = { AUTHZ_ORG_MEMBERS_READ, AUTHZ_ORG_MEMBERS_MANAGE };
+#define NORG_ACTIONS (sizeof(org_actions) / sizeof(org_actions[0]))
+
+static const struct authz_target org_a = { "helsingin-partio" };
+static const struct authz_target org_b = { "espoon-kuoro" };
+static const struct authz_target org_c = { "tampereen-seura" };
+static const struct authz_target no_org = { NULL };
+
+/* A principal with up to four memberships, built on the stack. */
+struct fixture {
+    struct principal p;
+    struct membership m[4];
+};
+
+static void fixture_init(struct fixture *f, bool admin)
+{
+    memset(f, 0, sizeof(*f));
+    snprintf(f->p.person_id, sizeof(f->p.person_id), "123e4567-e89b-12d3-a456-426614174000");
+    f->p.is_admin = admin;
+    f->p.memberships = f->m;
+}
+
+static void fixture_join(struct fixture *f, const char *slug, enum org_role role)
+{
+    struct membership *m = &f->m[f->p.nmemberships++];
+    snprintf(
+        m->org_id, sizeof(m->org_id), "00000000-0000-0000-0000-00000000000%d", f->p.nmemberships);
+    snprintf(m->slug, sizeof(m->slug), "%s", slug);
+    m->role = role;
+}
+
+static void test_null_principal_denied(void **state)
+{
+    assert_false(authz_allows(NULL, AUTHZ_ORG_CREATE, NULL));
+    for (size_t i = 0; i < NORG_ACTIONS; i++) {
+        assert_false(authz_allows(NULL, org_actions[i], &org_a));
+        assert_false(authz_allows(NULL, org_actions[i], NULL));
+    }
+}
+
+static void test_admin_may_everything(void **state)
+{
+    struct fixture f;
+    fixture_init(&f, true);
+    assert_true(authz_allows(&f.p, AUTHZ_ORG_CREATE, NULL));
+    assert_true(authz_allows(&f.p, AUTHZ_ORG_CREATE, &org_a));
+    for (size_t i = 0; i < NORG_ACTIONS; i++) {
+        assert_true(authz_allows(&f.p, org_actions[i], &org_a));
+        assert_true(authz_allows(&f.p, org_actions[i], &org_b));
+    }
+
+    /* Being only a member somewhere does not take anything away. */
+    fixture_join(&f, org_a.org_slug, ROLE_MEMBER);
+    for (size_t i = 0; i < NORG_ACTIONS; i++)
+        assert_true(authz_allows(&f.p, org_actions[i], &org_a));
+}
+
+static void test_coordinator_own_org_only(void **state)
+{
+    struct fixture f;
+    fixture_init(&f, false);
+    fixture_join(&f, org_a.org_slug, ROLE_COORDINATOR);
+    for (size_t i = 0; i < NORG_ACTIONS; i++) {
+        assert_true(authz_allows(&f.p, org_actions[i], &org_a));
+        assert_false(authz_allows(&f.p, org_actions[i], &org_b));
+        assert_false(authz_allows(&f.p, org_actions[i], &no_org));
+        assert_false(authz_allows(&f.p, org_actions[i], NULL));
+    }
+    assert_false(authz_allows(&f.p, AUTHZ_ORG_CREATE, NULL));
+    assert_false(authz_allows(&f.p, AUTHZ_ORG_CREATE, &org_a));
+}
+
+static void test_leader_and_member_may_not(void **state)
+{
+    static const enum org_role lesser[] = { ROLE_LEADER, ROLE_MEMBER, ROLE_NONE };
+    for (size_t r = 0; r < sizeof(lesser) / sizeof(lesser[0]); r++) {
+        struct fixture f;
+        fixture_init(&f, false);
+        fixture_join(&f, org_a.org_slug, lesser[r]);
+        for (size_t i = 0; i < NORG_ACTIONS; i++) {
+            assert_false(authz_allows(&f.p, org_actions[i], &org_a));
+            assert_false(authz_allows(&f.p, org_actions[i], &org_b));
+        }
+        assert_false(authz_allows(&f.p, AUTHZ_ORG_CREATE, NULL));
+    }
+}
+
+static void test_no_memberships(void **state)
+{
+    struct fixture f;
+    fixture_init(&f, false);
+    f.p.memberships = NULL;
+    for (size_t i = 0; i < NORG_ACTIONS; i++)
+        assert_false(authz_allows(&f.p, org_actions[i], &org_a));
+    assert_false(authz_allows(&f.p, AUTHZ_ORG_CREATE, NULL));
+}
+
+static void test_roles_per_org(void **state)
+{
+    /* Coordinator of B, leader of A, member of C: rights only in B. */
+    struct fixture f;
+    fixture_init(&f, false);
+    fixture_join(&f, org_a.org_slug, ROLE_LEADER);
+    fixture_join(&f, org_b.org_slug, ROLE_COORDINATOR);
+    fixture_join(&f, org_c.org_slug, ROLE_MEMBER);
+    for (size_t i = 0; i < NORG_ACTIONS; i++) {
+        assert_false(authz_allows(&f.p, org_actions[i], &org_a));
+        assert_true(authz_allows(&f.p, org_actions[i], &org_b));
+        assert_false(authz_allows(&f.p, org_actions[i], &org_c));
+    }
+}
+
+static void test_slug_must_match_exactly(void **state)
+{
+    struct fixture f;
+    fixture_init(&f, false);
+    fixture_join(&f, "partio", ROLE_COORDINATOR);
+    static const struct authz_target near[] = {
+        { "partio-2" },
+        { "parti" },
+        { "Partio" },
+        { "" },
+        { "helsingin-partio" },
+    };
+    for (size_t t = 0; t < sizeof(near) / sizeof(near[0]); t++) {
+        for (size_t i = 0; i < NORG_ACTIONS; i++) {
+            if (authz_allows(&f.p, org_actions[i], &near[t]))
+                fail_msg("coordinator of \"partio\" allowed on \"%s\"", near[t].org_slug);
+        }
+    }
+}
+
+static void test_principal_role_in(void **state)
+{
+    struct fixture f;
+    fixture_init(&f, false);
+    assert_int_equal(principal_role_in(&f.p, "x"), ROLE_NONE);
+    fixture_join(&f, "aa", ROLE_MEMBER);
+    fixture_join(&f, "bb", ROLE_LEADER);
+    fixture_join(&f, "cc", ROLE_COORDINATOR);
+    assert_int_equal(principal_role_in(&f.p, "aa"), ROLE_MEMBER);
+    assert_int_equal(principal_role_in(&f.p, "bb"), ROLE_LEADER);
+    assert_int_equal(principal_role_in(&f.p, "cc"), ROLE_COORDINATOR);
+    assert_int_equal(principal_role_in(&f.p, "dd"), ROLE_NONE);
+    assert_int_equal(principal_role_in(&f.p, "a"), ROLE_NONE);
+}
+
+static void test_role_names_round_trip(void **state)
+{
+    static const enum org_role all[] = { ROLE_NONE, ROLE_MEMBER, ROLE_LEADER, ROLE_COORDINATOR };
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        assert_int_equal(role_from_name(role_name(all[i])), all[i]);
+    assert_string_equal(role_name(ROLE_NONE), "none");
+    assert_string_equal(role_name(ROLE_MEMBER), "member");
+    assert_string_equal(role_name(ROLE_LEADER), "leader");
+    assert_string_equal(role_name(ROLE_COORDINATOR), "coordinator");
+    assert_int_equal(role_from_name("member"), ROLE_MEMBER);
+    assert_int_equal(role_from_name("leader"), ROLE_LEADER);
+    assert_int_equal(role_from_name("coordinator"), ROLE_COORDINATOR);
+}
+
+static void test_role_unknown_names(void **state)
+{
+    static const char *const unknown[] = {
+        "",
+        "admin",
+        "owner",
+        "Member",
+        "LEADER",
+        "coordinator ",
+        " member",
+        "coord",
+        "none",
+        "membe",
+    };
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        if (role_from_name(unknown[i]) != ROLE_NONE)
+            fail_msg("\"%s\" is not a role", unknown[i]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_principal_denied),
+        cmocka_unit_test(test_admin_may_everything),
+        cmocka_unit_test(test_coordinator_own_org_only),
+        cmocka_unit_test(test_leader_and_member_may_not),
+        cmocka_unit_test(test_no_memberships),
+        cmocka_unit_test(test_roles_per_org),
+        cmocka_unit_test(test_slug_must_match_exactly),
+        cmocka_unit_test(test_principal_role_in),
+        cmocka_unit_test(test_role_names_round_trip),
+        cmocka_unit_test(test_role_unknown_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
