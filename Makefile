@@ -104,7 +104,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory unit integration
 
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
-	@set -e; for t in $^; do echo "== $$t"; $$t; done
+	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
 
 integration: build/asan/piirid
 	cd tests/integration && PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider

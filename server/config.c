@@ -21,7 +21,7 @@ struct config_key {
     const char *env;
     enum config_type type;
     size_t offset;
-    const char *default_value; /* NULL: computed in config_defaults */
+    const char *default_value; /* NULL: computed in config_defaults or config_load */
     int min, max;
 };
 
@@ -111,17 +111,22 @@ static int apply_key(struct config *cfg, const struct config_key *k, const char 
         }
         set_string(slot, value);
         return 0;
-    case CONFIG_URL:
-        if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+    case CONFIG_URL: {
+        const char *host = strncmp(value, "http://", 7) == 0 ? value + 7
+            : strncmp(value, "https://", 8) == 0              ? value + 8
+                                                              : NULL;
+        if (host == NULL || *host == '\0' || *host == '/') {
             *cause = xasprintf("bad setting %s=%s: expected an http:// or https:// URL", k->name, value);
             return -1;
         }
         set_string(slot, value);
-        /* Links are built as public_url + "/path": drop a trailing slash. */
-        size_t len = strlen(*(char **)slot);
-        if (len > 0 && (*(char **)slot)[len - 1] == '/')
-            (*(char **)slot)[len - 1] = '\0';
+        /* Links are built as public_url + "/path": drop trailing slashes. */
+        char *url = *(char **)slot;
+        size_t len = strlen(url);
+        while (len > 0 && url[len - 1] == '/')
+            url[--len] = '\0';
         return 0;
+    }
     case CONFIG_LEVEL:
         if (strcmp(value, "debug") != 0 && strcmp(value, "info") != 0 && strcmp(value, "warn") != 0 &&
             strcmp(value, "error") != 0) {
@@ -176,9 +181,13 @@ static char *trim(char *s)
 
 int config_apply_text(struct config *cfg, const char *text, char **cause)
 {
-    char *copy = xstrdup(text), *save = NULL;
+    char *copy = xstrdup(text), *next = copy;
     int lineno = 0, rc = 0;
-    for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    while (next != NULL) {
+        char *line = next;
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
         lineno++;
         char *s = trim(line);
         if (*s == '\0' || *s == '#')
