@@ -93,7 +93,8 @@ start() {
         as_pg "$bin/pg_ctl" start -w -s -D "$data" -l "$dir/postgres.log" >&2 9>&- ||
             die "PostgreSQL did not start, see $dir/postgres.log"
     fi
-    local conn="host=$run port=$(port) user=piiri dbname=postgres"
+    local conn
+    conn="host=$run port=$(port) user=piiri dbname=postgres"
     if [ -z "$(/usr/bin/psql "$conn" -XAtqc "SELECT 1 FROM pg_database WHERE datname = 'piiri'")" ]; then
         /usr/bin/psql "$conn" -Xqc "CREATE DATABASE piiri" >&2
     fi
