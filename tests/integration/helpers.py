@@ -214,6 +214,10 @@ def assert_json(r, status):
 
 
 _MISSING = object()
+# Errors that no single request field is to blame for: they carry no `field`.
+NO_FIELD = {"not_found", "unauthorized", "forbidden", "method_not_allowed",
+            "unsupported_media_type", "payload_too_large", "too_many_attempts",
+            "database_unavailable", "invalid_credentials"}
 
 
 def assert_error(r, status, code=None, field=_MISSING):
@@ -230,7 +234,7 @@ def assert_error(r, status, code=None, field=_MISSING):
     if code is not None:
         assert err["code"] == code, f"expected code {code!r}, got {err!r}"
     assert isinstance(err.get("message"), str) and err["message"], f"no message: {err!r}"
-    if field is None:
+    if field is None or (field is _MISSING and err["code"] in NO_FIELD):
         assert err.get("field") is None, f"unexpected field: {err!r}"
     elif field is not _MISSING:
         assert err.get("field") == field, f"expected field {field!r}, got {err!r}"

@@ -49,6 +49,13 @@ def test_register(api):
     assert me["person"]["id"] == body["person"]["id"]
 
 
+def test_register_ignores_unknown_fields_and_is_admin(api):
+    body = assert_json(reg(api, is_admin=True, role="coordinator", id="x"), 201)
+    assert body["person"]["is_admin"] is False
+    me = assert_json(api("GET", "/api/v1/me", token=body["token"]), 200)
+    assert me["person"]["is_admin"] is False
+
+
 def test_register_unicode_name_roundtrip(api):
     name = "Äijä Öörni ❤ 李 " + uuid.uuid4().hex[:6]
     body = assert_json(reg(api, display_name=name), 201)
@@ -83,7 +90,8 @@ def test_register_email_length_limit(api):
     assert_error(reg(api, email=long_email(255)), 422, "invalid", "email")
 
 
-@pytest.mark.parametrize("email", ["user+tag@example.org", "Etu.Suku@sub.example.fi"])
+@pytest.mark.parametrize("email", ["user+tag@example.org", "Etu.Suku@sub.example.fi",
+                                   "äiti@esimerkki.fi"])
 def test_register_good_email_variants(api, email):
     local, domain = email.split("@")
     assert_json(reg(api, email=f"{local}.{uuid.uuid4().hex[:8]}@{domain}"), 201)
@@ -178,6 +186,13 @@ def test_login_unknown_email_401(api):
 def test_login_missing_field_422(api, field):
     body = {"email": new_email(), "password": new_password()}
     del body[field]
+    assert_error(api("POST", LOGIN, json=body, source=fresh_source()), 422, "invalid", field)
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+@pytest.mark.parametrize("value", [None, 12345678, ["x"]])
+def test_login_wrong_type_422(api, field, value):
+    body = {"email": new_email(), "password": new_password(), field: value}
     assert_error(api("POST", LOGIN, json=body, source=fresh_source()), 422, "invalid", field)
 
 

@@ -167,6 +167,12 @@ def test_wrong_content_type_415(api, ctype):
     assert_error(r, 415, "unsupported_media_type")
 
 
+def test_missing_content_type_415(api):
+    fields = {"email": new_email(), "password": new_password(), "display_name": new_name()}
+    r = api("POST", REGISTER, body=json.dumps(fields), headers={"Content-Type": None})
+    assert_error(r, 415, "unsupported_media_type")
+
+
 def test_415_on_put(api, admin_token, org_factory, person):
     org = org_factory()
     r = api("PUT", f"/api/v1/orgs/{org['slug']}/members/{person.id}", body='{"role":"member"}',

@@ -90,6 +90,9 @@ def test_delete_me(api, server, admin_token, org_factory, person):
     assert_error(r, 401, "invalid_credentials")
     listed = assert_json(api("GET", members, token=admin_token), 200)["members"]
     assert person.id not in [m["person_id"] for m in listed]
+    # The erased person cannot be made a member again.
+    r = api("PUT", f"{members}/{person.id}", json={"role": "member"}, token=admin_token)
+    assert_error(r, 404, "not_found")
     # The address is free again, for a new person.
     again = register(server, email=person.email)
     assert again.id != person.id
