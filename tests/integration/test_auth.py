@@ -354,3 +354,25 @@ def test_concurrent_registrations_case_variants(server):
     statuses = sorted(r.status for r in results if r is not None)
     assert len(statuses) == len(variants)
     assert statuses.count(201) == 1 and statuses.count(409) == len(variants) - 1, statuses
+
+
+def test_login_rate_limit_holds_under_concurrency(server, person):
+    # 20 wrong passwords at once, from 20 addresses: no more than 5 may be tried.
+    n = 20
+    sources = [fresh_source() for _ in range(n)]
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def worker(i):
+        barrier.wait()
+        results[i] = server.api("POST", LOGIN, source=sources[i], json={
+            "email": person.email, "password": f"guess-{i}-{new_password()}"})
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    statuses = sorted(r.status for r in results if r is not None)
+    assert len(statuses) == n
+    assert set(statuses) <= {401, 429}, statuses
+    assert statuses.count(401) <= 5, f"{statuses.count(401)} guesses were checked: {statuses}"

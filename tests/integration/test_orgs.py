@@ -315,3 +315,45 @@ def test_delete_member_forbidden(api, world, who):
     assert_error(r, 403, "forbidden")
     assert target.id in {m["person_id"]
                                for m in members_of(api, world.a["slug"], world.coord.token)}
+
+
+def in_parallel(n, fn):
+    import threading
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def worker(i):
+        barrier.wait()
+        try:
+            results[i] = fn(i)
+        except Exception as e:  # noqa: BLE001 - reported by the caller
+            results[i] = e
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_concurrent_org_creation_one_wins(server, admin_token):
+    slug = unique("kilpa")
+    results = in_parallel(10, lambda i: server.api(
+        "POST", ORGS, json={"slug": slug, "name": f"Kilpailija {i}"}, token=admin_token))
+    statuses = sorted(getattr(r, "status", repr(r)) for r in results)
+    assert statuses == [201] + [409] * 9, statuses
+    for r in results:
+        if r.status == 409:
+            assert_error(r, 409, "slug_taken")
+
+
+def test_concurrent_role_puts_all_succeed(server, world):
+    p = register(server)
+    roles = ["member", "leader", "coordinator"] * 4
+    results = in_parallel(len(roles), lambda i: put_role(
+        server.api, world.b["slug"], p.id, roles[i], world.admin_token))
+    statuses = [getattr(r, "status", repr(r)) for r in results]
+    assert statuses == [200] * len(roles), statuses
+    listed = [m for m in members_of(server.api, world.b["slug"], world.admin_token)
+              if m["person_id"] == p.id]
+    assert len(listed) == 1 and listed[0]["role"] in roles, listed
