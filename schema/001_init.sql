@@ -29,8 +29,11 @@ CREATE INDEX auth_tokens_person ON auth_tokens (person_id);
 
 -- One row per failed login, keyed by a hash of "email:<address>" or
 -- "addr:<client address>", so the table holds no readable personal data.
+-- A login attempt is counted before its password is checked (and forgiven
+-- if it succeeds), so parallel guesses cannot slip past the limit.
 CREATE TABLE login_failures (
     key_hash bytea NOT NULL,
+    attempt_id uuid NOT NULL,
     failed_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX login_failures_key ON login_failures (key_hash, failed_at);
@@ -106,16 +109,38 @@ RETURNS int LANGUAGE sql STABLE AS $$
         ORDER BY failed_at DESC OFFSET k.lim - 1 LIMIT 1) f
 $$;
 
--- Step 1 of a login: throttle check and the stored hash, in one round trip.
-CREATE FUNCTION api_login_lookup(p_email text, p_keys bytea[], p_limits int[], p_window interval)
-RETURNS TABLE (retry_after int, person_id uuid, password_hash text) LANGUAGE sql STABLE AS $$
-    SELECT login_retry_after(p_keys, p_limits, p_window), p.id, p.password_hash
-    FROM (SELECT 1) one
-    LEFT JOIN persons p ON lower(p.email) = lower(p_email) AND p.email IS NOT NULL
+-- Step 1 of a login, in one round trip: serialise on the throttle keys,
+-- refuse if over the limit, else count this attempt and return the stored
+-- hash. The attempt is forgiven by api_login_success.
+CREATE FUNCTION api_login_attempt(p_email text, p_keys bytea[], p_limits int[], p_window interval)
+RETURNS TABLE (retry_after int, person_id uuid, password_hash text, attempt_id uuid)
+LANGUAGE plpgsql AS $$
+DECLARE
+    k bytea;
+    wait int;
+    attempt uuid := gen_random_uuid();
+BEGIN
+    FOREACH k IN ARRAY (SELECT array_agg(x ORDER BY x) FROM unnest(p_keys) x) LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended(encode(k, 'hex'), 7));
+    END LOOP;
+    wait := login_retry_after(p_keys, p_limits, p_window);
+    IF wait > 0 THEN
+        RETURN QUERY SELECT wait, NULL::uuid, NULL::text, NULL::uuid;
+        RETURN;
+    END IF;
+    INSERT INTO login_failures (key_hash, attempt_id) SELECT unnest(p_keys), attempt;
+    DELETE FROM login_failures f WHERE f.key_hash = ANY (p_keys) AND f.failed_at < now() - p_window;
+    RETURN QUERY
+        SELECT 0, p.id, p.password_hash, attempt
+        FROM (SELECT 1) one
+        LEFT JOIN persons p ON lower(p.email) = lower(p_email) AND p.email IS NOT NULL;
+END
 $$;
 
--- Step 2, the password matched: a new token; the email's failures are forgiven.
-CREATE FUNCTION api_login_success(p_person uuid, p_token bytea, p_days int, p_email_key bytea)
+-- Step 2, the password matched: a new token; this attempt and the email's
+-- earlier failures are forgiven.
+CREATE FUNCTION api_login_success(p_person uuid, p_token bytea, p_days int, p_email_key bytea,
+                                  p_attempt uuid)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     p persons;
@@ -127,16 +152,9 @@ BEGIN
     END IF;
     INSERT INTO auth_tokens (token_hash, person_id, expires_at)
     VALUES (p_token, p.id, now() + make_interval(days => p_days));
-    DELETE FROM login_failures WHERE key_hash = p_email_key;
+    DELETE FROM login_failures WHERE attempt_id = p_attempt OR key_hash = p_email_key;
     RETURN person_json(p);
 END
-$$;
-
--- Step 2, the password did not match: count it under every key.
-CREATE FUNCTION api_login_failure(p_keys bytea[], p_window interval) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO login_failures (key_hash) SELECT unnest(p_keys);
-    DELETE FROM login_failures WHERE key_hash = ANY (p_keys) AND failed_at < now() - p_window;
 $$;
 
 CREATE FUNCTION api_me(p_person uuid) RETURNS json LANGUAGE sql STABLE AS $$

@@ -26,6 +26,7 @@ struct auth_state {
     char email_key[TOKEN_HASH_PARAM_LEN + 1];
     char addr_key[TOKEN_HASH_PARAM_LEN + 1];
     char person_id[37];
+    char attempt_id[37];
 };
 
 static void auth_state_free(void *p)
@@ -135,16 +136,6 @@ static void reply_bad_credentials(struct req_ctx *ctx)
     http_reply_error(ctx, 401, "invalid_credentials", "The email address or the password is wrong.", NULL);
 }
 
-static void login_failure_recorded_cb(const struct db_result *r, void *arg)
-{
-    struct auth_state *st = arg;
-    if (r->status != DB_OK) {
-        api_reply_db_error(st->ctx, r);
-        return;
-    }
-    reply_bad_credentials(st->ctx);
-}
-
 static void login_success_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
@@ -161,18 +152,16 @@ static void login_verified_cb(int ok, char *hash, void *arg)
     struct req_ctx *ctx = st->ctx;
     (void)hash;
     if (!ok) {
-        const char *params[] = { st->email_key, st->addr_key };
-        db_pool_query(ctx->srv->pool,
-            "SELECT api_login_failure(ARRAY[$1::bytea, $2::bytea], interval '" LOGIN_WINDOW "')", 2, params,
-            login_failure_recorded_cb, st);
+        reply_bad_credentials(ctx); /* the attempt is already counted */
         return;
     }
     char days[16];
     days_param(ctx, days, sizeof(days));
     token_generate(st->token);
     token_hash_param(st->token, TOKEN_TEXT_LEN, st->token_hash);
-    const char *params[] = { st->person_id, st->token_hash, days, st->email_key };
-    db_pool_query(ctx->srv->pool, "SELECT api_login_success($1, $2, $3, $4)", 4, params, login_success_cb, st);
+    const char *params[] = { st->person_id, st->token_hash, days, st->email_key, st->attempt_id };
+    db_pool_query(ctx->srv->pool, "SELECT api_login_success($1, $2, $3, $4, $5)", 5, params, login_success_cb,
+        st);
 }
 
 static void login_looked_up_cb(const struct db_result *r, void *arg)
@@ -194,6 +183,7 @@ static void login_looked_up_cb(const struct db_result *r, void *arg)
     }
     const char *hash = PQgetisnull(r->res, 0, 2) ? NULL : PQgetvalue(r->res, 0, 2);
     snprintf(st->person_id, sizeof(st->person_id), "%s", PQgetvalue(r->res, 0, 1));
+    snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", PQgetvalue(r->res, 0, 3));
     const char *password = json_string_value(json_object_get(ctx->body, "password"));
     hasher_verify(ctx->srv->hasher, hash, password, login_verified_cb, st);
 }
@@ -216,7 +206,7 @@ void api_auth_login(struct req_ctx *ctx)
     free(lower);
     const char *params[] = { email, st->email_key, st->addr_key };
     db_pool_query(ctx->srv->pool,
-        "SELECT * FROM api_login_lookup($1, ARRAY[$2::bytea, $3::bytea], ARRAY[" LOGIN_MAX_FAILURES_PER_EMAIL
+        "SELECT * FROM api_login_attempt($1, ARRAY[$2::bytea, $3::bytea], ARRAY[" LOGIN_MAX_FAILURES_PER_EMAIL
         ", " LOGIN_MAX_FAILURES_PER_ADDRESS "], interval '" LOGIN_WINDOW "')",
         3, params, login_looked_up_cb, st);
 }

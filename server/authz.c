@@ -5,14 +5,26 @@
 #include "authz.h"
 
 #include <stddef.h>
+#include <string.h>
 
 static bool is_coordinator_of(const struct principal *p, const char *slug)
 {
     return slug != NULL && principal_role_in(p, slug) == ROLE_COORDINATOR;
 }
 
+static bool is_leader_of(const struct principal *p, const struct authz_target *t)
+{
+    for (int i = 0; i < t->nleaders; i++) {
+        if (strcmp(t->leaders[i], p->person_id) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool authz_allows(const struct principal *p, enum authz_action action, const struct authz_target *t)
 {
+    if (action == AUTHZ_GROUP_SEE_LINK && t != NULL && !t->closed)
+        return true;
     if (p == NULL)
         return false;
     if (p->is_admin)
@@ -22,7 +34,12 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
         return false;
     case AUTHZ_ORG_MEMBERS_READ:
     case AUTHZ_ORG_MEMBERS_MANAGE:
+    case AUTHZ_GROUP_CREATE:
         return t != NULL && is_coordinator_of(p, t->org_slug);
+    case AUTHZ_GROUP_EDIT:
+        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t));
+    case AUTHZ_GROUP_SEE_LINK:
+        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t) || t->participant);
     }
     return false;
 }

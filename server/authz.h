@@ -13,13 +13,23 @@ enum authz_action {
     AUTHZ_ORG_CREATE,          /* create an organization: site admins */
     AUTHZ_ORG_MEMBERS_READ,    /* list an org's members: its coordinators, admins */
     AUTHZ_ORG_MEMBERS_MANAGE,  /* set or remove roles: its coordinators, admins */
+    AUTHZ_GROUP_CREATE,        /* create a group in an org: its coordinators, admins */
+    AUTHZ_GROUP_EDIT,          /* change, archive, schedule sessions: the org's
+                                  coordinators, the group's leaders, admins */
+    AUTHZ_GROUP_SEE_LINK,      /* a closed group's online_url: as EDIT, and its
+                                  confirmed participants; open groups: anyone */
 };
 
 /* What the action is about. */
 struct authz_target {
     const char *org_slug;      /* org-scoped actions */
+    const char *const *leaders; /* group actions: person ids of its leaders */
+    int nleaders;
+    bool closed;               /* AUTHZ_GROUP_SEE_LINK: the group is closed */
+    bool participant;          /* the principal is a confirmed participant */
 };
 
+/* p may be NULL (anonymous). */
 bool authz_allows(const struct principal *p, enum authz_action action, const struct authz_target *target);
 
 #endif

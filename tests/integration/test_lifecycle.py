@@ -15,12 +15,15 @@ LOGIN = "/api/v1/auth/login"
 
 def test_graceful_shutdown(pg, own_server):
     srv = own_server(pg.url, "shutdown")
-    people = [register(srv) for _ in range(3)]
+    # Logins in flight count against the throttle (per email and per address),
+    # so spread them: three per person, each from its own loopback address.
+    people = [register(srv) for _ in range(8)]
     n = 24
     # Connections the server has accepted (a request answered on each), then a login on each.
     conns = []
-    for _ in range(n):
-        c = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+    for i in range(n):
+        c = http.client.HTTPConnection(srv.host, srv.port, timeout=30,
+                                       source_address=(f"127.0.9.{i + 1}", 0))
         c.request("GET", "/healthz")
         r = c.getresponse()
         r.read()
