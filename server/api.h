@@ -38,5 +38,13 @@ void api_orgs_get(struct req_ctx *ctx);
 void api_members_list(struct req_ctx *ctx);
 void api_members_put(struct req_ctx *ctx);
 void api_members_delete(struct req_ctx *ctx);
+void api_groups_create(struct req_ctx *ctx);
+void api_groups_list(struct req_ctx *ctx);
+void api_groups_get(struct req_ctx *ctx);
+void api_groups_patch(struct req_ctx *ctx);
+void api_groups_delete(struct req_ctx *ctx);
+void api_group_sessions_list(struct req_ctx *ctx);
+void api_group_sessions_add(struct req_ctx *ctx);
+void api_sessions_patch(struct req_ctx *ctx);
 
 #endif

@@ -182,6 +182,14 @@ void db_pool_get_stats(const struct db_pool *p, struct db_pool_stats *st)
 void db_pool_free(struct db_pool *p)
 {
     fail_waiting(p);
+    for (int i = 0; i < p->nconns; i++) {
+        struct db_query *q = p->conns[i]->query;
+        if (q != NULL) { /* background work (timers) still running */
+            p->conns[i]->query = NULL;
+            q->conn = NULL;
+            db_query_finish(q, DB_UNAVAILABLE, NULL);
+        }
+    }
     for (int i = 0; i < p->nconns; i++)
         db_conn_free(p->conns[i]);
     event_free(p->kick);

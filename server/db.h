@@ -46,8 +46,8 @@ struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_settin
 void db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
     db_done_cb cb, void *arg);
 void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *stats);
-/* Close every connection; queued queries are answered DB_UNAVAILABLE. Call
- * only when no query is running. */
+/* Close every connection; queued and running queries are answered
+ * DB_UNAVAILABLE first (their callbacks must not query again). */
 void db_pool_free(struct db_pool *pool);
 
 #endif

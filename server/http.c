@@ -287,8 +287,8 @@ static void request_cb(struct evhttp_request *req, void *arg)
     unsigned flags = routes[m.route].flags;
     if ((flags & ROUTE_BODY) && read_body(ctx) != 0)
         return;
-    if (flags & ROUTE_AUTH)
-        principal_authenticate(ctx);
+    if (flags & (ROUTE_AUTH | ROUTE_AUTH_OPTIONAL))
+        principal_authenticate(ctx, (flags & ROUTE_AUTH_OPTIONAL) != 0);
     else
         http_run_handler(ctx);
 }

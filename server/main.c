@@ -2,6 +2,7 @@
 /* piirid: command line, settings, start-up (migrations), then the
  * supervisor and its workers. */
 #include "admin.h"
+#include "cal.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
     log_capture_libevent();
     if (sodium_init() < 0)
         fatalx("libsodium cannot start");
+    cal_init(); /* time zones load once, before the workers fork */
 
     int status;
     if (strcmp(argv[i], "serve") == 0 && i + 1 == argc)

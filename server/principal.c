@@ -74,9 +74,13 @@ static void principal_loaded_cb(const struct db_result *r, void *arg)
     http_run_handler(ctx);
 }
 
-void principal_authenticate(struct req_ctx *ctx)
+void principal_authenticate(struct req_ctx *ctx, bool optional)
 {
     const char *auth = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Authorization");
+    if (auth == NULL && optional) {
+        http_run_handler(ctx);
+        return;
+    }
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
         reply_unauthorized(ctx);
         return;

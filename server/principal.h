@@ -31,8 +31,9 @@ const char *role_name(enum org_role role);
 enum org_role principal_role_in(const struct principal *p, const char *slug);
 
 /* Read the bearer token, load the principal into ctx->principal and run the
- * route's handler, or reply 401. */
-void principal_authenticate(struct req_ctx *ctx);
+ * route's handler, or reply 401. optional: without an Authorization header
+ * the handler runs with no principal. */
+void principal_authenticate(struct req_ctx *ctx, bool optional);
 void principal_free(struct principal *p);
 
 #endif

@@ -28,6 +28,15 @@ const struct route routes[] = {
     R(GET, "/api/v1/orgs/{slug}/members", api_members_list, ROUTE_AUTH),
     R(PUT, "/api/v1/orgs/{slug}/members/{person_id}", api_members_put, ROUTE_AUTH | ROUTE_BODY),
     R(DELETE, "/api/v1/orgs/{slug}/members/{person_id}", api_members_delete, ROUTE_AUTH),
+
+    R(POST, "/api/v1/orgs/{slug}/groups", api_groups_create, ROUTE_AUTH | ROUTE_BODY),
+    R(GET, "/api/v1/groups", api_groups_list, ROUTE_AUTH_OPTIONAL),
+    R(GET, "/api/v1/groups/{id}", api_groups_get, ROUTE_AUTH_OPTIONAL),
+    R(PATCH, "/api/v1/groups/{id}", api_groups_patch, ROUTE_AUTH | ROUTE_BODY),
+    R(DELETE, "/api/v1/groups/{id}", api_groups_delete, ROUTE_AUTH),
+    R(GET, "/api/v1/groups/{id}/sessions", api_group_sessions_list, 0),
+    R(POST, "/api/v1/groups/{id}/sessions", api_group_sessions_add, ROUTE_AUTH | ROUTE_BODY),
+    R(PATCH, "/api/v1/sessions/{id}", api_sessions_patch, ROUTE_AUTH | ROUTE_BODY),
 };
 
 const size_t nroutes = ARRAY_LEN(routes);

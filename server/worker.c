@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "hasher.h"
+#include "horizon.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #define DRAIN_GRACE_MS 200
+#define HORIZON_INTERVAL_S 600
 #define DRAIN_DEADLINE_S 20
 
 static void finish_cb(evutil_socket_t fd, short what, void *arg)
@@ -93,6 +95,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
         cfg->query_timeout_ms };
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.hasher = hasher_new(srv.base);
+    struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
 
     struct event *term = evsignal_new(srv.base, SIGTERM, shutdown_cb, &srv);
     struct event *intr = evsignal_new(srv.base, SIGINT, shutdown_cb, &srv);
@@ -108,7 +111,9 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
 
     http_free(&srv);
     hasher_free(srv.hasher);
+    horizon_stop(horizon);
     db_pool_free(srv.pool);
+    horizon_free(horizon);
     metrics_set_pool(slot, 0, 0, 0);
     event_free(term);
     event_free(intr);

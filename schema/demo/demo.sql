@@ -32,3 +32,79 @@ INSERT INTO memberships (org_id, person_id, role) VALUES
     ('10000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000005', 'member'),
     ('10000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000006', 'leader')
 ON CONFLICT DO NOTHING;
+
+-- Groups. Their sessions are materialised by piirid's horizon timer within
+-- seconds of start (the camp, a one-off, gets its session here).
+INSERT INTO groups (org_id, id, title, title_sv, title_en, description, kind, access, audience, modality,
+    location_name, location_address, municipality, accessibility, online_url, capacity, languages,
+    topics, target_groups, leader_type, anonymous_ok, cost, registration_opens, registration_closes,
+    schedule_start, schedule_duration, schedule_rrule) VALUES
+('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001',
+    'Perhekahvila Hervanta', 'Familjekafé Hervanta', 'Family café Hervanta',
+    'Avoin kohtaamispaikka vauva- ja taaperoperheille. Tule juttelemaan, leikkimään ja jakamaan arjen kokemuksia muiden vanhempien kanssa. Kahvia ja mehua tarjolla.',
+    'family_cafe', 'open', 'public', 'in_person', 'Hervannan asukastupa', 'Insinöörinkatu 38',
+    'Tampere', 'Esteetön sisäänkäynti, lastenvaunuille tilaa.', NULL, NULL, '{fi,en}',
+    '{vauvaperheet,vertaistuki}', '{families}', 'peer', true, 'Maksuton', NULL, NULL,
+    '2026-09-01T09:30', 120, 'FREQ=WEEKLY;BYDAY=TU'),
+('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002',
+    'Perhekahvila Kaleva', NULL, NULL,
+    'Viikoittainen perhekahvila Kalevan kirkon alakerrassa. Ilmoittaudu etukäteen, tilaa on rajoitetusti.',
+    'family_cafe', 'open', 'public', 'in_person', 'Kalevan kirkon kerhotila', 'Liisanpuisto 1',
+    'Tampere', 'Hissi pääovelta.', NULL, 20, '{fi}', '{vauvaperheet}', '{families}', 'both',
+    true, 'Maksuton', NULL, NULL, '2026-09-03T10:00', 120, 'FREQ=WEEKLY;BYDAY=TH'),
+('10000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000003',
+    'Isien perhekahvila', NULL, 'Fathers'' family café',
+    'Joka toinen lauantai isille ja lapsille: leikkiä, kahvia ja vertaistukea isyyteen.',
+    'family_cafe', 'open', 'public', 'in_person', 'Perhetalo Villa Tuira', 'Tuiran puistokatu 2',
+    'Oulu', NULL, NULL, NULL, '{fi}', '{isyys,vertaistuki}', '{families}', 'peer', true, 'Maksuton',
+    NULL, NULL, '2026-09-05T10:00', 150, 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA'),
+('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000004',
+    'Digipuu – etäperhekahvila', 'Digipuu – distansfamiljekafé', 'Digipuu – remote family café',
+    'Perhekahvila verkossa: tule mukaan kotisohvalta, kamera päällä tai ilman. Keskustelemme vuorovaikutuksesta, arjen jaksamisesta ja vanhemmuudesta.',
+    'remote_group', 'open', 'public', 'remote', NULL, NULL, NULL, NULL,
+    'https://meet.example/digipuu', NULL, '{fi,sv}', '{vanhemmuus,jaksaminen}',
+    '{families,relatives}', 'both', true, 'Maksuton', NULL, NULL, '2026-09-02T19:00', 90,
+    'FREQ=WEEKLY;BYDAY=WE'),
+('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000005',
+    'Vertaisryhmä keskosvauvojen vanhemmille', NULL, NULL,
+    'Suljettu kymmenen tapaamisen ryhmä keskosena syntyneiden vauvojen vanhemmille. Ryhmään sitoudutaan koko ajaksi; mitä ryhmässä kerrotaan, jää ryhmään.',
+    'peer_group', 'closed', 'public', 'in_person', 'Perhekeskus Tammela', 'Itsenäisyydenkatu 21',
+    'Tampere', 'Esteetön.', 'https://meet.example/keskosryhma-varalla', 8, '{fi}',
+    '{keskosuus,vertaistuki}', '{affected,families}', 'peer', false, 'Maksuton',
+    '2026-11-01T00:00:00+02:00', '2027-01-10T23:59:00+02:00', '2027-01-11T18:00', 120,
+    'FREQ=WEEKLY;BYDAY=MO;COUNT=10'),
+('10000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000006',
+    'Jäsenten vauvaryhmä', NULL, NULL,
+    'Yhdistyksen jäsenperheille: vauvahierontaa, lauluja ja juttutuokio.',
+    'family_cafe', 'open', 'members', 'in_person', 'Perhetalo Villa Tuira', 'Tuiran puistokatu 2',
+    'Oulu', NULL, NULL, 12, '{fi}', '{vauvaperheet}', '{families}', 'professional', false,
+    '2 € / perhe', NULL, NULL, '2026-09-04T10:00', 90, 'FREQ=WEEKLY;BYDAY=FR'),
+('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000007',
+    'Perheleiri 2027', 'Familjeläger 2027', 'Family camp 2027',
+    'Kolmen päivän leiri koko perheelle: vertaiskeskusteluja aikuisille, ohjattua ohjelmaa lapsille, saunaa ja yhdessäoloa järven rannalla.',
+    'camp', 'closed', 'public', 'in_person', 'Leirikeskus Kalliosaari', 'Kalliosaarentie 5',
+    'Kangasala', 'Päärakennus esteetön, rantasauna ei.', NULL, 40, '{fi}', '{perheet,leiri}',
+    '{families}', 'both', false, '60 € / aikuinen, lapset maksutta', '2027-01-15T09:00:00+02:00',
+    '2027-05-15T23:59:00+03:00', '2027-06-14T14:00', 4320, NULL),
+('10000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000008',
+    'Työnantajakumppanien vertaisryhmä', NULL, 'Peer group for employers of personal assistants',
+    'Henkilökohtaisten avustajien työnantajien vertaisryhmä Teamsissa kerran kuussa. Keskustelemme työnantajan arjesta luottamuksellisesti; vertaistuki ei ole lakineuvontaa.',
+    'peer_group', 'closed', 'public', 'remote', NULL, NULL, NULL, NULL,
+    'https://teams.example/tyonantajakumppanit', 10, '{fi}',
+    '{henkilökohtainen apu,työnantajuus}', '{affected}', 'peer', false, 'Maksuton', NULL, NULL,
+    '2026-09-01T17:00', 90, 'FREQ=MONTHLY;BYDAY=1TU')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO group_leaders (org_id, group_id, person_id) VALUES
+    ('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003'),
+    ('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'),
+    ('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000003'),
+    ('10000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000008', '00000000-0000-4000-8000-000000000006')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO sessions (org_id, id, group_id, origin, original_start, starts_at, ends_at) VALUES
+    ('10000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001',
+     '20000000-0000-4000-8000-000000000007', 'series', '2027-06-14 14:00+03', '2027-06-14 14:00+03',
+     '2027-06-17 14:00+03')
+ON CONFLICT DO NOTHING;
+UPDATE groups SET horizon_until = '2028-01-01' WHERE id = '20000000-0000-4000-8000-000000000007';

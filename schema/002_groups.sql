@@ -1,0 +1,476 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- Groups, their leaders and their sessions (occurrences materialised from the
+-- schedule by piirid with libical, up to a horizon that a timer extends).
+
+CREATE EXTENSION IF NOT EXISTS unaccent;
+
+-- unaccent() is only STABLE (its dictionary could change); ours is fixed, so
+-- the wrapper may be IMMUTABLE and used in the generated search column.
+CREATE FUNCTION piiri_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT lower(public.unaccent('public.unaccent'::regdictionary, coalesce(t, '')))
+$$;
+
+CREATE TABLE groups (
+    org_id uuid NOT NULL REFERENCES organizations (id),
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    title text NOT NULL,
+    title_sv text,
+    title_en text,
+    description text,
+    description_sv text,
+    description_en text,
+    kind text NOT NULL CHECK (kind IN ('peer_group', 'family_cafe', 'remote_group', 'camp', 'self_help',
+                                       'phone_line', 'other')),
+    access text NOT NULL CHECK (access IN ('open', 'closed')),
+    audience text NOT NULL DEFAULT 'public' CHECK (audience IN ('public', 'members')),
+    modality text NOT NULL CHECK (modality IN ('in_person', 'remote', 'hybrid', 'phone')),
+    location_name text,
+    location_address text,
+    municipality text,
+    accessibility text,
+    online_url text,
+    capacity int CHECK (capacity IS NULL OR capacity > 0),
+    languages text[] NOT NULL DEFAULT '{fi}',
+    topics text[] NOT NULL DEFAULT '{}',
+    target_groups text[] NOT NULL DEFAULT '{}',
+    leader_type text CHECK (leader_type IN ('peer', 'professional', 'both')),
+    anonymous_ok boolean NOT NULL DEFAULT false,
+    cost text,
+    registration_opens timestamptz,
+    registration_closes timestamptz,
+    schedule_start text,          -- local wall time in schedule_timezone
+    schedule_duration int,        -- minutes
+    schedule_timezone text NOT NULL DEFAULT 'Europe/Helsinki',
+    schedule_rrule text,
+    horizon_until timestamptz,    -- sessions exist for occurrences before this
+    horizon_claimed_until timestamptz, -- a worker is extending the horizon
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    archived_at timestamptz,
+    search tsvector GENERATED ALWAYS AS (
+        to_tsvector('finnish', piiri_fold(title) || ' ' || piiri_fold(title_sv) || ' ' ||
+                               piiri_fold(title_en) || ' ' || piiri_fold(description) || ' ' ||
+                               piiri_fold(description_sv) || ' ' || piiri_fold(description_en))) STORED,
+    search_text text GENERATED ALWAYS AS (
+        piiri_fold(title) || ' ' || piiri_fold(title_sv) || ' ' || piiri_fold(title_en) || ' ' ||
+        piiri_fold(description) || ' ' || piiri_fold(description_sv) || ' ' ||
+        piiri_fold(description_en)) STORED,
+    PRIMARY KEY (org_id, id)
+);
+CREATE INDEX groups_id ON groups (id);
+CREATE INDEX groups_listing ON groups (created_at, id) WHERE archived_at IS NULL;
+CREATE INDEX groups_search ON groups USING gin (search);
+CREATE INDEX groups_horizon ON groups (horizon_until) WHERE archived_at IS NULL AND schedule_rrule IS NOT NULL;
+
+-- A leader must be a member of the group's organization; removing the
+-- membership removes the leadership.
+CREATE TABLE group_leaders (
+    org_id uuid NOT NULL,
+    group_id uuid NOT NULL,
+    person_id uuid NOT NULL,
+    PRIMARY KEY (org_id, group_id, person_id),
+    FOREIGN KEY (org_id, group_id) REFERENCES groups (org_id, id),
+    FOREIGN KEY (org_id, person_id) REFERENCES memberships (org_id, person_id) ON DELETE CASCADE
+);
+
+CREATE TABLE sessions (
+    org_id uuid NOT NULL,
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    group_id uuid NOT NULL,
+    origin text NOT NULL CHECK (origin IN ('series', 'extra')),
+    original_start timestamptz,   -- series: the occurrence it stands for
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz NOT NULL,
+    status text NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),
+    cancel_reason text,
+    sequence int NOT NULL DEFAULT 0,  -- raised by every change (calendar feeds)
+    seats_taken int NOT NULL DEFAULT 0 CHECK (seats_taken >= 0),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (org_id, id),
+    UNIQUE (org_id, group_id, original_start),
+    FOREIGN KEY (org_id, group_id) REFERENCES groups (org_id, id),
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX sessions_id ON sessions (id);
+CREATE INDEX sessions_group_time ON sessions (org_id, group_id, starts_at);
+CREATE INDEX sessions_time ON sessions (starts_at);
+
+-- Times ---------------------------------------------------------------------
+
+-- RFC 3339 with the offset of the zone at that instant: 2026-03-29T18:00:00+03:00.
+CREATE FUNCTION rfc3339(ts timestamptz, tz text) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT to_char(ts AT TIME ZONE tz, 'YYYY-MM-DD"T"HH24:MI:SS') ||
+           CASE WHEN off < interval '0' THEN '-' ELSE '+' END ||
+           to_char(abs(extract(epoch FROM off))::int / 3600, 'FM00') || ':' ||
+           to_char((abs(extract(epoch FROM off))::int % 3600) / 60, 'FM00')
+    FROM (SELECT (ts AT TIME ZONE tz) - (ts AT TIME ZONE 'UTC') AS off) o
+$$;
+
+-- Who sees what: facts for authz in piirid ----------------------------------
+
+-- Is the person a confirmed participant of the group? (Signups extend this.)
+CREATE FUNCTION group_is_participant(p_org uuid, p_group uuid, p_person uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$ SELECT false $$;
+
+CREATE FUNCTION group_facts_json(g groups, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'org', (SELECT slug FROM organizations WHERE id = g.org_id),
+        'leaders', (SELECT coalesce(json_agg(l.person_id), '[]') FROM group_leaders l
+                    WHERE l.org_id = g.org_id AND l.group_id = g.id),
+        'participant', p_viewer IS NOT NULL AND group_is_participant(g.org_id, g.id, p_viewer),
+        'access', g.access)
+$$;
+
+-- JSON shapes ---------------------------------------------------------------
+
+CREATE FUNCTION group_json(g groups, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', g.id,
+        'org', (SELECT slug FROM organizations WHERE id = g.org_id),
+        'title', g.title, 'title_sv', g.title_sv, 'title_en', g.title_en,
+        'description', g.description, 'description_sv', g.description_sv,
+        'description_en', g.description_en,
+        'kind', g.kind, 'access', g.access, 'audience', g.audience, 'modality', g.modality,
+        'location', CASE WHEN coalesce(g.location_name, g.location_address, g.municipality,
+                                       g.accessibility) IS NULL THEN NULL
+                    ELSE json_build_object('name', g.location_name, 'address', g.location_address,
+                                           'municipality', g.municipality,
+                                           'accessibility', g.accessibility) END,
+        'online_url', g.online_url,
+        'capacity', g.capacity,
+        'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
+        'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
+        'leaders', (SELECT coalesce(json_agg(json_build_object('person_id', l.person_id,
+                                                               'display_name', p.display_name)
+                                             ORDER BY p.display_name), '[]')
+                    FROM group_leaders l JOIN persons p ON p.id = l.person_id
+                    WHERE l.org_id = g.org_id AND l.group_id = g.id),
+        'registration', json_build_object('opens', rfc3339(g.registration_opens, g.schedule_timezone),
+                                          'closes', rfc3339(g.registration_closes, g.schedule_timezone)),
+        'schedule', CASE WHEN g.schedule_start IS NULL THEN NULL
+                    ELSE json_build_object('start', g.schedule_start,
+                                           'duration_minutes', g.schedule_duration,
+                                           'timezone', g.schedule_timezone,
+                                           'rrule', g.schedule_rrule) END,
+        'archived', g.archived_at IS NOT NULL,
+        'created_at', g.created_at, 'updated_at', g.updated_at,
+        '_facts', group_facts_json(g, p_viewer))
+$$;
+
+CREATE FUNCTION session_json(s sessions, g groups) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', s.id, 'group_id', s.group_id,
+        'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
+        'ends_at', rfc3339(s.ends_at, g.schedule_timezone),
+        'status', s.status, 'cancel_reason', s.cancel_reason,
+        'extra', s.origin = 'extra',
+        'seats_taken', s.seats_taken, 'capacity', g.capacity, 'sequence', s.sequence)
+$$;
+
+-- Writing a group -----------------------------------------------------------
+
+-- Apply the validated fields present in p (a clean object from piirid).
+CREATE FUNCTION group_apply(g groups, p jsonb) RETURNS groups LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p ? 'title' THEN g.title := p->>'title'; END IF;
+    IF p ? 'title_sv' THEN g.title_sv := p->>'title_sv'; END IF;
+    IF p ? 'title_en' THEN g.title_en := p->>'title_en'; END IF;
+    IF p ? 'description' THEN g.description := p->>'description'; END IF;
+    IF p ? 'description_sv' THEN g.description_sv := p->>'description_sv'; END IF;
+    IF p ? 'description_en' THEN g.description_en := p->>'description_en'; END IF;
+    IF p ? 'kind' THEN g.kind := p->>'kind'; END IF;
+    IF p ? 'access' THEN g.access := p->>'access'; END IF;
+    IF p ? 'audience' THEN g.audience := p->>'audience'; END IF;
+    IF p ? 'modality' THEN g.modality := p->>'modality'; END IF;
+    IF p ? 'location' THEN
+        g.location_name := p->'location'->>'name';
+        g.location_address := p->'location'->>'address';
+        g.municipality := p->'location'->>'municipality';
+        g.accessibility := p->'location'->>'accessibility';
+    END IF;
+    IF p ? 'online_url' THEN g.online_url := p->>'online_url'; END IF;
+    IF p ? 'capacity' THEN g.capacity := (p->>'capacity')::int; END IF;
+    IF p ? 'languages' THEN
+        g.languages := ARRAY(SELECT jsonb_array_elements_text(p->'languages'));
+    END IF;
+    IF p ? 'topics' THEN g.topics := ARRAY(SELECT jsonb_array_elements_text(p->'topics')); END IF;
+    IF p ? 'target_groups' THEN
+        g.target_groups := ARRAY(SELECT jsonb_array_elements_text(p->'target_groups'));
+    END IF;
+    IF p ? 'leader_type' THEN g.leader_type := p->>'leader_type'; END IF;
+    IF p ? 'anonymous_ok' THEN g.anonymous_ok := (p->>'anonymous_ok')::boolean; END IF;
+    IF p ? 'cost' THEN g.cost := p->>'cost'; END IF;
+    IF p ? 'registration' THEN
+        g.registration_opens := (p->'registration'->>'opens')::timestamptz;
+        g.registration_closes := (p->'registration'->>'closes')::timestamptz;
+    END IF;
+    IF p ? 'schedule' THEN
+        g.schedule_start := p->'schedule'->>'start';
+        g.schedule_duration := (p->'schedule'->>'duration_minutes')::int;
+        g.schedule_timezone := coalesce(p->'schedule'->>'timezone', 'Europe/Helsinki');
+        g.schedule_rrule := p->'schedule'->>'rrule';
+    END IF;
+    RETURN g;
+END
+$$;
+
+CREATE FUNCTION group_set_leaders(g groups, p_leaders jsonb) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM group_leaders WHERE org_id = g.org_id AND group_id = g.id;
+    INSERT INTO group_leaders (org_id, group_id, person_id)
+    SELECT g.org_id, g.id, x::uuid FROM jsonb_array_elements_text(p_leaders) x;
+EXCEPTION WHEN foreign_key_violation THEN
+    RAISE EXCEPTION 'invalid' USING ERRCODE = 'PI422', DETAIL = 'leaders',
+        HINT = 'Every leader must be a member of the organization.';
+END
+$$;
+
+-- Upsert the series occurrences [p_starts, p_ends) (Unix seconds) and drop
+-- untouched future ones that are no longer in the series. Touched sessions
+-- (moved, cancelled: sequence > 0) and past ones stay as they are.
+CREATE FUNCTION group_sync_sessions(g groups, p_starts bigint[], p_ends bigint[], p_from timestamptz,
+                                    p_horizon timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM sessions s
+    WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.origin = 'series' AND s.sequence = 0
+      AND s.starts_at >= p_from
+      AND s.original_start <> ALL (ARRAY(SELECT to_timestamp(x) FROM unnest(p_starts) x));
+    INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
+    SELECT g.org_id, g.id, 'series', to_timestamp(st), to_timestamp(st), to_timestamp(en)
+    FROM unnest(p_starts, p_ends) AS o(st, en)
+    ON CONFLICT (org_id, group_id, original_start) DO UPDATE
+        SET ends_at = excluded.ends_at, updated_at = now()
+        WHERE sessions.sequence = 0 AND sessions.ends_at <> excluded.ends_at;
+    UPDATE groups SET horizon_until = p_horizon WHERE org_id = g.org_id AND id = g.id;
+END
+$$;
+
+CREATE FUNCTION api_group_create(p_org text, p jsonb, p_starts bigint[], p_ends bigint[],
+                                 p_horizon timestamptz, p_viewer uuid)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    g groups;
+BEGIN
+    SELECT id INTO g.org_id FROM organizations WHERE slug = p_org;
+    IF g.org_id IS NULL THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such organization.';
+    END IF;
+    g.id := gen_random_uuid();
+    g.audience := 'public';
+    g.languages := '{fi}';
+    g.topics := '{}';
+    g.target_groups := '{}';
+    g.anonymous_ok := false;
+    g.schedule_timezone := 'Europe/Helsinki';
+    g := group_apply(g, p);
+    INSERT INTO groups (org_id, id, title, title_sv, title_en, description, description_sv,
+        description_en, kind, access, audience, modality, location_name, location_address,
+        municipality, accessibility, online_url, capacity, languages, topics, target_groups,
+        leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
+        schedule_duration, schedule_timezone, schedule_rrule)
+    VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
+        g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
+        g.location_address, g.municipality, g.accessibility, g.online_url, g.capacity, g.languages,
+        g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
+        g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
+        g.schedule_rrule)
+    RETURNING * INTO g;
+    IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
+    IF p_starts IS NOT NULL THEN
+        PERFORM group_sync_sessions(g, p_starts, p_ends, '-infinity', p_horizon);
+    END IF;
+    RETURN json_build_object('group', group_json(g, p_viewer));
+END
+$$;
+
+-- The stored group as piirid needs it to authorise and merge a change.
+CREATE FUNCTION api_group_facts(p_id uuid, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT group_json(g, p_viewer) FROM groups g WHERE g.id = p_id
+$$;
+
+CREATE FUNCTION api_group_update(p_id uuid, p jsonb, p_starts bigint[], p_ends bigint[],
+                                 p_horizon timestamptz, p_viewer uuid)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    g groups;
+BEGIN
+    SELECT * INTO g FROM groups WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such group.';
+    END IF;
+    g := group_apply(g, p);
+    UPDATE groups SET title = g.title, title_sv = g.title_sv, title_en = g.title_en,
+        description = g.description, description_sv = g.description_sv,
+        description_en = g.description_en, kind = g.kind, access = g.access, audience = g.audience,
+        modality = g.modality, location_name = g.location_name, location_address = g.location_address,
+        municipality = g.municipality, accessibility = g.accessibility, online_url = g.online_url,
+        capacity = g.capacity, languages = g.languages, topics = g.topics,
+        target_groups = g.target_groups, leader_type = g.leader_type, anonymous_ok = g.anonymous_ok,
+        cost = g.cost, registration_opens = g.registration_opens,
+        registration_closes = g.registration_closes, schedule_start = g.schedule_start,
+        schedule_duration = g.schedule_duration, schedule_timezone = g.schedule_timezone,
+        schedule_rrule = g.schedule_rrule, updated_at = now()
+    WHERE org_id = g.org_id AND id = g.id
+    RETURNING * INTO g;
+    IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
+    IF p ? 'schedule' THEN
+        PERFORM group_sync_sessions(g, coalesce(p_starts, '{}'), coalesce(p_ends, '{}'), now(),
+                                    p_horizon);
+    END IF;
+    RETURN json_build_object('group', group_json(g, p_viewer));
+END
+$$;
+
+CREATE FUNCTION api_group_archive(p_id uuid) RETURNS boolean LANGUAGE sql AS $$
+    WITH a AS (UPDATE groups SET archived_at = coalesce(archived_at, now()), updated_at = now()
+               WHERE id = p_id RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM a)
+$$;
+
+CREATE FUNCTION api_group_get(p_id uuid, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('group', group_json(g, p_viewer)) FROM groups g WHERE g.id = p_id
+$$;
+
+-- Listing: filters, a keyset cursor (created_at, id) and a limit. from/to
+-- keep groups with a scheduled session in that window.
+CREATE FUNCTION api_groups_list(p_org text, p_kind text, p_access text, p_audience text,
+    p_modality text, p_municipality text, p_language text, p_topic text, p_q text,
+    p_from timestamptz, p_to timestamptz, p_after_time timestamptz, p_after_id uuid, p_limit int,
+    p_viewer uuid)
+RETURNS json LANGUAGE sql STABLE AS $$
+    WITH page AS (
+        SELECT g.* FROM groups g
+        WHERE g.archived_at IS NULL
+          AND (p_org IS NULL OR g.org_id = (SELECT id FROM organizations WHERE slug = p_org))
+          AND (p_kind IS NULL OR g.kind = p_kind)
+          AND (p_access IS NULL OR g.access = p_access)
+          AND (p_audience IS NULL OR g.audience = p_audience)
+          AND (p_modality IS NULL OR g.modality = p_modality)
+          AND (p_municipality IS NULL OR piiri_fold(g.municipality) = piiri_fold(p_municipality))
+          AND (p_language IS NULL OR p_language = ANY (g.languages))
+          AND (p_topic IS NULL OR piiri_fold(p_topic) = ANY (ARRAY(SELECT piiri_fold(t) FROM unnest(g.topics) t)))
+          AND (p_q IS NULL
+               OR g.search @@ plainto_tsquery('finnish', piiri_fold(p_q))
+               OR g.search_text LIKE '%' || replace(replace(replace(piiri_fold(p_q), '\', '\\'), '%', '\%'),
+                                                    '_', '\_') || '%')
+          AND (p_from IS NULL AND p_to IS NULL OR EXISTS (
+                SELECT 1 FROM sessions s
+                WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.status = 'scheduled'
+                  AND (p_from IS NULL OR s.ends_at > p_from)
+                  AND (p_to IS NULL OR s.starts_at < p_to)))
+          AND (p_after_time IS NULL OR (g.created_at, g.id) > (p_after_time, p_after_id))
+        ORDER BY g.created_at, g.id
+        LIMIT p_limit + 1)
+    SELECT json_build_object(
+        'groups', coalesce((SELECT json_agg(group_json(p, p_viewer) ORDER BY p.created_at, p.id)
+                            FROM (SELECT * FROM page ORDER BY created_at, id LIMIT p_limit) p), '[]'),
+        'next', (SELECT to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || p.id
+                 FROM (SELECT * FROM page ORDER BY created_at, id LIMIT p_limit) p
+                 WHERE (SELECT count(*) FROM page) > p_limit
+                 ORDER BY p.created_at DESC, p.id DESC LIMIT 1))
+$$;
+
+-- Sessions ------------------------------------------------------------------
+
+CREATE FUNCTION api_group_sessions(p_id uuid, p_from timestamptz, p_to timestamptz)
+RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('sessions', coalesce(
+        (SELECT json_agg(session_json(s, g) ORDER BY s.starts_at, s.id)
+         FROM sessions s
+         WHERE s.org_id = g.org_id AND s.group_id = g.id
+           AND s.ends_at > p_from AND s.starts_at < p_to), '[]'))
+    FROM groups g WHERE g.id = p_id
+$$;
+
+-- The session with its group, for authorising a change.
+CREATE FUNCTION api_session_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('session', session_json(s, g), 'group', group_json(g, NULL))
+    FROM sessions s JOIN groups g ON g.org_id = s.org_id AND g.id = s.group_id
+    WHERE s.id = p_id
+$$;
+
+-- Cancel (p_status 'cancelled' with a reason), restore ('scheduled') or move
+-- (p_starts/p_ends). Every change raises the sequence.
+CREATE FUNCTION api_session_update(p_id uuid, p_status text, p_reason text, p_starts timestamptz,
+                                   p_ends timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    s sessions;
+    g groups;
+BEGIN
+    SELECT * INTO s FROM sessions WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such session.';
+    END IF;
+    IF coalesce(p_ends, s.ends_at) <= coalesce(p_starts, s.starts_at) THEN
+        RAISE EXCEPTION 'invalid' USING ERRCODE = 'PI422', DETAIL = 'ends_at',
+            HINT = 'ends_at must be after starts_at.';
+    END IF;
+    UPDATE sessions SET
+        status = coalesce(p_status, status),
+        cancel_reason = CASE WHEN p_status = 'cancelled' THEN p_reason
+                             WHEN p_status = 'scheduled' THEN NULL ELSE cancel_reason END,
+        starts_at = coalesce(p_starts, starts_at),
+        ends_at = coalesce(p_ends, ends_at),
+        sequence = sequence + 1,
+        updated_at = now()
+    WHERE org_id = s.org_id AND id = s.id
+    RETURNING * INTO s;
+    SELECT * INTO g FROM groups WHERE org_id = s.org_id AND id = s.group_id;
+    RETURN json_build_object('session', session_json(s, g));
+END
+$$;
+
+CREATE FUNCTION api_session_add(p_group uuid, p_starts timestamptz, p_ends timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    s sessions;
+    g groups;
+BEGIN
+    SELECT * INTO g FROM groups WHERE id = p_group;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such group.';
+    END IF;
+    IF p_ends <= p_starts THEN
+        RAISE EXCEPTION 'invalid' USING ERRCODE = 'PI422', DETAIL = 'ends_at',
+            HINT = 'ends_at must be after starts_at.';
+    END IF;
+    INSERT INTO sessions (org_id, group_id, origin, starts_at, ends_at)
+    VALUES (g.org_id, g.id, 'extra', p_starts, p_ends) RETURNING * INTO s;
+    RETURN json_build_object('session', session_json(s, g));
+END
+$$;
+
+-- The horizon timer ---------------------------------------------------------
+
+-- Claim up to p_limit recurring groups whose sessions end before p_wanted
+-- (or that have none yet: groups loaded by SQL, such as the demo data),
+-- for two minutes: whoever claims a group extends it, so the work is done
+-- once even with many workers and many piirid processes.
+CREATE FUNCTION horizon_claim(p_wanted timestamptz, p_limit int)
+RETURNS TABLE (org_id uuid, id uuid, schedule_start text, schedule_duration int,
+               schedule_timezone text, schedule_rrule text, horizon_epoch bigint)
+LANGUAGE sql AS $$
+    UPDATE groups g SET horizon_claimed_until = now() + interval '2 minutes'
+    FROM (SELECT c.org_id, c.id FROM groups c
+          WHERE c.archived_at IS NULL AND c.schedule_rrule IS NOT NULL
+            AND (c.horizon_until IS NULL OR c.horizon_until < p_wanted)
+            AND (c.horizon_claimed_until IS NULL OR c.horizon_claimed_until < now())
+          ORDER BY c.horizon_until NULLS FIRST LIMIT p_limit
+          FOR UPDATE SKIP LOCKED) pick
+    WHERE g.org_id = pick.org_id AND g.id = pick.id
+    RETURNING g.org_id, g.id, g.schedule_start, g.schedule_duration, g.schedule_timezone,
+              g.schedule_rrule, coalesce(extract(epoch FROM g.horizon_until)::bigint, 0)
+$$;
+
+-- Add the occurrences [horizon_until, p_horizon) and release the claim.
+CREATE FUNCTION horizon_extend(p_org uuid, p_id uuid, p_starts bigint[], p_ends bigint[],
+                               p_horizon timestamptz) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
+    SELECT p_org, p_id, 'series', to_timestamp(st), to_timestamp(st), to_timestamp(en)
+    FROM unnest(p_starts, p_ends) AS o(st, en)
+    ON CONFLICT (org_id, group_id, original_start) DO NOTHING;
+    UPDATE groups SET horizon_until = greatest(horizon_until, p_horizon), horizon_claimed_until = NULL
+    WHERE org_id = p_org AND id = p_id;
+$$;

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Groups: create, list with filters and a cursor, get, change, archive. The
+ * schedule is expanded here (calendars/) and stored with the group in one
+ * transaction; who may see a closed group's link is decided by authz. */
+#include "api.h"
+#include "authz.h"
+#include "group-input.h"
+#include "group-view.h"
+#include "occurrences.h"
+#include "principal.h"
+#include "util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX 100
+/* Series that began long ago are materialised from this far back only. */
+#define PAST_SECONDS (366 * 24 * 3600)
+
+struct group_change {
+    struct req_ctx *ctx;
+    json_t *clean;                  /* validated fields (create or patch) */
+    char *clean_text;
+    struct occurrence_params occ;
+    char horizon[32];
+    char id[37];
+};
+
+static void group_change_free(void *p)
+{
+    struct group_change *c = p;
+    json_decref(c->clean);
+    free(c->clean_text);
+    occurrences_free(&c->occ);
+    free(c);
+}
+
+static struct group_change *group_change_new(struct req_ctx *ctx, json_t *clean)
+{
+    struct group_change *c = xcalloc(1, sizeof(*c));
+    c->ctx = ctx;
+    c->clean = clean;
+    ctx->state = c;
+    ctx->state_free = group_change_free;
+    return c;
+}
+
+static const char *viewer_id(struct req_ctx *ctx)
+{
+    return ctx->principal ? ctx->principal->person_id : NULL;
+}
+
+/* Parse the one JSON value of a successful query; NULL after replying. */
+static json_t *row_json(struct req_ctx *ctx, const struct db_result *r)
+{
+    if (r->status != DB_OK) {
+        api_reply_db_error(ctx, r);
+        return NULL;
+    }
+    if (PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
+        api_reply_not_found(ctx);
+        return NULL;
+    }
+    json_t *v = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
+    if (v == NULL)
+        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+    return v;
+}
+
+/* Reply {"group": ...} filtered for the viewer. */
+static void reply_group(struct req_ctx *ctx, const struct db_result *r, int status)
+{
+    json_t *body = row_json(ctx, r);
+    if (body == NULL)
+        return;
+    group_view_filter(json_object_get(body, "group"), ctx->principal);
+    http_reply_json(ctx, status, body);
+}
+
+/* Expand the schedule of a group for [from, horizon) into c->occ. */
+static int expand_schedule(struct group_change *c, json_t *schedule, int64_t from)
+{
+    int64_t now = (int64_t)time(NULL), horizon = now + HORIZON_SECONDS;
+    occurrences_format_utc(horizon, c->horizon);
+    if (!json_is_object(schedule))
+        return 0;
+    if (occurrences_expand(schedule, from, horizon, &c->occ) != 0) {
+        struct invalid inv = { "schedule", "cannot be expanded" };
+        api_reply_invalid(c->ctx, &inv);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- create ---- */
+
+static void created_cb(const struct db_result *r, void *arg)
+{
+    struct group_change *c = arg;
+    reply_group(c->ctx, r, 201);
+}
+
+void api_groups_create(struct req_ctx *ctx)
+{
+    struct authz_target target = { .org_slug = ctx->params[0] };
+    struct invalid inv;
+    json_t *clean;
+    if (!authz_allows(ctx->principal, AUTHZ_GROUP_CREATE, &target)) {
+        api_reply_forbidden(ctx);
+        return;
+    }
+    if (group_input_parse(ctx->body, false, &clean, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    struct group_change *c = group_change_new(ctx, clean);
+    if (group_input_check_whole(clean, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    if (expand_schedule(c, json_object_get(clean, "schedule"), (int64_t)time(NULL) - PAST_SECONDS) != 0)
+        return;
+    c->clean_text = json_dumps(clean, JSON_COMPACT);
+    const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends, c->horizon,
+        viewer_id(ctx) };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_create($1, $2, $3, $4, $5, $6)", 6, params, created_cb, c);
+}
+
+/* ---- get ---- */
+
+static void got_cb(const struct db_result *r, void *arg)
+{
+    reply_group(arg, r, 200);
+}
+
+void api_groups_get(struct req_ctx *ctx)
+{
+    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    const char *params[] = { ctx->params[0], viewer_id(ctx) };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_get($1, $2)", 2, params, got_cb, ctx);
+}
+
+/* ---- change and archive: load, authorise, write ---- */
+
+static void updated_cb(const struct db_result *r, void *arg)
+{
+    struct group_change *c = arg;
+    reply_group(c->ctx, r, 200);
+}
+
+/* The stored group with the patch laid over it, for whole-group checks. */
+static json_t *merged_group(json_t *stored, json_t *patch)
+{
+    json_t *merged = json_deep_copy(stored);
+    json_object_update(merged, patch);
+    return merged;
+}
+
+static void patch_loaded_cb(const struct db_result *r, void *arg)
+{
+    struct group_change *c = arg;
+    struct req_ctx *ctx = c->ctx;
+    struct group_facts facts;
+    struct invalid inv;
+    json_t *stored = row_json(ctx, r);
+    if (stored == NULL)
+        return;
+    group_facts_read(stored, &facts);
+    if (!authz_allows(ctx->principal, AUTHZ_GROUP_EDIT, &facts.target)) {
+        json_decref(stored);
+        api_reply_forbidden(ctx);
+        return;
+    }
+    json_t *merged = merged_group(stored, c->clean);
+    json_decref(stored);
+    int rc = group_input_check_whole(merged, &inv);
+    json_t *schedule = json_object_get(c->clean, "schedule");
+    if (rc == 0 && schedule != NULL)
+        rc = expand_schedule(c, json_object_get(merged, "schedule"), (int64_t)time(NULL)) == 0 ? 0 : 1;
+    json_decref(merged);
+    if (rc != 0) {
+        if (rc < 0)
+            api_reply_invalid(ctx, &inv);
+        return;
+    }
+    c->clean_text = json_dumps(c->clean, JSON_COMPACT);
+    const char *params[] = { c->id, c->clean_text, c->occ.starts, c->occ.ends, c->horizon, viewer_id(ctx) };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6)", 6, params, updated_cb, c);
+}
+
+void api_groups_patch(struct req_ctx *ctx)
+{
+    struct invalid inv;
+    json_t *clean;
+    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    if (group_input_parse(ctx->body, true, &clean, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    struct group_change *c = group_change_new(ctx, clean);
+    snprintf(c->id, sizeof(c->id), "%s", ctx->params[0]);
+    const char *params[] = { c->id, viewer_id(ctx) };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_facts($1, $2)", 2, params, patch_loaded_cb, c);
+}
+
+static void archive_loaded_cb(const struct db_result *r, void *arg)
+{
+    struct req_ctx *ctx = arg;
+    struct group_facts facts;
+    json_t *stored = row_json(ctx, r);
+    if (stored == NULL)
+        return;
+    group_facts_read(stored, &facts);
+    bool allowed = authz_allows(ctx->principal, AUTHZ_GROUP_EDIT, &facts.target);
+    json_decref(stored);
+    if (!allowed) {
+        api_reply_forbidden(ctx);
+        return;
+    }
+    const char *params[] = { ctx->params[0] };
+    api_query_empty(ctx, "SELECT api_group_archive($1)", 1, params);
+}
+
+void api_groups_delete(struct req_ctx *ctx)
+{
+    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    const char *params[] = { ctx->params[0], viewer_id(ctx) };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_facts($1, $2)", 2, params, archive_loaded_cb, ctx);
+}
