@@ -384,8 +384,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
 $$;
 
 -- The session with its group, for authorising a change.
-CREATE FUNCTION api_session_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object('session', session_json(s, g), 'group', group_json(g, NULL))
+CREATE FUNCTION api_session_facts(p_id uuid, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('session', session_json(s, g), 'group', group_json(g, p_viewer))
     FROM sessions s JOIN groups g ON g.org_id = s.org_id AND g.id = s.group_id
     WHERE s.id = p_id
 $$;

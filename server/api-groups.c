@@ -191,7 +191,8 @@ static void patch_loaded_cb(const struct db_result *r, void *arg)
         return;
     }
     c->clean_text = json_dumps(c->clean, JSON_COMPACT);
-    const char *params[] = { c->id, c->clean_text, c->occ.starts, c->occ.ends, c->horizon, viewer_id(ctx) };
+    const char *params[] = { c->id, c->clean_text, c->occ.starts, c->occ.ends,
+        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx) };
     db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6)", 6, params, updated_cb, c);
 }
 

@@ -185,6 +185,6 @@ void api_sessions_patch(struct req_ctx *ctx)
     c->params[2] = reason;
     c->params[3] = moved ? c->starts : NULL;
     c->params[4] = moved ? c->ends : NULL;
-    const char *params[] = { ctx->params[0] };
-    db_pool_query(ctx->srv->pool, "SELECT api_session_facts($1)", 1, params, facts_loaded_cb, c);
+    const char *params[] = { ctx->params[0], NULL };
+    db_pool_query(ctx->srv->pool, "SELECT api_session_facts($1, $2)", 2, params, facts_loaded_cb, c);
 }

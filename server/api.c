@@ -17,7 +17,7 @@ static void reply_raised(struct req_ctx *ctx, const struct db_result *r)
     const char *field = PQresultErrorField(r->res, PG_DIAG_MESSAGE_DETAIL);
     const char *message = PQresultErrorField(r->res, PG_DIAG_MESSAGE_HINT);
     http_reply_error(ctx, status, code ? code : "error", message ? message : "The request cannot be done.",
-        field);
+        field != NULL && *field != '\0' ? field : NULL);
 }
 
 void api_reply_db_error(struct req_ctx *ctx, const struct db_result *r)

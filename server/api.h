@@ -46,5 +46,15 @@ void api_groups_delete(struct req_ctx *ctx);
 void api_group_sessions_list(struct req_ctx *ctx);
 void api_group_sessions_add(struct req_ctx *ctx);
 void api_sessions_patch(struct req_ctx *ctx);
+void api_signups_group_create(struct req_ctx *ctx);
+void api_signups_session_create(struct req_ctx *ctx);
+void api_signups_cancel(struct req_ctx *ctx);
+void api_signups_group_list(struct req_ctx *ctx);
+void api_signups_session_list(struct req_ctx *ctx);
+void api_me_signups(struct req_ctx *ctx);
+void api_absence_create(struct req_ctx *ctx);
+void api_attendance_put(struct req_ctx *ctx);
+void api_attendance_get(struct req_ctx *ctx);
+void api_reports_attendance(struct req_ctx *ctx);
 
 #endif

@@ -37,7 +37,15 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
     case AUTHZ_GROUP_CREATE:
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_EDIT:
+    case AUTHZ_GROUP_PEOPLE:
         return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t));
+    case AUTHZ_SIGNUP_CANCEL:
+        return t != NULL && ((t->owner_id != NULL && strcmp(t->owner_id, p->person_id) == 0) ||
+                                is_coordinator_of(p, t->org_slug));
+    case AUTHZ_ABSENCE_NOTICE:
+        return t != NULL && t->closed && t->participant;
+    case AUTHZ_ORG_REPORTS:
+        return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_SEE_LINK:
         return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t) || t->participant);
     }

@@ -18,6 +18,11 @@ enum authz_action {
                                   coordinators, the group's leaders, admins */
     AUTHZ_GROUP_SEE_LINK,      /* a closed group's online_url: as EDIT, and its
                                   confirmed participants; open groups: anyone */
+    AUTHZ_GROUP_PEOPLE,        /* who signed up, attendance: as EDIT */
+    AUTHZ_SIGNUP_CANCEL,       /* cancel a signup: its owner, the org's coordinators, admins */
+    AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away: its
+                                  confirmed participants */
+    AUTHZ_ORG_REPORTS,         /* attendance reports: the org's coordinators, admins */
 };
 
 /* What the action is about. */
@@ -27,6 +32,7 @@ struct authz_target {
     int nleaders;
     bool closed;               /* AUTHZ_GROUP_SEE_LINK: the group is closed */
     bool participant;          /* the principal is a confirmed participant */
+    const char *owner_id;      /* AUTHZ_SIGNUP_CANCEL: whose signup */
 };
 
 /* p may be NULL (anonymous). */

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 enum field_type {
     F_TEXT,        /* string, min..max characters */
@@ -219,10 +220,19 @@ static const char *check_field(json_t *v, const struct field *f, bool partial, j
         if ((s = check_url(s, f->max)) != NULL)
             return s;
         break;
-    case F_TIME:
+    case F_TIME: {
+        char utc[32];
         if (s == NULL || cal_parse_rfc3339(s, &t) != 0)
             return "must be an RFC 3339 time with an offset, such as 2026-08-01T09:00:00+03:00";
-        break;
+        /* Stored as the instant in UTC: PostgreSQL never sees the client's text. */
+        time_t tt = (time_t)t;
+        struct tm tm;
+        if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+            return "is out of range";
+        strftime(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        *out = json_string(utc);
+        return NULL;
+    }
     case F_TEXT_LIST:
     case F_ENUM_LIST:
     case F_CODE_LIST:

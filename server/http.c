@@ -215,6 +215,10 @@ static int read_body(struct req_ctx *ctx)
     size_t len = evbuffer_get_length(in);
     json_error_t err;
 
+    if (len == 0 && (routes[ctx->route].flags & ROUTE_BODY_OPTIONAL)) { /* "sign me up", defaults */
+        ctx->body = json_object();
+        return 0;
+    }
     if (len > HTTP_MAX_BODY) {
         http_reply_error(ctx, 413, "payload_too_large", "The request body is larger than 1 MiB.", NULL);
         return -1;
@@ -285,7 +289,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
         return;
     }
     unsigned flags = routes[m.route].flags;
-    if ((flags & ROUTE_BODY) && read_body(ctx) != 0)
+    if ((flags & (ROUTE_BODY | ROUTE_BODY_OPTIONAL)) && read_body(ctx) != 0)
         return;
     if (flags & (ROUTE_AUTH | ROUTE_AUTH_OPTIONAL))
         principal_authenticate(ctx, (flags & ROUTE_AUTH_OPTIONAL) != 0);

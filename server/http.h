@@ -24,6 +24,7 @@ enum route_flags {
     ROUTE_AUTH = 1 << 0,  /* needs a signed-in person: 401 without */
     ROUTE_BODY = 1 << 1,  /* needs a JSON object body: 400/413/415 otherwise */
     ROUTE_AUTH_OPTIONAL = 1 << 2, /* anyone; a token, if sent, must be valid */
+    ROUTE_BODY_OPTIONAL = 1 << 3, /* like ROUTE_BODY, but no body means {} */
 };
 
 struct route {

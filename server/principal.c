@@ -74,16 +74,12 @@ static void principal_loaded_cb(const struct db_result *r, void *arg)
     http_run_handler(ctx);
 }
 
-void principal_authenticate(struct req_ctx *ctx, bool optional)
+int principal_token_param(struct req_ctx *ctx, char out[67])
 {
     const char *auth = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Authorization");
-    if (auth == NULL && optional) {
-        http_run_handler(ctx);
-        return;
-    }
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
         reply_unauthorized(ctx);
-        return;
+        return -1;
     }
     const char *token = auth + 7;
     while (*token == ' ')
@@ -93,11 +89,25 @@ void principal_authenticate(struct req_ctx *ctx, bool optional)
         len--;
     if (!token_well_formed(token, len)) {
         reply_unauthorized(ctx);
+        return -1;
+    }
+    token_hash_param(token, len, out);
+    return 0;
+}
+
+void principal_authenticate(struct req_ctx *ctx, bool optional)
+{
+    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Authorization");
+    if (auth == NULL && optional) {
+        http_run_handler(ctx);
         return;
     }
     struct auth_state *st = xcalloc(1, sizeof(*st));
     st->ctx = ctx;
-    token_hash_param(token, len, st->token_hash);
+    if (principal_token_param(ctx, st->token_hash) != 0) {
+        free(st);
+        return;
+    }
     const char *params[] = { st->token_hash };
     db_pool_query(ctx->srv->pool, sql_principal, 1, params, principal_loaded_cb, st);
 }

@@ -35,5 +35,8 @@ enum org_role principal_role_in(const struct principal *p, const char *slug);
  * the handler runs with no principal. */
 void principal_authenticate(struct req_ctx *ctx, bool optional);
 void principal_free(struct principal *p);
+/* For one-round-trip handlers that resolve the person in their own SQL:
+ * the hash of a well-formed bearer token into out, or reply 401 and -1. */
+int principal_token_param(struct req_ctx *ctx, char out[67]) __attribute__((warn_unused_result));
 
 #endif

@@ -37,6 +37,18 @@ const struct route routes[] = {
     R(GET, "/api/v1/groups/{id}/sessions", api_group_sessions_list, 0),
     R(POST, "/api/v1/groups/{id}/sessions", api_group_sessions_add, ROUTE_AUTH | ROUTE_BODY),
     R(PATCH, "/api/v1/sessions/{id}", api_sessions_patch, ROUTE_AUTH | ROUTE_BODY),
+
+    /* Signing up resolves the token in its own transaction: one round trip. */
+    R(POST, "/api/v1/groups/{id}/signups", api_signups_group_create, ROUTE_BODY_OPTIONAL),
+    R(POST, "/api/v1/sessions/{id}/signups", api_signups_session_create, ROUTE_BODY_OPTIONAL),
+    R(GET, "/api/v1/groups/{id}/signups", api_signups_group_list, ROUTE_AUTH),
+    R(GET, "/api/v1/sessions/{id}/signups", api_signups_session_list, ROUTE_AUTH),
+    R(DELETE, "/api/v1/signups/{id}", api_signups_cancel, ROUTE_AUTH),
+    R(GET, "/api/v1/me/signups", api_me_signups, ROUTE_AUTH),
+    R(POST, "/api/v1/sessions/{id}/absence", api_absence_create, ROUTE_AUTH | ROUTE_BODY_OPTIONAL),
+    R(PUT, "/api/v1/sessions/{id}/attendance", api_attendance_put, ROUTE_AUTH | ROUTE_BODY),
+    R(GET, "/api/v1/sessions/{id}/attendance", api_attendance_get, ROUTE_AUTH),
+    R(GET, "/api/v1/orgs/{slug}/reports/attendance", api_reports_attendance, ROUTE_AUTH),
 };
 
 const size_t nroutes = ARRAY_LEN(routes);

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Attendance reports for funders: aggregates per group and for the org, as
+ * JSON or, with Accept: text/csv, as CSV. No names, no person ids. */
+#include "api.h"
+#include "authz.h"
+#include "principal.h"
+#include "query-params.h"
+#include "cal.h"
+#include "occurrences.h"
+
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const columns[] = { "sessions_held", "visits", "unique_participants",
+    "first_time_participants", "volunteer_hours", NULL };
+
+static bool wants_csv(struct req_ctx *ctx)
+{
+    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept");
+    return accept != NULL && strcasestr(accept, "text/csv") != NULL;
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void csv_field(struct evbuffer *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        evbuffer_add(out, s, strlen(s));
+        return;
+    }
+    evbuffer_add(out, "\"", 1);
+    for (; *s; s++) {
+        if (*s == '"')
+            evbuffer_add(out, "\"", 1);
+        evbuffer_add(out, s, 1);
+    }
+    evbuffer_add(out, "\"", 1);
+}
+
+static void csv_row(struct evbuffer *out, const char *id, const char *title, json_t *numbers)
+{
+    csv_field(out, id);
+    evbuffer_add(out, ",", 1);
+    csv_field(out, title);
+    for (const char *const *c = columns; *c; c++) {
+        json_t *v = json_object_get(numbers, *c);
+        if (json_is_integer(v))
+            evbuffer_add_printf(out, ",%lld", (long long)json_integer_value(v));
+        else
+            evbuffer_add_printf(out, ",%g", json_number_value(v));
+    }
+    evbuffer_add(out, "\r\n", 2);
+}
+
+static void reply_csv(struct req_ctx *ctx, json_t *report)
+{
+    struct evbuffer *out = evbuffer_new();
+    json_t *g;
+    size_t i;
+    evbuffer_add_printf(out, "group_id,title");
+    for (const char *const *c = columns; *c; c++)
+        evbuffer_add_printf(out, ",%s", *c);
+    evbuffer_add(out, "\r\n", 2);
+    json_array_foreach(json_object_get(report, "groups"), i, g)
+        csv_row(out, json_string_value(json_object_get(g, "group_id")) ?: "",
+            json_string_value(json_object_get(g, "title")) ?: "", g);
+    csv_row(out, "", "total", json_object_get(report, "total"));
+    http_reply_text(ctx, 200, "text/csv; charset=utf-8", out);
+    evbuffer_free(out);
+}
+
+static void report_cb(const struct db_result *r, void *arg)
+{
+    struct req_ctx *ctx = arg;
+    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0) || !wants_csv(ctx)) {
+        api_reply_db_json(ctx, r, 200);
+        return;
+    }
+    json_t *report = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
+    if (report == NULL) {
+        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+        return;
+    }
+    reply_csv(ctx, report);
+    json_decref(report);
+}
+
+/* A date "to" means the whole day: the window ends at the next midnight. */
+static int read_window(struct req_ctx *ctx, char from[32], char to[32], struct invalid *inv)
+{
+    bool has_from, has_to;
+    int64_t f, t;
+    if (query_time(ctx, "from", from, &has_from, inv) != 0 || query_time(ctx, "to", to, &has_to, inv) != 0)
+        return -1;
+    if (!has_from || !has_to) {
+        *inv = (struct invalid) { has_from ? "to" : "from", "is required (YYYY-MM-DD)" };
+        return -1;
+    }
+    const char *raw_to = http_query_param(ctx, "to");
+    if (cal_parse_rfc3339(from, &f) != 0 || cal_parse_rfc3339(to, &t) != 0)
+        return -1;
+    if (strlen(raw_to) == 10) {
+        char local[32];
+        snprintf(local, sizeof(local), "%sT00:00:00", raw_to);
+        if (cal_local_to_utc(local, "Europe/Helsinki", &t) == 0)
+            t += 24 * 3600 + 3600; /* past the next midnight whatever the DST... */
+        /* ...then back to that midnight exactly. */
+        char next_local[CAL_LOCAL_LEN];
+        cal_utc_to_local(t, "Europe/Helsinki", next_local);
+        memcpy(next_local + 10, "T00:00:00", 10);
+        if (cal_local_to_utc(next_local, "Europe/Helsinki", &t) != 0)
+            return -1;
+        occurrences_format_utc(t, to);
+    }
+    if (t <= f) {
+        *inv = (struct invalid) { "to", "must not be before from" };
+        return -1;
+    }
+    return 0;
+}
+
+void api_reports_attendance(struct req_ctx *ctx)
+{
+    struct authz_target target = { .org_slug = ctx->params[0] };
+    struct invalid inv = { "from", "is not valid" };
+    char from[32], to[32];
+    if (!authz_allows(ctx->principal, AUTHZ_ORG_REPORTS, &target)) {
+        api_reply_forbidden(ctx);
+        return;
+    }
+    if (read_window(ctx, from, to, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { ctx->params[0], from, to };
+    db_pool_query(ctx->srv->pool, "SELECT api_attendance_report($1, $2, $3)", 3, params, report_cb, ctx);
+}
