@@ -127,3 +127,31 @@ def org_factory(server, admin_token):
         r = server.api("POST", "/api/v1/orgs", json=body, token=admin_token)
         return assert_json(r, 201)["org"]
     return make
+
+
+@pytest.fixture(scope="module")
+def circle(server, admin):
+    """An org with people in every role (and one more leader who leads no group), a
+    second org with its own coordinator, and a person in no org. Module-scoped: tests
+    that need an org of their own for listing make one with org_factory."""
+    from types import SimpleNamespace
+
+    from helpers import unique
+    token = admin[1]
+
+    def org():
+        body = {"slug": unique("piiri"), "name": f"Vertaistuki {unique('ry')}"}
+        return assert_json(server.api("POST", "/api/v1/orgs", json=body, token=token), 201)["org"]
+    c = SimpleNamespace(admin_token=token, admin_id=admin[0]["id"])
+    c.org, c.org_b = org(), org()
+    c.slug, c.slug_b = c.org["slug"], c.org_b["slug"]
+    for name, o, role in [("coord", c.org, "coordinator"), ("leader", c.org, "leader"),
+                          ("leader2", c.org, "leader"), ("member", c.org, "member"),
+                          ("coord_b", c.org_b, "coordinator"), ("member_b", c.org_b, "member")]:
+        p = register(server)
+        r = server.api("PUT", f"/api/v1/orgs/{o['slug']}/members/{p.id}", json={"role": role},
+                       token=token)
+        assert_json(r, 200)
+        setattr(c, name, p)
+    c.outsider = register(server)
+    return c

@@ -15,8 +15,9 @@ import threading
 import time
 import uuid
 from collections import namedtuple
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 PGCLUSTER = ROOT / "scripts" / "pgcluster.sh"
@@ -193,6 +194,11 @@ ROUTES = [
     ("/api/v1/orgs/{slug}", r"/api/v1/orgs/[^/]+"),
     ("/api/v1/orgs/{slug}/members", r"/api/v1/orgs/[^/]+/members"),
     ("/api/v1/orgs/{slug}/members/{person_id}", r"/api/v1/orgs/[^/]+/members/[^/]+"),
+    ("/api/v1/orgs/{slug}/groups", r"/api/v1/orgs/[^/]+/groups"),
+    ("/api/v1/groups", r"/api/v1/groups"),
+    ("/api/v1/groups/{id}", r"/api/v1/groups/[^/]+"),
+    ("/api/v1/groups/{id}/sessions", r"/api/v1/groups/[^/]+/sessions"),
+    ("/api/v1/sessions/{id}", r"/api/v1/sessions/[^/]+"),
 ]
 
 
@@ -427,3 +433,139 @@ def login(srv, person, source=None):
     r = srv.api("POST", "/api/v1/auth/login",
                 json={"email": person.email, "password": person.password}, source=source)
     return assert_json(r, 200)["token"]
+
+
+# --- Groups, schedules and sessions -----------------------------------------
+
+GROUPS = "/api/v1/groups"
+SESSIONS = "/api/v1/sessions"
+HELSINKI = "Europe/Helsinki"
+
+
+def org_groups_path(slug):
+    return f"/api/v1/orgs/{slug}/groups"
+
+
+def group_body(**fields):
+    """The smallest valid group (a weekly-less open family café), updated with FIELDS."""
+    body = {"title": f"Perhekahvila {uuid.uuid4().hex[:8]}", "kind": "family_cafe",
+            "access": "open", "modality": "in_person"}
+    body.update(fields)
+    return body
+
+
+def create_group(srv, slug, token, **fields):
+    """Creates a group in org SLUG (asserting 201) and returns its JSON."""
+    r = srv.api("POST", org_groups_path(slug), json=group_body(**fields), token=token)
+    return assert_json(r, 201)["group"]
+
+
+def get_group(srv, gid, token=None):
+    return assert_json(srv.api("GET", f"{GROUPS}/{gid}", token=token), 200)["group"]
+
+
+def list_groups(srv, token=None, **params):
+    """GET /api/v1/groups?PARAMS (asserting 200); returns the body."""
+    return assert_json(srv.api("GET", GROUPS + query(params), token=token), 200)
+
+
+def list_all_groups(srv, token=None, **params):
+    """Every page of GET /api/v1/groups?PARAMS, in order."""
+    out, cursor, pages = [], None, 0
+    while True:
+        p = dict(params)
+        if cursor is not None:
+            p["cursor"] = cursor
+        body = list_groups(srv, token=token, **p)
+        out.extend(body["groups"])
+        cursor = body["next_cursor"]
+        pages += 1
+        assert pages < 1000, "next_cursor never ends"
+        if cursor is None:
+            return out
+
+
+def query(params):
+    from urllib.parse import quote, urlencode
+    params = {k: v for k, v in params.items() if v is not None}
+    return "?" + urlencode(params, quote_via=quote) if params else ""
+
+
+def list_sessions(srv, gid, token=None, **params):
+    """GET /api/v1/groups/{gid}/sessions?PARAMS (asserting 200); the list of sessions."""
+    r = srv.api("GET", f"{GROUPS}/{gid}/sessions" + query(params), token=token)
+    return assert_json(r, 200)["sessions"]
+
+
+def today():
+    return datetime.now(timezone.utc).date()
+
+
+def weekday_on_or_after(day, weekday):
+    """The first date on or after DAY that is WEEKDAY (Monday 0 .. Sunday 6)."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def nth_weekday(year, month, weekday, n):
+    """The Nth (1-based; -1 = last) WEEKDAY of YEAR-MONTH."""
+    if n > 0:
+        return weekday_on_or_after(date(year, month, 1), weekday) + timedelta(weeks=n - 1)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    last = nxt - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def around(rule, margin=14, horizon=340):
+    """A date RULE(year) with MARGIN days either side wholly in the future and within
+    HORIZON days (sessions are materialised about 12 months ahead), or else the
+    latest one wholly in the past; so the tests do not age."""
+    now = today()
+    days = [rule(y) for y in (now.year - 1, now.year, now.year + 1)]
+    for d in days:
+        if now + timedelta(days=margin + 1) <= d and d + timedelta(days=margin) <= now + timedelta(days=horizon):
+            return d
+    return max(d for d in days if d + timedelta(days=margin) < now - timedelta(days=1))
+
+
+def eu_spring_change():
+    """An EU change to summer time (last Sunday of March)."""
+    return around(lambda y: nth_weekday(y, 3, 6, -1))
+
+
+def eu_autumn_change():
+    """An EU change to winter time (last Sunday of October)."""
+    return around(lambda y: nth_weekday(y, 10, 6, -1))
+
+
+def us_spring_change():
+    """A US change to summer time (second Sunday of March)."""
+    return around(lambda y: nth_weekday(y, 3, 6, 2))
+
+
+def us_autumn_change():
+    """A US change to winter time (first Sunday of November)."""
+    return around(lambda y: nth_weekday(y, 11, 6, 1))
+
+
+def wall(day, hh=18, mm=0):
+    """A schedule start in local wall time: "2027-03-23T18:00"."""
+    return f"{day.isoformat()}T{hh:02d}:{mm:02d}"
+
+
+def assert_local(value, tz, day, hh, mm=0):
+    """VALUE (RFC 3339) is DAY HH:MM wall time in TZ, with TZ's offset at that moment."""
+    t = parse_time(value)
+    want = datetime(day.year, day.month, day.day, hh, mm, tzinfo=ZoneInfo(tz))
+    assert t == want, f"{value} is not {want.isoformat()} ({tz})"
+    assert t.utcoffset() == want.utcoffset(), \
+        f"{value}: offset {t.utcoffset()} but {tz} is at {want.utcoffset()} then"
+    assert (t.year, t.month, t.day, t.hour, t.minute) == \
+        (day.year, day.month, day.day, hh, mm), f"{value}: not the wall time {want.isoformat()}"
+
+
+def assert_offset_of_zone(value, tz):
+    """VALUE carries the offset TZ has at that instant."""
+    t = parse_time(value)
+    assert t.utcoffset() == t.astimezone(ZoneInfo(tz)).utcoffset(), \
+        f"{value}: offset is not that of {tz} ({t.astimezone(ZoneInfo(tz)).isoformat()})"
+
