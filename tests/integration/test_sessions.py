@@ -368,6 +368,7 @@ def test_move(server, api, circle, series):
     ({"status": "cancelled", "reason": 5}, "reason"),
     ({"starts_at": "START+2", "ends_at": "START+1"}, "ends_at"),
     ({"starts_at": "START+1", "ends_at": "START+1"}, "ends_at"),
+    ({"starts_at": "START+0", "ends_at": f"START+{32 * 24}"}, "ends_at"),
     ({"starts_at": "huomenna", "ends_at": "START+1"}, "starts_at"),
     ({"starts_at": "2027-01-05T18:00:00", "ends_at": "START+1"}, "starts_at"),
     ({"starts_at": "START+1", "ends_at": "2027-13-05T18:00:00Z"}, "ends_at"),
@@ -465,7 +466,10 @@ def test_extra_session_who_and_validation(server, api, circle, series):
                        ({"ends_at": body["ends_at"]}, "starts_at"),
                        ({"starts_at": start}, "ends_at"),
                        ({"starts_at": "2027-01-05T18:00", "ends_at": body["ends_at"]}, "starts_at"),
-                       ({"starts_at": start, "ends_at": ["x"]}, "ends_at")):
+                       ({"starts_at": start, "ends_at": ["x"]}, "ends_at"),
+                       ({"starts_at": start,
+                         "ends_at": (parse_time(start) + timedelta(days=31, minutes=1)).isoformat()},
+                        "ends_at")):
         assert_error(api("POST", path, json=bad, token=circle.coord.token), 422, "invalid", field)
     assert list_sessions(server, g["id"]) == sessions
     e = assert_json(api("POST", path, json=body, token=circle.admin_token), 201)["session"]
