@@ -398,6 +398,13 @@ def test_create_invalid_422(api, circle, fields, field):
     assert_error(r, 422, "invalid", field)
 
 
+def test_create_huge_integer_is_out_of_range_not_malformed(api, circle):
+    """10^20 is valid JSON (RFC 8259 sets no limit); it is out of range, so 422 capacity."""
+    body = json.dumps(group_body(capacity=0)).replace('"capacity": 0', '"capacity": 100000000000000000000')
+    r = api("POST", org_groups_path(circle.slug), body=body, token=circle.coord.token)
+    assert_error(r, 422, "invalid", "capacity")
+
+
 def test_create_non_object_body_400(api, circle):
     for raw in (b"[]", b'"title"', b"null", b"{"):
         r = api("POST", org_groups_path(circle.slug), body=raw, token=circle.coord.token)
