@@ -15,10 +15,10 @@
 static const enum authz_action org_actions[] = { AUTHZ_ORG_MEMBERS_READ, AUTHZ_ORG_MEMBERS_MANAGE };
 #define NORG_ACTIONS (sizeof(org_actions) / sizeof(org_actions[0]))
 
-static const struct authz_target org_a = { "helsingin-partio" };
-static const struct authz_target org_b = { "espoon-kuoro" };
-static const struct authz_target org_c = { "tampereen-seura" };
-static const struct authz_target no_org = { NULL };
+static const struct authz_target org_a = { .org_slug = "helsingin-partio" };
+static const struct authz_target org_b = { .org_slug = "espoon-kuoro" };
+static const struct authz_target org_c = { .org_slug = "tampereen-seura" };
+static const struct authz_target no_org = { .org_slug = NULL };
 
 /* A principal with up to four memberships, built on the stack. */
 struct fixture {
@@ -130,11 +130,11 @@ static void test_slug_must_match_exactly(void **state)
     fixture_init(&f, false);
     fixture_join(&f, "partio", ROLE_COORDINATOR);
     static const struct authz_target near[] = {
-        { "partio-2" },
-        { "parti" },
-        { "Partio" },
-        { "" },
-        { "helsingin-partio" },
+        { .org_slug = "partio-2" },
+        { .org_slug = "parti" },
+        { .org_slug = "Partio" },
+        { .org_slug = "" },
+        { .org_slug = "helsingin-partio" },
     };
     for (size_t t = 0; t < sizeof(near) / sizeof(near[0]); t++) {
         for (size_t i = 0; i < NORG_ACTIONS; i++) {
@@ -193,6 +193,86 @@ static void test_role_unknown_names(void **state)
     }
 }
 
+static const char *const leaders_of_group[] = { "aaaaaaaa-0000-4000-8000-000000000001" };
+
+static void test_group_edit_for_coordinators_and_leaders_only(void **state)
+{
+    struct fixture coord, leader, member, other;
+    struct authz_target group = { .org_slug = "perhekahvilat", .leaders = leaders_of_group, .nleaders = 1 };
+    (void)state;
+    fixture_init(&coord, false);
+    fixture_join(&coord, "perhekahvilat", ROLE_COORDINATOR);
+    fixture_init(&leader, false);
+    fixture_join(&leader, "perhekahvilat", ROLE_LEADER);
+    snprintf(leader.p.person_id, sizeof(leader.p.person_id), "%s", leaders_of_group[0]);
+    fixture_init(&member, false);
+    fixture_join(&member, "perhekahvilat", ROLE_LEADER); /* a leader in the org, not of this group */
+    fixture_init(&other, false);
+    fixture_join(&other, "muu-yhdistys", ROLE_COORDINATOR);
+    static const enum authz_action acts[] = { AUTHZ_GROUP_EDIT, AUTHZ_GROUP_PEOPLE };
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(authz_allows(&coord.p, acts[i], &group));
+        assert_true(authz_allows(&leader.p, acts[i], &group));
+        assert_false(authz_allows(&member.p, acts[i], &group));
+        assert_false(authz_allows(&other.p, acts[i], &group));
+        assert_false(authz_allows(NULL, acts[i], &group));
+    }
+    assert_true(authz_allows(&coord.p, AUTHZ_GROUP_CREATE, &group));
+    assert_false(authz_allows(&leader.p, AUTHZ_GROUP_CREATE, &group));
+}
+
+static void test_closed_group_link(void **state)
+{
+    struct fixture member;
+    struct authz_target open = { .org_slug = "x", .closed = false };
+    struct authz_target closed = { .org_slug = "x", .closed = true };
+    struct authz_target closed_participant = { .org_slug = "x", .closed = true, .participant = true };
+    (void)state;
+    fixture_init(&member, false);
+    fixture_join(&member, "x", ROLE_MEMBER);
+    assert_true(authz_allows(NULL, AUTHZ_GROUP_SEE_LINK, &open));
+    assert_false(authz_allows(NULL, AUTHZ_GROUP_SEE_LINK, &closed));
+    assert_false(authz_allows(&member.p, AUTHZ_GROUP_SEE_LINK, &closed));
+    assert_true(authz_allows(&member.p, AUTHZ_GROUP_SEE_LINK, &closed_participant));
+}
+
+static void test_signup_cancel_owner_or_coordinator(void **state)
+{
+    struct fixture owner, coord, stranger;
+    (void)state;
+    fixture_init(&owner, false);
+    fixture_init(&coord, false);
+    fixture_join(&coord, "x", ROLE_COORDINATOR);
+    fixture_init(&stranger, false);
+    fixture_join(&stranger, "x", ROLE_LEADER);
+    snprintf(stranger.p.person_id, sizeof(stranger.p.person_id), "bbbbbbbb-0000-4000-8000-000000000002");
+    struct authz_target t = { .org_slug = "x", .owner_id = owner.p.person_id };
+    assert_true(authz_allows(&owner.p, AUTHZ_SIGNUP_CANCEL, &t));
+    assert_true(authz_allows(&coord.p, AUTHZ_SIGNUP_CANCEL, &t));
+    assert_false(authz_allows(&stranger.p, AUTHZ_SIGNUP_CANCEL, &t));
+}
+
+static void test_absence_and_reports(void **state)
+{
+    struct fixture member, coord, leader;
+    (void)state;
+    fixture_init(&member, false);
+    fixture_join(&member, "x", ROLE_MEMBER);
+    fixture_init(&coord, false);
+    fixture_join(&coord, "x", ROLE_COORDINATOR);
+    fixture_init(&leader, false);
+    fixture_join(&leader, "x", ROLE_LEADER);
+    struct authz_target closed_participant = { .org_slug = "x", .closed = true, .participant = true };
+    struct authz_target open_participant = { .org_slug = "x", .closed = false, .participant = true };
+    struct authz_target org = { .org_slug = "x" };
+    assert_true(authz_allows(&member.p, AUTHZ_ABSENCE_NOTICE, &closed_participant));
+    assert_false(authz_allows(&member.p, AUTHZ_ABSENCE_NOTICE, &open_participant));
+    assert_false(authz_allows(&member.p, AUTHZ_ABSENCE_NOTICE, &org));
+    assert_true(authz_allows(&coord.p, AUTHZ_ORG_REPORTS, &org));
+    assert_false(authz_allows(&leader.p, AUTHZ_ORG_REPORTS, &org));
+    assert_false(authz_allows(&member.p, AUTHZ_ORG_REPORTS, &org));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +286,10 @@ int main(void)
         cmocka_unit_test(test_principal_role_in),
         cmocka_unit_test(test_role_names_round_trip),
         cmocka_unit_test(test_role_unknown_names),
+        cmocka_unit_test(test_group_edit_for_coordinators_and_leaders_only),
+        cmocka_unit_test(test_closed_group_link),
+        cmocka_unit_test(test_signup_cancel_owner_or_coordinator),
+        cmocka_unit_test(test_absence_and_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
