@@ -208,6 +208,33 @@ static bool content_type_is_json(struct evhttp_request *req)
     return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* After JSON_DECODE_INT_AS_REAL: whole numbers that fit become integers
+ * again, so only the out-of-range ones stay reals. */
+static void integers_back(json_t *v)
+{
+    const char *key;
+    json_t *child;
+    size_t i;
+    void *tmp;
+    if (json_is_object(v)) {
+        json_object_foreach_safe(v, tmp, key, child) {
+            double d = json_real_value(child);
+            if (json_is_real(child) && d > -9e15 && d < 9e15 && d == (double)(json_int_t)d)
+                json_object_set_new(v, key, json_integer((json_int_t)d));
+            else
+                integers_back(child);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, child) {
+            double d = json_real_value(child);
+            if (json_is_real(child) && d > -9e15 && d < 9e15 && d == (double)(json_int_t)d)
+                json_array_set_new(v, i, json_integer((json_int_t)d));
+            else
+                integers_back(child);
+        }
+    }
+}
+
 /* Parse the body as one JSON object; -1 when a reply has been sent. */
 static int read_body(struct req_ctx *ctx)
 {
@@ -229,6 +256,13 @@ static int read_body(struct req_ctx *ctx)
     }
     const char *data = (const char *)evbuffer_pullup(in, -1);
     ctx->body = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &err);
+    if (ctx->body == NULL && json_error_code(&err) == json_error_numeric_overflow) {
+        /* Valid JSON with an integer beyond 64 bits: parse it as a number so
+         * that validation names the field (422) instead of a 400. */
+        ctx->body = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &err);
+        if (ctx->body != NULL)
+            integers_back(ctx->body);
+    }
     if (ctx->body == NULL) {
         char msg[200];
         snprintf(msg, sizeof(msg), "The body is not valid JSON (line %d, column %d).", err.line, err.column);
@@ -263,6 +297,12 @@ void http_run_handler(struct req_ctx *ctx)
     routes[ctx->route].handler(ctx);
 }
 
+/* A route of a module that is switched off: answered as if it did not exist. */
+static bool route_hidden(const struct server *srv, int route)
+{
+    return route >= 0 && (routes[route].flags & ROUTE_MATCHING) && !srv->cfg->matching;
+}
+
 static void request_cb(struct evhttp_request *req, void *arg)
 {
     struct server *srv = arg;
@@ -271,8 +311,9 @@ static void request_cb(struct evhttp_request *req, void *arg)
     struct router_match m;
 
     if (path == NULL || router_match(routes, nroutes, sizeof(routes[0]), method_of(req), path, strlen(path),
-                            &m) != 0) {
-        if (path != NULL && m.allowed != 0) {
+                            &m) != 0 ||
+        route_hidden(srv, m.route)) {
+        if (path != NULL && m.allowed != 0 && !route_hidden(srv, m.path_route)) {
             char allow[64];
             ctx->log_pattern = routes[m.path_route].entry.pattern;
             router_allow_header(m.allowed, allow, sizeof(allow));
