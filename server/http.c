@@ -134,6 +134,25 @@ const char *http_query_param(struct req_ctx *ctx, const char *name)
 
 /* ---- replies ---- */
 
+/* libevent 2.1 knows no phrase for these and would say "Client Error". */
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 409:
+        return "Conflict";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return NULL;
+    }
+}
+
 static void reply_send(struct req_ctx *ctx, int status, const char *content_type, struct evbuffer *body)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
@@ -147,7 +166,7 @@ static void reply_send(struct req_ctx *ctx, int status, const char *content_type
         evhttp_add_header(h, "Cache-Control", "no-store");
     if (ctx->srv->draining)
         evhttp_add_header(h, "Connection", "close");
-    evhttp_send_reply(ctx->req, status, NULL, body);
+    evhttp_send_reply(ctx->req, status, reason_phrase(status), body);
 
     const char *pattern = ctx->log_pattern ? ctx->log_pattern : "unmatched";
     log_info("%s %s %d %.2fms rid=%s", router_method_name(method_of(ctx->req)), pattern, status,
