@@ -9,34 +9,72 @@
 
 #define RRULE_FIELD "schedule.rrule"
 
-enum rrule_part_kind {
-    PART_PLAIN,   /* libical checks the value */
-    PART_BOUNDED, /* a number from 1 to max, checked here (libical keeps INTERVAL in a short) */
-    PART_REFUSED, /* valid RFC 5545 that Piiri does not take */
+struct rrule_part;
+/* Checks one part's value; 0 or -1 with err filled. */
+typedef int (*rrule_check_fn)(
+    const struct rrule_part *part, const char *value, size_t len, struct cal_error *err);
+
+struct rrule_part {
+    const char *name;
+    rrule_check_fn check; /* NULL: libical checks the value */
+    int max;              /* rrule_check_number */
+    const char *why;      /* rrule_refuse */
 };
 
-static const struct rrule_part {
-    const char *name;
-    enum rrule_part_kind kind;
-    int max;
-    const char *why;
-} rrule_parts[] = {
-    { "FREQ", PART_PLAIN, 0, NULL },
-    { "UNTIL", PART_PLAIN, 0, NULL },
-    { "COUNT", PART_BOUNDED, CAL_COUNT_MAX, NULL },
-    { "INTERVAL", PART_BOUNDED, CAL_INTERVAL_MAX, NULL },
-    { "BYDAY", PART_PLAIN, 0, NULL },
-    { "BYMONTHDAY", PART_PLAIN, 0, NULL },
-    { "BYYEARDAY", PART_PLAIN, 0, NULL },
-    { "BYWEEKNO", PART_PLAIN, 0, NULL },
-    { "BYMONTH", PART_PLAIN, 0, NULL },
-    { "BYSETPOS", PART_PLAIN, 0, NULL },
-    { "WKST", PART_PLAIN, 0, NULL },
-    { "BYHOUR", PART_REFUSED, 0, "BYHOUR is not supported: the time of day is the start's" },
-    { "BYMINUTE", PART_REFUSED, 0, "BYMINUTE is not supported: the time of day is the start's" },
-    { "BYSECOND", PART_REFUSED, 0, "BYSECOND is not supported: the time of day is the start's" },
-    { "RSCALE", PART_REFUSED, 0, "RSCALE is not supported: the calendar is Gregorian" },
-    { "SKIP", PART_REFUSED, 0, "SKIP is not supported: the calendar is Gregorian" },
+/* A number from 1 to max: libical keeps INTERVAL in a short, 70000 wraps. */
+static int rrule_check_number(
+    const struct rrule_part *part, const char *value, size_t len, struct cal_error *err)
+{
+    int v = 0;
+
+    if (len == 0 || len > 4 || !cal_civil_parse_digits(value, (int)len, &v) || v < 1 ||
+        v > part->max)
+        return cal_error_set(
+            err, RRULE_FIELD, "%s must be a number from 1 to %d", part->name, part->max);
+    return 0;
+}
+
+/* YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ: libical also takes
+ * "20261231T+40000Z". */
+static int rrule_check_until(
+    const struct rrule_part *part, const char *value, size_t len, struct cal_error *err)
+{
+    int d;
+    bool ok = (len == 8 || len == 15 || len == 16) && cal_civil_parse_digits(value, 8, &d);
+
+    if (ok && len > 8)
+        ok = value[8] == 'T' && cal_civil_parse_digits(value + 9, 6, &d) &&
+             (len == 15 || value[15] == 'Z');
+    if (!ok)
+        return cal_error_set(err, RRULE_FIELD,
+            "UNTIL must be YYYYMMDD or YYYYMMDDTHHMMSSZ (UTC) or YYYYMMDDTHHMMSS (local)");
+    return 0;
+}
+
+/* Valid RFC 5545 that Piiri does not take. */
+static int rrule_refuse(
+    const struct rrule_part *part, const char *value, size_t len, struct cal_error *err)
+{
+    return cal_error_set(err, RRULE_FIELD, "%s is not supported: %s", part->name, part->why);
+}
+
+static const struct rrule_part rrule_parts[] = {
+    { "FREQ", NULL, 0, NULL },
+    { "UNTIL", rrule_check_until, 0, NULL },
+    { "COUNT", rrule_check_number, CAL_COUNT_MAX, NULL },
+    { "INTERVAL", rrule_check_number, CAL_INTERVAL_MAX, NULL },
+    { "BYDAY", NULL, 0, NULL },
+    { "BYMONTHDAY", NULL, 0, NULL },
+    { "BYYEARDAY", NULL, 0, NULL },
+    { "BYWEEKNO", NULL, 0, NULL },
+    { "BYMONTH", NULL, 0, NULL },
+    { "BYSETPOS", NULL, 0, NULL },
+    { "WKST", NULL, 0, NULL },
+    { "BYHOUR", rrule_refuse, 0, "the time of day is the start's" },
+    { "BYMINUTE", rrule_refuse, 0, "the time of day is the start's" },
+    { "BYSECOND", rrule_refuse, 0, "the time of day is the start's" },
+    { "RSCALE", rrule_refuse, 0, "the calendar is Gregorian" },
+    { "SKIP", rrule_refuse, 0, "the calendar is Gregorian" },
 };
 #define RRULE_PARTS (sizeof(rrule_parts) / sizeof(rrule_parts[0]))
 
@@ -61,18 +99,6 @@ static bool rrule_char_ok(char c)
            c == ';' || c == ',' || c == '+' || c == '-';
 }
 
-static int rrule_check_number(
-    const struct rrule_part *part, const char *value, size_t len, struct cal_error *err)
-{
-    int v = 0;
-
-    if (len == 0 || len > 4 || !cal_civil_parse_digits(value, (int)len, &v) || v < 1 ||
-        v > part->max)
-        return cal_error_set(
-            err, RRULE_FIELD, "%s must be a number from 1 to %d", part->name, part->max);
-    return 0;
-}
-
 /* One "NAME=VALUE"; *seen collects the parts met so far, by table index. */
 static int rrule_check_part(const char *text, size_t len, unsigned *seen, struct cal_error *err)
 {
@@ -89,11 +115,9 @@ static int rrule_check_part(const char *text, size_t len, unsigned *seen, struct
     if (*seen & bit)
         return cal_error_set(err, RRULE_FIELD, "%s is given twice", part->name);
     *seen |= bit;
-    if (part->kind == PART_REFUSED)
-        return cal_error_set(err, RRULE_FIELD, "%s", part->why);
-    if (part->kind == PART_BOUNDED)
-        return rrule_check_number(part, eq + 1, len - (size_t)(eq - text) - 1, err);
-    return 0;
+    if (part->check == NULL)
+        return 0;
+    return part->check(part, eq + 1, len - (size_t)(eq - text) - 1, err);
 }
 
 static int rrule_check_text(const char *text, struct cal_error *err)
@@ -130,69 +154,149 @@ static size_t rrule_by_len(const short *by, size_t size)
 
 #define BY_LEN(r, field) rrule_by_len((r)->field, sizeof((r)->field) / sizeof((r)->field[0]))
 
-/* "1TU" and "-1FR" only with MONTHLY (up to 5) or YEARLY without BYWEEKNO. */
-static int rrule_check_by_day(const struct icalrecurrencetype *r, struct cal_error *err)
+static bool rrule_has(const short *by)
+{
+    return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+static bool rrule_monthly_or_yearly(const struct icalrecurrencetype *r)
+{
+    return r->freq == ICAL_MONTHLY_RECURRENCE || r->freq == ICAL_YEARLY_RECURRENCE;
+}
+
+static bool rrule_bad_month(const struct icalrecurrencetype *r)
+{
+    for (size_t i = 0; i < BY_LEN(r, by_month); i++) {
+        int m = icalrecurrencetype_month_month(r->by_month[i]);
+        if (icalrecurrencetype_month_is_leap(r->by_month[i]) || m < 1 || m > 12)
+            return true;
+    }
+    return false;
+}
+
+/* "1TU" and "-1FR": MONTHLY up to 5, YEARLY up to 53; libical runs the others
+ * anyway (a WEEKLY "8MO" starts on a Tuesday). */
+static bool rrule_bad_numbered_day(const struct icalrecurrencetype *r)
 {
     for (size_t i = 0; i < BY_LEN(r, by_day); i++) {
-        int pos = icalrecurrencetype_day_position(r->by_day[i]);
+        int pos = abs(icalrecurrencetype_day_position(r->by_day[i]));
         if (pos == 0)
             continue;
-        if (r->freq == ICAL_MONTHLY_RECURRENCE && abs(pos) <= 5)
-            continue;
-        if (r->freq == ICAL_YEARLY_RECURRENCE && abs(pos) <= 53 && BY_LEN(r, by_week_no) == 0)
-            continue;
-        return cal_error_set(err, RRULE_FIELD,
-            "a numbered BYDAY needs FREQ=MONTHLY (1 to 5) or FREQ=YEARLY (1 to 53)");
+        if (!(r->freq == ICAL_MONTHLY_RECURRENCE && pos <= 5) &&
+            !(r->freq == ICAL_YEARLY_RECURRENCE && pos <= 53))
+            return true;
     }
-    return 0;
+    return false;
+}
+
+static bool rrule_weekly_month_day(const struct icalrecurrencetype *r)
+{
+    return r->freq == ICAL_WEEKLY_RECURRENCE && rrule_has(r->by_month_day);
+}
+
+/* libical's DAILY iterator never matches "-1". */
+static bool rrule_daily_negative_month_day(const struct icalrecurrencetype *r)
+{
+    for (size_t i = 0; r->freq == ICAL_DAILY_RECURRENCE && i < BY_LEN(r, by_month_day); i++) {
+        if (r->by_month_day[i] < 0)
+            return true;
+    }
+    return false;
+}
+
+/* libical reads it in the start's month only, dateutil in every month. */
+static bool rrule_yearly_month_day_alone(const struct icalrecurrencetype *r)
+{
+    return r->freq == ICAL_YEARLY_RECURRENCE && rrule_has(r->by_month_day) &&
+           !rrule_has(r->by_month);
+}
+
+static bool rrule_year_day_not_yearly(const struct icalrecurrencetype *r)
+{
+    return r->freq != ICAL_YEARLY_RECURRENCE && rrule_has(r->by_year_day);
+}
+
+/* libical refuses to iterate these. */
+static bool rrule_year_day_with_month(const struct icalrecurrencetype *r)
+{
+    return rrule_has(r->by_year_day) && rrule_has(r->by_month);
+}
+
+/* libical 3.0.16 gets week numbers wrong: a BYDAY=MO that lands on Tuesdays,
+ * week 1 of 2026 without 2026-01-01. */
+static bool rrule_week_no(const struct icalrecurrencetype *r)
+{
+    return rrule_has(r->by_week_no);
+}
+
+/* BYSETPOS picks from a set; libical 3.0.16 builds that set wrongly when its
+ * members overlap ("3,-28" in a 30-day month, "1MO,MO") and ignores it in
+ * WEEKLY. Plain weekdays cannot overlap, so only they are taken. */
+static bool rrule_bad_set_pos(const struct icalrecurrencetype *r)
+{
+    unsigned days = 0;
+
+    if (!rrule_has(r->by_set_pos))
+        return false;
+    if (!rrule_monthly_or_yearly(r) || !rrule_has(r->by_day) || rrule_has(r->by_month_day) ||
+        rrule_has(r->by_year_day))
+        return true;
+    for (size_t i = 0; i < BY_LEN(r, by_day); i++) {
+        unsigned bit = 1u << icalrecurrencetype_day_day_of_week(r->by_day[i]);
+        if (icalrecurrencetype_day_position(r->by_day[i]) != 0 || (days & bit))
+            return true;
+        days |= bit;
+    }
+    for (size_t i = 0; i < BY_LEN(r, by_set_pos); i++) {
+        if (r->by_set_pos[i] == 0 || abs(r->by_set_pos[i]) > 366)
+            return true;
+    }
+    return false;
 }
 
 /* Is there a month in BYMONTH (all, if none) that has one of the BYMONTHDAYs? */
-static bool rrule_month_days_meet(const struct icalrecurrencetype *r)
+static bool rrule_month_days_never(const struct icalrecurrencetype *r)
 {
     size_t months = BY_LEN(r, by_month), days = BY_LEN(r, by_month_day);
 
-    if (days == 0)
-        return true;
-    for (int m = 1; m <= 12; m++) {
+    for (int m = 1; days > 0 && m <= 12; m++) {
         bool month_in = months == 0;
         for (size_t i = 0; i < months; i++)
             month_in |= icalrecurrencetype_month_month(r->by_month[i]) == m;
         for (size_t i = 0; month_in && i < days; i++) {
             if (abs(r->by_month_day[i]) <= cal_civil_month_days(2000, m))
-                return true;
+                return false;
         }
     }
-    return false;
+    return days > 0;
 }
 
-/* RFC 5545 3.3.10 says which BY* parts go with which FREQ; libical would run
- * the others anyway, with odd results (a WEEKLY "8MO" starts on a Tuesday). */
+/* What RFC 5545 (3.3.10) forbids, and what libical 3.0.16 expands wrongly
+ * (found by comparing with python-dateutil); each test is true when broken. */
+static const struct rrule_by_rule {
+    bool (*broken)(const struct icalrecurrencetype *r);
+    const char *message;
+} rrule_by_rules[] = {
+    { rrule_bad_month, "BYMONTH must be 1 to 12" },
+    { rrule_bad_numbered_day, "a numbered BYDAY needs FREQ=MONTHLY (1 to 5) or YEARLY (1 to 53)" },
+    { rrule_weekly_month_day, "BYMONTHDAY cannot be used with FREQ=WEEKLY" },
+    { rrule_daily_negative_month_day, "a negative BYMONTHDAY needs FREQ=MONTHLY or YEARLY" },
+    { rrule_yearly_month_day_alone, "BYMONTHDAY with FREQ=YEARLY needs BYMONTH" },
+    { rrule_year_day_not_yearly, "BYYEARDAY needs FREQ=YEARLY" },
+    { rrule_year_day_with_month, "BYYEARDAY cannot be combined with BYMONTH" },
+    { rrule_week_no, "BYWEEKNO is not supported: libical expands it wrongly" },
+    { rrule_bad_set_pos, "BYSETPOS (1 to 366 or -1 to -366) needs FREQ=MONTHLY or YEARLY and "
+                         "a BYDAY of distinct weekdays without numbers" },
+    { rrule_month_days_never, "no month in BYMONTH has those BYMONTHDAYs" },
+};
+
 static int rrule_check_by_parts(const struct icalrecurrencetype *r, struct cal_error *err)
 {
-    for (size_t i = 0; i < BY_LEN(r, by_month); i++) {
-        int m = icalrecurrencetype_month_month(r->by_month[i]);
-        if (icalrecurrencetype_month_is_leap(r->by_month[i]) || m < 1 || m > 12)
-            return cal_error_set(err, RRULE_FIELD, "BYMONTH must be 1 to 12");
+    for (size_t i = 0; i < sizeof(rrule_by_rules) / sizeof(rrule_by_rules[0]); i++) {
+        if (rrule_by_rules[i].broken(r))
+            return cal_error_set(err, RRULE_FIELD, "%s", rrule_by_rules[i].message);
     }
-    if (BY_LEN(r, by_month_day) > 0 && r->freq == ICAL_WEEKLY_RECURRENCE)
-        return cal_error_set(err, RRULE_FIELD, "BYMONTHDAY cannot be used with FREQ=WEEKLY");
-    if (BY_LEN(r, by_year_day) > 0 && r->freq != ICAL_YEARLY_RECURRENCE)
-        return cal_error_set(err, RRULE_FIELD, "BYYEARDAY needs FREQ=YEARLY");
-    if (BY_LEN(r, by_week_no) > 0 && r->freq != ICAL_YEARLY_RECURRENCE)
-        return cal_error_set(err, RRULE_FIELD, "BYWEEKNO needs FREQ=YEARLY");
-    if (BY_LEN(r, by_set_pos) > 0 && BY_LEN(r, by_day) + BY_LEN(r, by_month_day) +
-                                             BY_LEN(r, by_year_day) + BY_LEN(r, by_week_no) +
-                                             BY_LEN(r, by_month) ==
-                                         0)
-        return cal_error_set(err, RRULE_FIELD, "BYSETPOS needs another BY part");
-    for (size_t i = 0; i < BY_LEN(r, by_set_pos); i++) {
-        if (r->by_set_pos[i] == 0 || abs(r->by_set_pos[i]) > 366)
-            return cal_error_set(err, RRULE_FIELD, "BYSETPOS must be 1 to 366 or -366 to -1");
-    }
-    if (!rrule_month_days_meet(r))
-        return cal_error_set(err, RRULE_FIELD, "no month in BYMONTH has those BYMONTHDAYs");
-    return rrule_check_by_day(r, err);
+    return 0;
 }
 
 static int rrule_take_until(struct cal_rrule *r, struct cal_error *err)

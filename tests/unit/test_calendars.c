@@ -581,9 +581,10 @@ static void test_validate_accepts(void **state)
     static const char *rules[] = { "FREQ=WEEKLY", "freq=weekly;byday=tu", "FREQ=WEEKLY;",
         "FREQ=WEEKLY;COUNT=1000", "FREQ=WEEKLY;INTERVAL=1000", "FREQ=DAILY;INTERVAL=1",
         "FREQ=WEEKLY;BYDAY=TU;WKST=SU", "FREQ=MONTHLY;BYMONTHDAY=13",
-        "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2", "FREQ=YEARLY;BYMONTH=1;BYDAY=2TU",
-        "FREQ=YEARLY;BYYEARDAY=13", "FREQ=YEARLY;BYWEEKNO=3;BYDAY=TU",
-        "FREQ=WEEKLY;UNTIL=20260113T160000Z" };
+        "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2", "FREQ=MONTHLY;BYDAY=MO,TU,WE;BYSETPOS=5,-1",
+        "FREQ=YEARLY;BYMONTH=1;BYDAY=2TU", "FREQ=YEARLY;BYYEARDAY=13",
+        "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=13", "FREQ=DAILY;BYMONTHDAY=13,14",
+        "FREQ=MONTHLY;BYMONTHDAY=-19", "FREQ=WEEKLY;UNTIL=20260113T160000Z" };
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         struct cal_schedule s = { "2026-01-13T18:00", 90, NULL, rules[i], NULL };
         assert_accepted(&s);
@@ -662,11 +663,33 @@ static void test_validate_rejects(void **state)
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;BYMONTHDAY=13", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYYEARDAY=13", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYWEEKNO=3", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=YEARLY;BYYEARDAY=13;BYMONTH=1", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYSETPOS=1", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=0", 90, "schedule.rrule" },
+        /* Where libical 3.0.16 and python-dateutil disagree, libical being wrong:
+         * week numbers, negative days in DAILY, a yearly day in the start's
+         * month only, BYSETPOS over overlapping sets or in WEEKLY. */
+        { "2026-01-13T18:00", NULL, "FREQ=YEARLY;BYWEEKNO=3;BYDAY=TU", 90, "schedule.rrule" },
+        /* Fuzz: libical named 2026-01-06 the first occurrence of this from
+         * 2026-01-01, then 2026-01-17 from 2026-01-06, and so on. */
+        { "2026-01-01T10:00", "UTC", "FREQ=YEARLY;BYWEEKNO=2", 30, "schedule.rrule" },
+        { "2026-01-06T10:00", "UTC", "FREQ=YEARLY;BYWEEKNO=2", 30, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=DAILY;BYMONTHDAY=-1", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=YEARLY;BYMONTHDAY=13", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYMONTHDAY=13,-19;BYSETPOS=1", 90,
+            "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYDAY=2TU,TU;BYSETPOS=2", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYDAY=TU,TU;BYSETPOS=2", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=2", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYMONTH=4,6;BYMONTHDAY=31", 90,
             "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=20261301", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=garbage", 90, "schedule.rrule" },
+        /* libical takes this one, with some time of its own making. */
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=20261231T+40000Z", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=2026-12-31", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=20261231T000000z", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=20261231Z", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=20260113T155959Z", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;UNTIL=20260112", 90, "schedule.rrule" },
         /* Not an occurrence of its own rule: the first Tuesday is 2026-01-06. */
