@@ -569,3 +569,242 @@ def assert_offset_of_zone(value, tz):
     assert t.utcoffset() == t.astimezone(ZoneInfo(tz)).utcoffset(), \
         f"{value}: offset is not that of {tz} ({t.astimezone(ZoneInfo(tz)).isoformat()})"
 
+
+# --- Signups, attendance and reports -----------------------------------------
+# (test_signups.py, test_attendance.py, test_reports.py). Only the helpers
+# above the groups section are used here, so this section stands on its own.
+
+ROUTES.extend([
+    ("/api/v1/me/signups", r"/api/v1/me/signups"),
+    ("/api/v1/groups/{id}/signups", r"/api/v1/groups/[^/]+/signups"),
+    ("/api/v1/sessions/{id}/signups", r"/api/v1/sessions/[^/]+/signups"),
+    ("/api/v1/signups/{id}", r"/api/v1/signups/[^/]+"),
+    ("/api/v1/sessions/{id}/absence", r"/api/v1/sessions/[^/]+/absence"),
+    ("/api/v1/sessions/{id}/attendance", r"/api/v1/sessions/[^/]+/attendance"),
+    ("/api/v1/orgs/{slug}/reports/attendance", r"/api/v1/orgs/[^/]+/reports/attendance"),
+])
+
+def set_role(srv, slug, person_id, role, token):
+    """PUT the membership (asserting 200)."""
+    r = srv.api("PUT", f"/api/v1/orgs/{slug}/members/{person_id}", json={"role": role}, token=token)
+    assert_json(r, 200)
+
+
+def concurrently(calls, timeout=60.0):
+    """Runs every zero-argument callable of CALLS in its own thread, all released
+    together by a barrier; returns their results in order (re-raising the first error)."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+    errors = []
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout)
+            results[i] = call()
+        except BaseException as e:  # noqa: BLE001 - re-raised below
+            errors.append(e)
+    threads = [threading.Thread(target=run, args=(i, c), daemon=True) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), "a concurrent call did not finish"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def register_many(srv, n, workers=16):
+    """N freshly registered people (registered a few at a time, in parallel)."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(workers, n)) as pool:
+        return list(pool.map(lambda _: register(srv), range(n)))
+
+
+def org_with_people(srv, admin_token, org_fields=None, **roles):
+    """A new org (slug, org, admin_token) with a freshly registered person per
+    keyword, e.g. coord="coordinator", leader="leader", member="member"; ORG_FIELDS
+    (such as timezone) go into the org's body."""
+    from types import SimpleNamespace
+    body = {"slug": unique("piiri"), "name": f"Vertaistuki {unique('ry')}", **(org_fields or {})}
+    org = assert_json(srv.api("POST", "/api/v1/orgs", json=body, token=admin_token), 201)["org"]
+    o = SimpleNamespace(org=org, slug=org["slug"], admin_token=admin_token)
+    for name, role in roles.items():
+        p = register(srv)
+        set_role(srv, o.slug, p.id, role, admin_token)
+        setattr(o, name, p)
+    return o
+
+
+def make_group(srv, slug, token, **fields):
+    """Creates a group (no schedule unless given) in org SLUG; returns its JSON."""
+    body = {"title": f"Vertaisryhmä {uuid.uuid4().hex[:8]}", "kind": "peer_group",
+            "access": "closed", "modality": "in_person"}
+    body.update(fields)
+    r = srv.api("POST", f"/api/v1/orgs/{slug}/groups", json=body, token=token)
+    return assert_json(r, 201)["group"]
+
+
+def at(when):
+    """An RFC 3339 string for WHEN: a datetime (aware) or a string, as is."""
+    return when if isinstance(when, str) else when.isoformat()
+
+
+def in_days(days, hour=18):
+    """An aware datetime DAYS from today at HOUR:00 in Helsinki (negative: the past)."""
+    from datetime import datetime, time as dtime, timedelta
+    from zoneinfo import ZoneInfo
+    tz = ZoneInfo("Europe/Helsinki")
+    day = datetime.now(tz).date() + timedelta(days=days)
+    return datetime.combine(day, dtime(hour, 0), tz)
+
+
+def add_session(srv, gid, token, starts, hours=2):
+    """A one-off session of group GID starting at STARTS (datetime); its JSON."""
+    from datetime import timedelta
+    body = {"starts_at": at(starts), "ends_at": at(starts + timedelta(hours=hours))}
+    r = srv.api("POST", f"/api/v1/groups/{gid}/sessions", json=body, token=token)
+    return assert_json(r, 201)["session"]
+
+
+def move_session(srv, sid, token, starts, hours=2):
+    """Moves session SID to STARTS (datetime); its JSON."""
+    from datetime import timedelta
+    body = {"starts_at": at(starts), "ends_at": at(starts + timedelta(hours=hours))}
+    return assert_json(srv.api("PATCH", f"/api/v1/sessions/{sid}", json=body, token=token), 200)["session"]
+
+
+def cancel_session(srv, sid, token, reason="Ohjaaja sairastui"):
+    body = {"status": "cancelled", "reason": reason}
+    return assert_json(srv.api("PATCH", f"/api/v1/sessions/{sid}", json=body, token=token), 200)["session"]
+
+
+def session_of(srv, gid, sid, near):
+    """Session SID as GET /api/v1/groups/{gid}/sessions shows it; NEAR (a datetime)
+    is within a year of its start."""
+    from datetime import timedelta, timezone as tz_
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    frm = (near - timedelta(days=366)).astimezone(tz_.utc).strftime(fmt)
+    to = (near + timedelta(days=366)).astimezone(tz_.utc).strftime(fmt)
+    r = srv.api("GET", f"/api/v1/groups/{gid}/sessions?from={frm}&to={to}")
+    for s in assert_json(r, 200)["sessions"]:
+        if s["id"] == sid:
+            return s
+    raise AssertionError(f"session {sid} is not listed for group {gid}")
+
+
+def signup_path(kind, target):
+    """KIND "group" or "session": the POST path of a signup to TARGET (an id)."""
+    assert kind in ("group", "session")
+    return f"/api/v1/{kind}s/{target}/signups"
+
+
+def sign_up(srv, kind, target, token, source=None, key=None, **party):
+    """POST a signup; returns the Resp. PARTY: adults, children, note (as given)."""
+    headers = {"Idempotency-Key": key} if key is not None else None
+    return srv.api("POST", signup_path(kind, target), json=dict(party), token=token,
+                   headers=headers, source=source)
+
+
+def assert_signup(r, status=None, position=_MISSING, seats=None):
+    """R is 201 {signup: {id, status, waitlist_position, seats}}; returns the signup."""
+    s = assert_json(r, 201)["signup"]
+    assert isinstance(s.get("id"), str) and s["id"], s
+    assert s.get("status") in ("confirmed", "waitlisted"), s
+    assert "waitlist_position" in s and "seats" in s, s
+    if s["status"] == "confirmed":
+        assert s["waitlist_position"] is None, f"a confirmed signup has a position: {s}"
+    else:
+        assert isinstance(s["waitlist_position"], int) and not isinstance(s["waitlist_position"], bool) \
+            and s["waitlist_position"] >= 1, s
+    if status is not None:
+        assert s["status"] == status, f"expected {status}: {s}"
+    if position is not _MISSING:
+        assert s["waitlist_position"] == position, f"expected position {position}: {s}"
+    if seats is not None:
+        assert s["seats"] == seats, f"expected {seats} seats: {s}"
+    return s
+
+
+def signed_up(srv, kind, target, token, status=None, position=_MISSING, **party):
+    """Signs up (asserting 201 and STATUS/POSITION); returns the signup."""
+    return assert_signup(sign_up(srv, kind, target, token, **party), status, position)
+
+
+def cancel_signup(srv, signup_id, token):
+    return srv.api("DELETE", f"/api/v1/signups/{signup_id}", token=token)
+
+
+def my_signups(srv, token):
+    """GET /api/v1/me/signups (asserting 200): the list."""
+    return assert_json(srv.api("GET", "/api/v1/me/signups", token=token), 200)["signups"]
+
+
+def raw_get(srv, path, token=None, headers=None, record=True):
+    """GET PATH returning Resp(status, headers, raw bytes); recorded like srv.api
+    unless RECORD is false (for non-JSON answers such as CSV)."""
+    hdrs = dict(headers or {})
+    if token is not None:
+        remember("tokens", token)
+        hdrs["Authorization"] = f"Bearer {token}"
+    conn = http.client.HTTPConnection(srv.host, srv.port, timeout=15)
+    try:
+        conn.request("GET", path, headers=hdrs)
+        resp = conn.getresponse()
+        r = Resp(resp.status, Headers(resp.getheaders()), resp.read())
+    finally:
+        conn.close()
+    if record:
+        with _lock:
+            RESPONSES.append((srv.label, "GET", path, r.status, r.headers, False))
+    return r
+
+
+def signup_listing(srv, kind, target, token):
+    """GET /api/v1/{groups|sessions}/{id}/signups (asserting 200, JSON, no email
+    anywhere in the bytes); the list."""
+    r = raw_get(srv, signup_path(kind, target), token=token)
+    assert r.status == 200, f"expected 200, got {r.status}: {r.body[:300]!r}"
+    assert is_json_type(r.headers), r.headers.get("content-type")
+    assert b"@" not in r.body, f"an email in the signup list: {r.body[:500]!r}"
+    body = jsonlib.loads(r.body)
+    for s in body["signups"]:
+        assert "email" not in s, s
+    return body["signups"]
+
+
+def assert_line(listing, confirmed, waitlisted):
+    """LISTING (from signup_listing) is CONFIRMED (signup ids, any order) followed by
+    WAITLISTED (signup ids in line order) with positions 1..n."""
+    statuses = [s["status"] for s in listing]
+    assert statuses == ["confirmed"] * len(confirmed) + ["waitlisted"] * len(waitlisted), \
+        f"expected {len(confirmed)} confirmed then {len(waitlisted)} waitlisted, got {statuses}"
+    assert {s["id"] for s in listing[:len(confirmed)]} == set(confirmed), listing
+    assert all(s["waitlist_position"] is None for s in listing[:len(confirmed)]), listing
+    tail_ = listing[len(confirmed):]
+    assert [s["id"] for s in tail_] == list(waitlisted), \
+        f"waitlist order: expected {list(waitlisted)}, got {[s['id'] for s in tail_]}"
+    assert [s["waitlist_position"] for s in tail_] == list(range(1, len(waitlisted) + 1)), \
+        [s["waitlist_position"] for s in tail_]
+
+
+def attendance_path(sid):
+    return f"/api/v1/sessions/{sid}/attendance"
+
+
+def put_attendance(srv, sid, token, records=(), walk_ins=0, **extra):
+    """PUT the attendance of session SID; returns the Resp. RECORDS: (person, status)
+    pairs, or dicts as they are."""
+    recs = [r if isinstance(r, dict) else {"person_id": getattr(r[0], "id", r[0]), "status": r[1]}
+            for r in records]
+    body = {"records": recs, "walk_ins": walk_ins, **extra}
+    return srv.api("PUT", attendance_path(sid), json=body, token=token)
+
+
+def marked(srv, sid, token, records=(), walk_ins=0, **extra):
+    """PUT attendance asserting 200; returns the body."""
+    return assert_json(put_attendance(srv, sid, token, records, walk_ins, **extra), 200)
+
+
+def report_path(slug, frm, to):
+    return f"/api/v1/orgs/{slug}/reports/attendance?from={frm}&to={to}"
