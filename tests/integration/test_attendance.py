@@ -158,6 +158,8 @@ def marked_once(server, w):
     ({"walk_ins": -1}, "walk_ins"),
     ({"walk_ins": 1.5}, "walk_ins"),
     ({"walk_ins": "3"}, "walk_ins"),
+    ({"walk_ins": 100001}, "walk_ins"),
+    ({"volunteer_hours": 10000.5}, "volunteer_hours"),
     ({"volunteer_hours": -0.5}, "volunteer_hours"),
     ({"volunteer_hours": "2"}, "volunteer_hours"),
 ], ids=lambda v: json.dumps(v, default=str)[:40])

@@ -161,6 +161,7 @@ def test_report_csv(server, rep, window):
     assert ct == "text/csv;charset=utf-8", ct
     assert_no_personal_data(resp.body, rep)
     text = resp.body.decode("utf-8")
+    assert text.endswith("\r\n") and text.count("\r\n") == text.count("\n"), "lines must end in CRLF"
     # The title with a comma and quotes is quoted as RFC 4180 says.
     assert '"Vertaisryhmä ""Toivo"", Tampere"' in text, text
     rows = list(csv.reader(io.StringIO(text, newline="")))

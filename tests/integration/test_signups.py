@@ -479,7 +479,14 @@ def test_cancelled_session_409(server, o):
     s = future_session(server, o, og)
     cancel_session(server, s["id"], o.coord.token)
     r = sign_up(server, "session", s["id"], o.p1.token)
-    assert_error(r, 409)
+    assert_error(r, 409, "session_cancelled")
+    assert mine_for(server, o.p1, session_id=s["id"]) == []
+
+
+def test_session_over_409(server, o):
+    og = open_group(server, o, capacity=10)
+    s = add_session(server, og["id"], o.coord.token, in_days(-1))
+    assert_error(sign_up(server, "session", s["id"], o.p1.token), 409, "session_over")
     assert mine_for(server, o.p1, session_id=s["id"]) == []
 
 
@@ -490,8 +497,8 @@ def test_archived_group_409(server, o):
     for g in (cg, og):
         r = server.api("DELETE", f"/api/v1/groups/{g['id']}", token=o.coord.token)
         assert r.status in (200, 204), r
-    assert_error(sign_up(server, "group", cg["id"], o.p1.token), 409)
-    assert_error(sign_up(server, "session", s["id"], o.p1.token), 409)
+    assert_error(sign_up(server, "group", cg["id"], o.p1.token), 409, "group_archived")
+    assert_error(sign_up(server, "session", s["id"], o.p1.token), 409, "group_archived")
     assert mine_for(server, o.p1, group_id=cg["id"]) == []
     assert mine_for(server, o.p1, group_id=og["id"]) == []
 
