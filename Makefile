@@ -2,7 +2,7 @@
 # Piiri: build, run, test and measure. `make run` and `make test` set up
 # everything they need on a Debian machine (scripts/deps.sh).
 
-PKGS      := libevent libpq libical jansson libsodium
+PKGS      := libevent libpq libical jansson libsodium zlib
 CC        ?= cc
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
                  -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars

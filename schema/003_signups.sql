@@ -464,7 +464,32 @@ $$;
 
 -- Reports: aggregates only ------------------------------------------------------
 
-CREATE FUNCTION api_attendance_report(p_org text, p_from timestamptz, p_to timestamptz)
+-- p_from_text/p_to_text: dates (days in the org's zone, p_to inclusive) or
+-- RFC 3339 times; p_to must not come before p_from.
+CREATE FUNCTION api_attendance_report(p_org text, p_from_text text, p_to_text text)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    tz text;
+    v_from timestamptz;
+    v_to timestamptz;
+BEGIN
+    SELECT timezone INTO tz FROM organizations WHERE slug = p_org;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    v_from := CASE WHEN length(p_from_text) = 10 THEN p_from_text::date::timestamp AT TIME ZONE tz
+                   ELSE p_from_text::timestamptz END;
+    v_to := CASE WHEN length(p_to_text) = 10 THEN (p_to_text::date + 1)::timestamp AT TIME ZONE tz
+                 ELSE p_to_text::timestamptz END;
+    IF v_to <= v_from THEN
+        RAISE EXCEPTION 'invalid' USING ERRCODE = 'PI422', DETAIL = 'to',
+            HINT = 'to must not come before from.';
+    END IF;
+    RETURN attendance_report(p_org, v_from, v_to);
+END
+$$;
+
+CREATE FUNCTION attendance_report(p_org text, p_from timestamptz, p_to timestamptz)
 RETURNS json LANGUAGE sql STABLE AS $$
     WITH o AS (SELECT id, slug FROM organizations WHERE slug = p_org),
     held AS (

@@ -5,8 +5,6 @@
 #include "authz.h"
 #include "principal.h"
 #include "query-params.h"
-#include "cal.h"
-#include "occurrences.h"
 
 #include <event2/buffer.h>
 #include <stdio.h>
@@ -49,7 +47,7 @@ static void csv_row(struct evbuffer *out, const char *id, const char *title, jso
         if (json_is_integer(v))
             evbuffer_add_printf(out, ",%lld", (long long)json_integer_value(v));
         else
-            evbuffer_add_printf(out, ",%g", json_number_value(v));
+            evbuffer_add_printf(out, ",%.15g", json_number_value(v));
     }
     evbuffer_add(out, "\r\n", 2);
 }
@@ -74,7 +72,7 @@ static void reply_csv(struct req_ctx *ctx, json_t *report)
 static void report_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0) || !wants_csv(ctx)) {
+    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
         api_reply_db_json(ctx, r, 200);
         return;
     }
@@ -83,41 +81,33 @@ static void report_cb(const struct db_result *r, void *arg)
         http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
         return;
     }
-    reply_csv(ctx, report);
-    json_decref(report);
+    if (wants_csv(ctx)) {
+        reply_csv(ctx, report);
+        json_decref(report);
+        return;
+    }
+    /* The period as it was asked for (dates stay dates, "to" inclusive). */
+    json_object_set_new(report, "from", json_string(http_query_param(ctx, "from")));
+    json_object_set_new(report, "to", json_string(http_query_param(ctx, "to")));
+    http_reply_json(ctx, 200, report);
 }
 
-/* A date "to" means the whole day: the window ends at the next midnight. */
+/* The window: dates (days in the org's time zone, "to" inclusive: the SQL
+ * turns them into instants) or RFC 3339 times (passed on in UTC). */
 static int read_window(struct req_ctx *ctx, char from[32], char to[32], struct invalid *inv)
 {
     bool has_from, has_to;
-    int64_t f, t;
     if (query_time(ctx, "from", from, &has_from, inv) != 0 || query_time(ctx, "to", to, &has_to, inv) != 0)
         return -1;
     if (!has_from || !has_to) {
         *inv = (struct invalid) { has_from ? "to" : "from", "is required (YYYY-MM-DD)" };
         return -1;
     }
-    const char *raw_to = http_query_param(ctx, "to");
-    if (cal_parse_rfc3339(from, &f) != 0 || cal_parse_rfc3339(to, &t) != 0)
-        return -1;
-    if (strlen(raw_to) == 10) {
-        char local[32];
-        snprintf(local, sizeof(local), "%sT00:00:00", raw_to);
-        if (cal_local_to_utc(local, "Europe/Helsinki", &t) == 0)
-            t += 24 * 3600 + 3600; /* past the next midnight whatever the DST... */
-        /* ...then back to that midnight exactly. */
-        char next_local[CAL_LOCAL_LEN];
-        cal_utc_to_local(t, "Europe/Helsinki", next_local);
-        memcpy(next_local + 10, "T00:00:00", 10);
-        if (cal_local_to_utc(next_local, "Europe/Helsinki", &t) != 0)
-            return -1;
-        occurrences_format_utc(t, to);
-    }
-    if (t <= f) {
-        *inv = (struct invalid) { "to", "must not be before from" };
-        return -1;
-    }
+    const char *raw_from = http_query_param(ctx, "from"), *raw_to = http_query_param(ctx, "to");
+    if (strlen(raw_from) == 10)
+        snprintf(from, 32, "%s", raw_from);
+    if (strlen(raw_to) == 10)
+        snprintf(to, 32, "%s", raw_to);
     return 0;
 }
 

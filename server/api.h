@@ -56,5 +56,7 @@ void api_absence_create(struct req_ctx *ctx);
 void api_attendance_put(struct req_ctx *ctx);
 void api_attendance_get(struct req_ctx *ctx);
 void api_reports_attendance(struct req_ctx *ctx);
+void api_me_patch(struct req_ctx *ctx);
+void api_me_calendar_token(struct req_ctx *ctx);
 
 #endif

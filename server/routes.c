@@ -20,7 +20,9 @@ const struct route routes[] = {
 
     R(GET, "/api/v1/me", api_me_get, ROUTE_AUTH),
     R(DELETE, "/api/v1/me", api_me_delete, ROUTE_AUTH),
+    R(PATCH, "/api/v1/me", api_me_patch, ROUTE_AUTH | ROUTE_BODY),
     R(GET, "/api/v1/me/export", api_me_export, ROUTE_AUTH),
+    R(POST, "/api/v1/me/calendar-token", api_me_calendar_token, ROUTE_AUTH),
 
     R(GET, "/api/v1/orgs", api_orgs_list, 0),
     R(POST, "/api/v1/orgs", api_orgs_create, ROUTE_AUTH | ROUTE_BODY),

@@ -5,6 +5,8 @@
 #include "worker.h"
 
 #include "db.h"
+#include "feed-cache.h"
+#include "feed-listen.h"
 #include "hasher.h"
 #include "horizon.h"
 #include "http.h"
@@ -96,6 +98,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.hasher = hasher_new(srv.base);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
+    struct feed_listen *listen = feed_listen_start(srv.base, db_conninfo);
 
     struct event *term = evsignal_new(srv.base, SIGTERM, shutdown_cb, &srv);
     struct event *intr = evsignal_new(srv.base, SIGINT, shutdown_cb, &srv);
@@ -114,6 +117,8 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     horizon_stop(horizon);
     db_pool_free(srv.pool);
     horizon_free(horizon);
+    feed_listen_free(listen);
+    feed_cache_free();
     metrics_set_pool(slot, 0, 0, 0);
     event_free(term);
     event_free(intr);
