@@ -25,6 +25,7 @@ enum route_flags {
     ROUTE_BODY = 1 << 1,  /* needs a JSON object body: 400/413/415 otherwise */
     ROUTE_AUTH_OPTIONAL = 1 << 2, /* anyone; a token, if sent, must be valid */
     ROUTE_BODY_OPTIONAL = 1 << 3, /* like ROUTE_BODY, but no body means {} */
+    ROUTE_MATCHING = 1 << 4, /* the matching module: 404 like an unknown route when it is off */
 };
 
 struct route {
