@@ -21,13 +21,26 @@ static bool is_leader_of(const struct principal *p, const struct authz_target *t
     return false;
 }
 
+static bool is_person(const struct principal *p, const char *person_id)
+{
+    return person_id != NULL && strcmp(person_id, p->person_id) == 0;
+}
+
+/* Confidential one-to-one support: a site admin who is not involved may
+ * not read a request or act in a supporter's place. */
+static bool needs_involvement(enum authz_action action)
+{
+    return action == AUTHZ_SUPPORT_REQUEST_READ || action == AUTHZ_PAIRING_RESPOND ||
+        action == AUTHZ_PAIRING_LOG_CONTACT;
+}
+
 bool authz_allows(const struct principal *p, enum authz_action action, const struct authz_target *t)
 {
     if (action == AUTHZ_GROUP_SEE_LINK && t != NULL && !t->closed)
         return true;
     if (p == NULL)
         return false;
-    if (p->is_admin)
+    if (p->is_admin && !needs_involvement(action))
         return true;
     switch (action) {
     case AUTHZ_ORG_CREATE:
@@ -48,6 +61,23 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_SEE_LINK:
         return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t) || t->participant);
+    case AUTHZ_MATCHING_MANAGE:
+        return t != NULL && is_coordinator_of(p, t->org_slug);
+    case AUTHZ_SUPPORT_REQUEST_CREATE:
+        return true;
+    case AUTHZ_SUPPORT_REQUEST_READ:
+        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->requester_id) ||
+                                (t->pairing_active && is_person(p, t->supporter_id)));
+    case AUTHZ_SUPPORTER_SEE_RECORD:
+    case AUTHZ_PAIRING_CONTACTS:
+        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->supporter_id));
+    case AUTHZ_PAIRING_RESPOND:
+    case AUTHZ_PAIRING_LOG_CONTACT:
+        return t != NULL && is_person(p, t->supporter_id);
+    case AUTHZ_PAIRING_SEE:
+    case AUTHZ_PAIRING_CLOSE:
+        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->supporter_id) ||
+                                is_person(p, t->requester_id));
     }
     return false;
 }

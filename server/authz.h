@@ -23,6 +23,22 @@ enum authz_action {
     AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away: its
                                   confirmed participants */
     AUTHZ_ORG_REPORTS,         /* attendance reports: the org's coordinators, admins */
+    AUTHZ_MATCHING_MANAGE,     /* one-to-one matching in an org (supporters, requests,
+                                  candidates, proposals, settings, access log): its
+                                  coordinators, admins */
+    AUTHZ_SUPPORT_REQUEST_CREATE, /* ask an org for one-to-one support: anyone signed in */
+    AUTHZ_SUPPORT_REQUEST_READ, /* a request with its message and preferences: the org's
+                                  coordinators, the requester, the supporter of its active
+                                  pairing; being a site admin is not enough */
+    AUTHZ_SUPPORTER_SEE_RECORD, /* a supporter's whole record (training, pledge, status):
+                                  the org's coordinators, admins, the supporter */
+    AUTHZ_PAIRING_RESPOND,     /* accept or decline a proposed pairing: its supporter only */
+    AUTHZ_PAIRING_SEE,         /* a pairing: its supporter, its requester, the org's
+                                  coordinators, admins */
+    AUTHZ_PAIRING_CLOSE,       /* end a pairing: as SEE */
+    AUTHZ_PAIRING_LOG_CONTACT, /* add to a pairing's contact log: its supporter only */
+    AUTHZ_PAIRING_CONTACTS,    /* read the contact log: its supporter, the org's
+                                  coordinators, admins */
 };
 
 /* What the action is about. */
@@ -33,6 +49,9 @@ struct authz_target {
     bool closed;               /* AUTHZ_GROUP_SEE_LINK: the group is closed */
     bool participant;          /* the principal is a confirmed participant */
     const char *owner_id;      /* AUTHZ_SIGNUP_CANCEL: whose signup */
+    const char *requester_id;  /* matching: the person who asked for support */
+    const char *supporter_id;  /* matching: the supporter's person id */
+    bool pairing_active;       /* matching: that supporter's pairing is active */
 };
 
 /* p may be NULL (anonymous). */

@@ -11,6 +11,7 @@
 #include "horizon.h"
 #include "http.h"
 #include "log.h"
+#include "matching-purge.h"
 #include "metrics.h"
 #include "server.h"
 #include "util.h"
@@ -23,6 +24,7 @@
 
 #define DRAIN_GRACE_MS 200
 #define HORIZON_INTERVAL_S 600
+#define MATCHING_PURGE_INTERVAL_S 3600
 #define DRAIN_DEADLINE_S 20
 
 static void finish_cb(evutil_socket_t fd, short what, void *arg)
@@ -99,6 +101,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     srv.hasher = hasher_new(srv.base);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
     struct feed_listen *listen = feed_listen_start(srv.base, db_conninfo);
+    struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);
 
     struct event *term = evsignal_new(srv.base, SIGTERM, shutdown_cb, &srv);
     struct event *intr = evsignal_new(srv.base, SIGINT, shutdown_cb, &srv);
@@ -115,10 +118,12 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     http_free(&srv);
     hasher_free(srv.hasher);
     horizon_stop(horizon);
+    matching_purge_stop(purge);
     db_pool_free(srv.pool);
     horizon_free(horizon);
     feed_listen_free(listen);
     feed_cache_free();
+    matching_purge_free(purge);
     metrics_set_pool(slot, 0, 0, 0);
     event_free(term);
     event_free(intr);

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for authz.c on one-to-one matching: coordinators manage, the
+ * people involved act on their own pairing, and a site admin who is not
+ * involved may not read a request or answer for a supporter. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "authz.h"
+#include "principal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ORG      "avustajatyonantajat"
+#define OTHER    "perhekahvilat"
+#define ME       "11111111-1111-1111-1111-111111111111"
+#define SOMEONE  "22222222-2222-2222-2222-222222222222"
+#define THIRD    "33333333-3333-3333-3333-333333333333"
+
+struct who {
+    struct principal p;
+    struct membership m[2];
+};
+
+static struct who *who(struct who *w, bool admin, const char *slug, enum org_role role)
+{
+    memset(w, 0, sizeof(*w));
+    snprintf(w->p.person_id, sizeof(w->p.person_id), "%s", ME);
+    w->p.is_admin = admin;
+    w->p.memberships = w->m;
+    if (slug != NULL) {
+        snprintf(w->m[0].slug, sizeof(w->m[0].slug), "%s", slug);
+        w->m[0].role = role;
+        w->p.nmemberships = 1;
+    }
+    return w;
+}
+
+/* A request or pairing of ORG asked by requester, with supporter. */
+static struct authz_target involving(const char *requester, const char *supporter, bool active)
+{
+    return (struct authz_target) { .org_slug = ORG, .requester_id = requester, .supporter_id = supporter,
+        .pairing_active = active };
+}
+
+static void test_manage_is_for_coordinators_and_admins(void **state)
+{
+    struct who w;
+    struct authz_target org = { .org_slug = ORG };
+    assert_false(authz_allows(NULL, AUTHZ_MATCHING_MANAGE, &org));
+    assert_true(authz_allows(&who(&w, false, ORG, ROLE_COORDINATOR)->p, AUTHZ_MATCHING_MANAGE, &org));
+    assert_true(authz_allows(&who(&w, true, NULL, ROLE_NONE)->p, AUTHZ_MATCHING_MANAGE, &org));
+    assert_false(authz_allows(&who(&w, false, ORG, ROLE_LEADER)->p, AUTHZ_MATCHING_MANAGE, &org));
+    assert_false(authz_allows(&who(&w, false, ORG, ROLE_MEMBER)->p, AUTHZ_MATCHING_MANAGE, &org));
+    assert_false(authz_allows(&who(&w, false, OTHER, ROLE_COORDINATOR)->p, AUTHZ_MATCHING_MANAGE, &org));
+}
+
+static void test_anyone_signed_in_may_ask(void **state)
+{
+    struct who w;
+    struct authz_target org = { .org_slug = ORG };
+    assert_false(authz_allows(NULL, AUTHZ_SUPPORT_REQUEST_CREATE, &org));
+    assert_true(authz_allows(&who(&w, false, NULL, ROLE_NONE)->p, AUTHZ_SUPPORT_REQUEST_CREATE, &org));
+    assert_true(authz_allows(&who(&w, false, OTHER, ROLE_MEMBER)->p, AUTHZ_SUPPORT_REQUEST_CREATE, &org));
+}
+
+static void test_reading_a_request(void **state)
+{
+    struct who w;
+    struct authz_target mine = involving(ME, SOMEONE, false), theirs = involving(SOMEONE, THIRD, false);
+    struct authz_target proposed_to_me = involving(SOMEONE, ME, false), active_with_me = involving(SOMEONE, ME, true);
+    struct principal *nobody = &who(&w, false, NULL, ROLE_NONE)->p;
+    assert_true(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &mine));
+    assert_false(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
+    assert_false(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &proposed_to_me));
+    assert_true(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &active_with_me));
+    /* A purged request has no requester. */
+    struct authz_target purged = involving(NULL, NULL, false);
+    assert_false(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &purged));
+    assert_false(authz_allows(NULL, AUTHZ_SUPPORT_REQUEST_READ, &mine));
+    assert_true(authz_allows(&who(&w, false, ORG, ROLE_COORDINATOR)->p, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
+    assert_false(authz_allows(&who(&w, false, ORG, ROLE_LEADER)->p, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
+    assert_false(authz_allows(&who(&w, false, OTHER, ROLE_COORDINATOR)->p, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
+    /* Confidential: being a site admin is not enough. */
+    assert_false(authz_allows(&who(&w, true, NULL, ROLE_NONE)->p, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
+    assert_true(authz_allows(&who(&w, true, ORG, ROLE_COORDINATOR)->p, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
+}
+
+static void test_only_the_supporter_answers(void **state)
+{
+    struct who w;
+    struct authz_target to_me = involving(SOMEONE, ME, false), to_other = involving(ME, SOMEONE, false);
+    static const enum authz_action own[] = { AUTHZ_PAIRING_RESPOND, AUTHZ_PAIRING_LOG_CONTACT };
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+        assert_true(authz_allows(&who(&w, false, ORG, ROLE_MEMBER)->p, own[i], &to_me));
+        assert_false(authz_allows(&who(&w, false, ORG, ROLE_MEMBER)->p, own[i], &to_other));
+        assert_false(authz_allows(&who(&w, false, ORG, ROLE_COORDINATOR)->p, own[i], &to_other));
+        assert_false(authz_allows(&who(&w, true, NULL, ROLE_NONE)->p, own[i], &to_other));
+        assert_false(authz_allows(NULL, own[i], &to_me));
+    }
+}
+
+static void test_pairing_parties(void **state)
+{
+    struct who w;
+    struct authz_target as_supporter = involving(SOMEONE, ME, true), as_requester = involving(ME, SOMEONE, true),
+                        stranger = involving(SOMEONE, THIRD, true);
+    static const enum authz_action both[] = { AUTHZ_PAIRING_SEE, AUTHZ_PAIRING_CLOSE };
+    struct principal *member = &who(&w, false, ORG, ROLE_MEMBER)->p;
+    for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+        assert_true(authz_allows(member, both[i], &as_supporter));
+        assert_true(authz_allows(member, both[i], &as_requester));
+        assert_false(authz_allows(member, both[i], &stranger));
+    }
+    assert_true(authz_allows(member, AUTHZ_PAIRING_CONTACTS, &as_supporter));
+    assert_false(authz_allows(member, AUTHZ_PAIRING_CONTACTS, &as_requester));
+    struct principal *coord = &who(&w, false, ORG, ROLE_COORDINATOR)->p;
+    assert_true(authz_allows(coord, AUTHZ_PAIRING_SEE, &stranger));
+    assert_true(authz_allows(coord, AUTHZ_PAIRING_CLOSE, &stranger));
+    assert_true(authz_allows(coord, AUTHZ_PAIRING_CONTACTS, &stranger));
+    struct principal *admin = &who(&w, true, NULL, ROLE_NONE)->p;
+    assert_true(authz_allows(admin, AUTHZ_PAIRING_SEE, &stranger));
+    assert_true(authz_allows(admin, AUTHZ_PAIRING_CLOSE, &stranger));
+}
+
+static void test_supporter_record(void **state)
+{
+    struct who w;
+    struct authz_target own = { .org_slug = ORG, .supporter_id = ME }, other = { .org_slug = ORG,
+        .supporter_id = SOMEONE };
+    assert_true(authz_allows(&who(&w, false, ORG, ROLE_MEMBER)->p, AUTHZ_SUPPORTER_SEE_RECORD, &own));
+    assert_false(authz_allows(&who(&w, false, ORG, ROLE_MEMBER)->p, AUTHZ_SUPPORTER_SEE_RECORD, &other));
+    assert_true(authz_allows(&who(&w, false, ORG, ROLE_COORDINATOR)->p, AUTHZ_SUPPORTER_SEE_RECORD, &other));
+    assert_false(authz_allows(&who(&w, false, OTHER, ROLE_COORDINATOR)->p, AUTHZ_SUPPORTER_SEE_RECORD, &other));
+    assert_false(authz_allows(NULL, AUTHZ_SUPPORTER_SEE_RECORD, &other));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_manage_is_for_coordinators_and_admins),
+        cmocka_unit_test(test_anyone_signed_in_may_ask),
+        cmocka_unit_test(test_reading_a_request),
+        cmocka_unit_test(test_only_the_supporter_answers),
+        cmocka_unit_test(test_pairing_parties),
+        cmocka_unit_test(test_supporter_record),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
