@@ -62,6 +62,12 @@ struct cal_rrule {
 
 int cal_rrule_parse(const char *text, struct cal_rrule *r, struct cal_error *err)
     __attribute__((warn_unused_result));
+/* rrule-text.c: 0 if the text has only parts we know, well formed. */
+int cal_rrule_check_text(const char *text, struct cal_error *err)
+    __attribute__((warn_unused_result));
+/* rrule-by.c: 0 if the BY* parts are ones we expand right, else -1 and err. */
+int cal_rrule_check_by(const struct icalrecurrencetype *r, struct cal_error *err)
+    __attribute__((warn_unused_result));
 /* A new iterator over the rule's wall times from start_wall, which libical
  * may stop after bound_wall; NULL if libical refuses. */
 icalrecur_iterator *cal_rrule_iterator(

@@ -657,6 +657,14 @@ static void test_validate_rejects(void **state)
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;RSCALE=GREGORIAN", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;SKIP=FORWARD", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;BYDAY=2TU", 90, "schedule.rrule" },
+        /* Fuzz: values libical reads leniently. */
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;WKST=BYDAY=SU", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;WKST=MOBYDAY=SU", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=,", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYDAY=0TU", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=WEEKLY;BYDAY=TU,", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYMONTHDAY=0", 90, "schedule.rrule" },
+        { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYMONTHDAY=13;BYMONTH=+1", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=MONTHLY;BYDAY=6TU", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=YEARLY;BYMONTH=13", 90, "schedule.rrule" },
         { "2026-01-13T18:00", NULL, "FREQ=YEARLY;BYMONTH=1L", 90, "schedule.rrule" },
@@ -737,6 +745,24 @@ static void test_validate_unsynchronised_start_message(void **state)
     assert_int_equal(cal_schedule_validate(&s, NULL), -1);
 }
 
+static void test_validate_messages(void **state)
+{
+    struct cal_schedule s = { "2026-01-13T18:00", 90, NULL, "FREQ=WEEKLY;COUNT=5000", NULL };
+    struct cal_error err = { 0 };
+    assert_int_equal(cal_schedule_validate(&s, &err), -1);
+    assert_string_equal(err.message, "COUNT must be a number from 1 to 1000");
+    s.rrule = "FREQ=DAILY;BYHOUR=9";
+    assert_int_equal(cal_schedule_validate(&s, &err), -1);
+    assert_string_equal(err.message, "BYHOUR is not supported: the time of day is the start's");
+    s.rrule = "FREQ=WEEKLY;bogus=1";
+    assert_int_equal(cal_schedule_validate(&s, &err), -1);
+    assert_string_equal(err.message, "unknown part \"bogus\"");
+    /* Input outside the RRULE alphabet is never quoted back. */
+    s.rrule = "FREQ=WEEKLY;\xc3\xa4=1";
+    assert_int_equal(cal_schedule_validate(&s, &err), -1);
+    assert_string_equal(err.message, "is not an RFC 5545 RRULE value");
+}
+
 static void test_rrule_for_feed(void **state)
 {
     char out[CAL_RRULE_MAX + 64];
@@ -799,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_validate_rejects_long_rule),
         cmocka_unit_test(test_validate_rejects_exdates),
         cmocka_unit_test(test_validate_unsynchronised_start_message),
+        cmocka_unit_test(test_validate_messages),
         cmocka_unit_test(test_rrule_for_feed),
     };
     cal_init();
