@@ -125,8 +125,14 @@ fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
 # ---- measuring --------------------------------------------------------------
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory build/piirid
+	@$(MAKE) --no-print-directory build/piirid build/bench-matching
+	build/bench-matching
 	PIIRI_BIN=$(CURDIR)/build/piirid bench/run.sh
+
+# Batch matching proposals at scale against a greedy baseline: no server, no database.
+build/bench-matching: bench/matching.c server/matching.c server/util.c server/matching.h server/util.h
+	@mkdir -p build
+	$(CC) $(RELEASE_CFLAGS) -o $@ bench/matching.c server/matching.c server/util.c
 
 # ---- housekeeping -----------------------------------------------------------
 

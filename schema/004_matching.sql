@@ -201,7 +201,8 @@ CREATE FUNCTION supporter_public_json(s supporters) RETURNS json LANGUAGE sql ST
         'id', s.id, 'public_name', s.public_name, 'bio', s.bio, 'topics', s.topics,
         'municipalities', s.municipalities, 'languages', s.languages,
         'contact_modes', s.contact_modes,
-        'available', s.status = 'active' AND supporter_load(s.org_id, s.id) < s.max_active)
+        'available', s.status = 'active' AND supporter_listed(s)
+                     AND supporter_load(s.org_id, s.id) < s.max_active)
 $$;
 
 -- The whole record: coordinators and the supporter themself.
@@ -212,7 +213,8 @@ CREATE FUNCTION supporter_json(s supporters) RETURNS json LANGUAGE sql STABLE AS
         'municipalities', s.municipalities, 'languages', s.languages,
         'contact_modes', s.contact_modes, 'max_active', s.max_active,
         'active_pairings', supporter_load(s.org_id, s.id), 'status', s.status,
-        'available', s.status = 'active' AND supporter_load(s.org_id, s.id) < s.max_active,
+        'available', s.status = 'active' AND supporter_listed(s)
+                     AND supporter_load(s.org_id, s.id) < s.max_active,
         'training', CASE WHEN s.training_course IS NULL THEN NULL
                     ELSE json_build_object('course', s.training_course,
                                            'completed_on', s.training_completed_on,

@@ -23,6 +23,7 @@ struct matching_step {
     matching_next next;
     json_t *clean;      /* the validated body, if any */
     char *clean_text;   /* clean as JSON text */
+    bool see_note;      /* pairings: the principal may see the coordinator's note */
 };
 
 struct matching_step *matching_step_new(struct req_ctx *ctx);

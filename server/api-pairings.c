@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The pairing, with its history for the org's coordinators only. */
+/* The pairing, with its history for the org's coordinators only and the
+ * coordinator's note for them and the supporter. */
 static void got_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
@@ -25,6 +26,8 @@ static void got_cb(const struct db_result *r, void *arg)
     json_t *pairing = json_object_get(loaded, "pairing");
     if (authz_allows(ctx->principal, AUTHZ_MATCHING_MANAGE, &target))
         json_object_set(pairing, "events", json_object_get(loaded, "events"));
+    if (!authz_allows(ctx->principal, AUTHZ_PAIRING_SEE_NOTE, &target))
+        json_object_del(pairing, "note");
     http_reply_json(ctx, 200, json_pack("{s:O}", "pairing", pairing));
     json_decref(loaded);
 }
@@ -47,26 +50,40 @@ void api_me_pairings(struct req_ctx *ctx)
 
 /* ---- state changes ---- */
 
-static void change(struct matching_step *st, const char *action)
+static void changed_cb(const struct db_result *r, void *arg)
 {
+    struct matching_step *st = arg;
+    json_t *body = matching_row_json(st->ctx, r);
+    if (body == NULL)
+        return;
+    if (!st->see_note)
+        json_object_del(json_object_get(body, "pairing"), "note");
+    http_reply_json(st->ctx, 200, body);
+}
+
+static void change(struct matching_step *st, json_t *facts, const char *action)
+{
+    struct authz_target target;
+    matching_target_read(facts, &target);
+    st->see_note = authz_allows(st->ctx->principal, AUTHZ_PAIRING_SEE_NOTE, &target);
     const char *outcome = json_string_value(json_object_get(st->clean, "outcome"));
     const char *params[] = { st->ctx->params[0], action, matching_viewer(st->ctx), outcome };
-    api_query_json(st->ctx, "SELECT api_pairing_change($1, $2, $3, $4)", 4, params, 200);
+    db_pool_query(st->ctx->srv->pool, "SELECT api_pairing_change($1, $2, $3, $4)", 4, params, changed_cb, st);
 }
 
 static void do_accept(struct matching_step *st, json_t *facts)
 {
-    change(st, "accept");
+    change(st, facts, "accept");
 }
 
 static void do_decline(struct matching_step *st, json_t *facts)
 {
-    change(st, "decline");
+    change(st, facts, "decline");
 }
 
 static void do_close(struct matching_step *st, json_t *facts)
 {
-    change(st, "close");
+    change(st, facts, "close");
 }
 
 void api_pairings_accept(struct req_ctx *ctx)

@@ -70,6 +70,7 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
                                 (t->pairing_active && is_person(p, t->supporter_id)));
     case AUTHZ_SUPPORTER_SEE_RECORD:
     case AUTHZ_PAIRING_CONTACTS:
+    case AUTHZ_PAIRING_SEE_NOTE:
         return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->supporter_id));
     case AUTHZ_PAIRING_RESPOND:
     case AUTHZ_PAIRING_LOG_CONTACT:

@@ -39,6 +39,7 @@ enum authz_action {
     AUTHZ_PAIRING_LOG_CONTACT, /* add to a pairing's contact log: its supporter only */
     AUTHZ_PAIRING_CONTACTS,    /* read the contact log: its supporter, the org's
                                   coordinators, admins */
+    AUTHZ_PAIRING_SEE_NOTE,    /* the coordinator's note to the supporter: as CONTACTS */
 };
 
 /* What the action is about. */

@@ -365,8 +365,13 @@ def test_supporter_who_leaves_the_org_is_not_listed(hub, api):
     r = api("DELETE", f"{ORGS}/{h.slug}/members/{s.person.id}", token=h.coord.token)
     assert r.status == 204
     assert assert_json(api("GET", f"{ORGS}/{h.slug}/supporters"), 200)["supporters"] == []
+    assert_error(api("GET", f"/api/v1/supporters/{s.id}"), 404, "not_found")
+    assert assert_json(api("GET", f"/api/v1/supporters/{s.id}", token=h.coord.token), 200)["supporter"][
+        "available"] is False
     req = h.request()
     assert h.candidates(req) == []
+    assert_error(api("POST", f"/api/v1/support-requests/{req.id}/match", json={"supporter_id": s.id},
+                     token=h.coord.token), 409, "supporter_unavailable")
 
 
 # ---- support requests ------------------------------------------------------------------------
@@ -637,6 +642,18 @@ def test_decline_and_rematch(hub):
     assert_error(h.get_request(q.id, first.person.token), 403, "forbidden")
 
 
+def test_coordinator_may_ask_again_after_a_decline(hub):
+    h = hub()
+    q, s = h.request(), h.supporter()
+    p = h.match(q, s)
+    assert_json(h.api("POST", f"/api/v1/pairings/{p['id']}/decline", token=s.person.token), 200)
+    body = assert_json(h.api("POST", f"{ORGS}/{h.slug}/matching/proposals", token=h.coord.token), 200)
+    assert body["proposals"] == [] and body["unmatched"] == [q.id]
+    again = h.match(q, s)
+    assert again["id"] != p["id"] and again["status"] == "proposed"
+    assert h.accept(again, s)["status"] == "active"
+
+
 def test_match_rules(hub, others):
     h = hub()
     q = h.request(languages=["fi"])
@@ -728,6 +745,25 @@ def test_close_forbidden_for_others(hub, others):
         r = h.api("POST", f"/api/v1/pairings/{p['id']}/close", json={"outcome": "other"}, token=token)
         assert_error(r, 403, "forbidden")
         assert_error(h.api("GET", f"/api/v1/pairings/{p['id']}", token=token), 403, "forbidden")
+
+
+def test_the_coordinators_note_is_for_the_supporter(hub):
+    h = hub()
+    q, s = h.request(), h.supporter()
+    note = "Ensimmäinen avustaja, jännittää soittaa."
+    p = h.match(q, s, note=note)
+    assert p["note"] == note
+    assert h.accept(p, s)["note"] == note
+    path = f"/api/v1/pairings/{p['id']}"
+    for token in (s.person.token, h.coord.token):
+        assert assert_json(h.api("GET", path, token=token), 200)["pairing"]["note"] == note
+    seen = assert_json(h.api("GET", path, token=q.person.token), 200)["pairing"]
+    assert "note" not in seen and seen["status"] == "active"
+    closed = assert_json(h.api("POST", f"{path}/close", json={"outcome": "completed"}, token=q.person.token),
+                         200)["pairing"]
+    assert "note" not in closed and closed["status"] == "closed"
+    assert note not in json.dumps(assert_json(h.api("GET", "/api/v1/me/support-requests", token=q.person.token),
+                                              200), ensure_ascii=False)
 
 
 def test_requester_may_withdraw_a_proposal(hub):

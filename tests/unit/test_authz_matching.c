@@ -117,10 +117,13 @@ static void test_pairing_parties(void **state)
     }
     assert_true(authz_allows(member, AUTHZ_PAIRING_CONTACTS, &as_supporter));
     assert_false(authz_allows(member, AUTHZ_PAIRING_CONTACTS, &as_requester));
+    assert_true(authz_allows(member, AUTHZ_PAIRING_SEE_NOTE, &as_supporter));
+    assert_false(authz_allows(member, AUTHZ_PAIRING_SEE_NOTE, &as_requester));
     struct principal *coord = &who(&w, false, ORG, ROLE_COORDINATOR)->p;
     assert_true(authz_allows(coord, AUTHZ_PAIRING_SEE, &stranger));
     assert_true(authz_allows(coord, AUTHZ_PAIRING_CLOSE, &stranger));
     assert_true(authz_allows(coord, AUTHZ_PAIRING_CONTACTS, &stranger));
+    assert_true(authz_allows(coord, AUTHZ_PAIRING_SEE_NOTE, &stranger));
     struct principal *admin = &who(&w, true, NULL, ROLE_NONE)->p;
     assert_true(authz_allows(admin, AUTHZ_PAIRING_SEE, &stranger));
     assert_true(authz_allows(admin, AUTHZ_PAIRING_CLOSE, &stranger));
