@@ -21,11 +21,11 @@ if [ "$demo" = 1 ]; then
 
 Demo accounts (password for all: vertaistuki-demo)
   admin@piiri.example    site admin
-  kaisa@piiri.example    coordinator: vertaistukiliitto, perhekahvilat-tampere
+  kaisa@piiri.example    coordinator: vertaistukiliitto, perhekahvilat-tampere, avustajatyonantajat
   lauri@piiri.example    group leader: perhekahvilat-tampere
-  minna@piiri.example    member: perhekahvilat-tampere
+  minna@piiri.example    member: perhekahvilat-tampere; asked avustajatyonantajat for support
   oona@piiri.example     member: perheyhdistys-oulu
-  tuomas@piiri.example   peer supporter (leader): avustajatyonantajat
+  tuomas@piiri.example   peer supporter (leader, supporter profile): avustajatyonantajat
 
 TXT
 fi

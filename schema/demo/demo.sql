@@ -108,3 +108,29 @@ INSERT INTO sessions (org_id, id, group_id, origin, original_start, starts_at, e
      '2027-06-17 14:00+03')
 ON CONFLICT DO NOTHING;
 UPDATE groups SET horizon_until = '2028-01-01' WHERE id = '20000000-0000-4000-8000-000000000007';
+
+-- One-to-one matching: Tuomas is a trained Työnantajakumppani with a public
+-- introduction, Kaisa coordinates, and Minna has asked for support.
+INSERT INTO memberships (org_id, person_id, role) VALUES
+    ('10000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000002', 'coordinator')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO supporters (org_id, id, person_id, public_name, bio, topics, municipalities, languages,
+    contact_modes, max_active, training_course, training_completed_on, training_refresher_due,
+    pledge_version, pledge_signed_on) VALUES
+    ('10000000-0000-4000-8000-000000000004', '40000000-0000-4000-8000-000000000001',
+     '00000000-0000-4000-8000-000000000006', 'Tuomas',
+     'Olen itsekin henkilökohtaisten avustajien työnantaja. Jutellaan työnantajuudesta kahvikupin ääressä, '
+     'puhelimessa tai Teamsissa.',
+     '{työnantajuus,rekrytointi,perehdytys,työsopimus}', '{Helsinki,Espoo,Vantaa}', '{fi}',
+     '{in_person,phone,whatsapp,teams}', 3, 'Työnantajakumppani-koulutus', '2025-11-15', '2027-11-15',
+     '2025-1', '2025-11-15')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO support_requests (org_id, id, requester_id, topics, municipality, languages, contact_modes,
+    message, preferences, consent_at) VALUES
+    ('10000000-0000-4000-8000-000000000004', '50000000-0000-4000-8000-000000000001',
+     '00000000-0000-4000-8000-000000000004', '{rekrytointi,työsopimus}', 'Espoo', '{fi}', '{phone,teams}',
+     'Palkkaan ensimmäistä avustajaani. Mitä työsopimukseen kannattaa kirjoittaa?',
+     'Mieluiten iltaisin.', now())
+ON CONFLICT DO NOTHING;
