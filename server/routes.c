@@ -14,6 +14,11 @@ const struct route routes[] = {
     R(GET, "/readyz", api_readyz, 0),
     R(GET, "/metrics", api_metrics, 0),
 
+    /* Calendar feeds: no Authorization, as calendar apps send none. */
+    R(GET, "/calendars/groups/{id}.ics", api_feed_group, 0),
+    R(GET, "/calendars/orgs/{slug}.ics", api_feed_org, 0),
+    R(GET, "/calendars/people/{token}.ics", api_feed_person, 0),
+
     R(POST, "/api/v1/auth/register", api_auth_register, ROUTE_BODY),
     R(POST, "/api/v1/auth/login", api_auth_login, ROUTE_BODY),
     R(POST, "/api/v1/auth/logout", api_auth_logout, ROUTE_AUTH),

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Calendar feeds: a group, an org's public groups, a person's sessions.
+ * The database gives the rows, calendars/ renders them, the worker caches
+ * the bytes (dropped on NOTIFY) and serves them by reference with a strong
+ * ETag, 304s, and gzip only for clients that ask for it. */
+#include "api.h"
+#include "cal.h"
+#include "feed-cache.h"
+#include "ics.h"
+#include "util.h"
+
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define WINDOW_PAST (92 * 86400)
+#define WINDOW_AHEAD (366 * 86400)
+#define MAX_OCCURRENCES 1500
+#define REFRESH_MINUTES 60
+#define FEED_TOKEN_LEN 22
+#define DISCREET_TITLE "Piiri: vertaistapaaminen"
+
+enum feed_kind { FEED_GROUP, FEED_ORG, FEED_PERSON };
+
+/* ---- from rows to events ---- */
+
+struct event_list {
+    struct ics_event *ev;
+    size_t n, cap;
+    int64_t *exdates;      /* all EXDATE arrays, one allocation per master */
+    char **uids;           /* owned UID strings */
+    size_t nuids;
+    int64_t modified;      /* latest change: Last-Modified */
+};
+
+static struct ics_event *feed_event_add(struct event_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->ev = xrealloc(l->ev, l->cap * sizeof(*l->ev));
+    }
+    memset(&l->ev[l->n], 0, sizeof(l->ev[0]));
+    return &l->ev[l->n++];
+}
+
+static const char *uid_add(struct event_list *l, const char *prefix, const char *id)
+{
+    l->uids = xrealloc(l->uids, (l->nuids + 1) * sizeof(*l->uids));
+    l->uids[l->nuids] = xasprintf("%s%s@piiri", prefix, id);
+    return l->uids[l->nuids++];
+}
+
+static void event_list_free(struct event_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free((void *)l->ev[i].exdates);
+    for (size_t i = 0; i < l->nuids; i++)
+        free(l->uids[i]);
+    free(l->uids);
+    free(l->ev);
+}
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static int64_t num(json_t *o, const char *k)
+{
+    return (int64_t)json_integer_value(json_object_get(o, k));
+}
+
+static void note_modified(struct event_list *l, int64_t t)
+{
+    if (t > l->modified)
+        l->modified = t;
+}
+
+/* The group's fields every event of it shares. */
+static void group_fields(struct ics_event *e, json_t *g)
+{
+    e->summary = str(g, "title");
+    e->description = str(g, "description");
+    e->location = str(g, "location") ?: str(g, "url");
+    e->url = str(g, "url");
+    e->tzid = str(g, "timezone") ?: "Europe/Helsinki";
+}
+
+static void standalone_session(struct event_list *l, json_t *g, json_t *s)
+{
+    struct ics_event *e = feed_event_add(l);
+    group_fields(e, g);
+    e->uid = uid_add(l, "", str(s, "id"));
+    e->start_utc = num(s, "start");
+    e->end_utc = num(s, "end");
+    e->all_day = strcmp(str(g, "kind") ?: "", "camp") == 0;
+    e->sequence = (int)num(s, "sequence");
+    e->dtstamp = e->last_modified = num(s, "modified");
+    e->status = json_is_true(json_object_get(s, "cancelled")) ? ICS_STATUS_CANCELLED : ICS_STATUS_CONFIRMED;
+    note_modified(l, e->last_modified);
+}
+
+static bool in_occurrences(const struct cal_occurrence *occ, int n, int64_t t)
+{
+    for (int i = 0; i < n; i++) {
+        if (occ[i].start_utc == t)
+            return true;
+    }
+    return false;
+}
+
+/* A recurring group: one master with RRULE and EXDATEs, overrides for moved
+ * occurrences, and standalone events for sessions outside the rule (extra
+ * ones, and those kept from an earlier schedule). */
+static void series(struct event_list *l, json_t *g, int64_t now)
+{
+    struct cal_schedule sch = { .start_local = str(g, "start"), .duration_minutes = (int)num(g, "duration_minutes"),
+        .timezone = str(g, "timezone"), .rrule = str(g, "rrule") };
+    struct cal_occurrence *occ = xcalloc(MAX_OCCURRENCES, sizeof(*occ));
+    struct cal_error err;
+    int64_t first;
+    int nocc = cal_expand(&sch, now - WINDOW_PAST, now + WINDOW_AHEAD, occ, MAX_OCCURRENCES, &err);
+    json_t *sessions = json_object_get(g, "sessions"), *s;
+    size_t i, master = l->n;
+    if (nocc < 0 || cal_local_to_utc(sch.start_local, sch.timezone, &first) != 0) {
+        free(occ);
+        json_array_foreach(sessions, i, s) standalone_session(l, g, s);
+        return;
+    }
+    int64_t *exdates = xcalloc(json_array_size(sessions) + 1, sizeof(*exdates));
+    struct ics_event *m = feed_event_add(l);
+    group_fields(m, g);
+    m->uid = uid_add(l, "", str(g, "id"));
+    m->start_utc = first;
+    m->end_utc = first + (int64_t)sch.duration_minutes * 60;
+    m->rrule = sch.rrule;
+    m->sequence = (int)num(g, "sequence");
+    m->dtstamp = m->last_modified = num(g, "modified");
+    m->status = ICS_STATUS_CONFIRMED;
+    m->exdates = exdates;
+    note_modified(l, m->last_modified);
+    json_array_foreach(sessions, i, s) {
+        int64_t orig = num(s, "original_start");
+        bool in_rule = json_is_true(json_object_get(s, "series")) && in_occurrences(occ, nocc, orig);
+        if (!in_rule) {
+            standalone_session(l, g, s);
+        } else if (json_is_true(json_object_get(s, "cancelled"))) {
+            exdates[l->ev[master].nexdates++] = orig;
+        } else if (num(s, "start") != orig || num(s, "end") != orig + (int64_t)sch.duration_minutes * 60) {
+            struct ics_event *o = feed_event_add(l);
+            group_fields(o, g);
+            o->uid = l->ev[master].uid;
+            o->recurrence_id = orig;
+            o->start_utc = num(s, "start");
+            o->end_utc = num(s, "end");
+            o->sequence = (int)num(g, "sequence");
+            o->dtstamp = o->last_modified = num(s, "modified");
+            o->status = ICS_STATUS_CONFIRMED;
+        }
+    }
+    free(occ);
+}
+
+static void group_events(struct event_list *l, json_t *g, int64_t now)
+{
+    json_t *s;
+    size_t i;
+    if (str(g, "rrule") != NULL && str(g, "start") != NULL)
+        series(l, g, now);
+    else
+        json_array_foreach(json_object_get(g, "sessions"), i, s) standalone_session(l, g, s);
+}
+
+static void person_events(struct event_list *l, json_t *feed)
+{
+    bool discreet = json_is_true(json_object_get(feed, "discreet"));
+    json_t *x;
+    size_t i;
+    json_array_foreach(json_object_get(feed, "events"), i, x) {
+        struct ics_event *e = feed_event_add(l);
+        const char *status = str(x, "status") ?: "";
+        group_fields(e, x);
+        if (discreet) {
+            e->summary = DISCREET_TITLE;
+            e->description = NULL;
+        }
+        e->uid = uid_add(l, "p-", str(x, "id"));
+        e->start_utc = num(x, "start");
+        e->end_utc = num(x, "end");
+        e->all_day = strcmp(str(x, "kind") ?: "", "camp") == 0;
+        e->sequence = (int)num(x, "sequence");
+        e->dtstamp = e->last_modified = num(x, "modified");
+        e->status = strcmp(status, "cancelled") == 0 ? ICS_STATUS_CANCELLED
+            : strcmp(status, "tentative") == 0       ? ICS_STATUS_TENTATIVE
+                                                     : ICS_STATUS_CONFIRMED;
+        note_modified(l, e->last_modified);
+    }
+}
+
+/* ---- HTTP ---- */
+
+struct feed_request {
+    struct req_ctx *ctx;
+    enum feed_kind kind;
+    char key[96];
+};
+
+static bool wants_gzip(struct req_ctx *ctx)
+{
+    const char *ae = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding");
+    const char *g = ae ? strcasestr(ae, "gzip") : NULL;
+    return g != NULL && strncmp(g + 4, ";q=0", 4) != 0;
+}
+
+/* Does If-None-Match name this ETag (or "*")? */
+static bool not_modified(struct req_ctx *ctx, const char *etag)
+{
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
+    return inm != NULL && (strstr(inm, etag) != NULL || strcmp(inm, "*") == 0);
+}
+
+static void reply_feed(struct req_ctx *ctx, enum feed_kind kind, struct feed_entry *e)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
+    evhttp_add_header(h, "ETag", e->etag);
+    evhttp_add_header(h, "Last-Modified", e->last_modified);
+    evhttp_add_header(h, "Cache-Control", kind == FEED_PERSON ? "private, max-age=300" : "public, max-age=300");
+    evhttp_add_header(h, "Vary", "Accept-Encoding");
+    if (not_modified(ctx, e->etag)) {
+        http_reply_empty(ctx, 304);
+        return;
+    }
+    struct evbuffer *out = evbuffer_new();
+    bool gz = e->gzip != NULL && wants_gzip(ctx);
+    if (gz)
+        evhttp_add_header(h, "Content-Encoding", "gzip");
+    feed_body_add_to(gz ? e->gzip : e->plain, out);
+    http_reply_text(ctx, 200, "text/calendar; charset=utf-8", out);
+    evbuffer_free(out);
+}
+
+static void rendered_cb(const struct db_result *r, void *arg)
+{
+    struct feed_request *f = arg;
+    struct req_ctx *ctx = f->ctx;
+    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
+        api_reply_db_json(ctx, r, 200); /* the error, or 404 */
+        return;
+    }
+    json_t *feed = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
+    if (feed == NULL) {
+        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+        return;
+    }
+    struct event_list l = { 0 };
+    int64_t now = (int64_t)time(NULL);
+    json_t *g;
+    size_t i;
+    if (f->kind == FEED_PERSON)
+        person_events(&l, feed);
+    else
+        json_array_foreach(json_object_get(feed, "groups"), i, g) group_events(&l, g, now);
+    char *name = f->kind == FEED_PERSON ? xstrdup("Piiri") : xasprintf("Piiri: %s", str(feed, "name") ?: "");
+    struct ics_calendar cal = { .name = name, .refresh_minutes = REFRESH_MINUTES, .events = l.ev,
+        .nevents = l.n };
+    size_t len;
+    char *body = ics_render(&cal, &len);
+    free(name);
+    bool stored;
+    struct feed_entry *e = feed_cache_put(f->key, body, len, l.modified ? l.modified : now, &stored);
+    event_list_free(&l);
+    json_decref(feed);
+    reply_feed(ctx, f->kind, e);
+    if (!stored)
+        feed_entry_free(e); /* the reply holds its own reference */
+}
+
+static void serve(struct req_ctx *ctx, enum feed_kind kind, const char *sql, const char *param)
+{
+    struct feed_request *f = xcalloc(1, sizeof(*f));
+    f->ctx = ctx;
+    f->kind = kind;
+    snprintf(f->key, sizeof(f->key), "%d:%s", (int)kind, param);
+    ctx->state = f;
+    ctx->state_free = free;
+    struct feed_entry *e = feed_cache_get(f->key);
+    if (e != NULL) {
+        reply_feed(ctx, kind, e);
+        return;
+    }
+    const char *params[] = { param };
+    db_pool_query(ctx->srv->pool, sql, 1, params, rendered_cb, f);
+}
+
+void api_feed_group(struct req_ctx *ctx)
+{
+    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    serve(ctx, FEED_GROUP, "SELECT api_feed_group($1)", ctx->params[0]);
+}
+
+void api_feed_org(struct req_ctx *ctx)
+{
+    if (!valid_slug(ctx->params[0])) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    serve(ctx, FEED_ORG, "SELECT api_feed_org($1)", ctx->params[0]);
+}
+
+void api_feed_person(struct req_ctx *ctx)
+{
+    const char *t = ctx->params[0];
+    size_t n = strlen(t);
+    bool ok = n == FEED_TOKEN_LEN;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') ||
+            t[i] == '-' || t[i] == '_';
+    if (!ok) {
+        api_reply_not_found(ctx);
+        return;
+    }
+    serve(ctx, FEED_PERSON, "SELECT api_feed_person($1)", t);
+}
