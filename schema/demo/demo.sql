@@ -134,3 +134,44 @@ INSERT INTO support_requests (org_id, id, requester_id, topics, municipality, la
      'Palkkaan ensimmäistä avustajaani. Mitä työsopimukseen kannattaa kirjoittaa?',
      'Mieluiten iltaisin.', now())
 ON CONFLICT DO NOTHING;
+
+-- A little history for the attendance report (coordinator kaisa, Oct 2026):
+-- four Tuesdays of the Hervanta café, the one on 20 Oct cancelled. They are
+-- occurrences of the group's rule, so the horizon timer leaves them be.
+INSERT INTO sessions (org_id, id, group_id, origin, original_start, starts_at, ends_at, status, cancel_reason, sequence) VALUES
+    ('10000000-0000-4000-8000-000000000002', '31000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001',
+     'series', '2026-10-06 09:30+03', '2026-10-06 09:30+03', '2026-10-06 11:30+03', 'scheduled', NULL, 0),
+    ('10000000-0000-4000-8000-000000000002', '31000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001',
+     'series', '2026-10-13 09:30+03', '2026-10-13 09:30+03', '2026-10-13 11:30+03', 'scheduled', NULL, 0),
+    ('10000000-0000-4000-8000-000000000002', '31000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000001',
+     'series', '2026-10-20 09:30+03', '2026-10-20 09:30+03', '2026-10-20 11:30+03', 'cancelled', 'Tila varattu muuhun käyttöön', 1),
+    ('10000000-0000-4000-8000-000000000002', '31000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000001',
+     'series', '2026-10-27 09:30+02', '2026-10-27 09:30+02', '2026-10-27 11:30+02', 'scheduled', NULL, 0)
+ON CONFLICT DO NOTHING;
+
+UPDATE sessions SET status = 'cancelled', cancel_reason = 'Tila varattu muuhun käyttöön',
+                    sequence = sequence + 1
+WHERE group_id = '20000000-0000-4000-8000-000000000001' AND original_start = '2026-10-20 09:30+03'
+  AND status = 'scheduled' AND sequence = 0;
+
+-- Sessions are looked up by occurrence: the timer may have made them first.
+CREATE TEMP VIEW demo_oct AS
+    SELECT s.id, s.org_id, to_char(s.original_start AT TIME ZONE 'Europe/Helsinki', 'MM-DD') AS day
+    FROM sessions s WHERE s.group_id = '20000000-0000-4000-8000-000000000001';
+
+INSERT INTO signups (org_id, group_id, session_id, person_id, adults, children, status)
+SELECT org_id, '20000000-0000-4000-8000-000000000001', id, '00000000-0000-4000-8000-000000000004', 1, 1, 'confirmed'
+FROM demo_oct WHERE day IN ('10-06', '10-13')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO attendance (org_id, session_id, person_id, status, marked_by)
+SELECT org_id, id, '00000000-0000-4000-8000-000000000004',
+       CASE day WHEN '10-06' THEN 'present' ELSE 'excused' END, '00000000-0000-4000-8000-000000000003'
+FROM demo_oct WHERE day IN ('10-06', '10-13')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO session_tallies (org_id, session_id, walk_ins, volunteer_hours, updated_by)
+SELECT org_id, id, CASE day WHEN '10-06' THEN 6 WHEN '10-13' THEN 4 ELSE 9 END,
+       CASE day WHEN '10-27' THEN 3 ELSE 2.5 END, '00000000-0000-4000-8000-000000000003'
+FROM demo_oct WHERE day IN ('10-06', '10-13', '10-27')
+ON CONFLICT DO NOTHING;
