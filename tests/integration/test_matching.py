@@ -1111,3 +1111,17 @@ def test_module_off_answers_404_everywhere(pg, server, admin):
         assert "/supporters" not in text and "/support-requests" not in text and "/pairings" not in text
     finally:
         assert off.stop() == 0
+
+
+def test_export_holds_requests_profiles_and_pairings(hub):
+    """GET /api/v1/me/export gives a person what they told and their supporter profile."""
+    h = hub()
+    request, supporter, pairing = h.active()
+    mine = assert_json(h.api("GET", "/api/v1/me/export", token=request.person.token), 200)
+    [req] = mine["support_requests"]
+    assert req["id"] == request.id and req["message"] == request.body["message"]
+    assert [p["id"] for p in req["pairings"]] == [pairing["id"]]
+    theirs = assert_json(h.api("GET", "/api/v1/me/export", token=supporter.person.token), 200)
+    [profile] = theirs["supporter_profiles"]
+    assert profile["id"] == supporter.id and [p["id"] for p in profile["pairings"]] == [pairing["id"]]
+    assert theirs["support_requests"] == []
