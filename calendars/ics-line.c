@@ -171,6 +171,8 @@ void ics_line_uri(struct ics_out *o, const char *s)
 
     while (*p != '\0') {
         size_t n = utf8_length(p);
+        if (n == 0)
+            n = 1; /* not after ics_line_uri_ok; but never stuck */
         out_unit(o, (const char *)p, n);
         p += n;
     }

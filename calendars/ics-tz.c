@@ -59,13 +59,24 @@ struct tz_rule {
 
 static const char *const tz_weekdays[7] = { "SU", "MO", "TU", "WE", "TH", "FR", "SA" };
 
+/* libical expands a zone's transitions up to 2582 only: past that it
+ * expands them all again on every call (17 ms) and then forgets summer
+ * time. The Gregorian calendar repeats every 400 years, and so do the yearly
+ * rules zones follow that far out: later instants are read 400 years (or a
+ * multiple) earlier, in 2180..2579. */
+#define TZ_FOLD_FROM INT64_C(19249747200) /* 2580-01-01T00:00:00Z */
+#define TZ_400_YEARS INT64_C(12622780800) /* 146097 days */
+
 int ics_tz_offset(icaltimezone *zone, int64_t utc)
 {
     struct cal_civil c;
     struct icaltimetype tt = icaltime_null_time();
     int is_daylight = 0;
 
-    cal_civil_from_wall(cal_civil_clamp(utc), &c);
+    utc = cal_civil_clamp(utc);
+    if (utc >= TZ_FOLD_FROM)
+        utc -= ((utc - TZ_FOLD_FROM) / TZ_400_YEARS + 1) * TZ_400_YEARS;
+    cal_civil_from_wall(utc, &c);
     tt.year = c.year;
     tt.month = c.month;
     tt.day = c.day;
@@ -375,7 +386,7 @@ static void tz_rule_text(const struct tz_rule *r, char *out, size_t size)
 /* A yearly observance from its 1970 date, named as in the given year. */
 static void tz_write_rule(struct ics_out *o, icaltimezone *zone, const struct tz_rule *r, int year)
 {
-    char rrule[96];
+    char rrule[160];
 
     tz_observance_begin(o, r->dst, r->from, r->to, tz_rule_wall(r, TZ_YEAR_MIN),
         tz_abbreviation(zone, r->to, tz_rule_wall(r, year)));

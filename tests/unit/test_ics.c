@@ -812,6 +812,27 @@ static void test_extreme_times(void **state)
     free(flat);
 }
 
+/* Found by fuzzing: past 2582 libical re-expands a zone on every call (17 ms
+ * each) and then drops summer time. Such instants are read 400 years earlier,
+ * where the yearly rules give the same local time. */
+static void test_far_future_keeps_rules(void **state)
+{
+    struct ics_event e[2] = {
+        event("far1@piiri", "3027-07-01T12:00:00Z", "3027-07-01T13:00:00Z"),
+        event("far2@piiri", "9999-01-15T12:00:00Z", "9999-01-15T13:00:00Z"),
+    };
+    int64_t exdates[200];
+    for (size_t i = 0; i < 200; i++)
+        exdates[i] = e[0].start_utc + (int64_t)i * 7 * 86400;
+    e[0].exdates = exdates;
+    e[0].nexdates = 200;
+    char *flat = render_unfolded(e, 2);
+    assert_line(flat, "DTSTART;TZID=Europe/Helsinki:30270701T150000"); /* EEST */
+    assert_line(flat, "EXDATE;TZID=Europe/Helsinki:30270708T150000");
+    assert_line(flat, "DTSTART;TZID=Europe/Helsinki:99990115T140000"); /* EET */
+    free(flat);
+}
+
 /* ---- calendars for tests/integration/test_ics_render.py ---------------- */
 
 static int write_calendar(const char *path, const struct ics_calendar *cal)
@@ -969,6 +990,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_vtimezone_once_per_zone_before_events),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_extreme_times),
+        cmocka_unit_test(test_far_future_keeps_rules),
     };
     cal_init();
     if (argc == 3 && strcmp(argv[1], "--sample") == 0)
