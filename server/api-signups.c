@@ -19,7 +19,7 @@
 /* ---- signing up ---- */
 
 struct party {
-    char adults[8], children[8];
+    char adults[16], children[16];
     const char *note;
 };
 
