@@ -8,6 +8,7 @@ bin=$(realpath "${PIIRI_BIN:-build/piirid}")
 duration=${BENCH_DURATION:-10s} conns=${BENCH_CONNECTIONS:-64} threads=${BENCH_THREADS:-2}
 [ -x "$bin" ] || { echo "bench: no piirid at $bin (set PIIRI_BIN)" >&2; exit 1; }
 scripts/deps.sh bench
+bench/ics.sh # rendering only: no server or database
 
 tmp=$(mktemp -d /tmp/piiri-bench.XXXXXX)
 chmod 755 "$tmp" # as root, PostgreSQL and nginx's workers run unprivileged
