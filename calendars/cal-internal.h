@@ -72,6 +72,7 @@ int cal_rrule_check_by(const struct icalrecurrencetype *r, struct cal_error *err
  * may stop after bound_wall; NULL if libical refuses. */
 icalrecur_iterator *cal_rrule_iterator(
     const struct cal_rrule *r, int64_t start_wall, int64_t bound_wall);
+bool cal_rrule_skip(icalrecur_iterator *it, int64_t skip_wall);
 /* The next wall time, or false at the end. */
 bool cal_rrule_next(icalrecur_iterator *it, int64_t *wall);
 

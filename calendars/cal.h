@@ -51,15 +51,20 @@ void cal_init(void);
  * a few old aliases such as "Europe/Kiev"; not "Mars/Olympus", not "")? */
 bool cal_timezone_known(const char *tzid);
 
-/* 0 if valid, else -1 with err->field and a human message. Rejects: an
- * unparseable start or one outside 1970..2199, a duration out of range, an
- * unknown zone, an RRULE libical rejects, FREQ=SECONDLY/MINUTELY/HOURLY,
- * BYHOUR/BYMINUTE/BYSECOND (the time of day is the start's), RSCALE/SKIP,
- * BY* parts RFC 5545 forbids for the FREQ, UNTIL with COUNT, COUNT or INTERVAL
- * outside 1..1000, an UNTIL before the start, rule text over 500 bytes, bad or
- * more than 500 exdates, and a start that is not itself an occurrence of the
- * rule (calendar apps disagree about such series: schedule.start, the message
- * names the first real occurrence). */
+/* 0 if valid, else -1 with err->field and a human message (plain ASCII; it
+ * quotes nothing of the input but RRULE part names). Rejects: an unparseable
+ * start or one outside 1970..2199, a duration out of range, an unknown zone,
+ * an RRULE libical rejects or with a malformed value, FREQ=SECONDLY/MINUTELY/
+ * HOURLY, BYHOUR/BYMINUTE/BYSECOND (the time of day is the start's),
+ * RSCALE/SKIP, BY* parts RFC 5545 forbids for the FREQ, and those libical
+ * 3.0.16 expands wrongly (BYWEEKNO; BYSETPOS other than over plain weekdays
+ * with MONTHLY/YEARLY; a negative BYMONTHDAY with DAILY; BYMONTHDAY with
+ * YEARLY but no BYMONTH; BYYEARDAY with BYMONTH), UNTIL with COUNT, COUNT or
+ * INTERVAL outside 1..1000, an UNTIL before the start, a rule with no
+ * occurrence in ten years, rule text over 500 bytes, bad or more than 500
+ * exdates, and a start that is not itself the rule's first occurrence
+ * (calendar apps disagree about such series; field schedule.start, and the
+ * message ends with the rule's real first occurrence). */
 int cal_schedule_validate(const struct cal_schedule *s, struct cal_error *err)
     __attribute__((warn_unused_result));
 

@@ -50,6 +50,23 @@ static int64_t expand_wall_bound(int64_t utc)
     return utc >= CAL_WALL_LIMIT - 2 * CAL_DAY ? CAL_WALL_LIMIT : utc + 2 * CAL_DAY;
 }
 
+/* A new iterator, moved close to the window when that saves steps: a daily
+ * rule from 1970 would otherwise walk 80000 days to reach 2199. Not with
+ * COUNT, which counts from the start (and keeps the walk under 1000 steps). */
+static icalrecur_iterator *expand_iterator(const struct cal_plan *p, int64_t from, int64_t bound)
+{
+    icalrecur_iterator *it = cal_rrule_iterator(&p->rrule, p->start_wall, bound);
+
+    if (it == NULL || p->rrule.count > 0 || from <= p->start_wall + 2 * CAL_DAY)
+        return it;
+    /* Two days before: an instant is within a day and a half of its wall time. */
+    int64_t skip = from >= CAL_WALL_LIMIT ? CAL_WALL_LIMIT : from - 2 * CAL_DAY;
+    if (cal_rrule_skip(it, skip))
+        return it;
+    icalrecur_iterator_free(it);
+    return cal_rrule_iterator(&p->rrule, p->start_wall, bound);
+}
+
 /* COUNT and UNTIL are applied here, not by libical: COUNT counts from the
  * start, and UNTIL compares instants in the schedule's zone. */
 static void expand_rule(const struct cal_plan *p, struct window *w)
@@ -59,7 +76,7 @@ static void expand_rule(const struct cal_plan *p, struct window *w)
     int64_t bound = has_until && expand_wall_bound(p->until_utc) < stop
                         ? expand_wall_bound(p->until_utc)
                         : stop;
-    icalrecur_iterator *it = cal_rrule_iterator(&p->rrule, p->start_wall, bound);
+    icalrecur_iterator *it = expand_iterator(p, w->from, bound);
     int seen = 0;
 
     if (it == NULL)

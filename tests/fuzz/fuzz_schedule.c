@@ -66,6 +66,26 @@ static void check_occurrences(const struct cal_schedule *s, const struct cal_occ
     }
 }
 
+/* A later window, where libical jumps ahead instead of walking, must give the
+ * tail of the full one. */
+static void check_late_window(const struct cal_schedule *s, const struct cal_occurrence *all, int n,
+    int64_t start, size_t size)
+{
+    static struct cal_occurrence late[OCCURRENCES_MAX];
+    struct cal_error err;
+    int64_t cut = start + (int64_t)(size * 7919 % (size_t)TWO_YEARS);
+    int k = 0;
+
+    if (n >= OCCURRENCES_MAX)
+        return; /* the full window was cut short */
+    while (k < n && all[k].start_utc < cut)
+        k++;
+    int m = cal_expand(s, cut, start + TWO_YEARS, late, OCCURRENCES_MAX, &err);
+    check(m == n - k);
+    for (int j = 0; j < m; j++)
+        check(late[j].start_utc == all[k + j].start_utc);
+}
+
 /* The text helpers on the same fields: no crash, and format/parse agree. */
 static void fuzz_text(const struct fields *f, const char *tz)
 {
@@ -124,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (valid == 0 && cal_local_to_utc(s.start_local, tz, &start) == 0) {
         int n = cal_expand(&s, start, start + TWO_YEARS, occ, OCCURRENCES_MAX, &err);
         check_occurrences(&s, occ, n, start, start + TWO_YEARS);
+        check_late_window(&s, occ, n, start, size);
         /* The start is the first occurrence, unless an exdate removed it. */
         check(n == 0 || occ[0].start_utc == start || s.exdates != NULL);
         if (s.rrule != NULL)

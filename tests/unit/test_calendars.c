@@ -453,6 +453,38 @@ static void test_far_windows(void **state)
     assert_int_equal(cal_expand(&s, INT64_MIN, INT64_MAX, occ, 4, NULL), 1);
 }
 
+/* A late window (libical jumps ahead) gives the same occurrences as the tail
+ * of a window from the start (libical walks every one). */
+static void test_late_window_matches_walk(void **state)
+{
+    static const char *const rules[][2] = {
+        { "2026-01-13T18:00", "FREQ=WEEKLY;INTERVAL=2" },
+        { "2026-01-13T18:00", "FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,SA" },
+        { "2026-01-30T17:00", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1" },
+        { "2026-01-06T18:00", "FREQ=MONTHLY;INTERVAL=5;BYDAY=1TU" },
+        { "2028-02-29T12:00", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29" },
+        { "2026-03-22T03:30", "FREQ=DAILY;INTERVAL=9;UNTIL=20400101T000000Z" },
+    };
+    static struct cal_occurrence all[2000], late[2000];
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        struct cal_schedule s = { rules[i][0], 60, NULL, rules[i][1], NULL };
+        int64_t from = at("2026-01-01T00:00:00Z"), until = at("2046-01-01T00:00:00Z");
+        int n = cal_expand(&s, from, until, all, 2000, NULL);
+        assert_true(n > 0 && n < 2000);
+        for (int64_t cut = at("2031-07-17T05:00:00Z"); cut < until; cut += 191 * 86400 + 3607) {
+            int k = 0;
+            while (k < n && all[k].start_utc < cut)
+                k++;
+            int m = cal_expand(&s, cut, until, late, 2000, NULL);
+            if (m != n - k)
+                fail_msg(
+                    "%s from %lld: %d, walking gives %d", rules[i][1], (long long)cut, m, n - k);
+            for (int j = 0; j < m; j++)
+                assert_string_equal(late[j].start_local, all[k + j].start_local);
+        }
+    }
+}
+
 static void test_default_zone(void **state)
 {
     struct cal_schedule a = { "2026-07-01T12:00", 60, NULL, NULL, NULL };
@@ -814,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_window_boundaries),
         cmocka_unit_test(test_max_truncation),
         cmocka_unit_test(test_far_windows),
+        cmocka_unit_test(test_late_window_matches_walk),
         cmocka_unit_test(test_default_zone),
         cmocka_unit_test(test_rfc3339_format),
         cmocka_unit_test(test_rfc3339_round_trips),
