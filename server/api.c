@@ -56,7 +56,7 @@ void api_reply_db_json(struct req_ctx *ctx, const struct db_result *r, int statu
 
 void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv)
 {
-    char message[160];
+    char message[320];
     snprintf(message, sizeof(message), "%s %s.", inv->field, inv->message);
     http_reply_error(ctx, 422, "invalid", message, inv->field);
 }

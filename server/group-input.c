@@ -294,11 +294,14 @@ static int check_schedule(json_t *schedule, struct invalid *inv)
         .timezone = tz ? tz : "Europe/Helsinki",
         .rrule = json_string_value(json_object_get(schedule, "rrule")),
     };
+    static char why[sizeof(err.message) + 32];
     if (cal_schedule_validate(&s, &err) == 0)
         return 0;
     snprintf(field_name, sizeof(field_name), "%s", err.field ? err.field : "schedule");
+    /* calendars/ says what is wrong in plain words (never quoting input). */
+    snprintf(why, sizeof(why), "is not valid: %s", err.message);
     inv->field = field_name;
-    inv->message = "is not valid";
+    inv->message = why;
     return -1;
 }
 

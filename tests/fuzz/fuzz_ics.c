@@ -74,6 +74,14 @@ static int64_t read_time(struct reader *r, uint8_t mode)
     return INT64_C(1798761600) + read_i64(r, 4) * 60; /* 2027-01-01T00:00:00Z + minutes */
 }
 
+
+/* t + minutes * 60 without signed overflow (the harness's own arithmetic;
+ * the renderer must cope with any instant it is given). */
+static int64_t offset_minutes(int64_t t, int64_t minutes)
+{
+    return (int64_t)((uint64_t)t + (uint64_t)minutes * 60u);
+}
+
 static void read_event(struct reader *r, struct ics_event *e, int64_t *exdates)
 {
     uint8_t flags = read_u8(r), modes = read_u8(r), zone = read_u8(r);
@@ -90,12 +98,12 @@ static void read_event(struct reader *r, struct ics_event *e, int64_t *exdates)
               : zone % (ZONES + 2) == ZONES ? NULL
                                             : read_string(r);
     e->start_utc = read_time(r, modes >> 2);
-    e->end_utc = modes & 0x08 ? read_time(r, modes >> 2) : e->start_utc + read_i64(r, 2) * 60;
+    e->end_utc = modes & 0x08 ? read_time(r, modes >> 2) : offset_minutes(e->start_utc, read_i64(r, 2));
     e->all_day = flags & 0x01;
     e->rrule = flags & 0x20 ? read_string(r) : NULL;
     e->nexdates = (modes >> 4) % (EXDATES_MAX + 1);
     for (size_t i = 0; i < e->nexdates; i++)
-        exdates[i] = e->start_utc + read_i64(r, 4) * 60;
+        exdates[i] = offset_minutes(e->start_utc, read_i64(r, 4));
     e->exdates = exdates;
     e->recurrence_id = flags & 0x40 ? read_time(r, modes >> 2) : 0;
     e->status = (enum ics_status)(read_u8(r) % 5);
