@@ -9,6 +9,7 @@ duration=${BENCH_DURATION:-10s} conns=${BENCH_CONNECTIONS:-64} threads=${BENCH_T
 [ -x "$bin" ] || { echo "bench: no piirid at $bin (set PIIRI_BIN)" >&2; exit 1; }
 scripts/deps.sh bench
 bench/ics.sh # rendering only: no server or database
+bench/feeds.sh # the cached org feed: its own cluster, piirid and nginx
 
 tmp=$(mktemp -d /tmp/piiri-bench.XXXXXX)
 chmod 755 "$tmp" # as root, PostgreSQL and nginx's workers run unprivileged
