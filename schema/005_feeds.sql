@@ -13,6 +13,10 @@ $$;
 
 ALTER TABLE persons ADD COLUMN calendar_token text DEFAULT piiri_new_feed_token();
 ALTER TABLE persons ADD COLUMN discreet_calendar boolean NOT NULL DEFAULT false;
+-- Raised when the person's choices change how every event of their feed
+-- reads (discreet titles), so that SEQUENCE and LAST-MODIFIED follow.
+ALTER TABLE persons ADD COLUMN feed_sequence int NOT NULL DEFAULT 0;
+ALTER TABLE persons ADD COLUMN feed_changed_at timestamptz NOT NULL DEFAULT now();
 CREATE UNIQUE INDEX persons_calendar_token ON persons (calendar_token) WHERE calendar_token IS NOT NULL;
 
 -- Erasing an account revokes its feed too.
@@ -62,14 +66,15 @@ CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE ON signups
     FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();
 CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE ON organizations
     FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();
-CREATE TRIGGER feeds_changed AFTER UPDATE OF calendar_token, discreet_calendar, erased_at ON persons
+CREATE TRIGGER feeds_changed AFTER UPDATE OF calendar_token, discreet_calendar, feed_sequence, erased_at ON persons
     FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();
 
 -- What the renderer needs ------------------------------------------------------
 -- Times as Unix seconds; the link only where the feed may carry it.
 
+-- Whole seconds, truncated: a Last-Modified must never be after the Date.
 CREATE FUNCTION epoch(t timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
-    SELECT extract(epoch FROM t)::bigint
+    SELECT floor(extract(epoch FROM t))::bigint
 $$;
 
 CREATE FUNCTION feed_location(g groups) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -81,6 +86,7 @@ CREATE FUNCTION feed_group_json(g groups, p_from timestamptz, p_to timestamptz) 
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', g.id, 'title', g.title, 'description', g.description, 'kind', g.kind,
+        'archived', g.archived_at IS NOT NULL,
         'location', feed_location(g),
         'url', CASE WHEN g.access = 'open' THEN g.online_url END,
         'timezone', g.schedule_timezone, 'start', g.schedule_start,
@@ -102,7 +108,7 @@ $$;
 CREATE FUNCTION api_feed_group(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('name', g.title, 'groups', json_build_array(
         feed_group_json(g, now() - interval '3 months', now() + interval '12 months')))
-    FROM groups g WHERE g.id = p_id AND g.archived_at IS NULL
+    FROM groups g WHERE g.id = p_id
 $$;
 
 -- Every public, unarchived group of the org and of the orgs below it.
@@ -136,8 +142,9 @@ CREATE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE sql STABLE A
                 'status', CASE WHEN s.status = 'cancelled' OR g.archived_at IS NOT NULL THEN 'cancelled'
                                WHEN x.status = 'waitlisted' THEN 'tentative' ELSE 'confirmed' END,
                 'cancel_reason', s.cancel_reason,
-                'sequence', s.sequence + g.ics_sequence + CASE x.status WHEN 'confirmed' THEN 1 ELSE 0 END,
-                'modified', epoch(greatest(s.updated_at, g.updated_at, x.updated_at)))
+                'sequence', s.sequence + g.ics_sequence + p.feed_sequence
+                            + CASE x.status WHEN 'confirmed' THEN 1 ELSE 0 END,
+                'modified', epoch(greatest(s.updated_at, g.updated_at, x.updated_at, p.feed_changed_at)))
                 ORDER BY s.starts_at, s.id), '[]')
             FROM signups x
             JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
@@ -161,7 +168,11 @@ $$;
 CREATE FUNCTION api_me_update(p_person uuid, p_display_name text, p_discreet boolean) RETURNS json
 LANGUAGE sql AS $$
     UPDATE persons SET display_name = coalesce(p_display_name, display_name),
-                       discreet_calendar = coalesce(p_discreet, discreet_calendar)
+                       discreet_calendar = coalesce(p_discreet, discreet_calendar),
+                       feed_sequence = feed_sequence + CASE WHEN p_discreet IS DISTINCT FROM discreet_calendar
+                                                             AND p_discreet IS NOT NULL THEN 1 ELSE 0 END,
+                       feed_changed_at = CASE WHEN p_discreet IS DISTINCT FROM discreet_calendar
+                                               AND p_discreet IS NOT NULL THEN now() ELSE feed_changed_at END
     WHERE id = p_person;
     SELECT api_me(p_person);
 $$;

@@ -31,8 +31,8 @@ struct event_list {
     struct ics_event *ev;
     size_t n, cap;
     int64_t *exdates;      /* all EXDATE arrays, one allocation per master */
-    char **uids;           /* owned UID strings */
-    size_t nuids;
+    char **owned;          /* strings the events point to (UIDs, descriptions) */
+    size_t nowned;
     int64_t modified;      /* latest change: Last-Modified */
 };
 
@@ -48,18 +48,36 @@ static struct ics_event *feed_event_add(struct event_list *l)
 
 static const char *uid_add(struct event_list *l, const char *prefix, const char *id)
 {
-    l->uids = xrealloc(l->uids, (l->nuids + 1) * sizeof(*l->uids));
-    l->uids[l->nuids] = xasprintf("%s%s@piiri", prefix, id);
-    return l->uids[l->nuids++];
+    l->owned = xrealloc(l->owned, (l->nowned + 1) * sizeof(*l->owned));
+    l->owned[l->nowned] = xasprintf("%s%s@piiri", prefix, id);
+    return l->owned[l->nowned++];
+}
+
+/* Keep a new string alive as long as the list; returns it (may be NULL). */
+static const char *l_text(struct event_list *l, char *text)
+{
+    if (text == NULL)
+        return NULL;
+    l->owned = xrealloc(l->owned, (l->nowned + 1) * sizeof(*l->owned));
+    l->owned[l->nowned++] = text;
+    return text;
+}
+
+/* A participant's event carries the meeting link in DESCRIPTION too. */
+static char *description_with_link(const char *description, const char *url)
+{
+    if (url == NULL)
+        return description ? xstrdup(description) : NULL;
+    return description ? xasprintf("%s\n\n%s", description, url) : xstrdup(url);
 }
 
 static void event_list_free(struct event_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free((void *)l->ev[i].exdates);
-    for (size_t i = 0; i < l->nuids; i++)
-        free(l->uids[i]);
-    free(l->uids);
+    for (size_t i = 0; i < l->nowned; i++)
+        free(l->owned[i]);
+    free(l->owned);
     free(l->ev);
 }
 
@@ -167,11 +185,17 @@ static void series(struct event_list *l, json_t *g, int64_t now)
 static void group_events(struct event_list *l, json_t *g, int64_t now)
 {
     json_t *s;
-    size_t i;
+    size_t i, first = l->n;
     if (str(g, "rrule") != NULL && str(g, "start") != NULL)
         series(l, g, now);
     else
         json_array_foreach(json_object_get(g, "sessions"), i, s) standalone_session(l, g, s);
+    /* An archived group's feed stays, with everything cancelled, so that
+     * subscribed calendars take the events away. */
+    if (json_is_true(json_object_get(g, "archived"))) {
+        for (i = first; i < l->n; i++)
+            l->ev[i].status = ICS_STATUS_CANCELLED;
+    }
 }
 
 static void person_events(struct event_list *l, json_t *feed)
@@ -183,10 +207,9 @@ static void person_events(struct event_list *l, json_t *feed)
         struct ics_event *e = feed_event_add(l);
         const char *status = str(x, "status") ?: "";
         group_fields(e, x);
-        if (discreet) {
+        e->description = l_text(l, description_with_link(discreet ? NULL : str(x, "description"), e->url));
+        if (discreet)
             e->summary = DISCREET_TITLE;
-            e->description = NULL;
-        }
         e->uid = uid_add(l, "p-", str(x, "id"));
         e->start_utc = num(x, "start");
         e->end_utc = num(x, "end");
@@ -208,11 +231,35 @@ struct feed_request {
     char key[96];
 };
 
+/* Accept-Encoding, read as RFC 9110 says: gzip is wanted when it is listed
+ * (or "*" is) with a q-value above zero. */
 static bool wants_gzip(struct req_ctx *ctx)
 {
     const char *ae = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding");
-    const char *g = ae ? strcasestr(ae, "gzip") : NULL;
-    return g != NULL && strncmp(g + 4, ";q=0", 4) != 0;
+    double gzip_q = -1, star_q = -1;
+    char *copy, *save = NULL;
+    if (ae == NULL)
+        return false;
+    copy = xstrdup(ae);
+    for (char *item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+        char *params = strchr(item, ';');
+        double q = 1;
+        if (params != NULL) {
+            *params++ = '\0';
+            char *qp = strcasestr(params, "q=");
+            if (qp != NULL)
+                q = strtod(qp + 2, NULL);
+        }
+        while (*item == ' ' || *item == '\t')
+            item++;
+        size_t n = strcspn(item, " \t");
+        if (n == 4 && strncasecmp(item, "gzip", 4) == 0)
+            gzip_q = q;
+        else if (n == 1 && item[0] == '*')
+            star_q = q;
+    }
+    free(copy);
+    return gzip_q > 0 || (gzip_q < 0 && star_q > 0);
 }
 
 /* Does If-None-Match name this ETag (or "*")? */
@@ -222,19 +269,25 @@ static bool not_modified(struct req_ctx *ctx, const char *etag)
     return inm != NULL && (strstr(inm, etag) != NULL || strcmp(inm, "*") == 0);
 }
 
+/* The gzip body is other bytes, so it gets its own strong ETag. */
 static void reply_feed(struct req_ctx *ctx, enum feed_kind kind, struct feed_entry *e)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
-    evhttp_add_header(h, "ETag", e->etag);
+    bool gz = e->gzip != NULL && wants_gzip(ctx);
+    char etag[sizeof(e->etag) + 8];
+    if (gz)
+        snprintf(etag, sizeof(etag), "%.*s-gz\"", (int)strlen(e->etag) - 1, e->etag);
+    else
+        snprintf(etag, sizeof(etag), "%s", e->etag);
+    evhttp_add_header(h, "ETag", etag);
     evhttp_add_header(h, "Last-Modified", e->last_modified);
     evhttp_add_header(h, "Cache-Control", kind == FEED_PERSON ? "private, max-age=300" : "public, max-age=300");
     evhttp_add_header(h, "Vary", "Accept-Encoding");
-    if (not_modified(ctx, e->etag)) {
+    if (not_modified(ctx, etag)) {
         http_reply_empty(ctx, 304);
         return;
     }
     struct evbuffer *out = evbuffer_new();
-    bool gz = e->gzip != NULL && wants_gzip(ctx);
     if (gz)
         evhttp_add_header(h, "Content-Encoding", "gzip");
     feed_body_add_to(gz ? e->gzip : e->plain, out);
@@ -270,7 +323,8 @@ static void rendered_cb(const struct db_result *r, void *arg)
     char *body = ics_render(&cal, &len);
     free(name);
     bool stored;
-    struct feed_entry *e = feed_cache_put(f->key, body, len, l.modified ? l.modified : now, &stored);
+    struct feed_entry *e = feed_cache_put(f->key, body, len, l.modified ? l.modified : now,
+        f->kind != FEED_PERSON, &stored);
     event_list_free(&l);
     json_decref(feed);
     reply_feed(ctx, f->kind, e);
@@ -286,7 +340,9 @@ static void serve(struct req_ctx *ctx, enum feed_kind kind, const char *sql, con
     snprintf(f->key, sizeof(f->key), "%d:%s", (int)kind, param);
     ctx->state = f;
     ctx->state_free = free;
-    struct feed_entry *e = feed_cache_get(f->key);
+    /* Personal feeds are not cached: each is read by few, and a rotated
+     * link must stop working in every worker at once. */
+    struct feed_entry *e = kind == FEED_PERSON ? NULL : feed_cache_get(f->key);
     if (e != NULL) {
         reply_feed(ctx, kind, e);
         return;

@@ -118,7 +118,8 @@ static void store(struct feed_entry *e)
     slots[victim] = e;
 }
 
-struct feed_entry *feed_cache_put(const char *key, char *data, size_t len, int64_t modified, bool *stored)
+struct feed_entry *feed_cache_put(const char *key, char *data, size_t len, int64_t modified, bool cache,
+    bool *stored)
 {
     struct feed_entry *e = xcalloc(1, sizeof(*e));
     unsigned char digest[crypto_hash_sha256_BYTES];
@@ -133,7 +134,7 @@ struct feed_entry *feed_cache_put(const char *key, char *data, size_t len, int64
     e->generation = generation;
     e->used = ++clock_uses;
     e->rendered_at = (int64_t)time(NULL);
-    *stored = feed_cache_enabled;
+    *stored = cache && feed_cache_enabled;
     if (*stored)
         store(e);
     return e;

@@ -37,9 +37,10 @@ void feed_cache_invalidate(void);
 /* The fresh entry for key, or NULL. Borrowed until the next cache call. */
 struct feed_entry *feed_cache_get(const char *key);
 /* A new entry from rendered bytes (taken over: data must be malloc'd).
- * Stored when caching is on; otherwise the caller frees it with
+ * Stored when cache is true and caching is on; otherwise the caller frees it with
  * feed_entry_free after replying. */
-struct feed_entry *feed_cache_put(const char *key, char *data, size_t len, int64_t modified, bool *stored);
+struct feed_entry *feed_cache_put(const char *key, char *data, size_t len, int64_t modified, bool cache,
+    bool *stored);
 void feed_entry_free(struct feed_entry *e);
 /* Add body to out without copying; it stays alive until out is drained. */
 void feed_body_add_to(struct feed_body *b, struct evbuffer *out);
