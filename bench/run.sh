@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark piirid's GET /healthz side by side with nginx serving a static file of the same size.
+# Benchmark piirid's GET /healthz side by side with nginx serving a static file of the same size,
+# then the signup storm against pgbench (bench/signups.sh).
 # SPDX-License-Identifier: Apache-2.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,3 +108,8 @@ piiri_rps=$(measure piirid "$piiri_url")
 nginx_rps=$(measure nginx "$nginx_url")
 ratio=$(awk -v a="$piiri_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
 echo "healthz: piirid $piiri_rps req/s, nginx $nginx_rps req/s, ratio $ratio"
+
+# The signup storm brings its own durable cluster and piirid: stop ours first.
+cleanup
+trap - EXIT
+exec bench/signups.sh
