@@ -34,7 +34,13 @@ CREATE INDEX signups_id ON signups (id);
 -- One active signup per person and target.
 CREATE UNIQUE INDEX signups_one_active ON signups (org_id, group_id,
     coalesce(session_id, '00000000-0000-0000-0000-000000000000'), person_id) WHERE status <> 'cancelled';
-CREATE INDEX signups_line ON signups (org_id, group_id, session_id, status, queue_seq);
+-- The line: waitlisted signups of one target in order. A series signup has
+-- no session, so the target is written as a non-null key the index can use.
+CREATE FUNCTION signup_target(p_session uuid) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(p_session, '00000000-0000-0000-0000-000000000000'::uuid)
+$$;
+CREATE INDEX signups_line ON signups (org_id, group_id, signup_target(session_id), queue_seq)
+    WHERE status = 'waitlisted';
 CREATE INDEX signups_person ON signups (person_id);
 
 CREATE TABLE absence_notices (
@@ -128,7 +134,7 @@ CREATE FUNCTION waitlist_position(x signups) RETURNS int LANGUAGE sql STABLE AS 
     SELECT CASE WHEN x.status <> 'waitlisted' THEN NULL ELSE
         (SELECT count(*)::int FROM signups w
          WHERE w.org_id = x.org_id AND w.group_id = x.group_id
-           AND w.session_id IS NOT DISTINCT FROM x.session_id
+           AND signup_target(w.session_id) = signup_target(x.session_id)
            AND w.status = 'waitlisted' AND w.queue_seq <= x.queue_seq) END
 $$;
 
@@ -156,7 +162,7 @@ DECLARE
 BEGIN
     FOR w IN SELECT * FROM signups
              WHERE org_id = p_org AND group_id = p_group
-               AND session_id IS NOT DISTINCT FROM p_session AND status = 'waitlisted'
+               AND signup_target(session_id) = signup_target(p_session) AND status = 'waitlisted'
              ORDER BY queue_seq LOOP
         EXIT WHEN p_capacity IS NOT NULL AND p_taken + w.seats > p_capacity;
         UPDATE signups SET status = 'confirmed', updated_at = now()
@@ -276,7 +282,9 @@ BEGIN
         PERFORM signup_fail('invalid', '422', 'seats', 'The party is larger than the group.');
     END IF;
     IF EXISTS (SELECT 1 FROM signups
-               WHERE org_id = g.org_id AND group_id = g.id AND session_id IS NOT DISTINCT FROM v_session
+               WHERE org_id = g.org_id AND group_id = g.id
+                 AND coalesce(session_id, '00000000-0000-0000-0000-000000000000') =
+                     coalesce(v_session, '00000000-0000-0000-0000-000000000000')
                  AND person_id = v_person AND status <> 'cancelled') THEN
         PERFORM signup_fail('already_signed_up', '409', NULL, 'You have already signed up.');
     END IF;
@@ -284,7 +292,8 @@ BEGIN
     -- Strict FIFO: while anyone waits, newcomers queue behind them.
     v_waiting := EXISTS (SELECT 1 FROM signups
                          WHERE org_id = g.org_id AND group_id = g.id
-                           AND session_id IS NOT DISTINCT FROM v_session AND status = 'waitlisted');
+                           AND signup_target(session_id) = signup_target(v_session)
+                           AND status = 'waitlisted');
     INSERT INTO signups (org_id, group_id, session_id, person_id, adults, children, note, status)
     VALUES (g.org_id, g.id, v_session, v_person, p_adults, p_children, p_note,
             CASE WHEN g.capacity IS NULL OR (NOT v_waiting AND v_taken + v_seats <= g.capacity)

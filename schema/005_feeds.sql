@@ -51,7 +51,9 @@ CREATE TRIGGER groups_ics_sequence BEFORE UPDATE ON groups
     FOR EACH ROW EXECUTE FUNCTION groups_ics_sequence();
 
 -- Cache invalidation: one small NOTIFY per write transaction (PostgreSQL
--- folds identical notifications of a transaction into one).
+-- folds identical notifications of a transaction into one). Signups send
+-- none: personal feeds are not cached, and a NOTIFY serialises commits,
+-- which a signup storm must not pay for.
 CREATE FUNCTION feeds_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('piiri_feeds', '');
@@ -61,8 +63,6 @@ $$;
 CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE ON groups
     FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();
 CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE ON sessions
-    FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();
-CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE ON signups
     FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();
 CREATE TRIGGER feeds_changed AFTER INSERT OR UPDATE OR DELETE ON organizations
     FOR EACH STATEMENT EXECUTE FUNCTION feeds_changed();

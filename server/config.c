@@ -32,7 +32,7 @@ static const struct config_key config_keys[] = {
     { "workers", "PIIRI_WORKERS", CONFIG_INT, offsetof(struct config, workers), NULL, 1, 256 },
     { "public_url", "PIIRI_PUBLIC_URL", CONFIG_URL, offsetof(struct config, public_url), NULL, 0, 0 },
     { "matching", "PIIRI_MATCHING", CONFIG_BOOL, offsetof(struct config, matching), "on", 0, 0 },
-    { "db_pool_size", "PIIRI_DB_POOL_SIZE", CONFIG_INT, offsetof(struct config, db_pool_size), "4", 1, 64 },
+    { "db_pool_size", "PIIRI_DB_POOL_SIZE", CONFIG_INT, offsetof(struct config, db_pool_size), "8", 1, 64 },
     { "db_queue_max", "PIIRI_DB_QUEUE_MAX", CONFIG_INT, offsetof(struct config, db_queue_max), "1024", 1,
         100000 },
     { "db_wait_ms", "PIIRI_DB_WAIT_MS", CONFIG_INT, offsetof(struct config, db_wait_ms), "3000", 10, 60000 },

@@ -75,7 +75,7 @@ static void test_defaults(void **state)
         assert_int_equal(cfg.workers, cores);
     assert_null(cfg.public_url); /* computed by config_load from listen */
     assert_true(cfg.matching);
-    assert_int_equal(cfg.db_pool_size, 4);
+    assert_int_equal(cfg.db_pool_size, 8);
     assert_int_equal(cfg.db_queue_max, 1024);
     assert_int_equal(cfg.db_wait_ms, 3000);
     assert_int_equal(cfg.query_timeout_ms, 10000);
@@ -306,7 +306,7 @@ static void test_apply_text_empty(void **state)
     assert_int_equal(config_apply_text(&cfg, "", &cause), 0);
     assert_int_equal(config_apply_text(&cfg, "\n\n# only comments\n\n", &cause), 0);
     assert_null(cause);
-    assert_int_equal(cfg.db_pool_size, 4);
+    assert_int_equal(cfg.db_pool_size, 8);
     config_free(&cfg);
 }
 
@@ -373,7 +373,7 @@ static void test_load_env(void **state)
     assert_string_equal(cfg.public_url, "https://piiri.example.fi");
     assert_string_equal(cfg.log_level, "warn");
     assert_string_equal(cfg.database_url, "postgresql:///other");
-    assert_int_equal(cfg.db_pool_size, 4); /* untouched keys keep defaults */
+    assert_int_equal(cfg.db_pool_size, 8); /* untouched keys keep defaults */
     config_free(&cfg);
     clear_env(state);
 }
