@@ -69,9 +69,13 @@ static void set_request_id(struct req_ctx *ctx)
             return;
         }
     }
-    unsigned char raw[8];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(ctx->request_id, sizeof(ctx->request_id), raw, sizeof(raw));
+    /* A random prefix per process and a counter: unique without asking the
+     * kernel for randomness on every request. */
+    static uint32_t prefix;
+    if (prefix == 0)
+        prefix = randombytes_random() | 1;
+    snprintf(ctx->request_id, sizeof(ctx->request_id), "%08x%08llx", prefix,
+        (unsigned long long)++ctx->srv->request_seq);
 }
 
 static void set_client_addr(struct req_ctx *ctx)

@@ -22,6 +22,7 @@ struct server {
     int fd_cap;                /* pause accepting at this many descriptors */
     bool accepting;            /* listener enabled */
     bool draining;             /* shutting down: finish what is in flight */
+    uint64_t request_seq;      /* for request ids */
     /* Called when draining and the last request in flight has been answered. */
     void (*drained)(struct server *srv);
 };
