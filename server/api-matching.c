@@ -133,8 +133,11 @@ static void batch_loaded_cb(const struct db_result *r, void *arg)
     }
     json_t *body = matching_data_proposals(&d);
     matching_data_free(&d);
-    if (body == NULL)
-        fatalx("matching: more open requests than the assignment takes");
+    if (body == NULL) { /* the SQL hands over at most MATCHING_MAX_REQUESTS: a bug */
+        log_error("matching: more open requests than the assignment takes");
+        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+        return;
+    }
     http_reply_json(ctx, 200, body);
 }
 
