@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Registration, login (throttled per email and per client address) and
- * logout. Passwords are hashed on the hasher thread, never on the loop. */
+ * logout. Passwords are hashed on the background thread, never on the loop. */
 #include "api.h"
 #include "hasher.h"
 #include "principal.h"
@@ -126,7 +126,7 @@ void api_auth_register(struct req_ctx *ctx)
         api_reply_invalid(ctx, &inv);
         return;
     }
-    hasher_hash(ctx->srv->hasher, password, register_hashed_cb, auth_state_new(ctx));
+    hasher_hash(ctx->srv->background, password, register_hashed_cb, auth_state_new(ctx));
 }
 
 /* ---- login ---- */
@@ -185,7 +185,7 @@ static void login_looked_up_cb(const struct db_result *r, void *arg)
     snprintf(st->person_id, sizeof(st->person_id), "%s", PQgetvalue(r->res, 0, 1));
     snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", PQgetvalue(r->res, 0, 3));
     const char *password = json_string_value(json_object_get(ctx->body, "password"));
-    hasher_verify(ctx->srv->hasher, hash, password, login_verified_cb, st);
+    hasher_verify(ctx->srv->background, hash, password, login_verified_cb, st);
 }
 
 void api_auth_login(struct req_ctx *ctx)

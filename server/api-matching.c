@@ -4,6 +4,8 @@
  * handler shares (load who is involved, ask authz, go on). */
 #include "api-matching.h"
 
+#include "background.h"
+
 #include "log.h"
 #include "matching-data.h"
 #include "principal.h"
@@ -119,26 +121,56 @@ int matching_authorize_org(struct req_ctx *ctx, enum authz_action action)
 
 /* ---- batch proposals ---- */
 
+struct batch {
+    struct req_ctx *ctx;
+    struct matching_data data;
+    json_t *body;               /* the proposals, made on the background thread */
+};
+
+static void batch_free(void *p)
+{
+    struct batch *b = p;
+    matching_data_free(&b->data);
+    json_decref(b->body);
+    free(b);
+}
+
+/* On the background thread: the assignment may take tens of milliseconds. */
+static void batch_work(void *arg)
+{
+    struct batch *b = arg;
+    b->body = matching_data_proposals(&b->data);
+}
+
+static void batch_done(void *arg)
+{
+    struct batch *b = arg;
+    json_t *body = b->body;
+    b->body = NULL;
+    if (body == NULL) { /* the SQL hands over at most MATCHING_MAX_REQUESTS: a bug */
+        log_error("matching: more open requests than the assignment takes");
+        http_reply_error(b->ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+        return;
+    }
+    http_reply_json(b->ctx, 200, body);
+}
+
 static void batch_loaded_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    struct matching_data d;
     if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
         api_reply_db_json(ctx, r, 200); /* the error, or 404 */
         return;
     }
-    if (matching_data_load(PQgetvalue(r->res, 0, 0), &d) != 0) {
+    struct batch *b = xcalloc(1, sizeof(*b));
+    b->ctx = ctx;
+    ctx->state = b;
+    ctx->state_free = batch_free;
+    if (matching_data_load(PQgetvalue(r->res, 0, 0), &b->data) != 0) {
         http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
         return;
     }
-    json_t *body = matching_data_proposals(&d);
-    matching_data_free(&d);
-    if (body == NULL) { /* the SQL hands over at most MATCHING_MAX_REQUESTS: a bug */
-        log_error("matching: more open requests than the assignment takes");
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
-    http_reply_json(ctx, 200, body);
+    background_run(ctx->srv->background, batch_work, batch_done, b);
 }
 
 void api_matching_proposals(struct req_ctx *ctx)

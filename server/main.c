@@ -4,6 +4,7 @@
 #include "admin.h"
 #include "cal.h"
 #include "config.h"
+#include "hasher.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -116,6 +117,7 @@ static int cmd_serve(const struct config *cfg)
     if (conninfo == NULL || http_check_port_free(cfg, &cause) != 0)
         fatalx("%s", cause);
     cmd_migrate(cfg);
+    hasher_init();
     routes_init_labels();
     metrics_init(nroutes, cfg->workers);
     int status = supervisor_run(cfg, conninfo);

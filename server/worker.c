@@ -4,10 +4,10 @@
  * the pool and exits 0; a second SIGINT exits at once. */
 #include "worker.h"
 
+#include "background.h"
 #include "db.h"
 #include "feed-cache.h"
 #include "feed-listen.h"
-#include "hasher.h"
 #include "horizon.h"
 #include "http.h"
 #include "log.h"
@@ -98,7 +98,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     struct db_pool_settings dbs = { db_conninfo, cfg->db_pool_size, cfg->db_queue_max, cfg->db_wait_ms,
         cfg->query_timeout_ms };
     srv.pool = db_pool_new(srv.base, &dbs);
-    srv.hasher = hasher_new(srv.base);
+    srv.background = background_new(srv.base);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
     struct feed_listen *listen = feed_listen_start(srv.base, db_conninfo);
     struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);
@@ -116,7 +116,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     event_base_dispatch(srv.base);
 
     http_free(&srv);
-    hasher_free(srv.hasher);
+    background_free(srv.background);
     horizon_stop(horizon);
     matching_purge_stop(purge);
     db_pool_free(srv.pool);
