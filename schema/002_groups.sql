@@ -229,13 +229,20 @@ $$;
 -- Upsert the series occurrences [p_starts, p_ends) (Unix seconds) and drop
 -- untouched future ones that are no longer in the series. Touched sessions
 -- (moved, cancelled: sequence > 0) and past ones stay as they are.
+-- Does anything hang on the session (signups, attendance)? Then a schedule
+-- change keeps it. Later migrations teach this what hangs on sessions.
+CREATE FUNCTION session_has_history(s sessions) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT false
+$$;
+
 CREATE FUNCTION group_sync_sessions(g groups, p_starts bigint[], p_ends bigint[], p_from timestamptz,
                                     p_horizon timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM sessions s
     WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.origin = 'series' AND s.sequence = 0
       AND s.starts_at >= p_from
-      AND s.original_start <> ALL (ARRAY(SELECT to_timestamp(x) FROM unnest(p_starts) x));
+      AND s.original_start <> ALL (ARRAY(SELECT to_timestamp(x) FROM unnest(p_starts) x))
+      AND NOT session_has_history(s);
     INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
     SELECT g.org_id, g.id, 'series', to_timestamp(st), to_timestamp(st), to_timestamp(en)
     FROM unnest(p_starts, p_ends) AS o(st, en)

@@ -630,28 +630,11 @@ $$;
 
 -- A schedule change keeps sessions that people signed up for or that have
 -- attendance: they are no longer "untouched".
-CREATE OR REPLACE FUNCTION group_sync_sessions(g groups, p_starts bigint[], p_ends bigint[],
-                                               p_from timestamptz, p_horizon timestamptz)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM sessions s
-    WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.origin = 'series' AND s.sequence = 0
-      AND s.starts_at >= p_from
-      AND s.original_start <> ALL (ARRAY(SELECT to_timestamp(x) FROM unnest(p_starts) x))
-      AND NOT EXISTS (SELECT 1 FROM signups x WHERE x.org_id = s.org_id AND x.session_id = s.id)
-      AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id)
-      AND NOT EXISTS (SELECT 1 FROM absence_notices n
-                      WHERE n.org_id = s.org_id AND n.session_id = s.id)
-      AND NOT EXISTS (SELECT 1 FROM session_tallies t
-                      WHERE t.org_id = s.org_id AND t.session_id = s.id);
-    INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
-    SELECT g.org_id, g.id, 'series', to_timestamp(st), to_timestamp(st), to_timestamp(en)
-    FROM unnest(p_starts, p_ends) AS o(st, en)
-    ON CONFLICT (org_id, group_id, original_start) DO UPDATE
-        SET ends_at = excluded.ends_at, updated_at = now()
-        WHERE sessions.sequence = 0 AND sessions.ends_at <> excluded.ends_at;
-    UPDATE groups SET horizon_until = p_horizon WHERE org_id = g.org_id AND id = g.id;
-END
+CREATE OR REPLACE FUNCTION session_has_history(s sessions) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM signups x WHERE x.org_id = s.org_id AND x.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM absence_notices n WHERE n.org_id = s.org_id AND n.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM session_tallies t WHERE t.org_id = s.org_id AND t.session_id = s.id)
 $$;
 
 -- More room (a larger capacity) lets the waitlists move up at once.

@@ -19,16 +19,15 @@ ALTER TABLE persons ADD COLUMN feed_sequence int NOT NULL DEFAULT 0;
 ALTER TABLE persons ADD COLUMN feed_changed_at timestamptz NOT NULL DEFAULT now();
 CREATE UNIQUE INDEX persons_calendar_token ON persons (calendar_token) WHERE calendar_token IS NOT NULL;
 
--- Erasing an account revokes its feed too.
-CREATE OR REPLACE FUNCTION api_erase_person(p_person uuid) RETURNS void LANGUAGE sql AS $$
-    DELETE FROM auth_tokens WHERE person_id = p_person;
-    DELETE FROM memberships WHERE person_id = p_person;
-    DELETE FROM idempotency_keys WHERE person_id = p_person;
-    UPDATE signups SET note = NULL WHERE person_id = p_person;
-    UPDATE persons SET email = NULL, display_name = NULL, password_hash = NULL, calendar_token = NULL,
-                       is_admin = false, erased_at = now()
-    WHERE id = p_person;
+-- Erasing an account (api_erase_person) revokes its feed too.
+CREATE FUNCTION persons_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.calendar_token := NULL;
+    RETURN NEW;
+END
 $$;
+CREATE TRIGGER persons_erased BEFORE UPDATE OF erased_at ON persons
+    FOR EACH ROW WHEN (NEW.erased_at IS NOT NULL) EXECUTE FUNCTION persons_erased();
 
 -- The series' SEQUENCE: raised whenever what a feed shows of the group changes.
 ALTER TABLE groups ADD COLUMN ics_sequence int NOT NULL DEFAULT 0;

@@ -975,3 +975,11 @@ def test_odd_shapes_of_feed_paths_404(server, paths):
         assert r.status == 404, f"{path}: {r.status} {r.body[:200]!r}"
     # A query string changes nothing.
     assert get(server, paths["group"] + "?x=1&y=%ff").body == get(server, paths["group"]).body
+
+
+def test_erasing_the_account_ends_the_personal_feed(server, o):
+    p = register(server)
+    path = my_feed_path(server, p)
+    feed(server, path)
+    assert server.api("DELETE", "/api/v1/me", token=p.token).status == 204
+    assert get(server, path).status == 404

@@ -589,3 +589,17 @@ def test_odd_session_queries_never_500(api, circle, series, qs):
     r = api("GET", f"{GROUPS}/{g['id']}/sessions?{qs}")
     assert r.status in (200, 400, 422), r
     assert isinstance(r.body, dict)
+
+
+def test_schedule_change_keeps_a_session_people_signed_up_for(server, api, circle, series):
+    """An untouched session with a signup is history: a new schedule leaves it be."""
+    g, sessions = series
+    g = assert_json(api("PATCH", f"{GROUPS}/{g['id']}", json={"access": "open", "capacity": 5},
+                        token=circle.coord.token), 200)["group"]
+    signup = assert_json(api("POST", f"{SESSIONS}/{sessions[1]['id']}/signups", json={},
+                             token=circle.member.token), 201)["signup"]
+    r = api("PATCH", f"{GROUPS}/{g['id']}", json={"schedule": None}, token=circle.coord.token)
+    assert_json(r, 200)
+    kept = list_sessions(server, g["id"])
+    assert [s["id"] for s in kept] == [sessions[1]["id"]], kept
+    assert kept[0]["seats_taken"] == 1 and signup["status"] == "confirmed"
