@@ -26,52 +26,14 @@ scripts/deps.sh bench
 
 tmp=$(mktemp -d /tmp/piiri-feeds.XXXXXX)
 chmod 755 "$tmp" # as root, PostgreSQL and nginx's workers run unprivileged
-pids=() own_cluster=
-alive() {
-    local pid
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && return 0; done
-    return 1
-}
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-    for _ in $(seq 50); do alive || break; sleep 0.1; done
-    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    [ -z "$own_cluster" ] || scripts/pgcluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r piiri_port nginx_port < <(/usr/bin/python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
-
-if [ -z "${PIIRI_DATABASE_URL:-}" ]; then
-    own_cluster=1
-    PIIRI_DATABASE_URL=$(PGCLUSTER_FAST=1 scripts/pgcluster.sh start "$tmp/pg" 2>"$tmp/pgcluster.log") || {
-        cat "$tmp/pgcluster.log" >&2
-        exit 1
-    }
-fi
-export PIIRI_DATABASE_URL
-
+read -r piiri_port nginx_port < <(bench_free_ports 2)
+bench_database fast
 base=http://127.0.0.1:$piiri_port
-PIIRI_LISTEN=127.0.0.1:$piiri_port PIIRI_WORKERS=2 PIIRI_PUBLIC_URL=$base \
-    PIIRI_LOG_LEVEL=${PIIRI_LOG_LEVEL:-warn} setsid "$bin" serve >"$tmp/piirid.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do
-    curl -fso /dev/null "$base/healthz" && break
-    kill -0 "${pids[0]}" 2>/dev/null || break
-    sleep 0.1
-done
-curl -fso /dev/null "$base/healthz" || {
-    echo "bench: piirid did not answer $base/healthz; its log:" >&2
-    tail -n 30 "$tmp/piirid.log" >&2
-    exit 1
-}
+bench_start_piirid "$piiri_port"
 
 # The org and its groups, through the API: weekly groups on every weekday at
 # several hours, starting next week, some with an end, some open, some closed.
@@ -133,36 +95,13 @@ curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/org.ics.gz" "$piiri_url"
 gzip -dc "$tmp/org.ics.gz" | cmp -s - "$tmp/org.ics" || { echo "bench: no gzip body from piirid" >&2; exit 1; }
 gz_bytes=$(stat -c %s "$tmp/org.ics.gz")
 
-mkdir -p "$tmp/nginx/www/calendars/orgs" "$tmp/nginx/temp"
+mkdir -p "$tmp/nginx/www/calendars/orgs"
 cp "$tmp/org.ics" "$tmp/nginx/www$path"
 cp "$tmp/org.ics.gz" "$tmp/nginx/www$path.gz"
-cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $tmp/nginx/temp/body;
-    proxy_temp_path $tmp/nginx/temp/proxy;
-    fastcgi_temp_path $tmp/nginx/temp/fastcgi;
-    uwsgi_temp_path $tmp/nginx/temp/uwsgi;
-    scgi_temp_path $tmp/nginx/temp/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $tmp/nginx/www;
-        default_type "text/calendar; charset=utf-8";
+bench_start_nginx "$nginx_port" 'default_type "text/calendar; charset=utf-8";
         gzip_static on;
-        gzip_vary on;
-    }
-}
-EOF
-setsid /usr/sbin/nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
-pids+=($!)
+        gzip_vary on;'
 nginx_url=http://127.0.0.1:$nginx_port$path
-for _ in $(seq 100); do curl -fso /dev/null "$nginx_url" && break; sleep 0.1; done
 { curl -fsS -o "$tmp/nginx.ics" "$nginx_url" && cmp -s "$tmp/org.ics" "$tmp/nginx.ics" &&
     curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/nginx.ics.gz" "$nginx_url" &&
     cmp -s "$tmp/org.ics.gz" "$tmp/nginx.ics.gz"; } || {
@@ -171,28 +110,17 @@ for _ in $(seq 100); do curl -fso /dev/null "$nginx_url" && break; sleep 0.1; do
     exit 1
 }
 
-# Requests per second from one wrk run; warns when some answers were not 2xx.
-measure() {
-    local out
-    out=$(wrk -t"$threads" -c"$conns" -d"$duration" "${@:3}" "$2")
-    if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
-        echo "bench: $1: $(grep -e 'Non-2xx' -e 'Socket errors' <<<"$out" | tr -s ' \n' ' ')" >&2
-    fi
-    awk '/^Requests\/sec:/ { printf "%.0f\n", $2 }' <<<"$out"
-}
-
 echo "bench: wrk -t$threads -c$conns -d$duration, org feed of $ngroups groups, $bytes bytes" >&2
-piiri_rps=$(measure piirid "$piiri_url")
-nginx_rps=$(measure nginx "$nginx_url")
+piiri_rps=$(bench_measure piirid "$piiri_url")
+nginx_rps=$(bench_measure nginx "$nginx_url")
 # Still the same bytes after the run: the cache served what was rendered.
 curl -fsS -o "$tmp/after.ics" "$piiri_url"
 cmp -s "$tmp/org.ics" "$tmp/after.ics" || echo "bench: the org feed changed during the run" >&2
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 echo "org feed ($ngroups groups, $bytes bytes): piirid $piiri_rps req/s, nginx $nginx_rps req/s," \
-    "ratio $(ratio "$piiri_rps" "$nginx_rps")"
+    "ratio $(bench_ratio "$piiri_rps" "$nginx_rps")"
 
 gz=(-H 'Accept-Encoding: gzip')
-piiri_rps=$(measure "piirid gzip" "$piiri_url" "${gz[@]}")
-nginx_rps=$(measure "nginx gzip" "$nginx_url" "${gz[@]}")
+piiri_rps=$(bench_measure "piirid gzip" "$piiri_url" "${gz[@]}")
+nginx_rps=$(bench_measure "nginx gzip" "$nginx_url" "${gz[@]}")
 echo "org feed gzip ($ngroups groups, $gz_bytes bytes): piirid $piiri_rps req/s, nginx $nginx_rps req/s," \
-    "ratio $(ratio "$piiri_rps" "$nginx_rps")"
+    "ratio $(bench_ratio "$piiri_rps" "$nginx_rps")"

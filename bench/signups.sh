@@ -21,52 +21,28 @@ fail() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/piiri-signups.XXXXXX)
 chmod 755 "$tmp" # as root, PostgreSQL runs unprivileged
-pids=() cluster= child=
-alive() {
-    local pid
-    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && return 0; done
-    return 1
-}
-cleanup() {
-    local pid
-    [ -z "$child" ] || kill -TERM "$child" 2>/dev/null || true
-    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-    for _ in $(seq 50); do alive || break; sleep 0.1; done
-    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    [ -z "$cluster" ] || scripts/pgcluster.sh stop "$tmp/pg" || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
+child=
+bench_cleanup_extra() { [ -z "$child" ] || kill -TERM "$child" 2>/dev/null || true; }
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=$(/usr/bin/python3 -c '
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+read -r port < <(bench_free_ports 1)
 
 # ---- set-up (not timed) -------------------------------------------------------
 
 # A durable cluster: PGCLUSTER_FAST stays unset, so fsync, synchronous_commit and
 # full_page_writes are on, as in production. piirid and pgbench share it.
-cluster=1
-db=$(env -u PGCLUSTER_FAST scripts/pgcluster.sh start "$tmp/pg")
+# Always a cluster of its own, whatever PIIRI_DATABASE_URL says.
+unset PIIRI_DATABASE_URL
+bench_database durable
+db=$PIIRI_DATABASE_URL
 sql() { /usr/bin/psql "$db" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 # Time WAL flushes (pg_stat_wal), to tell a slow disk from a slow server.
 sql -c "ALTER SYSTEM SET track_wal_io_timing = on" -c "SELECT pg_reload_conf()" >/dev/null
 
-PIIRI_LISTEN=127.0.0.1:$port PIIRI_DATABASE_URL=$db PIIRI_WORKERS=2 \
-    PIIRI_LOG_LEVEL=${PIIRI_LOG_LEVEL:-warn} setsid "$bin" serve >"$tmp/piirid.log" 2>&1 &
-pids+=($!)
+bench_start_piirid "$port"
 base=http://127.0.0.1:$port
-for _ in $(seq 300); do
-    curl -fso /dev/null "$base/healthz" && break
-    kill -0 "${pids[0]}" 2>/dev/null || break
-    sleep 0.1
-done
-curl -fso /dev/null "$base/healthz" || {
-    echo "bench: piirid did not answer $base/healthz; its log:" >&2
-    tail -n 30 "$tmp/piirid.log" >&2
-    exit 1
-}
 
 # api METHOD PATH BODY KEY: field KEY (a.b) of the JSON answer to a request with
 # the admin's token; fails on anything but 2xx.
@@ -239,7 +215,6 @@ SQL
         "first come first served" >&2
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 
 echo "bench: signup storm, $signups signups per session, $conns connections (wrk -t$threads, pgbench -j$threads)," \
     "PIIRI_WORKERS=2, PIIRI_DB_POOL_SIZE=${PIIRI_DB_POOL_SIZE:-4 (default)}, PostgreSQL with fsync on" >&2
@@ -255,6 +230,6 @@ for target in limited unlimited; do
     run_pgbench "$sg"
     pgb_rate=$rate
     check "pgbench, $label" "$sg" "$cap"
-    echo "signups ($label): piirid $piiri_rate/s, pgbench $pgb_rate/s, ratio $(ratio "$piiri_rate" "$pgb_rate")"
+    echo "signups ($label): piirid $piiri_rate/s, pgbench $pgb_rate/s, ratio $(bench_ratio "$piiri_rate" "$pgb_rate")"
 done
 echo "signups: no seat oversold"
