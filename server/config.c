@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_LISTEN, CONFIG_URL, CONFIG_LEVEL };
+enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_LISTEN, CONFIG_URL, CONFIG_LEVEL, CONFIG_CIDRS };
 
 struct config_key {
     const char *name;
@@ -42,6 +42,12 @@ static const struct config_key config_keys[] = {
         "4096", 16, 1000000 },
     { "http_timeout_s", "PIIRI_HTTP_TIMEOUT_S", CONFIG_INT, offsetof(struct config, http_timeout_s), "30", 1,
         3600 },
+    { "http_request_timeout_s", "PIIRI_HTTP_REQUEST_TIMEOUT_S", CONFIG_INT,
+        offsetof(struct config, http_request_timeout_s), "20", 1, 3600 },
+    { "max_connections_per_client", "PIIRI_MAX_CONNECTIONS_PER_CLIENT", CONFIG_INT,
+        offsetof(struct config, max_connections_per_client), "64", 1, 1000000 },
+    { "trusted_proxies", "PIIRI_TRUSTED_PROXIES", CONFIG_CIDRS, offsetof(struct config, trusted_proxies), "", 0,
+        0 },
     { "token_days", "PIIRI_TOKEN_DAYS", CONFIG_INT, offsetof(struct config, token_days), "30", 1, 3650 },
     { "log_level", "PIIRI_LOG_LEVEL", CONFIG_LEVEL, offsetof(struct config, log_level), "info", 0, 0 },
 };
@@ -135,6 +141,19 @@ static int apply_key(struct config *cfg, const struct config_key *k, const char 
         }
         set_string(slot, value);
         return 0;
+    case CONFIG_CIDRS: {
+        struct netaddr_cidrs list;
+        char *why = NULL;
+        if (netaddr_cidrs_parse(value, &list, &why) != 0) {
+            *cause = xasprintf("bad setting %s: %s", k->name, why);
+            free(why);
+            return -1;
+        }
+        netaddr_cidrs_free(&cfg->trusted_proxy_list);
+        cfg->trusted_proxy_list = list;
+        set_string(slot, value);
+        return 0;
+    }
     case CONFIG_STRING:
         if (*value == '\0') {
             *cause = xasprintf("bad setting %s: empty", k->name);
@@ -261,5 +280,7 @@ void config_free(struct config *cfg)
     free(cfg->database_url);
     free(cfg->public_url);
     free(cfg->log_level);
+    free(cfg->trusted_proxies);
+    netaddr_cidrs_free(&cfg->trusted_proxy_list);
     memset(cfg, 0, sizeof(*cfg));
 }

@@ -4,6 +4,8 @@
 #ifndef PIIRI_CONFIG_H
 #define PIIRI_CONFIG_H
 
+#include "netaddr.h"
+
 #include <stdbool.h>
 
 struct config {
@@ -20,6 +22,10 @@ struct config {
     int query_timeout_ms;    /* longest a query may run */
     int max_connections;     /* open HTTP connections per worker */
     int http_timeout_s;      /* read/write/keep-alive idle timeout */
+    int http_request_timeout_s; /* a whole request (head and body) must arrive within this */
+    int max_connections_per_client; /* open HTTP connections per client address, all workers */
+    char *trusted_proxies;   /* as given */
+    struct netaddr_cidrs trusted_proxy_list; /* parsed: X-Forwarded-For is believed from these */
     int token_days;          /* lifetime of a sign-in token */
     char *log_level;
 };

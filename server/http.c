@@ -5,8 +5,10 @@
  * counted in the metrics, and frees the request context. */
 #include "http.h"
 
+#include "http-conn.h"
 #include "log.h"
 #include "metrics.h"
+#include "netaddr.h"
 #include "principal.h"
 #include "util.h"
 #include "validate.h"
@@ -78,17 +80,22 @@ static void set_request_id(struct req_ctx *ctx)
         (unsigned long long)++ctx->srv->request_seq);
 }
 
+/* The client: the peer, or behind a trusted proxy the address it forwarded. */
 static void set_client_addr(struct req_ctx *ctx)
 {
     struct evhttp_connection *evcon = evhttp_request_get_connection(ctx->req);
     char *host = NULL;
     ev_uint16_t port;
+    struct netaddr peer, client;
     snprintf(ctx->client_addr, sizeof(ctx->client_addr), "unknown");
-    if (evcon != NULL) {
-        evhttp_connection_get_peer(evcon, &host, &port);
-        if (host != NULL)
-            snprintf(ctx->client_addr, sizeof(ctx->client_addr), "%s", host);
-    }
+    if (evcon == NULL)
+        return;
+    evhttp_connection_get_peer(evcon, &host, &port);
+    if (host == NULL || netaddr_parse(host, &peer) != 0)
+        return;
+    const char *xff = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "X-Forwarded-For");
+    netaddr_forwarded_client(&peer, xff, &ctx->srv->cfg->trusted_proxy_list, &client);
+    netaddr_format(&client, ctx->client_addr, sizeof(ctx->client_addr));
 }
 
 static struct req_ctx *ctx_new(struct server *srv, struct evhttp_request *req)
@@ -169,8 +176,9 @@ static void reply_send(struct req_ctx *ctx, int status, const char *content_type
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
     if (evhttp_find_header(h, "Cache-Control") == NULL)
         evhttp_add_header(h, "Cache-Control", "no-store");
-    if (ctx->srv->draining)
+    if (ctx->srv->draining || ctx->close_connection)
         evhttp_add_header(h, "Connection", "close");
+    http_conns_request_answered(ctx->srv->conns, ctx->req);
     evhttp_send_reply(ctx->req, status, reason_phrase(status), body);
 
     const char *pattern = ctx->log_pattern ? ctx->log_pattern : "unmatched";
@@ -327,13 +335,42 @@ static bool route_hidden(const struct server *srv, int route)
     return route >= 0 && (routes[route].flags & ROUTE_MATCHING) && !srv->cfg->matching;
 }
 
+/* Framing a proxy in front may read differently from us (request smuggling):
+ * two Content-Length values that differ, or Content-Length beside
+ * Transfer-Encoding. Refused, and the connection closed, since where the
+ * next request starts is unknown. */
+static bool framing_ambiguous(struct evhttp_request *req)
+{
+    struct evkeyvalq *headers = evhttp_request_get_input_headers(req);
+    struct evkeyval *h;
+    const char *length = NULL;
+    bool chunked = false;
+    TAILQ_FOREACH(h, headers, next) {
+        if (strcasecmp(h->key, "Transfer-Encoding") == 0)
+            chunked = true;
+        else if (strcasecmp(h->key, "Content-Length") == 0) {
+            if (length != NULL && strcmp(length, h->value) != 0)
+                return true;
+            length = h->value;
+        }
+    }
+    return chunked && length != NULL;
+}
+
 static void request_cb(struct evhttp_request *req, void *arg)
 {
     struct server *srv = arg;
+    http_conns_request_read(srv->conns, req);
     struct req_ctx *ctx = ctx_new(srv, req);
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
     struct router_match m;
 
+    if (framing_ambiguous(req)) {
+        ctx->close_connection = true;
+        http_reply_error(ctx, 400, "ambiguous_framing",
+            "Send one Content-Length, or Transfer-Encoding without Content-Length.", NULL);
+        return;
+    }
     if (path == NULL || router_match(routes, nroutes, sizeof(routes[0]), method_of(req), path, strlen(path),
                             &m) != 0 ||
         route_hidden(srv, m.route)) {
@@ -422,7 +459,7 @@ static struct bufferevent *connection_bev_cb(struct event_base *base, void *arg)
         log_warn("connection cap reached; pausing accept");
         accept_pause(srv);
     }
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    struct bufferevent *bev = http_conns_bev_cb(base, srv->conns);
     /* libevent writes at most 16 KiB per loop pass by default: a 100 KiB
      * feed would take seven passes and as many system calls. */
     if (bev != NULL)
@@ -518,9 +555,12 @@ int http_start(struct server *srv, char **cause)
     evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADERS);
     evhttp_set_timeout_tv(srv->http, &timeout);
     evhttp_set_default_content_type(srv->http, "application/json");
+    /* Every method evhttp knows reaches the router, so that TRACE and CONNECT
+     * get our JSON 405 rather than libevent's HTML 501. */
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-            EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+            EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
     evhttp_set_gencb(srv->http, request_cb, srv);
+    srv->conns = http_conns_new(srv->base, srv->cfg);
     evhttp_set_bevcb(srv->http, connection_bev_cb, srv);
     set_fd_cap(srv);
     if (bind_listener(srv, cause) != 0)
@@ -551,5 +591,7 @@ void http_free(struct server *srv)
     if (srv->http != NULL)
         evhttp_free(srv->http);
     srv->http = NULL;
+    http_conns_free(srv->conns); /* after evhttp_free: its connections are gone */
+    srv->conns = NULL;
     srv->listener = NULL;
 }

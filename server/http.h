@@ -47,6 +47,7 @@ struct req_ctx {
     char request_id[48];
     char client_addr[64];
     uint64_t started_ns;
+    bool close_connection;              /* the reply closes the connection */
     int ok_status;                      /* api_query_json: status on success */
     struct evkeyvalq *query;            /* parsed query string, on first use */
     void *state;                        /* handler state, freed with state_free */

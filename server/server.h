@@ -15,6 +15,7 @@ struct server {
     struct evhttp *http;
     struct evconnlistener *listener;
     struct evhttp_bound_socket *bound;  /* evhttp's handle on the listener */
+    struct http_conns *conns;  /* open connections: per-client caps, request deadlines */
     struct db_pool *pool;
     struct background *background; /* the thread for work too slow for the loop */
     int worker;                /* slot 0..workers-1 */

@@ -10,6 +10,7 @@
 #include "feed-listen.h"
 #include "horizon.h"
 #include "http.h"
+#include "http-conn.h"
 #include "log.h"
 #include "matching-purge.h"
 #include "metrics.h"
@@ -88,7 +89,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     srv.cfg = cfg;
     srv.worker = slot;
     srv.base = event_base_new();
-    if (srv.base == NULL)
+    if (srv.base == NULL || event_base_priority_init(srv.base, HTTP_CONN_PRIORITIES) != 0)
         fatalx("cannot create event loop");
     if (http_start(&srv, &cause) != 0) {
         log_error("%s", cause);

@@ -27,6 +27,9 @@ static const char *const env_names[] = {
     "PIIRI_HTTP_TIMEOUT_S",
     "PIIRI_TOKEN_DAYS",
     "PIIRI_LOG_LEVEL",
+    "PIIRI_HTTP_REQUEST_TIMEOUT_S",
+    "PIIRI_MAX_CONNECTIONS_PER_CLIENT",
+    "PIIRI_TRUSTED_PROXIES",
 };
 
 /* Every test starts and ends with no PIIRI_* variables set. */
@@ -486,6 +489,57 @@ static void test_load_large_file(void **state)
     free(path);
 }
 
+static void test_connection_keys(void **state)
+{
+    struct config cfg;
+    config_defaults(&cfg);
+    assert_int_equal(cfg.http_request_timeout_s, 20);
+    assert_int_equal(cfg.max_connections_per_client, 64);
+    assert_string_equal(cfg.trusted_proxies, "");
+    assert_int_equal(cfg.trusted_proxy_list.n, 0);
+    set_ok(&cfg, "http_request_timeout_s", "5");
+    assert_int_equal(cfg.http_request_timeout_s, 5);
+    set_bad(&cfg, "http_request_timeout_s", "0", "1 to 3600");
+    set_ok(&cfg, "max_connections_per_client", "2");
+    assert_int_equal(cfg.max_connections_per_client, 2);
+    set_bad(&cfg, "max_connections_per_client", "-1", NULL);
+    config_free(&cfg);
+}
+
+static void test_trusted_proxies(void **state)
+{
+    struct config cfg;
+    struct netaddr a;
+    config_defaults(&cfg);
+    set_ok(&cfg, "trusted_proxies", "10.0.0.0/8, 192.0.2.7 ::1");
+    assert_string_equal(cfg.trusted_proxies, "10.0.0.0/8, 192.0.2.7 ::1");
+    assert_int_equal(cfg.trusted_proxy_list.n, 3);
+    assert_int_equal(netaddr_parse("10.200.3.4", &a), 0);
+    assert_true(netaddr_cidrs_contain(&cfg.trusted_proxy_list, &a));
+    set_bad(&cfg, "trusted_proxies", "10.0.0.0/33", "10.0.0.0/33");
+    set_bad(&cfg, "trusted_proxies", "proxy.example", "proxy.example");
+    /* A bad value leaves the earlier list in place. */
+    assert_int_equal(cfg.trusted_proxy_list.n, 3);
+    set_ok(&cfg, "trusted_proxies", "");
+    assert_int_equal(cfg.trusted_proxy_list.n, 0);
+    config_free(&cfg);
+}
+
+static void test_trusted_proxies_from_env(void **state)
+{
+    struct config cfg;
+    char *cause = NULL;
+    setenv("PIIRI_TRUSTED_PROXIES", "127.0.0.1", 1);
+    assert_int_equal(config_load(&cfg, NULL, &cause), 0);
+    assert_int_equal(cfg.trusted_proxy_list.n, 1);
+    config_free(&cfg);
+    setenv("PIIRI_TRUSTED_PROXIES", "127.0.0.1/99", 1);
+    assert_int_not_equal(config_load(&cfg, NULL, &cause), 0);
+    assert_non_null(strstr(cause, "PIIRI_TRUSTED_PROXIES"));
+    free(cause);
+    config_free(&cfg);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, clear_env, clear_env)
 
 int main(void)
@@ -509,6 +563,9 @@ int main(void)
         T(test_load_file_then_env),
         T(test_load_file_errors),
         T(test_load_large_file),
+        T(test_connection_keys),
+        T(test_trusted_proxies),
+        T(test_trusted_proxies_from_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
