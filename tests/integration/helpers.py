@@ -342,8 +342,9 @@ class Cluster:
 class Server:
     """The real piirid on a free loopback port, its stdout and stderr in a log file."""
 
-    def __init__(self, db_url, label, workers=2):
+    def __init__(self, db_url, label, workers=2, extra_env=None):
         self.db_url = db_url
+        self.extra_env = dict(extra_env or {})
         self.label = label
         self.host = "127.0.0.1"
         self.port = free_port()
@@ -363,7 +364,8 @@ class Server:
                 "PIIRI_LISTEN": f"{self.host}:{self.port}",
                 "PIIRI_DATABASE_URL": self.db_url,
                 "PIIRI_WORKERS": str(self.workers),
-                "PIIRI_PUBLIC_URL": self.base_url}
+                "PIIRI_PUBLIC_URL": self.base_url,
+                **self.extra_env}
 
     def start(self, timeout=60):
         binary = piirid_bin()

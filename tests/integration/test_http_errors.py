@@ -264,3 +264,55 @@ def test_many_concurrent_requests_all_answered(server, person):
     for t in threads:
         t.join(30)
     assert results == [200] * n, results
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PROPFIND", "MKCOL", "FOO", "LOCK"])
+def test_unsupported_methods_get_the_json_405(api, method):
+    r = api(method, "/healthz")
+    assert_error(r, 405, "method_not_allowed")
+    assert allow_set(r) == {"GET"} or allow_set(r) == {"GET", "HEAD"}, r.headers.get("Allow")
+    r = api(method, "/api/v1/orgs")
+    assert_error(r, 405, "method_not_allowed")
+    assert {"GET", "POST"} <= allow_set(r)
+
+
+def exchange_until_close(srv, data):
+    """Sends DATA on a fresh connection and reads until the server closes it."""
+    with socket.create_connection((srv.host, srv.port), timeout=10) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+    return b"".join(chunks)
+
+
+SMUGGLED = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@pytest.mark.parametrize("framing", [
+    b"Content-Length: 2\r\nContent-Length: 36\r\n",
+    b"Content-Length: 36\r\nContent-Length: 2\r\n",
+    b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+    b"Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+])
+def test_ambiguous_framing_refused_and_connection_closed(server, framing):
+    """Request smuggling behind a proxy: the request is refused and nothing behind it is read."""
+    head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + framing + b"\r\n")
+    body = b"{}" if b"chunked" not in framing else b"2\r\n{}\r\n0\r\n\r\n"
+    out = exchange_until_close(server, head + body + SMUGGLED)
+    assert out.startswith(b"HTTP/1.1 400"), out[:200]
+    if b"chunked" not in framing:  # libevent itself refuses chunked with a length (an HTML 400)
+        assert b'"code":"ambiguous_framing"' in out
+    assert b"Connection: close" in out
+    assert out.count(b"HTTP/1.1 ") == 1, out  # the smuggled GET was never answered
+
+
+def test_repeated_equal_content_length_is_fine(server):
+    head = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+    out = exchange_until_close(server, head)
+    assert out.startswith(b"HTTP/1.1 422"), out[:200]
