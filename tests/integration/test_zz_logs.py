@@ -32,6 +32,9 @@ def test_logs_hold_no_personal_data(server):
     assert not problems, "\n".join(problems[:30]) + f"\n({len(problems)} in all)"
 
 
+SERVED_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def matcher(method, pattern, status):
     """A predicate: does a log line name METHOD, the route PATTERN and STATUS?"""
     rx = [re.compile(rf"(?<![A-Za-z]){method}(?![A-Za-z])"),
@@ -82,6 +85,8 @@ def test_every_request_of_the_suite_was_logged(server):
     want = Counter()
     for label, method, path, status, _, huge in RESPONSES:
         pattern = route_pattern(path)
+        if method not in SERVED_METHODS:
+            method = "OTHER"  # the log never repeats a method token a client made up
         if label == "session" and pattern and not huge:
             want[(method, pattern, status)] += 1
     have = Counter()
