@@ -349,6 +349,11 @@ void http_conns_free(struct http_conns *conns)
     free(conns);
 }
 
+unsigned http_conns_open(const struct http_conns *conns)
+{
+    return conns->stats.open;
+}
+
 void http_conns_stats(const struct http_conns *conns, struct http_conns_stats *out)
 {
     *out = conns->stats;

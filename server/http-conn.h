@@ -31,6 +31,8 @@ struct bufferevent *http_conns_bev_cb(struct event_base *base, void *arg);
 void http_conns_request_read(struct http_conns *conns, struct evhttp_request *req);
 /* req is about to be answered: the connection waits for the next request. */
 void http_conns_request_answered(struct http_conns *conns, struct evhttp_request *req);
+/* Connections open now (accepted and not yet closed). */
+unsigned http_conns_open(const struct http_conns *conns);
 /* Connections open now, and those closed for the deadline or refused for
  * the per-client cap since start (for tests and logs). */
 struct http_conns_stats {

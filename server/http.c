@@ -14,7 +14,6 @@
 #include "validate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 #include <event2/buffer.h>
@@ -401,18 +400,6 @@ static void request_cb(struct evhttp_request *req, void *arg)
 
 /* ---- connections: a cap below the fd limit ---- */
 
-/* The lowest free descriptor number: every descriptor below it is open, so
- * it is a lower bound on the connections (and pool sockets) we hold. Two
- * system calls per accepted connection; libevent 2.1 has no reliable hook
- * for counting closes. */
-static int lowest_free_fd(void)
-{
-    int fd = fcntl(0, F_DUPFD_CLOEXEC, 0);
-    if (fd >= 0)
-        close(fd);
-    return fd < 0 ? INT_MAX : fd;
-}
-
 static void listener_set(struct server *srv, bool on)
 {
     if (srv->listener == NULL || srv->accepting == on)
@@ -424,14 +411,15 @@ static void listener_set(struct server *srv, bool on)
         evconnlistener_disable(srv->listener);
 }
 
+/* http-conn.c counts every open connection exactly (it sees each close). */
 static bool over_cap(const struct server *srv)
 {
-    return lowest_free_fd() >= srv->fd_cap;
+    return http_conns_open(srv->conns) >= (unsigned)srv->fd_cap;
 }
 
 static void accept_resume_cb(evutil_socket_t fd, short what, void *arg);
 
-/* Pause accepting and look again shortly: closes are not observable here. */
+/* Pause accepting and look again shortly. */
 static void accept_pause(struct server *srv)
 {
     struct timeval tv = { 0, ACCEPT_PAUSE_MS * 1000 };
@@ -515,7 +503,7 @@ static void set_fd_cap(struct server *srv)
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         rl.rlim_cur = 1024;
     long limit = rl.rlim_cur == RLIM_INFINITY ? INT_MAX : (long)rl.rlim_cur;
-    long cap = srv->cfg->max_connections + reserve;
+    long cap = srv->cfg->max_connections;
     srv->fd_cap = (int)(cap < limit - reserve ? cap : limit - reserve);
 }
 

@@ -20,7 +20,7 @@ struct server {
     struct background *background; /* the thread for work too slow for the loop */
     int worker;                /* slot 0..workers-1 */
     unsigned requests_active;  /* routed and not yet answered */
-    int fd_cap;                /* pause accepting at this many descriptors */
+    int fd_cap;                /* pause accepting at this many open connections */
     bool accepting;            /* listener enabled */
     bool draining;             /* shutting down: finish what is in flight */
     uint64_t request_seq;      /* for request ids */
