@@ -116,6 +116,12 @@ build/fuzz/%: tests/fuzz/%.c $(CAL_SRCS) calendars/*.h
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icalendars -Iserver $(PKG_CFLAGS) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(CAL_SRCS) $(PKG_LIBS)
 
+# Client addresses and X-Forwarded-For: server/netaddr.c alone.
+build/fuzz/fuzz_netaddr: tests/fuzz/fuzz_netaddr.c server/netaddr.c server/util.c server/netaddr.h
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iserver $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-o $@ tests/fuzz/fuzz_netaddr.c server/netaddr.c server/util.c $(PKG_LIBS)
+
 fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$f; \
 		echo "== $$f ($(FUZZ_SECONDS) s)"; \
