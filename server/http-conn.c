@@ -210,26 +210,38 @@ static bool peer_of(int fd, struct netaddr *out)
         netaddr_from_sockaddr((struct sockaddr *)&ss, out) == 0;
 }
 
-/* Count the connection's client; false when the client is over its cap. */
-static bool conn_adopt(struct http_conns *conns, struct http_conn *conn)
+enum adoption { ADOPTED, OVER_CAP, GONE };
+
+/* Count the connection's client and hook its close. GONE: evhttp dropped the
+ * connection before we got to it (it clears the callbacks when it frees the
+ * bufferevent; our reference keeps the memory until we let go). */
+static enum adoption conn_adopt(struct http_conns *conns, struct http_conn *conn)
 {
     bufferevent_data_cb rd, wr;
     bufferevent_event_cb ev;
     void *cbarg = NULL;
     bufferevent_getcb(conn->bev, &rd, &wr, &ev, &cbarg);
-    struct evhttp_connection *evcon = cbarg;
+    struct evhttp_connection *evcon = cbarg; /* evhttp's own callback argument */
     conn->fd = bufferevent_getfd(conn->bev);
     if (evcon == NULL || conn->fd < 0 || evhttp_connection_get_bufferevent(evcon) != conn->bev)
-        fatalx("http-conn: evhttp did not set up the connection as expected");
+        return GONE;
     conn->evcon = evcon;
     evhttp_connection_set_closecb(evcon, conn_closed_cb, conn);
     by_fd_set(conns, conn->fd, conn);
     conn_set_state(conn, evbuffer_get_length(bufferevent_get_input(conn->bev)) > 0 ? CONN_READING : CONN_IDLE);
     struct netaddr peer;
     if (!peer_of(conn->fd, &peer) || netaddr_cidrs_contain(&conns->cfg->trusted_proxy_list, &peer))
-        return true; /* a proxy speaks for many clients; it keeps its own limits */
+        return ADOPTED; /* a proxy speaks for many clients; it keeps its own limits */
     conn->counted = addr_take(conns, &peer);
-    return conn->counted->n <= conns->per_client_cap;
+    return conn->counted->n <= conns->per_client_cap ? ADOPTED : OVER_CAP;
+}
+
+static void conn_forget(struct http_conns *conns, struct http_conn *conn)
+{
+    TAILQ_REMOVE(&conns->pending, conn, link);
+    evbuffer_remove_cb_entry(bufferevent_get_input(conn->bev), conn->input_cb);
+    conns->stats.open--;
+    free(conn);
 }
 
 static void adopt_cb(evutil_socket_t fd, short what, void *arg)
@@ -240,11 +252,20 @@ static void adopt_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     unsigned refused = 0;
     while ((conn = TAILQ_FIRST(&conns->pending)) != NULL) {
-        if (!conn_adopt(conns, conn)) {
+        struct bufferevent *bev = conn->bev;
+        switch (conn_adopt(conns, conn)) {
+        case ADOPTED:
+            break;
+        case OVER_CAP:
             refused++;
             conn_set_state(conn, CONN_HANDLING); /* off every list before it goes */
             evhttp_connection_free(conn->evcon); /* runs conn_closed_cb */
+            break;
+        case GONE:
+            conn_forget(conns, conn);
+            break;
         }
+        bufferevent_decref(bev); /* the reference taken in http_conns_bev_cb */
     }
     if (refused > 0) /* one line per batch: an attack must not flood the log */
         log_warn("%u connection(s) refused: a client is at its cap of %u per worker", refused,
@@ -266,6 +287,9 @@ struct bufferevent *http_conns_bev_cb(struct event_base *base, void *arg)
     conn->input_cb = evbuffer_add_cb(bufferevent_get_input(bev), input_cb, conn);
     if (conn->input_cb == NULL)
         fatalx("out of memory");
+    /* Held until adopt_cb, so that a connection evhttp drops first (it can,
+     * when out of memory) is still there to look at. */
+    bufferevent_incref(bev);
     TAILQ_INSERT_TAIL(&conns->pending, conn, link);
     conns->stats.open++;
     event_active(conns->adopt_ev, EV_TIMEOUT, 0);
