@@ -22,6 +22,7 @@ struct config {
     int http_timeout_s;      /* read/write/keep-alive idle timeout */
     int token_days;          /* lifetime of a sign-in token */
     char *log_level;
+    char *metrics_token;     /* bearer token for /metrics from outside loopback; NULL: none */
 };
 
 /* Fill in every default. */
