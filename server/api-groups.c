@@ -163,6 +163,16 @@ static json_t *merged_group(json_t *stored, json_t *patch)
     return merged;
 }
 
+/* Leaders may change their group, but only coordinators choose who leads
+ * it: a leader sending "leaders" at all (even the same list) is refused, so
+ * nobody can hand out access to the participants' names and notes. */
+static bool may_patch(const struct principal *p, json_t *patch, const struct authz_target *target)
+{
+    if (!authz_allows(p, AUTHZ_GROUP_EDIT, target))
+        return false;
+    return json_object_get(patch, "leaders") == NULL || authz_allows(p, AUTHZ_GROUP_SET_LEADERS, target);
+}
+
 static void patch_loaded_cb(const struct db_result *r, void *arg)
 {
     struct group_change *c = arg;
@@ -173,7 +183,7 @@ static void patch_loaded_cb(const struct db_result *r, void *arg)
     if (stored == NULL)
         return;
     group_facts_read(stored, &facts);
-    if (!authz_allows(ctx->principal, AUTHZ_GROUP_EDIT, &facts.target)) {
+    if (!may_patch(ctx->principal, c->clean, &facts.target)) {
         json_decref(stored);
         api_reply_forbidden(ctx);
         return;

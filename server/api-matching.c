@@ -80,6 +80,7 @@ void matching_target_read(json_t *facts, struct authz_target *t)
     t->requester_id = json_string_value(json_object_get(f, "requester"));
     t->supporter_id = json_string_value(json_object_get(f, "supporter"));
     t->pairing_active = json_is_true(json_object_get(f, "active"));
+    t->pairing_accepted = json_is_true(json_object_get(f, "accepted"));
 }
 
 static void step_loaded_cb(const struct db_result *r, void *arg)

@@ -23,7 +23,6 @@ struct matching_step {
     matching_next next;
     json_t *clean;      /* the validated body, if any */
     char *clean_text;   /* clean as JSON text */
-    bool see_note;      /* pairings: the principal may see the coordinator's note */
 };
 
 struct matching_step *matching_step_new(struct req_ctx *ctx);
@@ -32,7 +31,7 @@ struct matching_step *matching_step_new(struct req_ctx *ctx);
 int matching_step_body(struct matching_step *st, enum matching_body kind, bool partial)
     __attribute__((warn_unused_result));
 /* Run sql with the {id} parameter ($1; 404 when it is not a UUID or no row
- * comes back), read the facts ({"org", "requester", "supporter", "active"},
+ * comes back), read the facts ({"org", "requester", "supporter", "active", "accepted"},
  * at the top or under "_facts"), authorize action, then call next. */
 void matching_step_load(struct matching_step *st, const char *sql, enum authz_action action, matching_next next);
 /* The authz target described by facts (strings borrowed from it). */

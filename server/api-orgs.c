@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Organizations and their members. Who may do what is decided by authz. */
+/* Organizations and their members. Who may do what is decided by authz.
+ * A removal or a demotion takes effect on the person's next request (authz
+ * reads the memberships loaded with each request); the database also ends
+ * what hangs on the membership in the same transaction: group leadership
+ * (removal, or demotion to member) and pairings as a supporter (removal). */
 #include "api.h"
 #include "authz.h"
 
@@ -86,6 +90,7 @@ void api_members_delete(struct req_ctx *ctx)
         api_reply_not_found(ctx);
         return;
     }
-    const char *params[] = { ctx->params[0], ctx->params[1] };
-    api_query_empty(ctx, "SELECT api_membership_delete($1, $2)", 2, params);
+    /* The remover is recorded on every pairing the removal ends. */
+    const char *params[] = { ctx->params[0], ctx->params[1], ctx->principal->person_id };
+    api_query_empty(ctx, "SELECT api_membership_delete($1, $2, $3)", 3, params);
 }

@@ -8,38 +8,30 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The pairing, with its history for the org's coordinators only and the
- * coordinator's note for them and the supporter. */
-static void got_cb(const struct db_result *r, void *arg)
+/* "true"/"false" for a boolean SQL parameter. */
+static const char *sql_bool(bool b)
 {
-    struct req_ctx *ctx = arg;
+    return b ? "true" : "false";
+}
+
+/* The pairing as the principal may see it: authz decides, on the facts
+ * loaded first, whether they see who the supporter is (a requester only
+ * once the supporter accepted), the coordinator's note and the history;
+ * the SQL leaves out what they may not. */
+static void read_pairing(struct matching_step *st, json_t *facts)
+{
     struct authz_target target;
-    json_t *loaded = matching_row_json(ctx, r);
-    if (loaded == NULL)
-        return;
-    matching_target_read(loaded, &target);
-    if (!authz_allows(ctx->principal, AUTHZ_PAIRING_SEE, &target)) {
-        json_decref(loaded);
-        api_reply_forbidden(ctx);
-        return;
-    }
-    json_t *pairing = json_object_get(loaded, "pairing");
-    if (authz_allows(ctx->principal, AUTHZ_MATCHING_MANAGE, &target))
-        json_object_set(pairing, "events", json_object_get(loaded, "events"));
-    if (!authz_allows(ctx->principal, AUTHZ_PAIRING_SEE_NOTE, &target))
-        json_object_del(pairing, "note");
-    http_reply_json(ctx, 200, json_pack("{s:O}", "pairing", pairing));
-    json_decref(loaded);
+    const struct principal *p = st->ctx->principal;
+    matching_target_read(facts, &target);
+    const char *params[] = { st->ctx->params[0], sql_bool(authz_allows(p, AUTHZ_PAIRING_SEE_SUPPORTER, &target)),
+        sql_bool(authz_allows(p, AUTHZ_PAIRING_SEE_NOTE, &target)),
+        sql_bool(authz_allows(p, AUTHZ_MATCHING_MANAGE, &target)) };
+    api_query_json(st->ctx, "SELECT api_pairing_read($1, $2, $3, $4)", 4, params, 200);
 }
 
 void api_pairings_get(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    const char *params[] = { ctx->params[0] };
-    db_pool_query(ctx->srv->pool, "SELECT api_pairing_get($1)", 1, params, got_cb, ctx);
+    matching_step_load(matching_step_new(ctx), "SELECT api_pairing_facts($1)", AUTHZ_PAIRING_SEE, read_pairing);
 }
 
 void api_me_pairings(struct req_ctx *ctx)
@@ -50,25 +42,18 @@ void api_me_pairings(struct req_ctx *ctx)
 
 /* ---- state changes ---- */
 
-static void changed_cb(const struct db_result *r, void *arg)
-{
-    struct matching_step *st = arg;
-    json_t *body = matching_row_json(st->ctx, r);
-    if (body == NULL)
-        return;
-    if (!st->see_note)
-        json_object_del(json_object_get(body, "pairing"), "note");
-    http_reply_json(st->ctx, 200, body);
-}
-
+/* The answer shows what the actor may see, decided on the facts loaded
+ * before the change (accepting does not change what the supporter sees). */
 static void change(struct matching_step *st, json_t *facts, const char *action)
 {
     struct authz_target target;
+    const struct principal *p = st->ctx->principal;
     matching_target_read(facts, &target);
-    st->see_note = authz_allows(st->ctx->principal, AUTHZ_PAIRING_SEE_NOTE, &target);
     const char *outcome = json_string_value(json_object_get(st->clean, "outcome"));
-    const char *params[] = { st->ctx->params[0], action, matching_viewer(st->ctx), outcome };
-    db_pool_query(st->ctx->srv->pool, "SELECT api_pairing_change($1, $2, $3, $4)", 4, params, changed_cb, st);
+    const char *params[] = { st->ctx->params[0], action, matching_viewer(st->ctx), outcome,
+        sql_bool(authz_allows(p, AUTHZ_PAIRING_SEE_SUPPORTER, &target)),
+        sql_bool(authz_allows(p, AUTHZ_PAIRING_SEE_NOTE, &target)) };
+    api_query_json(st->ctx, "SELECT api_pairing_change($1, $2, $3, $4, $5, $6)", 6, params, 200);
 }
 
 static void do_accept(struct matching_step *st, json_t *facts)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Attendance reports for funders: aggregates per group and for the org, as
- * JSON or, with Accept: text/csv, as CSV. No names, no person ids. */
+ * JSON or, with Accept: text/csv, as CSV (cells made safe for spreadsheets
+ * by csv.c). No names, no person ids. */
 #include "api.h"
 #include "authz.h"
+#include "csv.h"
 #include "principal.h"
 #include "query-params.h"
 
@@ -21,27 +23,11 @@ static bool wants_csv(struct req_ctx *ctx)
     return accept != NULL && strcasestr(accept, "text/csv") != NULL;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(struct evbuffer *out, const char *s)
+static void report_csv_row(struct evbuffer *out, const char *id, const char *title, json_t *numbers)
 {
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        evbuffer_add(out, s, strlen(s));
-        return;
-    }
-    evbuffer_add(out, "\"", 1);
-    for (; *s; s++) {
-        if (*s == '"')
-            evbuffer_add(out, "\"", 1);
-        evbuffer_add(out, s, 1);
-    }
-    evbuffer_add(out, "\"", 1);
-}
-
-static void csv_row(struct evbuffer *out, const char *id, const char *title, json_t *numbers)
-{
-    csv_field(out, id);
+    csv_cell(out, id);
     evbuffer_add(out, ",", 1);
-    csv_field(out, title);
+    csv_cell(out, title);
     for (const char *const *c = columns; *c; c++) {
         json_t *v = json_object_get(numbers, *c);
         if (json_is_integer(v))
@@ -62,9 +48,9 @@ static void reply_csv(struct req_ctx *ctx, json_t *report)
         evbuffer_add_printf(out, ",%s", *c);
     evbuffer_add(out, "\r\n", 2);
     json_array_foreach(json_object_get(report, "groups"), i, g)
-        csv_row(out, json_string_value(json_object_get(g, "group_id")) ?: "",
+        report_csv_row(out, json_string_value(json_object_get(g, "group_id")) ?: "",
             json_string_value(json_object_get(g, "title")) ?: "", g);
-    csv_row(out, "", "total", json_object_get(report, "total"));
+    report_csv_row(out, "", "total", json_object_get(report, "total"));
     http_reply_text(ctx, 200, "text/csv; charset=utf-8", out);
     evbuffer_free(out);
 }

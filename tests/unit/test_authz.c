@@ -221,6 +221,56 @@ static void test_group_edit_for_coordinators_and_leaders_only(void **state)
     assert_false(authz_allows(&leader.p, AUTHZ_GROUP_CREATE, &group));
 }
 
+/* Leaders change their group but never who leads it. */
+static void test_only_coordinators_choose_leaders(void **state)
+{
+    struct fixture coord, leader, admin, other;
+    struct authz_target group = { .org_slug = "perhekahvilat", .leaders = leaders_of_group, .nleaders = 1 };
+    (void)state;
+    fixture_init(&coord, false);
+    fixture_join(&coord, "perhekahvilat", ROLE_COORDINATOR);
+    fixture_init(&leader, false);
+    fixture_join(&leader, "perhekahvilat", ROLE_LEADER);
+    snprintf(leader.p.person_id, sizeof(leader.p.person_id), "%s", leaders_of_group[0]);
+    fixture_init(&admin, true);
+    fixture_init(&other, false);
+    fixture_join(&other, "muu-yhdistys", ROLE_COORDINATOR);
+    assert_true(authz_allows(&coord.p, AUTHZ_GROUP_SET_LEADERS, &group));
+    assert_true(authz_allows(&admin.p, AUTHZ_GROUP_SET_LEADERS, &group));
+    assert_true(authz_allows(&leader.p, AUTHZ_GROUP_EDIT, &group));
+    assert_false(authz_allows(&leader.p, AUTHZ_GROUP_SET_LEADERS, &group));
+    assert_false(authz_allows(&other.p, AUTHZ_GROUP_SET_LEADERS, &group));
+    assert_false(authz_allows(NULL, AUTHZ_GROUP_SET_LEADERS, &group));
+}
+
+/* Named as a leader but now a member (or not in the org at all): no leader's
+ * rights, even if the leadership row had not been removed yet. */
+static void test_demoted_leader_has_no_rights(void **state)
+{
+    struct fixture demoted, removed, elsewhere, coordinator;
+    struct authz_target group = { .org_slug = "perhekahvilat", .leaders = leaders_of_group, .nleaders = 1,
+        .closed = true };
+    (void)state;
+    fixture_init(&demoted, false);
+    fixture_join(&demoted, "perhekahvilat", ROLE_MEMBER);
+    fixture_init(&removed, false);
+    fixture_init(&elsewhere, false);
+    fixture_join(&elsewhere, "muu-yhdistys", ROLE_LEADER);
+    fixture_init(&coordinator, false);
+    fixture_join(&coordinator, "perhekahvilat", ROLE_COORDINATOR);
+    struct fixture *refused[] = { &demoted, &removed, &elsewhere };
+    static const enum authz_action acts[] = { AUTHZ_GROUP_EDIT, AUTHZ_GROUP_PEOPLE, AUTHZ_GROUP_SEE_LINK };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(refused[i]->p.person_id, sizeof(refused[i]->p.person_id), "%s", leaders_of_group[0]);
+        for (size_t a = 0; a < 3; a++)
+            assert_false(authz_allows(&refused[i]->p, acts[a], &group));
+    }
+    /* A coordinator named as leader keeps the rights. */
+    snprintf(coordinator.p.person_id, sizeof(coordinator.p.person_id), "%s", leaders_of_group[0]);
+    for (size_t a = 0; a < 3; a++)
+        assert_true(authz_allows(&coordinator.p, acts[a], &group));
+}
+
 static void test_closed_group_link(void **state)
 {
     struct fixture member;
@@ -287,6 +337,8 @@ int main(void)
         cmocka_unit_test(test_role_names_round_trip),
         cmocka_unit_test(test_role_unknown_names),
         cmocka_unit_test(test_group_edit_for_coordinators_and_leaders_only),
+        cmocka_unit_test(test_only_coordinators_choose_leaders),
+        cmocka_unit_test(test_demoted_leader_has_no_rights),
         cmocka_unit_test(test_closed_group_link),
         cmocka_unit_test(test_signup_cancel_owner_or_coordinator),
         cmocka_unit_test(test_absence_and_reports),

@@ -73,10 +73,13 @@ static void test_reading_a_request(void **state)
     struct authz_target mine = involving(ME, SOMEONE, false), theirs = involving(SOMEONE, THIRD, false);
     struct authz_target proposed_to_me = involving(SOMEONE, ME, false), active_with_me = involving(SOMEONE, ME, true);
     struct principal *nobody = &who(&w, false, NULL, ROLE_NONE)->p;
+    /* A requester need not be a member of the org. */
     assert_true(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &mine));
     assert_false(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &theirs));
-    assert_false(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &proposed_to_me));
-    assert_true(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &active_with_me));
+    struct principal *member = &who(&w, false, ORG, ROLE_MEMBER)->p;
+    assert_false(authz_allows(member, AUTHZ_SUPPORT_REQUEST_READ, &proposed_to_me));
+    assert_true(authz_allows(member, AUTHZ_SUPPORT_REQUEST_READ, &active_with_me));
+    nobody = &who(&w, false, NULL, ROLE_NONE)->p;
     /* A purged request has no requester. */
     struct authz_target purged = involving(NULL, NULL, false);
     assert_false(authz_allows(nobody, AUTHZ_SUPPORT_REQUEST_READ, &purged));
@@ -129,6 +132,54 @@ static void test_pairing_parties(void **state)
     assert_true(authz_allows(admin, AUTHZ_PAIRING_CLOSE, &stranger));
 }
 
+/* Every right a supporter has ends with their membership of the org: the
+ * same person, removed (or a member of another org only), gets none. */
+static void test_removed_supporter_has_no_rights(void **state)
+{
+    struct who w;
+    struct authz_target proposed = involving(SOMEONE, ME, false), active = involving(SOMEONE, ME, true);
+    active.pairing_accepted = true;
+    static const enum authz_action acts[] = { AUTHZ_SUPPORT_REQUEST_READ, AUTHZ_SUPPORTER_SEE_RECORD,
+        AUTHZ_PAIRING_RESPOND, AUTHZ_PAIRING_SEE, AUTHZ_PAIRING_CLOSE, AUTHZ_PAIRING_LOG_CONTACT,
+        AUTHZ_PAIRING_CONTACTS, AUTHZ_PAIRING_SEE_NOTE, AUTHZ_PAIRING_SEE_SUPPORTER };
+    for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+        const struct authz_target *t = acts[i] == AUTHZ_PAIRING_RESPOND ? &proposed : &active;
+        for (enum org_role r = ROLE_MEMBER; r <= ROLE_COORDINATOR; r++) {
+            if (!authz_allows(&who(&w, false, ORG, r)->p, acts[i], t))
+                fail_msg("action %d: the supporter, a %s of the org, is refused", acts[i], role_name(r));
+        }
+        if (authz_allows(&who(&w, false, NULL, ROLE_NONE)->p, acts[i], t))
+            fail_msg("action %d: allowed for a supporter who is no longer a member", acts[i]);
+        if (authz_allows(&who(&w, false, OTHER, ROLE_COORDINATOR)->p, acts[i], t))
+            fail_msg("action %d: allowed for a supporter who is a member of another org only", acts[i]);
+    }
+}
+
+static void test_requester_sees_the_supporter_once_accepted(void **state)
+{
+    struct who w;
+    struct authz_target proposed = involving(ME, SOMEONE, false);
+    struct authz_target active = involving(ME, SOMEONE, true);
+    active.pairing_accepted = true;
+    struct authz_target declined = involving(ME, SOMEONE, false);
+    struct authz_target closed_after_accepting = involving(ME, SOMEONE, false);
+    closed_after_accepting.pairing_accepted = true;
+    struct principal *requester = &who(&w, false, NULL, ROLE_NONE)->p;
+    assert_false(authz_allows(requester, AUTHZ_PAIRING_SEE_SUPPORTER, &proposed));
+    assert_false(authz_allows(requester, AUTHZ_PAIRING_SEE_SUPPORTER, &declined));
+    assert_true(authz_allows(requester, AUTHZ_PAIRING_SEE_SUPPORTER, &active));
+    assert_true(authz_allows(requester, AUTHZ_PAIRING_SEE_SUPPORTER, &closed_after_accepting));
+    assert_true(authz_allows(requester, AUTHZ_PAIRING_SEE, &proposed));
+    assert_false(authz_allows(requester, AUTHZ_PAIRING_SEE_NOTE, &active));
+    /* Coordinators, admins and the supporter know who it is from the start. */
+    assert_true(authz_allows(&who(&w, false, ORG, ROLE_COORDINATOR)->p, AUTHZ_PAIRING_SEE_SUPPORTER, &proposed));
+    assert_true(authz_allows(&who(&w, true, NULL, ROLE_NONE)->p, AUTHZ_PAIRING_SEE_SUPPORTER, &proposed));
+    struct authz_target to_me = involving(SOMEONE, ME, false);
+    assert_true(authz_allows(&who(&w, false, ORG, ROLE_MEMBER)->p, AUTHZ_PAIRING_SEE_SUPPORTER, &to_me));
+    assert_false(authz_allows(&who(&w, false, ORG, ROLE_LEADER)->p, AUTHZ_PAIRING_SEE_SUPPORTER, &declined));
+    assert_false(authz_allows(NULL, AUTHZ_PAIRING_SEE_SUPPORTER, &active));
+}
+
 static void test_supporter_record(void **state)
 {
     struct who w;
@@ -149,6 +200,8 @@ int main(void)
         cmocka_unit_test(test_reading_a_request),
         cmocka_unit_test(test_only_the_supporter_answers),
         cmocka_unit_test(test_pairing_parties),
+        cmocka_unit_test(test_removed_supporter_has_no_rights),
+        cmocka_unit_test(test_requester_sees_the_supporter_once_accepted),
         cmocka_unit_test(test_supporter_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

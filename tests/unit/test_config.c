@@ -30,6 +30,7 @@ static const char *const env_names[] = {
     "PIIRI_HTTP_REQUEST_TIMEOUT_S",
     "PIIRI_MAX_CONNECTIONS_PER_CLIENT",
     "PIIRI_TRUSTED_PROXIES",
+    "PIIRI_METRICS_TOKEN",
 };
 
 /* Every test starts and ends with no PIIRI_* variables set. */
@@ -173,6 +174,35 @@ static void test_string_keys(void **state)
     set_bad(&cfg, "log_level", "INFO", NULL);
     set_bad(&cfg, "log_level", "", NULL);
     assert_string_equal(cfg.log_level, "error");
+    config_free(&cfg);
+}
+
+static void test_metrics_token(void **state)
+{
+    struct config cfg;
+    config_defaults(&cfg);
+    assert_null(cfg.metrics_token); /* none: /metrics only for loopback clients */
+    set_bad(&cfg, "metrics_token", "", "empty");
+    set_bad(&cfg, "metrics_token", "fifteen-chars-x", "shorter than 16 characters");
+    assert_null(cfg.metrics_token);
+    set_ok(&cfg, "metrics_token", "sixteen-chars-xy");
+    assert_string_equal(cfg.metrics_token, "sixteen-chars-xy");
+    /* The message never repeats the secret. */
+    char *cause = NULL;
+    assert_int_equal(config_set(&cfg, "metrics_token", "short-secret", &cause), -1);
+    assert_null(strstr(cause, "short-secret"));
+    free(cause);
+    config_free(&cfg);
+    assert_null(cfg.metrics_token);
+}
+
+static void test_metrics_token_from_env(void **state)
+{
+    struct config cfg;
+    char *cause = NULL;
+    setenv("PIIRI_METRICS_TOKEN", "c2NyYXBlLXRoZS1tZXRyaWNz", 1);
+    assert_int_equal(config_load(&cfg, NULL, &cause), 0);
+    assert_string_equal(cfg.metrics_token, "c2NyYXBlLXRoZS1tZXRyaWNz");
     config_free(&cfg);
 }
 
@@ -549,6 +579,8 @@ int main(void)
         T(test_int_keys),
         T(test_bool_key),
         T(test_string_keys),
+        T(test_metrics_token),
+        T(test_metrics_token_from_env),
         T(test_unknown_key),
         T(test_listen),
         T(test_public_url),
