@@ -4,23 +4,16 @@
  * through a proxy on this host is not taken for loopback. */
 #include "metrics-access.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include "netaddr.h"
+
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
 bool metrics_access_is_loopback(const char *addr)
 {
-    struct in_addr v4;
-    struct in6_addr v6;
-    if (inet_pton(AF_INET, addr, &v4) == 1)
-        return (ntohl(v4.s_addr) >> 24) == 127;
-    if (inet_pton(AF_INET6, addr, &v6) != 1)
-        return false;
-    if (IN6_IS_ADDR_LOOPBACK(&v6))
-        return true;
-    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+    struct netaddr a;
+    return netaddr_parse(addr, &a) == 0 && netaddr_is_loopback(&a);
 }
 
 /* Equal, in time that depends on neither text: both are hashed first, so
