@@ -158,12 +158,12 @@ void db_pool_conn_idle(struct db_pool *p, struct db_conn *c)
     pool_dispatch(p);
 }
 
-void db_pool_conn_failed(struct db_pool *p, struct db_conn *c, bool was_open)
+void db_pool_conn_failed(struct db_pool *p, struct db_conn *c, bool was_open, const char *why)
 {
     (void)c;
     if (!was_open && p->nopen == 0) {
         if (!p->down)
-            log_warn("database unreachable; answering 503 until it is back");
+            log_warn("database unreachable (%s); answering 503 until it is back", why);
         p->down = true;
         fail_waiting(p);
     }
@@ -171,6 +171,12 @@ void db_pool_conn_failed(struct db_pool *p, struct db_conn *c, bool was_open)
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_settings *s)
 {
+    /* Sessions run in UTC (timestamps out, dates in). libpq sends PGTZ as the
+     * startup parameter "timezone", which PgBouncer in transaction mode keeps
+     * per client and sets on every server connection it lends us; it refuses
+     * (or is told to ignore) the "options" parameter. Set before the worker
+     * starts any thread, and the same for every connection. */
+    setenv("PGTZ", "UTC", 1);
     struct db_pool *p = xcalloc(1, sizeof(*p));
     p->base = base;
     p->url = xstrdup(s->url);

@@ -41,7 +41,8 @@ struct db_pool_stats {
 
 struct db_pool;
 
-/* New pool; starts connecting at once. settings->url is copied. */
+/* New pool; starts connecting at once. settings->url is copied. Sets PGTZ
+ * (sessions run in UTC), so call it before the process starts threads. */
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_settings *settings);
 /* Run one statement with text parameters (copied; sql is borrowed and must
  * outlive the query: use string literals). */
