@@ -78,6 +78,7 @@ def servers_behind_pgbouncer(pg):
     psql(pg.url, "ALTER DATABASE piiri SET timezone = 'Europe/Helsinki'")
     bouncer = PgBouncer(pg, "session").start()
     group = behind_pgbouncer(pg, bouncer, "session")
+    group.bouncer = bouncer
     try:
         group.start()
         yield group

@@ -861,6 +861,11 @@ def people_in_sql(url, n, admin=False):
     return people
 
 
+def schema_files():
+    """The migrations piirid applies, in order (Paths; .name is the version)."""
+    return sorted((ROOT / "schema").glob("[0-9][0-9][0-9]_*.sql"))
+
+
 def cluster_owner(cluster):
     """(uid, gid) PostgreSQL runs as in CLUSTER, for helpers that must run as it too."""
     st = (cluster.dir / "data").stat()
