@@ -33,6 +33,7 @@ def durable(cluster):
     machine does not crash, only processes do.)"""
     psql(cluster.url, "ALTER SYSTEM SET synchronous_commit = on")
     psql(cluster.url, "SELECT pg_reload_conf()")
+    wait_until(lambda: psql(cluster.url, "SHOW synchronous_commit") == "on", 10, 0.05)
 
 
 def an_org(srv, db_url, capacity):
@@ -349,9 +350,10 @@ def burst_through(own_cluster, own_server, label, fault):
         t_back = time.monotonic()
         b.wait_for(201, 1, since=t_back, what="a 201 after PostgreSQL is back")
         recovered = time.monotonic() - t_back
-        # Every worker is back once every connection of it could be opened
-        # again; from then on nothing is refused.
-        wait_until(lambda: all(srv.api("GET", "/readyz", timeout=5).status == 200 for _ in range(8)),
+        # Every worker is back once a connection of its pool is open again (16
+        # fresh connections reach both workers but for a chance of 2 in 65536);
+        # from then on nothing is refused.
+        wait_until(lambda: all(srv.api("GET", "/readyz", timeout=5).status == 200 for _ in range(16)),
                    15, 0.1, "/readyz from every worker")
         t_ready = time.monotonic()
         b.wait_for(201, 40, since=t_ready, what="signups after PostgreSQL is back")
