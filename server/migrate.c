@@ -67,10 +67,9 @@ static int is_applied(PGconn *conn, const char *name)
  * lock (or a plain SET) would stay with whichever server connection ran it. */
 static int begin_locked(PGconn *conn, char **why)
 {
-    return exec_ok(conn, "BEGIN", why) != 0 || exec_ok(conn, "SET LOCAL client_min_messages = warning", why) != 0 ||
-            exec_ok(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", why) != 0
-        ? -1
-        : 0;
+    if (exec_ok(conn, "BEGIN", why) != 0 || exec_ok(conn, "SET LOCAL client_min_messages = warning", why) != 0)
+        return -1;
+    return exec_ok(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", why);
 }
 
 static int record(PGconn *conn, const char *name, char **why)
