@@ -24,7 +24,7 @@ FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration bench fuzz deps deps-test deps-bench format clean install
+.PHONY: all run stop test unit integration integration-pgbouncer bench fuzz deps deps-test deps-bench format clean install
 
 all: build/piirid
 
@@ -101,13 +101,21 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps-test
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit integration integration-pgbouncer
 
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
 
 integration: build/asan/piirid
 	cd tests/integration && PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider
+
+# The signup, feed and matching tests again, with two piirid behind PgBouncer in
+# transaction mode (LISTEN straight to PostgreSQL), each request to the next.
+PGBOUNCER_TESTS := test_signups.py test_feeds.py test_matching.py test_scale_out.py \
+                   test_zz_logs.py::test_logs_hold_no_personal_data
+integration-pgbouncer: build/asan/piirid
+	cd tests/integration && PIIRI_TEST_PGBOUNCER=1 PIIRI_BIN=$(CURDIR)/build/asan/piirid \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PGBOUNCER_TESTS)
 
 # ---- fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS ------------------
 

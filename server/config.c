@@ -29,6 +29,8 @@ static const struct config_key config_keys[] = {
     { "listen", "PIIRI_LISTEN", CONFIG_LISTEN, offsetof(struct config, listen), "127.0.0.1:8080", 0, 0 },
     { "database_url", "PIIRI_DATABASE_URL", CONFIG_STRING, offsetof(struct config, database_url),
         "postgresql:///piiri", 0, 0 },
+    { "listen_database_url", "PIIRI_LISTEN_DATABASE_URL", CONFIG_STRING,
+        offsetof(struct config, listen_database_url), NULL, 0, 0 },
     { "workers", "PIIRI_WORKERS", CONFIG_INT, offsetof(struct config, workers), NULL, 1, 256 },
     { "public_url", "PIIRI_PUBLIC_URL", CONFIG_URL, offsetof(struct config, public_url), NULL, 0, 0 },
     { "matching", "PIIRI_MATCHING", CONFIG_BOOL, offsetof(struct config, matching), "on", 0, 0 },
@@ -278,6 +280,8 @@ int config_load(struct config *cfg, const char *path, char **cause)
     }
     if (cfg->public_url == NULL)
         cfg->public_url = xasprintf("http://%s", cfg->listen);
+    if (cfg->listen_database_url == NULL)
+        cfg->listen_database_url = xstrdup(cfg->database_url);
     return 0;
 }
 
@@ -285,6 +289,7 @@ void config_free(struct config *cfg)
 {
     free(cfg->listen);
     free(cfg->database_url);
+    free(cfg->listen_database_url);
     free(cfg->public_url);
     free(cfg->log_level);
     free(cfg->trusted_proxies);

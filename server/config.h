@@ -13,6 +13,7 @@ struct config {
     char listen_host[64];    /* parsed from listen */
     int listen_port;
     char *database_url;
+    char *listen_database_url; /* the LISTEN connection's; default database_url */
     int workers;
     char *public_url;
     bool matching;

@@ -65,8 +65,10 @@ static void conn_break(struct db_conn *c, const char *why)
     bool was_open = c->state == DB_CONN_IDLE || c->state == DB_CONN_BUSY;
     struct db_query *q = c->query;
 
-    if (c->state != DB_CONN_BROKEN)
+    if (was_open)
         log_warn("db connection lost (%s)", why);
+    else if (c->state == DB_CONN_CONNECTING)
+        log_debug("db connect failed (%s)", why);
     event_del(c->io);
     evtimer_del(c->timer);
     if (c->result != NULL) {
@@ -87,7 +89,17 @@ static void conn_break(struct db_conn *c, const char *why)
         q->conn = NULL;
         db_query_finish(q, DB_UNAVAILABLE, NULL);
     }
-    db_pool_conn_failed(c->pool, c, was_open);
+    db_pool_conn_failed(c->pool, c, was_open, why);
+}
+
+/* A failed connect, with the first line of libpq's reason (it names the
+ * server and what refused us, never request data). */
+static void conn_break_connect(struct db_conn *c)
+{
+    char why[256];
+    const char *msg = c->pg != NULL ? PQerrorMessage(c->pg) : "";
+    snprintf(why, sizeof(why), "connect failed: %.*s", (int)strcspn(msg, "\n"), msg);
+    conn_break(c, why);
 }
 
 static void conn_connect_step(struct db_conn *c)
@@ -102,7 +114,7 @@ static void conn_connect_step(struct db_conn *c)
     case PGRES_POLLING_OK:
         break;
     default:
-        conn_break(c, "connect failed");
+        conn_break_connect(c);
         return;
     }
     if (PQsetnonblocking(c->pg, 1) != 0) {
@@ -120,16 +132,17 @@ static void conn_connect_step(struct db_conn *c)
 static void conn_start(struct db_conn *c)
 {
     struct db_pool *p = c->pool;
-    char options[128];
-    /* The server enforces the query deadline itself; our timer is the backstop. */
-    snprintf(options, sizeof(options), "-c statement_timeout=%d -c TimeZone=UTC", p->query_timeout_ms);
+    char options[64];
+    /* The server enforces the query deadline itself; our timer is the backstop.
+     * (TimeZone is not here: see db_pool_new.) */
+    snprintf(options, sizeof(options), "-c statement_timeout=%d", p->query_timeout_ms);
     const char *keys[] = { "dbname", "application_name", "options", NULL };
     const char *values[] = { p->url, "piirid", options, NULL };
 
     c->pg = PQconnectStartParams(keys, values, 1);
     db_conn_set_state(c, DB_CONN_CONNECTING);
     if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
-        conn_break(c, "connect failed");
+        conn_break_connect(c);
         return;
     }
     conn_arm_timer(c, CONNECT_TIMEOUT_MS);

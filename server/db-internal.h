@@ -68,7 +68,7 @@ void db_conn_abandon(struct db_conn *conn);
 
 /* db-pool.c: called by a connection on its transitions */
 void db_pool_conn_opened(struct db_pool *pool, struct db_conn *conn);
-void db_pool_conn_failed(struct db_pool *pool, struct db_conn *conn, bool was_open);
+void db_pool_conn_failed(struct db_pool *pool, struct db_conn *conn, bool was_open, const char *why);
 void db_pool_conn_idle(struct db_pool *pool, struct db_conn *conn);
 /* Answer a query and free it. */
 void db_query_finish(struct db_query *q, enum db_status status, PGresult *res);

@@ -55,12 +55,29 @@ static void fail_waiting(struct db_pool *p)
     }
 }
 
-/* SQLSTATEs that mean "the database is not there" rather than "your query
- * was wrong": connection exceptions, shutdown, overload, statement timeout. */
-static bool sqlstate_unavailable(const char *s)
+/* SQLSTATEs (or their classes) that mean "the database cannot do this now"
+ * rather than "your statement was wrong": the caller answers 503 and the
+ * client may try again. Nothing was written: the statement's transaction
+ * rolled back. */
+static const char *const unavailable_sqlstates[] = {
+    "08",    /* connection exception (also PgBouncer's own errors) */
+    "57P",   /* operator intervention: shutdown, crash, cannot connect now */
+    "57014", /* query_canceled: statement_timeout */
+    "40001", /* serialization_failure */
+    "40P01", /* deadlock_detected */
+    "53",    /* insufficient resources: disk_full, out_of_memory, too_many_connections */
+    "58030", /* io_error */
+    "25006", /* read_only_sql_transaction: a read-only database or a standby */
+};
+
+bool db_sqlstate_unavailable(const char *sqlstate)
 {
-    return strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0 || strcmp(s, "53300") == 0 ||
-        strcmp(s, "57014") == 0 || strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
+    for (size_t i = 0; i < ARRAY_LEN(unavailable_sqlstates); i++) {
+        const char *s = unavailable_sqlstates[i];
+        if (strncmp(sqlstate, s, strlen(s)) == 0)
+            return true;
+    }
+    return false;
 }
 
 void db_query_finish(struct db_query *q, enum db_status status, PGresult *res)
@@ -69,7 +86,7 @@ void db_query_finish(struct db_query *q, enum db_status status, PGresult *res)
     if (status == DB_ERROR) {
         const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         r.sqlstate = s ? s : "XX000";
-        if (sqlstate_unavailable(r.sqlstate)) {
+        if (db_sqlstate_unavailable(r.sqlstate)) {
             log_warn("db statement failed: sqlstate %s", r.sqlstate);
             r.status = DB_UNAVAILABLE;
         }
@@ -141,12 +158,12 @@ void db_pool_conn_idle(struct db_pool *p, struct db_conn *c)
     pool_dispatch(p);
 }
 
-void db_pool_conn_failed(struct db_pool *p, struct db_conn *c, bool was_open)
+void db_pool_conn_failed(struct db_pool *p, struct db_conn *c, bool was_open, const char *why)
 {
     (void)c;
     if (!was_open && p->nopen == 0) {
         if (!p->down)
-            log_warn("database unreachable; answering 503 until it is back");
+            log_warn("database unreachable (%s); answering 503 until it is back", why);
         p->down = true;
         fail_waiting(p);
     }
@@ -154,6 +171,12 @@ void db_pool_conn_failed(struct db_pool *p, struct db_conn *c, bool was_open)
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_settings *s)
 {
+    /* Sessions run in UTC (timestamps out, dates in). libpq sends PGTZ as the
+     * startup parameter "timezone", which PgBouncer in transaction mode keeps
+     * per client and sets on every server connection it lends us; it refuses
+     * (or is told to ignore) the "options" parameter. Set before the worker
+     * starts any thread, and the same for every connection. */
+    setenv("PGTZ", "UTC", 1);
     struct db_pool *p = xcalloc(1, sizeof(*p));
     p->base = base;
     p->url = xstrdup(s->url);

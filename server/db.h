@@ -6,17 +6,19 @@
 
 #include <event2/event.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 enum db_status {
     DB_OK,          /* the statement ran; res holds its result */
     DB_ERROR,       /* PostgreSQL raised an error; sqlstate and res say which */
-    DB_UNAVAILABLE, /* no connection, queue full, wait or query deadline passed */
+    DB_UNAVAILABLE, /* no connection, queue full, wait or query deadline passed,
+                     * or a db_sqlstate_unavailable() error (sqlstate says which) */
 };
 
 struct db_result {
     enum db_status status;
     PGresult *res;         /* borrowed, valid during the callback (OK and ERROR) */
-    const char *sqlstate;  /* DB_ERROR: five characters; "" otherwise */
+    const char *sqlstate;  /* five characters when an error was raised; "" otherwise */
 };
 
 /* Called exactly once per query, always from the event loop, never from
@@ -39,12 +41,16 @@ struct db_pool_stats {
 
 struct db_pool;
 
-/* New pool; starts connecting at once. settings->url is copied. */
+/* New pool; starts connecting at once. settings->url is copied. Sets PGTZ
+ * (sessions run in UTC), so call it before the process starts threads. */
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_settings *settings);
 /* Run one statement with text parameters (copied; sql is borrowed and must
  * outlive the query: use string literals). */
 void db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
     db_done_cb cb, void *arg);
+/* Does this SQLSTATE mean the database cannot do the work now (answered as
+ * DB_UNAVAILABLE, 503) rather than an error in the statement? */
+bool db_sqlstate_unavailable(const char *sqlstate);
 void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *stats);
 /* Close every connection; queued and running queries are answered
  * DB_UNAVAILABLE first (their callbacks must not query again). */

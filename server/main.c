@@ -41,7 +41,7 @@ static const char usage[] =
     "  PIIRI_CONFIG        config file, when --config is not given\n"
     "  and PIIRI_DB_POOL_SIZE, PIIRI_DB_QUEUE_MAX, PIIRI_DB_WAIT_MS,\n"
     "  PIIRI_QUERY_TIMEOUT_MS, PIIRI_MAX_CONNECTIONS, PIIRI_HTTP_TIMEOUT_S,\n"
-    "  PIIRI_TOKEN_DAYS, PIIRI_LOG_LEVEL (see README.md)\n";
+    "  PIIRI_TOKEN_DAYS, PIIRI_LOG_LEVEL, PIIRI_LISTEN_DATABASE_URL (see README.md)\n";
 
 static bool is_ip_literal(const char *host)
 {
@@ -64,12 +64,12 @@ static void append_param(char **out, const char *key, const char *value)
 
 /* libpq resolves host names with blocking getaddrinfo inside
  * PQconnectPoll. Resolve once here, before the loop, and pass hostaddr. */
-static char *conninfo_resolved(const char *url, char **cause)
+static char *conninfo_resolved(const char *url, const char *setting, char **cause)
 {
     char *err = NULL, *out = NULL, *addr = NULL;
     PQconninfoOption *opts = PQconninfoParse(url, &err);
     if (opts == NULL) {
-        *cause = xasprintf("bad PIIRI_DATABASE_URL: %s", err ? err : "cannot parse");
+        *cause = xasprintf("bad %s: %s", setting, err ? err : "cannot parse");
         PQfreemem(err);
         return NULL;
     }
@@ -113,15 +113,18 @@ static int cmd_migrate(const struct config *cfg)
 static int cmd_serve(const struct config *cfg)
 {
     char *cause = NULL;
-    char *conninfo = conninfo_resolved(cfg->database_url, &cause);
-    if (conninfo == NULL || http_check_port_free(cfg, &cause) != 0)
+    char *conninfo = conninfo_resolved(cfg->database_url, "PIIRI_DATABASE_URL", &cause);
+    char *listen_conninfo =
+        conninfo ? conninfo_resolved(cfg->listen_database_url, "PIIRI_LISTEN_DATABASE_URL", &cause) : NULL;
+    if (listen_conninfo == NULL || http_check_port_free(cfg, &cause) != 0)
         fatalx("%s", cause);
     cmd_migrate(cfg);
     hasher_init();
     routes_init_labels();
     metrics_init(nroutes, cfg->workers);
-    int status = supervisor_run(cfg, conninfo);
+    int status = supervisor_run(cfg, conninfo, listen_conninfo);
     free(conninfo);
+    free(listen_conninfo);
     return status;
 }
 

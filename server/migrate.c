@@ -61,50 +61,77 @@ static int is_applied(PGconn *conn, const char *name)
     return applied;
 }
 
-static int apply_one(PGconn *conn, const struct schema_file *f, char **cause)
+/* Every step is a transaction of its own that first takes a transaction-level
+ * advisory lock, so several piirid starting together take turns, and nothing
+ * outlives the transaction: through PgBouncer in transaction mode a session
+ * lock (or a plain SET) would stay with whichever server connection ran it. */
+static int begin_locked(PGconn *conn, char **why)
 {
-    char *why = NULL;
-    const char *params[] = { f->name };
-    if (exec_ok(conn, "BEGIN", &why) != 0 || exec_ok(conn, f->sql, &why) != 0)
-        goto fail;
+    if (exec_ok(conn, "BEGIN", why) != 0 || exec_ok(conn, "SET LOCAL client_min_messages = warning", why) != 0)
+        return -1;
+    return exec_ok(conn, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", why);
+}
+
+static int record(PGconn *conn, const char *name, char **why)
+{
+    const char *params[] = { name };
     PGresult *res =
         PQexecParams(conn, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
-    if (!ok || exec_ok(conn, "COMMIT", &why) != 0)
+    if (!ok)
+        *why = xstrdup("cannot record it");
+    return ok ? 0 : -1;
+}
+
+/* 1 applied now, 0 applied before (by us or by another piirid), -1 failed. */
+static int apply_one(PGconn *conn, const struct schema_file *f, char **cause)
+{
+    char *why = NULL;
+    if (begin_locked(conn, &why) != 0)
+        goto fail;
+    if (is_applied(conn, f->name)) {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        return 0;
+    }
+    if (exec_ok(conn, f->sql, &why) != 0 || record(conn, f->name, &why) != 0 || exec_ok(conn, "COMMIT", &why) != 0)
         goto fail;
     log_info("migration %s applied", f->name);
-    return 0;
+    return 1;
 fail:
-    *cause = xasprintf("migration %s failed: %s", f->name, why ? why : "cannot record it");
+    *cause = xasprintf("migration %s failed: %s", f->name, why ? why : "unknown error");
     free(why);
     PQclear(PQexec(conn, "ROLLBACK"));
     return -1;
 }
 
-int migrate_apply(PGconn *conn, char **cause)
+static int prepare(PGconn *conn, char **cause)
 {
     char *why = NULL;
-    int applied = 0;
-    PQclear(PQexec(conn, "SET client_min_messages = warning"));
-    if (exec_ok(conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", &why) != 0 ||
+    if (begin_locked(conn, &why) != 0 ||
         exec_ok(conn,
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-            &why) != 0) {
+            &why) != 0 ||
+        exec_ok(conn, "COMMIT", &why) != 0) {
         *cause = xasprintf("cannot prepare migrations: %s", why);
         free(why);
+        PQclear(PQexec(conn, "ROLLBACK"));
         return -1;
     }
+    return 0;
+}
+
+int migrate_apply(PGconn *conn, char **cause)
+{
+    int applied = 0;
+    if (prepare(conn, cause) != 0)
+        return -1;
     for (unsigned i = 0; i < schema_file_count; i++) {
-        if (is_applied(conn, schema_files[i].name))
-            continue;
-        if (apply_one(conn, &schema_files[i], cause) != 0) {
-            applied = -1;
-            break;
-        }
-        applied++;
+        int r = apply_one(conn, &schema_files[i], cause);
+        if (r < 0)
+            return -1;
+        applied += r;
     }
-    PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
     return applied;
 }

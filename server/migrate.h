@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Schema migrations (start-up only, blocking libpq): the numbered SQL files
  * of schema/, compiled into the binary, each applied once in its own
- * transaction and recorded in schema_migrations, under an advisory lock. */
+ * transaction and recorded in schema_migrations, under a transaction-level
+ * advisory lock (safe through a transaction pooler such as PgBouncer). */
 #ifndef PIIRI_MIGRATE_H
 #define PIIRI_MIGRATE_H
 

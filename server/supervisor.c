@@ -27,7 +27,7 @@ struct worker_slot {
 
 struct supervisor {
     const struct config *cfg;
-    const char *conninfo;
+    const char *conninfo, *listen_conninfo;
     struct worker_slot *slots;
     sigset_t waited;
     bool stopping;
@@ -44,7 +44,7 @@ static void spawn(struct supervisor *s, int i)
         return;
     }
     if (pid == 0)
-        _exit(worker_main(s->cfg, s->conninfo, i));
+        _exit(worker_main(s->cfg, s->conninfo, s->listen_conninfo, i));
     s->slots[i].pid = pid;
     s->slots[i].started_ns = clock_mono_ns();
     s->slots[i].restart_at_ns = 0;
@@ -140,9 +140,9 @@ static void handle_signal(struct supervisor *s, int sig)
     }
 }
 
-int supervisor_run(const struct config *cfg, const char *conninfo)
+int supervisor_run(const struct config *cfg, const char *conninfo, const char *listen_conninfo)
 {
-    struct supervisor s = { .cfg = cfg, .conninfo = conninfo };
+    struct supervisor s = { .cfg = cfg, .conninfo = conninfo, .listen_conninfo = listen_conninfo };
     s.slots = xcalloc((size_t)cfg->workers, sizeof(*s.slots));
     sigemptyset(&s.waited);
     sigaddset(&s.waited, SIGTERM);

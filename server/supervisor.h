@@ -6,7 +6,8 @@
 
 #include "config.h"
 
-/* Returns the process exit status. */
-int supervisor_run(const struct config *cfg, const char *db_conninfo);
+/* Returns the process exit status. db_conninfo is the pool's, listen_conninfo
+ * the LISTEN connection's (PostgreSQL itself, also behind a transaction pooler). */
+int supervisor_run(const struct config *cfg, const char *db_conninfo, const char *listen_conninfo);
 
 #endif

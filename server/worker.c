@@ -75,7 +75,7 @@ static void gauges_cb(evutil_socket_t fd, short what, void *arg)
     metrics_set_pool(srv->worker, st.open, st.in_use, st.waiting);
 }
 
-int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
+int worker_main(const struct config *cfg, const char *db_conninfo, const char *listen_conninfo, int slot)
 {
     struct server srv = { 0 };
     char tag[16], *cause = NULL;
@@ -101,7 +101,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.background = background_new(srv.base);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
-    struct feed_listen *listen = feed_listen_start(srv.base, db_conninfo);
+    struct feed_listen *listen = feed_listen_start(srv.base, listen_conninfo);
     struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);
 
     struct event *term = evsignal_new(srv.base, SIGTERM, shutdown_cb, &srv);

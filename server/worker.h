@@ -12,6 +12,6 @@
 /* Run worker number slot until shut down; returns the exit status. The
  * caller has blocked SIGTERM/SIGINT/SIGCHLD; the worker unblocks them once
  * its loop handles them. */
-int worker_main(const struct config *cfg, const char *db_conninfo, int slot);
+int worker_main(const struct config *cfg, const char *db_conninfo, const char *listen_conninfo, int slot);
 
 #endif

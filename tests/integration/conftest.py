@@ -5,8 +5,13 @@ import os
 
 import pytest
 
-from helpers import (LOGS, Cluster, Server, assert_json, new_email, new_name,
-                     new_password, register, remember, tail)
+from helpers import (LOGS, MEASURED, Cluster, PgBouncer, Server, assert_json, behind_pgbouncer, new_email,
+                     new_name, new_password, psql, register, remember, tail)
+
+# PIIRI_TEST_PGBOUNCER=1: the suite's server is two piirid processes whose pools
+# go through PgBouncer in transaction mode (LISTEN goes to PostgreSQL itself),
+# and each request goes to the next of them (make integration-pgbouncer).
+PGBOUNCER = os.environ.get("PIIRI_TEST_PGBOUNCER") == "1"
 
 
 def pytest_make_parametrize_id(config, val, argname):
@@ -34,6 +39,14 @@ def pytest_runtest_makereport(item, call):
                 rep.sections.append((f"{label} log ({path})", text))
 
 
+def pytest_terminal_summary(terminalreporter):
+    """What the fault and scale-out tests measured, also when they pass."""
+    if MEASURED:
+        terminalreporter.section("measured")
+        for line in MEASURED:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def pg():
     """The suite's PostgreSQL cluster."""
@@ -45,11 +58,34 @@ def pg():
 
 @pytest.fixture(scope="session")
 def server(pg):
-    """The suite's shared piirid (2 workers)."""
+    """The suite's shared piirid (2 workers); with PIIRI_TEST_PGBOUNCER=1 two of
+    them behind PgBouncer, used in turn."""
+    if PGBOUNCER:
+        yield from servers_behind_pgbouncer(pg)
+        return
     srv = Server(pg.url, "session").start()
     yield srv
     rc = srv.stop()
     assert rc == 0, f"piirid exited with {rc} on SIGTERM:\n{tail(srv.log_path)}"
+
+
+def servers_behind_pgbouncer(pg):
+    # As README asks of a PostgreSQL behind PgBouncer: the statement timeout is
+    # the role's (PgBouncer drops piirid's startup options). The database's own
+    # zone is not UTC, as on many a server, so that a session that missed
+    # piirid's TimeZone would show (test_scale_out.py).
+    psql(pg.url, "ALTER ROLE piiri SET statement_timeout = '10s'")
+    psql(pg.url, "ALTER DATABASE piiri SET timezone = 'Europe/Helsinki'")
+    bouncer = PgBouncer(pg, "session").start()
+    group = behind_pgbouncer(pg, bouncer, "session")
+    group.bouncer = bouncer
+    try:
+        group.start()
+        yield group
+    finally:
+        rc = group.stop()
+        bouncer.destroy()
+    assert rc == 0, f"a piirid exited with {rc} on SIGTERM"
 
 
 @pytest.fixture

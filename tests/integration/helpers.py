@@ -342,10 +342,10 @@ class Cluster:
 class Server:
     """The real piirid on a free loopback port, its stdout and stderr in a log file."""
 
-    def __init__(self, db_url, label, workers=2, extra_env=None):
+    def __init__(self, db_url, label, workers=2, env=None):
         self.db_url = db_url
-        self.extra_env = dict(extra_env or {})
         self.label = label
+        self.extra_env = dict(env or {})
         self.host = "127.0.0.1"
         self.port = free_port()
         fd, name = tempfile.mkstemp(prefix=f"piirid-{label}-", suffix=".log")
@@ -368,12 +368,18 @@ class Server:
                 **self.extra_env}
 
     def start(self, timeout=60):
+        return self.spawn().wait_ready(timeout)
+
+    def spawn(self):
+        """Starts piirid without waiting for it (see wait_ready)."""
         binary = piirid_bin()
         assert binary.exists(), f"{binary} does not exist: build it first (make)"
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen([str(binary), "serve"], env=self.env(), cwd=ROOT,
                                          stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        return self
 
+    def wait_ready(self, timeout=60):
         def healthy():
             if self.proc.poll() is not None:
                 raise RuntimeError(f"piirid exited with {self.proc.returncode}:\n{tail(self.log_path)}")
@@ -810,3 +816,234 @@ def marked(srv, sid, token, records=(), walk_ins=0, **extra):
 
 def report_path(slug, frm, to):
     return f"/api/v1/orgs/{slug}/reports/attendance?from={frm}&to={to}"
+
+
+# --- Faults and scale-out ----------------------------------------------------
+# (test_faults.py, test_scale_out.py, and the PgBouncer run of the suite.)
+
+# Numbers measured by the tests, printed at the end of the run (conftest.py).
+MEASURED = []
+
+
+def measured(line):
+    print(line)
+    with _lock:
+        MEASURED.append(line)
+
+
+def psql(url, sql, env=None):
+    """Runs SQL (one or more statements) with psql on URL; the output, stripped."""
+    p = subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                       capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})})
+    assert p.returncode == 0, f"psql failed: {p.stderr}"
+    return p.stdout.strip()
+
+
+def people_in_sql(url, n, admin=False):
+    """N people with a sign-in token each, written straight into the database
+    (registering hashes a password; a load test needs people, not hashes)."""
+    import hashlib
+    import secrets
+    people, rows = [], []
+    for _ in range(n):
+        p = Person(str(uuid.uuid4()), new_email(), None, new_name(), secrets.token_urlsafe(32))
+        for kind, v in (("emails", p.email), ("names", p.display_name), ("tokens", p.token)):
+            remember(kind, v)
+        digest = hashlib.sha256(p.token.encode()).hexdigest()
+        rows.append(f"('{p.id}'::uuid, '{p.email}', '{p.display_name}', '\\x{digest}'::bytea)")
+        people.append(p)
+    psql(url, f"""
+        WITH v (id, email, name, hash) AS (VALUES {", ".join(rows)}),
+        p AS (INSERT INTO persons (id, email, display_name, is_admin)
+              SELECT id, email, name, {"true" if admin else "false"} FROM v RETURNING id)
+        INSERT INTO auth_tokens (token_hash, person_id, expires_at)
+        SELECT hash, id, now() + interval '1 day' FROM v""")
+    return people
+
+
+def schema_files():
+    """The migrations piirid applies, in order (Paths; .name is the version)."""
+    return sorted((ROOT / "schema").glob("[0-9][0-9][0-9]_*.sql"))
+
+
+def cluster_owner(cluster):
+    """(uid, gid) PostgreSQL runs as in CLUSTER, for helpers that must run as it too."""
+    st = (cluster.dir / "data").stat()
+    return st.st_uid, st.st_gid
+
+
+def cluster_socket(cluster):
+    """(socket directory, port) of CLUSTER, from its URL."""
+    from urllib.parse import parse_qs, urlparse
+    q = parse_qs(urlparse(cluster.url).query)
+    return q["host"][0], int(q["port"][0])
+
+
+class PgBouncer:
+    """Debian's PgBouncer in transaction mode on a free loopback port, in front
+    of CLUSTER's database piiri; its files in a fresh directory under /tmp."""
+
+    BIN = Path("/usr/sbin/pgbouncer")
+
+    def __init__(self, cluster, label, pool_size=20):
+        self.cluster = cluster
+        self.label = label
+        self.pool_size = pool_size
+        self.dir = Path(tempfile.mkdtemp(prefix=f"piiri-pgbouncer-{label}-", dir="/tmp"))
+        self.port = free_port()
+        self.proc = None
+        LOGS[f"pgbouncer {label}"] = self.dir / "pgbouncer.log"
+
+    @property
+    def url(self):
+        return f"postgresql://piiri@127.0.0.1:{self.port}/piiri"
+
+    def config(self):
+        host, port = cluster_socket(self.cluster)
+        # options: piirid's "-c statement_timeout=..." (PgBouncer 1.18 refuses
+        # the parameter otherwise); the statement timeout is then the role's.
+        return f"""[databases]
+piiri = host={host} port={port} dbname=piiri user=piiri
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+default_pool_size = {self.pool_size}
+max_client_conn = 1000
+ignore_startup_parameters = options
+admin_users = piiri
+logfile = {self.dir}/pgbouncer.log
+pidfile = {self.dir}/pgbouncer.pid
+log_connections = 0
+log_disconnections = 0
+"""
+
+    def start(self, timeout=20):
+        assert self.BIN.exists(), f"{self.BIN} is missing: scripts/deps.sh test installs pgbouncer"
+        ini = self.dir / "pgbouncer.ini"
+        ini.write_text(self.config())
+        kw = {}
+        if os.geteuid() == 0:  # PgBouncer refuses root: run it as PostgreSQL does
+            uid, gid = cluster_owner(self.cluster)
+            os.chown(self.dir, uid, gid)
+            os.chown(ini, uid, gid)
+            kw = {"user": uid, "group": gid, "extra_groups": []}
+        self.proc = subprocess.Popen([str(self.BIN), str(ini)], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+
+        def up():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pgbouncer exited with {self.proc.returncode}:\n"
+                                   f"{tail(self.dir / 'pgbouncer.log')}")
+            return psql(self.url, "SELECT 1") == "1"
+        try:
+            wait_until(up, timeout, 0.1, f"pgbouncer {self.label}")
+        except RuntimeError as e:
+            raise AssertionError(str(e)) from None
+        return self
+
+    def show(self, what):
+        """SHOW WHAT on the admin console: a list of dicts."""
+        p = subprocess.run(["psql", f"postgresql://piiri@127.0.0.1:{self.port}/pgbouncer",
+                            "-XAqF", "\t", "-c", f"SHOW {what}"],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode == 0, f"SHOW {what} failed: {p.stderr}"
+        lines = p.stdout.strip().splitlines()
+        head = lines[0].split("\t")
+        return [dict(zip(head, ln.split("\t"))) for ln in lines[1:] if "\t" in ln]
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def destroy(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ServerGroup:
+    """Several piirid on one database used as one server: each request (and each
+    read of .port) goes to the next of them in turn."""
+
+    def __init__(self, servers, label):
+        self.servers = servers
+        self.label = label
+        self.host = servers[0].host
+        self._turn = itertools.cycle(servers)
+        self._turn_lock = threading.Lock()
+        self.answered = {s.port: 0 for s in servers}
+
+    def next(self):
+        with self._turn_lock:
+            srv = next(self._turn)
+            self.answered[srv.port] += 1
+            return srv
+
+    @property
+    def port(self):
+        return self.next().port
+
+    @property
+    def base_url(self):
+        return self.servers[0].base_url
+
+    @property
+    def log_path(self):
+        return self.servers[0].log_path
+
+    def api(self, *args, **kw):
+        return self.next().api(*args, **kw)
+
+    def cli(self, *args, **kw):
+        return self.servers[0].cli(*args, **kw)
+
+    def log_text(self):
+        return "".join(s.log_text() for s in self.servers)
+
+    def start(self, timeout=60):
+        """Starts them all at once (so they also migrate at once)."""
+        for s in self.servers:
+            s.spawn()
+        for s in self.servers:
+            s.wait_ready(timeout)
+        return self
+
+    def stop(self):
+        """Stops them all; the worst exit code (None if one had to be killed)."""
+        rcs = [s.stop() for s in self.servers]
+        return None if None in rcs else max(rcs)
+
+
+def behind_pgbouncer(cluster, bouncer, label, n=2):
+    """N piirid whose pool goes through BOUNCER and whose LISTEN connection goes
+    to CLUSTER itself, with one public URL; a ServerGroup, not started."""
+    first = None
+    servers = []
+    for i in range(n):
+        env = {"PIIRI_LISTEN_DATABASE_URL": cluster.url}
+        if first is not None:
+            env["PIIRI_PUBLIC_URL"] = first.base_url
+        srv = Server(bouncer.url, f"{label}-{i + 1}", env=env)
+        first = first or srv
+        servers.append(srv)
+    return ServerGroup(servers, label)
+
+
+def worker_pids(srv):
+    """The pids of SRV's workers (the children of its supervisor)."""
+    pid = srv.proc.pid
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(x) for x in text.split()}

@@ -17,7 +17,7 @@ PER_CLIENT = 8  # in all; each of the 2 workers keeps its share of 4
 @pytest.fixture(scope="module")
 def strict(pg):
     """A piirid with a short request deadline and a small per-client cap."""
-    srv = Server(pg.url, "strict", extra_env={
+    srv = Server(pg.url, "strict", env={
         "PIIRI_HTTP_REQUEST_TIMEOUT_S": str(REQUEST_TIMEOUT_S),
         "PIIRI_MAX_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
         "PIIRI_TRUSTED_PROXIES": "127.0.0.1",

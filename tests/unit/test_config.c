@@ -31,6 +31,7 @@ static const char *const env_names[] = {
     "PIIRI_MAX_CONNECTIONS_PER_CLIENT",
     "PIIRI_TRUSTED_PROXIES",
     "PIIRI_METRICS_TOKEN",
+    "PIIRI_LISTEN_DATABASE_URL",
 };
 
 /* Every test starts and ends with no PIIRI_* variables set. */
@@ -448,6 +449,31 @@ static void test_load_public_url_default(void **state)
     clear_env(state);
 }
 
+/* The LISTEN connection goes where the pool goes unless told otherwise (behind
+ * a transaction pooler it must reach PostgreSQL itself). */
+static void test_load_listen_database_url(void **state)
+{
+    struct config cfg;
+    char *cause = NULL;
+    setenv("PIIRI_DATABASE_URL", "postgresql://piiri@pgbouncer:6432/piiri", 1);
+    assert_int_equal(config_load(&cfg, NULL, &cause), 0);
+    assert_string_equal(cfg.listen_database_url, "postgresql://piiri@pgbouncer:6432/piiri");
+    config_free(&cfg);
+
+    setenv("PIIRI_LISTEN_DATABASE_URL", "postgresql://piiri@db:5432/piiri", 1);
+    assert_int_equal(config_load(&cfg, NULL, &cause), 0);
+    assert_string_equal(cfg.database_url, "postgresql://piiri@pgbouncer:6432/piiri");
+    assert_string_equal(cfg.listen_database_url, "postgresql://piiri@db:5432/piiri");
+    config_free(&cfg);
+
+    setenv("PIIRI_LISTEN_DATABASE_URL", "", 1);
+    assert_int_equal(config_load(&cfg, NULL, &cause), -1);
+    assert_non_null(strstr(cause, "listen_database_url"));
+    free(cause);
+    config_free(&cfg);
+    clear_env(state);
+}
+
 static char *write_temp(const char *text)
 {
     char *path = strdup("/tmp/piiri-test-config-XXXXXX");
@@ -592,6 +618,7 @@ int main(void)
         T(test_load_env),
         T(test_load_env_bad),
         T(test_load_public_url_default),
+        T(test_load_listen_database_url),
         T(test_load_file_then_env),
         T(test_load_file_errors),
         T(test_load_large_file),
