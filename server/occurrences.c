@@ -3,23 +3,22 @@
 #include "occurrences.h"
 
 #include "cal.h"
+#include "strbuf.h"
 #include "util.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+/* "{}" when no occurrence falls in the window (a group starting in 2100, an
+ * ended series): the builder sizes the text, not arithmetic here. */
 static char *array_literal(const struct cal_occurrence *occ, int n, int ends)
 {
-    size_t cap = 2 + (size_t)n * 21, len = 0;
-    char *s = xmalloc(cap);
-    s[len++] = '{';
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addc(&sb, '{');
     for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
-            (long long)(ends ? occ[i].end_utc : occ[i].start_utc));
-    s[len++] = '}';
-    s[len] = '\0';
-    return s;
+        strbuf_addf(&sb, "%s%lld", i ? "," : "", (long long)(ends ? occ[i].end_utc : occ[i].start_utc));
+    strbuf_addc(&sb, '}');
+    return strbuf_take(&sb);
 }
 
 int occurrences_expand(json_t *schedule, int64_t from, int64_t until, struct occurrence_params *out)
