@@ -78,7 +78,9 @@ int query_int(const char *text, int min, int max, int *out)
     return 0;
 }
 
-/* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded. */
+/* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded. The
+ * server writes the time in UTC ("...Z"); an offset is refused, since
+ * PostgreSQL takes none beyond 15:59 and a cursor's time reaches it as is. */
 static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], char id[37])
 {
     unsigned char raw[96];
@@ -94,7 +96,7 @@ static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], c
         return -1;
     memcpy(time, text, time_len);
     time[time_len] = '\0';
-    if (cal_parse_rfc3339(time, &t) != 0)
+    if (time_len == 0 || time[time_len - 1] != 'Z' || cal_parse_rfc3339(time, &t) != 0)
         return -1;
     memcpy(id, bar + 1, 37);
     return 0;
