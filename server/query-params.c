@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants whose UTC text
+ * has the four-digit year PostgreSQL and every client read. */
+#define TIME_FIRST (-62135596800LL)
+#define TIME_LAST  253402300799LL
+
 int query_text(struct req_ctx *ctx, const char *name, size_t max_chars, const char **out, struct invalid *inv)
 {
     const char *v = http_query_param(ctx, name);
@@ -59,6 +64,11 @@ int query_time(struct req_ctx *ctx, const char *name, char out[32], bool *presen
             goto bad;
     } else if (cal_parse_rfc3339(v, &t) != 0)
         goto bad;
+    if (t < TIME_FIRST || t > TIME_LAST) {
+        /* Before year 1 in UTC the text would not be four digits of year. */
+        *inv = (struct invalid) { name, "is out of range (years 1 to 9999 in UTC)" };
+        return -1;
+    }
     occurrences_format_utc(t, out);
     *present = true;
     return 0;
