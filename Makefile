@@ -130,9 +130,10 @@ bench: deps-bench
 	PIIRI_BIN=$(CURDIR)/build/piirid bench/run.sh
 
 # Batch matching proposals at scale against a greedy baseline: no server, no database.
-build/bench-matching: bench/matching.c server/matching.c server/util.c server/matching.h server/util.h
+build/bench-matching: bench/matching.c server/matching.c server/strbuf.c server/util.c server/matching.h \
+		server/strbuf.h server/util.h
 	@mkdir -p build
-	$(CC) $(RELEASE_CFLAGS) -o $@ bench/matching.c server/matching.c server/util.c
+	$(CC) $(RELEASE_CFLAGS) -o $@ bench/matching.c server/matching.c server/strbuf.c server/util.c
 
 # ---- housekeeping -----------------------------------------------------------
 
