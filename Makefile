@@ -110,16 +110,37 @@ integration: build/asan/piirid
 	cd tests/integration && PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider
 
 # ---- fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS ------------------
+# Every server/ and calendars/ object is built instrumented into one archive;
+# a target links against it and so gets the objects it uses, and no others.
 
-build/fuzz/%: tests/fuzz/%.c $(CAL_SRCS) calendars/*.h
-	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icalendars -Iserver $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(CAL_SRCS) $(PKG_LIBS)
+FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_OBJS    = $(patsubst server/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) \
+               $(patsubst calendars/%.c,build/fuzz/obj/cal-%.o,$(CAL_SRCS)) build/fuzz/obj/schema.o
+
+build/fuzz/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
+
+build/fuzz/obj/cal-%.o: calendars/%.c calendars/*.h
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/schema.o: build/schema.c server/migrate.h
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/libpiiri.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libpiiri.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< build/fuzz/libpiiri.a $(PKG_LIBS)
 
 fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$f; \
 		echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$f \
+		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=build/fuzz/$$f- \
+			$$( [ -f tests/fuzz/$$f.dict ] && echo -dict=tests/fuzz/$$f.dict ) build/fuzz/corpus-$$f \
 			$$( [ -d tests/fuzz/seeds-$$f ] && echo tests/fuzz/seeds-$$f ); done
 
 # ---- measuring --------------------------------------------------------------
