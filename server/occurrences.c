@@ -6,6 +6,7 @@
 #include "strbuf.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -48,10 +49,13 @@ void occurrences_free(struct occurrence_params *p)
     p->starts = p->ends = NULL;
 }
 
+/* Four digits of year even before 1000 (strftime's %Y gives "1" for year 1,
+ * which PostgreSQL reads as 2001). */
 void occurrences_format_utc(int64_t t, char out[32])
 {
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+        tm.tm_min, tm.tm_sec);
 }

@@ -115,6 +115,15 @@ static void test_format_utc(void **state)
     assert_string_equal(out, "2027-01-05T16:00:00Z");
     occurrences_format_utc(0, out);
     assert_string_equal(out, "1970-01-01T00:00:00Z");
+    /* Four digits of year before 1000: "1-01-01" is 2001 to PostgreSQL. */
+    occurrences_format_utc(-62135596800LL, out);
+    assert_string_equal(out, "0001-01-01T00:00:00Z");
+    occurrences_format_utc(-30610224000LL + 3723, out);
+    assert_string_equal(out, "1000-01-01T01:02:03Z");
+    occurrences_format_utc(-30610224001LL, out);
+    assert_string_equal(out, "0999-12-31T23:59:59Z");
+    occurrences_format_utc(253402300799LL, out);
+    assert_string_equal(out, "9999-12-31T23:59:59Z");
 }
 
 int main(void)
