@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Times in query strings at the edges of what parses: an instant in UTC
+"""Times at the edges of what parses. In query strings, an instant in UTC
 before year 1 (a date or time early on 0001-01-01 east of Greenwich) reached
-PostgreSQL as "0-12-31T..." and was a 500. Instants outside years 1 to 9999
+PostgreSQL as "0-12-31T..." and was a 500: instants outside years 1 to 9999
 in UTC (as bodies' times already are) are a 422 naming the parameter, in
-every listing that takes a window."""
+every listing that takes a window. In bodies and query strings alike, years
+before 1000 were written with fewer than four digits, which PostgreSQL read
+as another year (0001 as 2001) or refused (a 500)."""
 
 import urllib.parse
 
 import pytest
 
-from helpers import GROUPS, assert_error, assert_json, create_group, report_path
+from helpers import (GROUPS, assert_error, assert_json, create_group, get_group, parse_time,
+                     report_path)
 
 EARLY = ["0001-01-01", "0001-01-01T00:00:00+23:59", "0001-01-01T01:59:59+02:00",
          "9999-12-31T23:59:59-00:01"]
@@ -40,3 +43,11 @@ def test_attendance_report(server, circle, when):
                                   "9999-12-31T23:59:59.999+00:00"])
 def test_the_first_and_last_instants_still_work(api, when):
     assert_json(api("GET", f"{GROUPS}?from={urllib.parse.quote(when)}"), 200)
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00Z", "0050-01-01T00:00:00Z", "0999-06-01T12:00:00Z",
+                                  "1000-01-01T00:00:00+00:00", "9999-12-31T23:59:59Z"])
+def test_early_years_in_a_body_are_stored_as_sent(server, circle, when):
+    g = create_group(server, circle.slug, circle.coord.token, registration={"opens": when})
+    for got in (g, get_group(server, g["id"])):
+        assert parse_time(got["registration"]["opens"]) == parse_time(when), got["registration"]
