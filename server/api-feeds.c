@@ -30,7 +30,6 @@ enum feed_kind { FEED_GROUP, FEED_ORG, FEED_PERSON };
 struct event_list {
     struct ics_event *ev;
     size_t n, cap;
-    int64_t *exdates;      /* all EXDATE arrays, one allocation per master */
     char **owned;          /* strings the events point to (UIDs, descriptions) */
     size_t nowned;
     int64_t modified;      /* latest change: Last-Modified */
