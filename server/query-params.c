@@ -88,7 +88,8 @@ int query_int(const char *text, int min, int max, int *out)
     return 0;
 }
 
-/* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded. The
+/* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded, and
+ * no NUL byte inside (nothing may follow the id unseen). The
  * server writes the time in UTC ("...Z"); an offset is refused, since
  * PostgreSQL takes none beyond 15:59 and a cursor's time reaches it as is. */
 static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], char id[37])
@@ -101,7 +102,7 @@ static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], c
         return -1;
     raw[len] = '\0';
     const char *text = (const char *)raw, *bar = strchr(text, '|');
-    if (bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN || strlen(bar + 1) != 36 ||
+    if (strlen(text) != len || bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN || strlen(bar + 1) != 36 ||
         !valid_uuid(bar + 1, 36))
         return -1;
     memcpy(time, text, time_len);

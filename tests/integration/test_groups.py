@@ -746,6 +746,12 @@ def test_list_forged_cursor_with_an_offset_422(api, time):
     assert_error(api("GET", f"{GROUPS}?cursor={cursor}"), 422, "invalid", "cursor")
 
 
+def test_list_cursor_with_bytes_after_the_id_422(api):
+    key = f"2027-01-05T16:00:00.000000Z|{uuid.uuid4()}".encode() + b"\0junk"
+    cursor = base64.urlsafe_b64encode(key).decode().rstrip("=")
+    assert_error(api("GET", f"{GROUPS}?cursor={cursor}"), 422, "invalid", "cursor")
+
+
 # ---------------------------------------------------------------- patch
 
 
