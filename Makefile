@@ -24,7 +24,8 @@ FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration integration-pgbouncer bench fuzz deps deps-test deps-bench format clean install
+.PHONY: all run stop test unit integration integration-pgbouncer bench fuzz lint lint-objects deps deps-test \
+        deps-bench format clean install
 
 all: build/piirid
 
@@ -118,23 +119,66 @@ integration-pgbouncer: build/asan/piirid
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PGBOUNCER_TESTS)
 
 # ---- fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS ------------------
+# Every server/ and calendars/ object is built instrumented into one archive;
+# a target links against it and so gets the objects it uses, and no others.
 
-build/fuzz/%: tests/fuzz/%.c $(CAL_SRCS) calendars/*.h
-	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -Icalendars -Iserver $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(CAL_SRCS) $(PKG_LIBS)
+FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_OBJS    = $(patsubst server/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) \
+               $(patsubst calendars/%.c,build/fuzz/obj/cal-%.o,$(CAL_SRCS)) build/fuzz/obj/schema.o
 
-# Client addresses and X-Forwarded-For: server/netaddr.c alone.
-build/fuzz/fuzz_netaddr: tests/fuzz/fuzz_netaddr.c server/netaddr.c server/util.c server/netaddr.h
-	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iserver $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ tests/fuzz/fuzz_netaddr.c server/netaddr.c server/util.c $(PKG_LIBS)
+build/fuzz/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
+
+build/fuzz/obj/cal-%.o: calendars/%.c calendars/*.h
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/schema.o: build/schema.c server/migrate.h
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/libpiiri.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libpiiri.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< build/fuzz/libpiiri.a $(PKG_LIBS)
 
 fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$f; \
 		echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-$$f \
+		build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=build/fuzz/$$f- \
+			$$( [ -f tests/fuzz/$$f.dict ] && echo -dict=tests/fuzz/$$f.dict ) build/fuzz/corpus-$$f \
 			$$( [ -d tests/fuzz/seeds-$$f ] && echo tests/fuzz/seeds-$$f ); done
+
+# ---- static analysis --------------------------------------------------------
+# cppcheck, then clang's analyzer (scan-build) with clang's warnings as errors,
+# over every C file in LINT_DIRS; any finding fails. A false positive is
+# suppressed where it is (// cppcheck-suppress id, with the reason) or in
+# tests/cppcheck.supp, never by turning a check off for everything.
+
+LINT_DIRS     := server calendars clients
+LINT_SRCS      = $(sort $(shell find $(LINT_DIRS) -name '*.c' 2>/dev/null))
+LINT_INCLUDES := $(addprefix -I,$(LINT_DIRS))
+CPPCHECK_FLAGS = --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 -q \
+                 --inline-suppr --suppressions-list=tests/cppcheck.supp --suppress=missingIncludeSystem \
+                 --include=$(shell pkg-config --variable=includedir jansson 2>/dev/null || echo /usr/include)/jansson.h \
+                 -D_GNU_SOURCE $(LINT_INCLUDES) --template='{file}:{line}: {severity} ({id}): {message}'
+SCAN_CHECKERS := security.FloatLoopCounter optin.portability.UnixAPI valist
+
+lint: deps-test
+	cppcheck $(CPPCHECK_FLAGS) $(LINT_SRCS)
+	rm -rf build/lint
+	scan-build-14 --status-bugs -o build/lint/report --use-cc=clang $(addprefix -enable-checker ,$(SCAN_CHECKERS)) \
+		sh -c '$(MAKE) --no-print-directory lint-objects CC="$$CC"'
+
+# Run by scan-build, whose compiler wrapper is $(CC) here.
+lint-objects: $(patsubst %.c,build/lint/%.o,$(LINT_SRCS))
+
+build/lint/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -Werror $(LINT_INCLUDES) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
 
 # ---- measuring --------------------------------------------------------------
 
@@ -144,9 +188,10 @@ bench: deps-bench
 	PIIRI_BIN=$(CURDIR)/build/piirid bench/run.sh
 
 # Batch matching proposals at scale against a greedy baseline: no server, no database.
-build/bench-matching: bench/matching.c server/matching.c server/util.c server/matching.h server/util.h
+build/bench-matching: bench/matching.c server/matching.c server/strbuf.c server/util.c server/matching.h \
+		server/strbuf.h server/util.h
 	@mkdir -p build
-	$(CC) $(RELEASE_CFLAGS) -o $@ bench/matching.c server/matching.c server/util.c
+	$(CC) $(RELEASE_CFLAGS) -o $@ bench/matching.c server/matching.c server/strbuf.c server/util.c
 
 # ---- housekeeping -----------------------------------------------------------
 

@@ -253,8 +253,6 @@ static void render_event(struct ics_out *o, const struct ics_event *e, struct ic
 
 static void render_header(struct ics_out *o, const struct ics_calendar *cal)
 {
-    char duration[24];
-
     ics_line_put(o, "BEGIN", "VCALENDAR");
     ics_line_put(o, "VERSION", "2.0");
     ics_line_put(o, "PRODID", ICS_PRODID);
@@ -264,6 +262,7 @@ static void render_header(struct ics_out *o, const struct ics_calendar *cal)
     render_text(o, "X-WR-CALNAME", cal->name);
     render_text(o, "X-WR-CALDESC", cal->description);
     if (cal->refresh_minutes > 0) {
+        char duration[24];
         snprintf(duration, sizeof(duration), "PT%dM", cal->refresh_minutes);
         ics_line_put(o, "REFRESH-INTERVAL;VALUE=DURATION", duration);
         ics_line_put(o, "X-PUBLISHED-TTL", duration);

@@ -35,7 +35,7 @@ static int read_password(char *buf, size_t len, char **cause)
 
 int admin_create(const char *url, const char *email, char **cause)
 {
-    char password[1100], hash[crypto_pwhash_STRBYTES], name[64];
+    char password[1100], hash[crypto_pwhash_STRBYTES], name[65]; /* a local part has at most 64 bytes */
     int rc = -1;
 
     if (!valid_email(email)) {

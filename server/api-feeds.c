@@ -30,7 +30,6 @@ enum feed_kind { FEED_GROUP, FEED_ORG, FEED_PERSON };
 struct event_list {
     struct ics_event *ev;
     size_t n, cap;
-    int64_t *exdates;      /* all EXDATE arrays, one allocation per master */
     char **owned;          /* strings the events point to (UIDs, descriptions) */
     size_t nowned;
     int64_t modified;      /* latest change: Last-Modified */
@@ -184,12 +183,13 @@ static void series(struct event_list *l, json_t *g, int64_t now)
 
 static void group_events(struct event_list *l, json_t *g, int64_t now)
 {
-    json_t *s;
     size_t i, first = l->n;
-    if (str(g, "rrule") != NULL && str(g, "start") != NULL)
+    if (str(g, "rrule") != NULL && str(g, "start") != NULL) {
         series(l, g, now);
-    else
+    } else {
+        json_t *s;
         json_array_foreach(json_object_get(g, "sessions"), i, s) standalone_session(l, g, s);
+    }
     /* An archived group's feed stays, with everything cancelled, so that
      * subscribed calendars take the events away. */
     if (json_is_true(json_object_get(g, "archived"))) {
@@ -310,12 +310,13 @@ static void rendered_cb(const struct db_result *r, void *arg)
     }
     struct event_list l = { 0 };
     int64_t now = (int64_t)time(NULL);
-    json_t *g;
-    size_t i;
-    if (f->kind == FEED_PERSON)
+    if (f->kind == FEED_PERSON) {
         person_events(&l, feed);
-    else
+    } else {
+        json_t *g;
+        size_t i;
         json_array_foreach(json_object_get(feed, "groups"), i, g) group_events(&l, g, now);
+    }
     char *name = f->kind == FEED_PERSON ? xstrdup("Piiri") : xasprintf("Piiri: %s", str(feed, "name") ?: "");
     struct ics_calendar cal = { .name = name, .refresh_minutes = REFRESH_MINUTES, .events = l.ev,
         .nevents = l.n };

@@ -2,13 +2,11 @@
 /* GET /api/v1/groups: filters checked here, matched in one SQL function,
  * pages by an opaque cursor (base64url of the last row's sort key). */
 #include "api.h"
-#include "cal.h"
 #include "group-view.h"
 #include "principal.h"
 #include "query-params.h"
 #include "util.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,43 +22,13 @@ static const char *const modalities[] = { "in_person", "remote", "hybrid", "phon
 
 struct list_query {
     const char *org, *kind, *access, *audience, *modality, *municipality, *language, *topic, *q;
-    char from[32], to[32], after_time[40], after_id[37], limit[8];
+    char from[32], to[32], after_time[QUERY_CURSOR_TIME_LEN], after_id[37], limit[8];
     bool has_from, has_to, has_cursor;
 };
 
-/* The cursor is base64url("<created_at>|<id>"). */
-static int cursor_decode(const char *cursor, struct list_query *lq)
-{
-    unsigned char raw[96];
-    size_t len;
-    if (sodium_base642bin(raw, sizeof(raw) - 1, cursor, strlen(cursor), NULL, &len, NULL,
-            sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-        return -1;
-    raw[len] = '\0';
-    char *bar = strchr((char *)raw, '|');
-    int64_t t;
-    if (bar == NULL || (size_t)(bar - (char *)raw) >= sizeof(lq->after_time))
-        return -1;
-    *bar = '\0';
-    if (!valid_uuid(bar + 1, strlen(bar + 1)) || cal_parse_rfc3339((char *)raw, &t) != 0)
-        return -1;
-    memcpy(lq->after_time, raw, (size_t)(bar - (char *)raw) + 1);
-    snprintf(lq->after_id, sizeof(lq->after_id), "%s", bar + 1);
-    lq->has_cursor = true;
-    return 0;
-}
-
-static char *cursor_encode(const char *next)
-{
-    size_t len = strlen(next), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = xmalloc(cap);
-    sodium_bin2base64(out, cap, (const unsigned char *)next, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return out;
-}
-
 static int read_query(struct req_ctx *ctx, struct list_query *lq, struct invalid *inv)
 {
-    const char *cursor, *limit;
+    const char *limit;
     int n = LIMIT_DEFAULT;
     memset(lq, 0, sizeof(*lq));
     if (query_text(ctx, "org", 63, &lq->org, inv) || query_choice(ctx, "kind", kinds, &lq->kind, inv) ||
@@ -71,18 +39,14 @@ static int read_query(struct req_ctx *ctx, struct list_query *lq, struct invalid
         query_text(ctx, "language", 3, &lq->language, inv) || query_text(ctx, "topic", 60, &lq->topic, inv) ||
         query_text(ctx, "q", 200, &lq->q, inv) ||
         query_time(ctx, "from", lq->from, &lq->has_from, inv) || query_time(ctx, "to", lq->to, &lq->has_to, inv) ||
-        query_text(ctx, "limit", 4, &limit, inv) || query_text(ctx, "cursor", 128, &cursor, inv))
+        query_text(ctx, "limit", 4, &limit, inv))
         return -1;
     if (limit != NULL && query_int(limit, 1, LIMIT_MAX, &n) != 0) {
         *inv = (struct invalid) { "limit", "must be a whole number from 1 to 100" };
         return -1;
     }
     snprintf(lq->limit, sizeof(lq->limit), "%d", n);
-    if (cursor != NULL && cursor_decode(cursor, lq) != 0) {
-        *inv = (struct invalid) { "cursor", "is not a cursor this server gave out" };
-        return -1;
-    }
-    return 0;
+    return query_cursor(ctx, "cursor", lq->after_time, lq->after_id, &lq->has_cursor, inv);
 }
 
 static void listed_cb(const struct db_result *r, void *arg)
@@ -103,7 +67,7 @@ static void listed_cb(const struct db_result *r, void *arg)
         group_view_filter(group, ctx->principal);
     const char *next = json_string_value(json_object_get(body, "next"));
     if (next != NULL) {
-        char *cursor = cursor_encode(next);
+        char *cursor = query_cursor_encode(next);
         json_object_set_new(body, "next_cursor", json_string(cursor));
         free(cursor);
     } else

@@ -23,7 +23,7 @@ void api_orgs_get(struct req_ctx *ctx)
 void api_orgs_create(struct req_ctx *ctx)
 {
     struct invalid inv;
-    const char *slug, *name, *parent, *timezone;
+    const char *slug, *name, *parent, *tz;
     if (!authz_allows(ctx->principal, AUTHZ_ORG_CREATE, NULL)) {
         api_reply_forbidden(ctx);
         return;
@@ -31,7 +31,7 @@ void api_orgs_create(struct req_ctx *ctx)
     if (json_require_string(ctx->body, "slug", 2, 63, &slug, &inv) != 0 ||
         json_require_string(ctx->body, "name", 1, 200, &name, &inv) != 0 ||
         json_optional_string(ctx->body, "parent", 2, 63, &parent, &inv) != 0 ||
-        json_optional_string(ctx->body, "timezone", 1, 64, &timezone, &inv) != 0) {
+        json_optional_string(ctx->body, "timezone", 1, 64, &tz, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
     }
@@ -40,7 +40,7 @@ void api_orgs_create(struct req_ctx *ctx)
         api_reply_invalid(ctx, &inv);
         return;
     }
-    const char *params[] = { slug, name, parent, timezone ? timezone : "Europe/Helsinki" };
+    const char *params[] = { slug, name, parent, tz ? tz : "Europe/Helsinki" };
     api_query_json(ctx, "SELECT api_org_create($1, $2, $3, $4)", 4, params, 201);
 }
 

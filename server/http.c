@@ -243,11 +243,10 @@ static bool content_type_is_json(struct evhttp_request *req)
  * again, so only the out-of-range ones stay reals. */
 static void integers_back(json_t *v)
 {
-    const char *key;
     json_t *child;
-    size_t i;
-    void *tmp;
     if (json_is_object(v)) {
+        const char *key;
+        void *tmp;
         json_object_foreach_safe(v, tmp, key, child) {
             double d = json_real_value(child);
             if (json_is_real(child) && d > -9e15 && d < 9e15 && d == (double)(json_int_t)d)
@@ -256,6 +255,7 @@ static void integers_back(json_t *v)
                 integers_back(child);
         }
     } else if (json_is_array(v)) {
+        size_t i;
         json_array_foreach(v, i, child) {
             double d = json_real_value(child);
             if (json_is_real(child) && d > -9e15 && d < 9e15 && d == (double)(json_int_t)d)

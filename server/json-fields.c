@@ -4,6 +4,7 @@
 #include "json-fields.h"
 
 #include "cal.h"
+#include "occurrences.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -137,7 +138,7 @@ static const char *check_time(const char *s, json_t **out)
     time_t tt = (time_t)t;
     if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
         return "is out of range";
-    strftime(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    occurrences_format_utc(t, utc);
     *out = json_string(utc);
     return NULL;
 }

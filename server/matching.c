@@ -3,11 +3,11 @@
  * rules and the algorithm are described in matching.h). */
 #include "matching.h"
 
+#include "strbuf.h"
 #include "util.h"
 
 #include <assert.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,22 +119,15 @@ int matching_score(const struct matching_request *r, const struct matching_suppo
 static char *shared_text(const char *prefix, const struct matching_list *a, const struct matching_list *b,
     bool fold)
 {
-    size_t len = strlen(prefix) + 1, used = 0;
-    for (int i = 0; i < a->n; i++)
-        len += strlen(a->items[i]) + 2;
-    char *out = xmalloc(len);
-    used = (size_t)snprintf(out, len, "%s", prefix);
+    struct strbuf sb = STRBUF_INIT;
     int n = 0;
     for (int i = 0; i < a->n; i++) {
         if (repeated(a, i, fold) || !list_has(b, a->items[i], fold))
             continue;
-        used += (size_t)snprintf(out + used, len - used, "%s%s", n++ ? ", " : "", a->items[i]);
+        strbuf_adds(&sb, n++ ? ", " : prefix);
+        strbuf_adds(&sb, a->items[i]);
     }
-    if (n == 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return n > 0 ? strbuf_take(&sb) : NULL;
 }
 
 void matching_reasons(const struct matching_request *r, const struct matching_supporter *s, int load,

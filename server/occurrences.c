@@ -3,23 +3,23 @@
 #include "occurrences.h"
 
 #include "cal.h"
+#include "strbuf.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+/* "{}" when no occurrence falls in the window (a group starting in 2100, an
+ * ended series): the builder sizes the text, not arithmetic here. */
 static char *array_literal(const struct cal_occurrence *occ, int n, int ends)
 {
-    size_t cap = 2 + (size_t)n * 21, len = 0;
-    char *s = xmalloc(cap);
-    s[len++] = '{';
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addc(&sb, '{');
     for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
-            (long long)(ends ? occ[i].end_utc : occ[i].start_utc));
-    s[len++] = '}';
-    s[len] = '\0';
-    return s;
+        strbuf_addf(&sb, "%s%lld", i ? "," : "", (long long)(ends ? occ[i].end_utc : occ[i].start_utc));
+    strbuf_addc(&sb, '}');
+    return strbuf_take(&sb);
 }
 
 int occurrences_expand(json_t *schedule, int64_t from, int64_t until, struct occurrence_params *out)
@@ -49,10 +49,13 @@ void occurrences_free(struct occurrence_params *p)
     p->starts = p->ends = NULL;
 }
 
+/* Four digits of year even before 1000 (strftime's %Y gives "1" for year 1,
+ * which PostgreSQL reads as 2001). */
 void occurrences_format_utc(int64_t t, char out[32])
 {
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+        tm.tm_min, tm.tm_sec);
 }

@@ -24,7 +24,7 @@ struct occurrence_params {
 int occurrences_expand(json_t *schedule, int64_t from, int64_t until, struct occurrence_params *out)
     __attribute__((warn_unused_result));
 void occurrences_free(struct occurrence_params *p);
-/* "2026-11-22T23:14:34Z" */
+/* "2026-11-22T23:14:34Z"; years 1 to 9999 have four digits ("0050-..."). */
 void occurrences_format_utc(int64_t t, char out[32]);
 
 #endif

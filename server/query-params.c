@@ -5,11 +5,18 @@
 
 #include "cal.h"
 #include "occurrences.h"
+#include "util.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants whose UTC text
+ * has the four-digit year PostgreSQL and every client read. */
+#define TIME_FIRST (-62135596800LL)
+#define TIME_LAST  253402300799LL
 
 int query_text(struct req_ctx *ctx, const char *name, size_t max_chars, const char **out, struct invalid *inv)
 {
@@ -57,6 +64,11 @@ int query_time(struct req_ctx *ctx, const char *name, char out[32], bool *presen
             goto bad;
     } else if (cal_parse_rfc3339(v, &t) != 0)
         goto bad;
+    if (t < TIME_FIRST || t > TIME_LAST) {
+        /* Before year 1 in UTC the text would not be four digits of year. */
+        *inv = (struct invalid) { name, "is out of range (years 1 to 9999 in UTC)" };
+        return -1;
+    }
     occurrences_format_utc(t, out);
     *present = true;
     return 0;
@@ -74,4 +86,54 @@ int query_int(const char *text, int min, int max, int *out)
         return -1;
     *out = (int)v;
     return 0;
+}
+
+/* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded, and
+ * no NUL byte inside (nothing may follow the id unseen). The
+ * server writes the time in UTC ("...Z"); an offset is refused, since
+ * PostgreSQL takes none beyond 15:59 and a cursor's time reaches it as is. */
+static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], char id[37])
+{
+    unsigned char raw[96];
+    size_t len, time_len;
+    int64_t t;
+    if (sodium_base642bin(raw, sizeof(raw) - 1, cursor, strlen(cursor), NULL, &len, NULL,
+            sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return -1;
+    raw[len] = '\0';
+    const char *text = (const char *)raw, *bar = strchr(text, '|');
+    if (strlen(text) != len || bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN || strlen(bar + 1) != 36 ||
+        !valid_uuid(bar + 1, 36))
+        return -1;
+    memcpy(time, text, time_len);
+    time[time_len] = '\0';
+    if (time_len == 0 || time[time_len - 1] != 'Z' || cal_parse_rfc3339(time, &t) != 0)
+        return -1;
+    memcpy(id, bar + 1, 37);
+    return 0;
+}
+
+int query_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
+    bool *present, struct invalid *inv)
+{
+    const char *v;
+    *present = false;
+    if (query_text(ctx, name, 128, &v, inv) != 0)
+        return -1;
+    if (v == NULL)
+        return 0;
+    if (cursor_decode(v, time, id) != 0) {
+        *inv = (struct invalid) { name, "is not a cursor this server gave out" };
+        return -1;
+    }
+    *present = true;
+    return 0;
+}
+
+char *query_cursor_encode(const char *key)
+{
+    size_t len = strlen(key), cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = xmalloc(cap);
+    sodium_bin2base64(out, cap, (const unsigned char *)key, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
 }

@@ -2,6 +2,7 @@
 """Groups: create, read, list (filters, search, paging), change, archive; who may do what;
 validation with the field to blame; a closed group's online_url; odd input never a 500."""
 
+import base64
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -735,6 +736,21 @@ def test_list_bad_limit_422(api, limit):
 
 @pytest.mark.parametrize("cursor", ["xyz", "AAAA", "%ff%fe", "eyJpZCI6IjEifQ", "0" * 300, "-1"])
 def test_list_garbage_cursor_422(api, cursor):
+    assert_error(api("GET", f"{GROUPS}?cursor={cursor}"), 422, "invalid", "cursor")
+
+
+@pytest.mark.parametrize("time", ["9999-12-31T23:59:59-23:59", "2027-01-05T18:00:00+16:00",
+                                  "2027-01-05T18:00:00.5-20:30", "2027-01-05T18:00:00+02:00"])
+def test_list_forged_cursor_with_an_offset_422(api, time):
+    """The server gives out cursors in UTC; an offset PostgreSQL cannot take was a 500."""
+    key = f"{time}|{uuid.uuid4()}".encode()
+    cursor = base64.urlsafe_b64encode(key).decode().rstrip("=")
+    assert_error(api("GET", f"{GROUPS}?cursor={cursor}"), 422, "invalid", "cursor")
+
+
+def test_list_cursor_with_bytes_after_the_id_422(api):
+    key = f"2027-01-05T16:00:00.000000Z|{uuid.uuid4()}".encode() + b"\0junk"
+    cursor = base64.urlsafe_b64encode(key).decode().rstrip("=")
     assert_error(api("GET", f"{GROUPS}?cursor={cursor}"), 422, "invalid", "cursor")
 
 
