@@ -48,7 +48,7 @@ struct http_conn {
     enum conn_state state;
     int fd;
     uint64_t deadline_ns;
-    TAILQ_ENTRY(http_conn) link; /* on pending (CONN_NEW) or deadlines (CONN_READING) */
+    TAILQ_ENTRY(http_conn) link; /* on the deadline list when CONN_READING */
 };
 
 TAILQ_HEAD(conn_list, http_conn);
@@ -58,7 +58,9 @@ struct http_conns {
     const struct config *cfg;
     unsigned per_client_cap; /* this worker's share of max_connections_per_client */
     uint64_t request_timeout_ns;
-    struct conn_list pending, deadlines;
+    struct http_conn **pending; /* accepted, to adopt (CONN_NEW) */
+    size_t npending, pending_cap;
+    struct conn_list deadlines;
     struct event *adopt_ev, *janitor_ev;
     struct http_conn **by_fd;
     size_t nby_fd;
@@ -136,9 +138,7 @@ static struct http_conn *conn_of_request(struct http_conns *conns, struct evhttp
 static void conn_set_state(struct http_conn *conn, enum conn_state state)
 {
     struct http_conns *conns = conn->owner;
-    if (conn->state == CONN_NEW)
-        TAILQ_REMOVE(&conns->pending, conn, link);
-    else if (conn->state == CONN_READING)
+    if (conn->state == CONN_READING)
         TAILQ_REMOVE(&conns->deadlines, conn, link);
     conn->state = state;
     if (state == CONN_READING) {
@@ -238,7 +238,6 @@ static enum adoption conn_adopt(struct http_conns *conns, struct http_conn *conn
 
 static void conn_forget(struct http_conns *conns, struct http_conn *conn)
 {
-    TAILQ_REMOVE(&conns->pending, conn, link);
     evbuffer_remove_cb_entry(bufferevent_get_input(conn->bev), conn->input_cb);
     conns->stats.open--;
     free(conn);
@@ -247,11 +246,11 @@ static void conn_forget(struct http_conns *conns, struct http_conn *conn)
 static void adopt_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct http_conns *conns = arg;
-    struct http_conn *conn;
     (void)fd;
     (void)what;
     unsigned refused = 0;
-    while ((conn = TAILQ_FIRST(&conns->pending)) != NULL) {
+    for (size_t i = 0; i < conns->npending; i++) {
+        struct http_conn *conn = conns->pending[i];
         struct bufferevent *bev = conn->bev;
         switch (conn_adopt(conns, conn)) {
         case ADOPTED:
@@ -267,6 +266,7 @@ static void adopt_cb(evutil_socket_t fd, short what, void *arg)
         }
         bufferevent_decref(bev); /* the reference taken in http_conns_bev_cb */
     }
+    conns->npending = 0;
     if (refused > 0) /* one line per batch: an attack must not flood the log */
         log_warn("%u connection(s) refused: a client is at its cap of %u per worker", refused,
             conns->per_client_cap);
@@ -290,7 +290,11 @@ struct bufferevent *http_conns_bev_cb(struct event_base *base, void *arg)
     /* Held until adopt_cb, so that a connection evhttp drops first (it can,
      * when out of memory) is still there to look at. */
     bufferevent_incref(bev);
-    TAILQ_INSERT_TAIL(&conns->pending, conn, link);
+    if (conns->npending == conns->pending_cap) {
+        conns->pending_cap = conns->pending_cap ? conns->pending_cap * 2 : 64;
+        conns->pending = xrealloc(conns->pending, conns->pending_cap * sizeof(*conns->pending));
+    }
+    conns->pending[conns->npending++] = conn;
     conns->stats.open++;
     event_active(conns->adopt_ev, EV_TIMEOUT, 0);
     return bev;
@@ -345,7 +349,6 @@ struct http_conns *http_conns_new(struct event_base *base, const struct config *
     int workers = cfg->workers > 0 ? cfg->workers : 1;
     conns->per_client_cap = (unsigned)((cfg->max_connections_per_client + workers - 1) / workers);
     conns->request_timeout_ns = (uint64_t)cfg->http_request_timeout_s * 1000000000ull;
-    TAILQ_INIT(&conns->pending);
     TAILQ_INIT(&conns->deadlines);
     conns->adopt_ev = event_new(base, -1, 0, adopt_cb, conns);
     conns->janitor_ev = event_new(base, -1, EV_PERSIST, janitor_cb, conns);
@@ -370,6 +373,7 @@ void http_conns_free(struct http_conns *conns)
         }
     }
     free(conns->by_fd);
+    free(conns->pending);
     free(conns);
 }
 

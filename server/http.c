@@ -341,19 +341,17 @@ static bool route_hidden(const struct server *srv, int route)
 static bool framing_ambiguous(struct evhttp_request *req)
 {
     struct evkeyvalq *headers = evhttp_request_get_input_headers(req);
+    const char *length = evhttp_find_header(headers, "Content-Length");
+    if (length == NULL)
+        return false;
+    if (evhttp_find_header(headers, "Transfer-Encoding") != NULL)
+        return true;
     struct evkeyval *h;
-    const char *length = NULL;
-    bool chunked = false;
     TAILQ_FOREACH(h, headers, next) {
-        if (strcasecmp(h->key, "Transfer-Encoding") == 0)
-            chunked = true;
-        else if (strcasecmp(h->key, "Content-Length") == 0) {
-            if (length != NULL && strcmp(length, h->value) != 0)
-                return true;
-            length = h->value;
-        }
+        if (strcasecmp(h->key, "Content-Length") == 0 && strcmp(h->value, length) != 0)
+            return true;
     }
-    return chunked && length != NULL;
+    return false;
 }
 
 static void request_cb(struct evhttp_request *req, void *arg)
