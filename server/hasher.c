@@ -1,22 +1,66 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* argon2id jobs for the background thread. */
+/* The hashing queue of one worker. Every job, from admission to its
+ * callback, is on one list under one lock, which the loop (admit, queue,
+ * finish) and the background thread (take) share. Queueing a job also
+ * queues one turn on the background thread; a turn takes whichever queued
+ * job is most urgent when it runs, so the order is decided as late as
+ * possible, and a turn always finds a job because turns and queued jobs
+ * are counted together. */
 #include "hasher.h"
 
 #include "log.h"
 #include "util.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#define HASH_MS_GUESS 100 /* until the first hash is measured */
+#define RETRY_AFTER_MAX_S 30
+
+/* How many jobs of each tier may wait (not counting the one hashing). The
+ * lower tiers are shorter, so what waits there waits less than a second or
+ * two; a client turned away gets 503 with Retry-After at once. */
+static const int tier_queue_max[HASHER_TIERS] = {
+    [HASHER_TRUSTED] = 32,
+    [HASHER_CLEAN] = 32,
+    [HASHER_NEW] = 16,
+    [HASHER_SUSPECT] = 16,
+};
+
+enum job_state { JOB_ADMITTED, JOB_QUEUED, JOB_RUNNING };
 
 struct hasher_job {
+    TAILQ_ENTRY(hasher_job) entry; /* h->jobs */
+    struct hasher *h;
+    char *client;
+    int fd;
+    enum job_state state;
+    enum hasher_tier tier;
+    uint64_t seq; /* queueing order */
     bool verify;
     char *password;
-    char *hash;     /* verify: the stored hash; hash: the result */
-    int ok;
+    char *hash; /* verify: the stored hash (NULL: unknown account); hash: the result */
+    enum hasher_outcome outcome;
     hasher_done_cb cb;
     void *arg;
+};
+
+TAILQ_HEAD(hasher_jobs, hasher_job);
+
+struct hasher {
+    struct background *bg;
+    pthread_mutex_t lock;
+    struct hasher_jobs jobs; /* admitted and not finished, in admission order */
+    int queued[HASHER_TIERS];
+    uint64_t seq;
+    unsigned hash_ms; /* moving average of one hash */
 };
 
 /* A real hash of a random password: verifying against it costs the same. */
@@ -34,51 +78,252 @@ void hasher_init(void)
         fatalx("argon2id: cannot hash (out of memory?)");
 }
 
-/* On the background thread. */
-static void job_work(void *arg)
+struct hasher *hasher_new(struct background *b)
 {
-    struct hasher_job *j = arg;
-    size_t len = strlen(j->password);
-    if (j->verify) {
-        const char *hash = j->hash ? j->hash : dummy_hash;
-        j->ok = crypto_pwhash_str_verify(hash, j->password, len) == 0 && j->hash != NULL;
-    } else {
-        char out[crypto_pwhash_STRBYTES];
-        j->ok = crypto_pwhash_str(out, j->password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
-        j->hash = j->ok ? xstrdup(out) : NULL;
-    }
-    sodium_memzero(j->password, len);
+    struct hasher *h = xcalloc(1, sizeof(*h));
+    h->bg = b;
+    h->hash_ms = HASH_MS_GUESS;
+    TAILQ_INIT(&h->jobs);
+    pthread_mutex_init(&h->lock, NULL);
+    return h;
 }
 
-/* On the loop. */
-static void job_done(void *arg)
+void hasher_free(struct hasher *h)
 {
-    struct hasher_job *j = arg;
-    char *hash = j->verify ? NULL : j->hash;
-    if (j->verify)
-        free(j->hash);
-    free(j->password);
-    j->cb(j->ok, hash, j->arg);
+    if (h == NULL)
+        return;
+    if (!TAILQ_EMPTY(&h->jobs))
+        fatalx("hasher: freed with jobs pending");
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
+
+/* Has the peer closed its side? evhttp does not read while a request is
+ * being handled, so it would not notice; a peek does, without consuming
+ * anything. A client that only half-closes (shutdown(SHUT_WR)) and still
+ * waits for the answer looks the same and is treated as gone. The
+ * descriptor stays open while its request is unanswered, so it is never
+ * another connection's. */
+static bool client_gone(int fd)
+{
+    char c;
+    if (fd < 0)
+        return false;
+    ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && (errno == ECONNRESET || errno == ENOTCONN || errno == EPIPE));
+}
+
+/* ---- admission ---- */
+
+static int client_jobs(struct hasher *h, const char *client, const struct hasher_job *except)
+{
+    int n = 0;
+    struct hasher_job *j;
+    TAILQ_FOREACH(j, &h->jobs, entry) {
+        if (j != except && strcmp(j->client, client) == 0)
+            n++;
+    }
+    return n;
+}
+
+struct hasher_job *hasher_admit(struct hasher *h, const char *client, int fd)
+{
+    pthread_mutex_lock(&h->lock);
+    bool full = client_jobs(h, client, NULL) >= HASHER_MAX_PER_CLIENT;
+    struct hasher_job *j = NULL;
+    if (!full) {
+        j = xcalloc(1, sizeof(*j));
+        j->h = h;
+        j->client = xstrdup(client);
+        j->fd = fd;
+        j->state = JOB_ADMITTED;
+        TAILQ_INSERT_TAIL(&h->jobs, j, entry);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return j;
+}
+
+static void job_wipe(struct hasher_job *j)
+{
+    if (j->password != NULL) {
+        sodium_memzero(j->password, strlen(j->password));
+        free(j->password);
+        j->password = NULL;
+    }
+}
+
+/* Off the list and freed (the result hash, if any, was handed on). */
+static void job_free(struct hasher_job *j)
+{
+    struct hasher *h = j->h;
+    pthread_mutex_lock(&h->lock);
+    TAILQ_REMOVE(&h->jobs, j, entry);
+    pthread_mutex_unlock(&h->lock);
+    job_wipe(j);
+    free(j->hash);
+    free(j->client);
     free(j);
 }
 
-void hasher_hash(struct background *b, const char *password, hasher_done_cb cb, void *arg)
+void hasher_cancel(struct hasher_job *j)
 {
-    struct hasher_job *j = xcalloc(1, sizeof(*j));
-    j->password = xstrdup(password);
-    j->cb = cb;
-    j->arg = arg;
-    background_run(b, job_work, job_done, j);
+    if (j != NULL)
+        job_free(j);
 }
 
-void hasher_verify(struct background *b, const char *hash, const char *password, hasher_done_cb cb, void *arg)
+/* ---- the background thread's side ---- */
+
+/* A queued CLEAN login whose client has other jobs pending is what a flood
+ * from one address looks like before its failures are counted: it waits
+ * with the suspects. */
+static enum hasher_tier effective_tier(struct hasher *h, const struct hasher_job *j)
 {
-    struct hasher_job *j = xcalloc(1, sizeof(*j));
+    if (j->tier == HASHER_CLEAN && client_jobs(h, j->client, j) > 0)
+        return HASHER_SUSPECT;
+    return j->tier;
+}
+
+/* The most urgent queued job: lowest tier, then first queued. Under h->lock. */
+static struct hasher_job *job_take(struct hasher *h)
+{
+    struct hasher_job *best = NULL, *j;
+    enum hasher_tier best_tier = HASHER_TIERS;
+    TAILQ_FOREACH(j, &h->jobs, entry) {
+        if (j->state != JOB_QUEUED)
+            continue;
+        enum hasher_tier t = effective_tier(h, j);
+        if (t < best_tier || (t == best_tier && j->seq < best->seq)) {
+            best = j;
+            best_tier = t;
+        }
+    }
+    if (best != NULL) {
+        best->state = JOB_RUNNING;
+        h->queued[best->tier]--;
+    }
+    return best;
+}
+
+static void job_work(struct hasher_job *j)
+{
+    size_t len = strlen(j->password);
+    if (j->verify) {
+        const char *hash = j->hash ? j->hash : dummy_hash;
+        bool match = crypto_pwhash_str_verify(hash, j->password, len) == 0 && j->hash != NULL;
+        j->outcome = match ? HASHER_OK : HASHER_NO;
+        free(j->hash);
+        j->hash = NULL;
+    } else {
+        char out[crypto_pwhash_STRBYTES];
+        bool ok = crypto_pwhash_str(out, j->password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                      crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+        j->outcome = ok ? HASHER_OK : HASHER_NO;
+        j->hash = ok ? xstrdup(out) : NULL;
+    }
+    job_wipe(j);
+}
+
+struct hasher_turn {
+    struct hasher *h;
+    struct hasher_job *job;
+};
+
+/* On the background thread. */
+static void turn_work(void *arg)
+{
+    struct hasher_turn *t = arg;
+    struct hasher *h = t->h;
+    pthread_mutex_lock(&h->lock);
+    t->job = job_take(h);
+    pthread_mutex_unlock(&h->lock);
+    if (t->job == NULL)
+        return;
+    if (client_gone(t->job->fd)) {
+        t->job->outcome = HASHER_GONE;
+        job_wipe(t->job);
+        return;
+    }
+    uint64_t start = clock_mono_ns();
+    job_work(t->job);
+    unsigned ms = (unsigned)((clock_mono_ns() - start) / 1000000);
+    pthread_mutex_lock(&h->lock);
+    h->hash_ms = (h->hash_ms * 7 + ms) / 8;
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* On the loop. A client that left while its password was hashed is gone
+ * too: no account is made and no token handed out for nobody. */
+static void turn_done(void *arg)
+{
+    struct hasher_turn *t = arg;
+    struct hasher_job *j = t->job;
+    free(t);
+    if (j == NULL)
+        fatalx("hasher: a turn found no job");
+    enum hasher_outcome outcome = j->outcome;
+    if (outcome != HASHER_GONE && client_gone(j->fd))
+        outcome = HASHER_GONE;
+    char *hash = NULL;
+    if (outcome == HASHER_OK && !j->verify) {
+        hash = j->hash;
+        j->hash = NULL;
+    }
+    hasher_done_cb cb = j->cb;
+    void *cb_arg = j->arg;
+    job_free(j);
+    cb(outcome, hash, cb_arg);
+}
+
+/* ---- queueing ---- */
+
+static int job_queue(struct hasher_job *j, enum hasher_tier tier, hasher_done_cb cb, void *arg)
+{
+    struct hasher *h = j->h;
+    pthread_mutex_lock(&h->lock);
+    bool full = h->queued[tier] >= tier_queue_max[tier];
+    if (!full) {
+        j->state = JOB_QUEUED;
+        j->tier = tier;
+        j->seq = ++h->seq;
+        j->cb = cb;
+        j->arg = arg;
+        h->queued[tier]++;
+    }
+    pthread_mutex_unlock(&h->lock);
+    if (full) {
+        job_free(j);
+        return -1;
+    }
+    struct hasher_turn *t = xcalloc(1, sizeof(*t));
+    t->h = h;
+    background_run(h->bg, turn_work, turn_done, t);
+    return 0;
+}
+
+int hasher_hash(struct hasher_job *j, enum hasher_tier tier, const char *password, hasher_done_cb cb, void *arg)
+{
+    j->verify = false;
+    j->password = xstrdup(password);
+    return job_queue(j, tier, cb, arg);
+}
+
+int hasher_verify(struct hasher_job *j, enum hasher_tier tier, const char *hash, const char *password,
+    hasher_done_cb cb, void *arg)
+{
     j->verify = true;
     j->hash = hash ? xstrdup(hash) : NULL;
     j->password = xstrdup(password);
-    j->cb = cb;
-    j->arg = arg;
-    background_run(b, job_work, job_done, j);
+    return job_queue(j, tier, cb, arg);
+}
+
+int hasher_retry_after(struct hasher *h)
+{
+    pthread_mutex_lock(&h->lock);
+    unsigned waiting = 1;
+    for (int i = 0; i < HASHER_TIERS; i++)
+        waiting += (unsigned)h->queued[i];
+    unsigned ms = waiting * h->hash_ms;
+    pthread_mutex_unlock(&h->lock);
+    unsigned s = (ms + 999) / 1000;
+    return s < 1 ? 1 : s > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S : (int)s;
 }

@@ -17,6 +17,7 @@ struct server {
     struct evhttp_bound_socket *bound;  /* evhttp's handle on the listener */
     struct db_pool *pool;
     struct background *background; /* the thread for work too slow for the loop */
+    struct hasher *hasher;     /* the password hashing queue, feeding that thread */
     int worker;                /* slot 0..workers-1 */
     unsigned requests_active;  /* routed and not yet answered */
     int fd_cap;                /* pause accepting at this many descriptors */

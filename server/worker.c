@@ -5,6 +5,7 @@
 #include "worker.h"
 
 #include "background.h"
+#include "hasher.h"
 #include "db.h"
 #include "feed-cache.h"
 #include "feed-listen.h"
@@ -99,6 +100,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
         cfg->query_timeout_ms };
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.background = background_new(srv.base);
+    srv.hasher = hasher_new(srv.background);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
     struct feed_listen *listen = feed_listen_start(srv.base, db_conninfo);
     struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);
@@ -117,6 +119,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
 
     http_free(&srv);
     background_free(srv.background);
+    hasher_free(srv.hasher);
     horizon_stop(horizon);
     matching_purge_stop(purge);
     db_pool_free(srv.pool);
