@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for hasher.c on a real loop and background thread: the caps per
+ * client and per tier, the order the thread takes jobs in, and clients that
+ * have gone away (a socketpair whose far end is closed). A "plug" job holds
+ * the thread so that jobs queue up behind it. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "background.h"
+#include "hasher.h"
+#include "util.h"
+
+#include <event2/event.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_DONE 64
+
+struct world {
+    struct event_base *base;
+    struct background *bg;
+    struct hasher *h;
+    int plug[2];      /* the plug job reads one byte from plug[0] */
+    int marker[2];    /* a marker job writes one byte to marker[1] */
+    int done;
+    int order[MAX_DONE];
+    enum hasher_outcome outcomes[MAX_DONE];
+    bool hashed[MAX_DONE];
+};
+
+struct pending {
+    struct world *w;
+    int id;
+};
+
+static void nothing(void *arg)
+{
+    (void)arg;
+}
+
+static void plug_work(void *arg)
+{
+    struct world *w = arg;
+    char c;
+    if (read(w->plug[0], &c, 1) != 1)
+        fail_msg("plug: read");
+}
+
+static void marker_work(void *arg)
+{
+    struct world *w = arg;
+    if (write(w->marker[1], "m", 1) != 1)
+        fail_msg("marker: write");
+}
+
+static void plug(struct world *w)
+{
+    background_run(w->bg, plug_work, nothing, w);
+}
+
+static void unplug(struct world *w)
+{
+    if (write(w->plug[1], "u", 1) != 1)
+        fail_msg("unplug: write");
+}
+
+static int setup(void **state)
+{
+    struct world *w = xcalloc(1, sizeof(*w));
+    w->base = event_base_new();
+    w->bg = background_new(w->base);
+    w->h = hasher_new(w->bg);
+    if (pipe(w->plug) != 0 || pipe(w->marker) != 0)
+        return -1;
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    background_free(w->bg);
+    hasher_free(w->h);
+    event_base_free(w->base);
+    close(w->plug[0]);
+    close(w->plug[1]);
+    close(w->marker[0]);
+    close(w->marker[1]);
+    free(w);
+    return 0;
+}
+
+static void done_cb(enum hasher_outcome outcome, char *hash, void *arg)
+{
+    struct pending *p = arg;
+    struct world *w = p->w;
+    w->order[w->done++] = p->id;
+    w->outcomes[p->id] = outcome;
+    w->hashed[p->id] = hash != NULL;
+    if (hash != NULL)
+        assert_int_equal(strncmp(hash, "$argon2id$", 10), 0);
+    free(hash);
+    free(p);
+}
+
+static struct pending *pending(struct world *w, int id)
+{
+    struct pending *p = xcalloc(1, sizeof(*p));
+    p->w = w;
+    p->id = id;
+    return p;
+}
+
+static void run_until(struct world *w, int done)
+{
+    uint64_t deadline = clock_mono_ns() + 30ull * 1000000000ull;
+    while (w->done < done) {
+        if (clock_mono_ns() > deadline)
+            fail_msg("only %d of %d jobs finished", w->done, done);
+        event_base_loop(w->base, EVLOOP_ONCE);
+    }
+}
+
+/* A client connection: fds[0] is ours, fds[1] the client's (closed: gone). */
+static void client(int fds[2], bool gone)
+{
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+        fail_msg("socketpair");
+    if (gone) {
+        close(fds[1]);
+        fds[1] = -1;
+    }
+}
+
+static void close_client(int fds[2])
+{
+    close(fds[0]);
+    if (fds[1] >= 0)
+        close(fds[1]);
+}
+
+static void queue_verify(struct world *w, const char *who, int fd, enum hasher_tier tier, int id)
+{
+    struct hasher_job *j = hasher_admit(w->h, who, fd);
+    assert_non_null(j);
+    assert_int_equal(hasher_verify(j, tier, NULL, "salasana-123", done_cb, pending(w, id)), 0);
+}
+
+static void test_admit_caps_per_client(void **state)
+{
+    struct world *w = *state;
+    struct hasher_job *jobs[HASHER_MAX_PER_CLIENT];
+    for (int i = 0; i < HASHER_MAX_PER_CLIENT; i++)
+        assert_non_null(jobs[i] = hasher_admit(w->h, "192.0.2.1", -1));
+    assert_null(hasher_admit(w->h, "192.0.2.1", -1));
+    struct hasher_job *other = hasher_admit(w->h, "192.0.2.2", -1);
+    assert_non_null(other);
+    hasher_cancel(jobs[0]);
+    assert_non_null(jobs[0] = hasher_admit(w->h, "192.0.2.1", -1));
+    for (int i = 0; i < HASHER_MAX_PER_CLIENT; i++)
+        hasher_cancel(jobs[i]);
+    hasher_cancel(other);
+}
+
+/* Jobs of gone clients cost nothing to run, so they fill a tier cheaply. */
+static void test_tier_cap_then_busy(void **state)
+{
+    struct world *w = *state;
+    int fds[MAX_DONE][2], n = 0;
+    char who[32];
+    plug(w);
+    for (;; n++) {
+        client(fds[n], true);
+        snprintf(who, sizeof(who), "192.0.2.%d", n);
+        struct hasher_job *j = hasher_admit(w->h, who, fds[n][0]);
+        assert_non_null(j);
+        struct pending *p = pending(w, n);
+        if (hasher_hash(j, HASHER_SUSPECT, "salasana-123", done_cb, p) != 0) {
+            free(p); /* not called back: the job was freed */
+            close_client(fds[n]);
+            break;
+        }
+        assert_true(n < 40);
+    }
+    assert_int_equal(n, 16);
+    /* What waits is counted in Retry-After: 17 hashes of the first guess (100 ms). */
+    assert_int_equal(hasher_retry_after(w->h), 2);
+    /* Other tiers have places of their own. */
+    client(fds[n], true);
+    queue_verify(w, "198.51.100.1", fds[n][0], HASHER_CLEAN, n);
+    unplug(w);
+    run_until(w, n + 1);
+    for (int i = 0; i <= n; i++) {
+        assert_int_equal(w->outcomes[i], HASHER_GONE);
+        assert_false(w->hashed[i]);
+        close_client(fds[i]);
+    }
+    assert_int_equal(hasher_retry_after(w->h), 1);
+}
+
+static void test_most_trusted_first(void **state)
+{
+    struct world *w = *state;
+    plug(w);
+    queue_verify(w, "192.0.2.1", -1, HASHER_SUSPECT, 0);
+    queue_verify(w, "192.0.2.2", -1, HASHER_NEW, 1);
+    queue_verify(w, "192.0.2.3", -1, HASHER_CLEAN, 2);
+    queue_verify(w, "192.0.2.4", -1, HASHER_TRUSTED, 3);
+    queue_verify(w, "192.0.2.5", -1, HASHER_CLEAN, 4);
+    unplug(w);
+    run_until(w, 5);
+    int want[] = { 3, 2, 4, 1, 0 };
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(w->order[i], want[i]);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(w->outcomes[i], HASHER_NO); /* checked against the dummy */
+}
+
+/* A clean login from a client with other jobs pending is taken as a suspect. */
+static void test_clean_with_company_waits_with_suspects(void **state)
+{
+    struct world *w = *state;
+    plug(w);
+    queue_verify(w, "192.0.2.9", -1, HASHER_SUSPECT, 0);
+    queue_verify(w, "192.0.2.1", -1, HASHER_CLEAN, 1);
+    struct hasher_job *company = hasher_admit(w->h, "192.0.2.1", -1);
+    queue_verify(w, "192.0.2.2", -1, HASHER_NEW, 2);
+    unplug(w);
+    run_until(w, 3);
+    int want[] = { 2, 0, 1 };
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(w->order[i], want[i]);
+    hasher_cancel(company);
+}
+
+static void test_living_client_is_hashed(void **state)
+{
+    struct world *w = *state;
+    int fds[2];
+    client(fds, false);
+    struct hasher_job *j = hasher_admit(w->h, "192.0.2.1", fds[0]);
+    assert_int_equal(hasher_hash(j, HASHER_NEW, "salasana-123", done_cb, pending(w, 0)), 0);
+    j = hasher_admit(w->h, "192.0.2.1", -1);
+    assert_int_equal(hasher_hash(j, HASHER_NEW, "salasana-123", done_cb, pending(w, 1)), 0);
+    run_until(w, 2);
+    assert_int_equal(w->outcomes[0], HASHER_OK);
+    assert_true(w->hashed[0]);
+    assert_int_equal(w->outcomes[1], HASHER_OK);
+    close_client(fds);
+}
+
+static void test_gone_client_is_not_hashed(void **state)
+{
+    struct world *w = *state;
+    int fds[2][2];
+    client(fds[0], true);
+    client(fds[1], true);
+    struct hasher_job *j = hasher_admit(w->h, "192.0.2.1", fds[0][0]);
+    assert_int_equal(hasher_hash(j, HASHER_NEW, "salasana-123", done_cb, pending(w, 0)), 0);
+    queue_verify(w, "192.0.2.1", fds[1][0], HASHER_CLEAN, 1);
+    run_until(w, 2);
+    assert_int_equal(w->outcomes[0], HASHER_GONE);
+    assert_false(w->hashed[0]);
+    assert_int_equal(w->outcomes[1], HASHER_GONE);
+    close_client(fds[0]);
+    close_client(fds[1]);
+}
+
+/* A client that leaves while its password is being hashed is gone too: the
+ * hash is thrown away. The marker runs after the hash job on the one thread,
+ * so when it has written, the hash is done and the loop has not yet seen it. */
+static void test_client_gone_during_hashing(void **state)
+{
+    struct world *w = *state;
+    int fds[2];
+    char c;
+    client(fds, false);
+    struct hasher_job *j = hasher_admit(w->h, "192.0.2.1", fds[0]);
+    assert_int_equal(hasher_hash(j, HASHER_NEW, "salasana-123", done_cb, pending(w, 0)), 0);
+    background_run(w->bg, marker_work, nothing, w);
+    assert_int_equal(read(w->marker[0], &c, 1), 1);
+    close(fds[1]);
+    fds[1] = -1;
+    run_until(w, 1);
+    assert_int_equal(w->outcomes[0], HASHER_GONE);
+    assert_false(w->hashed[0]);
+    close_client(fds);
+}
+
+static void test_a_half_closed_client_is_gone(void **state)
+{
+    struct world *w = *state;
+    int fds[2];
+    client(fds, false);
+    shutdown(fds[1], SHUT_WR);
+    queue_verify(w, "192.0.2.1", fds[0], HASHER_CLEAN, 0);
+    run_until(w, 1);
+    assert_int_equal(w->outcomes[0], HASHER_GONE);
+    close_client(fds);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    hasher_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_admit_caps_per_client, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tier_cap_then_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_most_trusted_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_with_company_waits_with_suspects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_living_client_is_hashed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gone_client_is_not_hashed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_gone_during_hashing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_half_closed_client_is_gone, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
