@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The hashing queue of one worker. Every job, from admission to its
  * callback, is on one list under one lock, which the loop (admit, queue,
- * finish) and the background thread (take) share. Queueing a job also
- * queues one turn on the background thread; a turn takes whichever queued
- * job is most urgent when it runs, so the order is decided as late as
- * possible, and a turn always finds a job because turns and queued jobs
- * are counted together. */
+ * finish) and two hashing threads (take) share. Queueing a job also queues
+ * one turn on a thread: the fast lane, at normal priority, for trusted and
+ * clean logins and for registrations; the slow lane, niced, for suspects.
+ * So a clean login never waits for a suspect's hash to finish, and on a
+ * busy machine the suspects get what CPU is left. A turn takes whichever
+ * queued job of its lane is most urgent when it runs, so the order is
+ * decided as late as possible; a fast turn that finds none (its job has
+ * become a suspect since) passes itself to the slow lane, and a slow turn
+ * takes any job. So a turn always finds a job, because turns and queued
+ * jobs are counted together, and the fast lane never hashes a suspect. */
 #include "hasher.h"
 
+#include "client-count.h"
 #include "log.h"
 #include "util.h"
 
@@ -22,28 +28,33 @@
 #include <sys/socket.h>
 
 #define HASH_MS_GUESS 100 /* until the first hash is measured */
+#define SLOW_LANE_NICE 5   /* a quarter of a core's share when others want it */
+#define CONGESTED_MS 100   /* a tier whose oldest job waited this long is served newest first */
 #define RETRY_AFTER_MAX_S 30
 
-/* How many jobs of each tier may wait (not counting the one hashing). The
- * lower tiers are shorter, so what waits there waits less than a second or
- * two; a client turned away gets 503 with Retry-After at once. */
+/* How many jobs of each tier may wait (not counting those hashing). The
+ * lower tiers are shorter, so what waits there does not wait for long (the
+ * suspects' lane is the slowest); a client turned away gets 503 with
+ * Retry-After at once. */
 static const int tier_queue_max[HASHER_TIERS] = {
     [HASHER_TRUSTED] = 32,
     [HASHER_CLEAN] = 32,
     [HASHER_NEW] = 16,
-    [HASHER_SUSPECT] = 16,
+    [HASHER_SUSPECT] = 8,
 };
 
 enum job_state { JOB_ADMITTED, JOB_QUEUED, JOB_RUNNING };
+enum lane { LANE_FAST, LANE_SLOW, LANES };
 
 struct hasher_job {
     TAILQ_ENTRY(hasher_job) entry; /* h->jobs */
     struct hasher *h;
-    char *client;
+    struct client_slots client;
     int fd;
     enum job_state state;
     enum hasher_tier tier;
     uint64_t seq; /* queueing order */
+    uint64_t queued_ns;
     bool verify;
     char *password;
     char *hash; /* verify: the stored hash (NULL: unknown account); hash: the result */
@@ -55,7 +66,9 @@ struct hasher_job {
 TAILQ_HEAD(hasher_jobs, hasher_job);
 
 struct hasher {
-    struct background *bg;
+    struct background *lanes[LANES];
+    bool own_lanes;
+    int row; /* this worker's row of the client counts */
     pthread_mutex_t lock;
     struct hasher_jobs jobs; /* admitted and not finished, in admission order */
     int queued[HASHER_TIERS];
@@ -66,8 +79,9 @@ struct hasher {
 /* A real hash of a random password: verifying against it costs the same. */
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
-void hasher_init(void)
+void hasher_init(int workers)
 {
+    client_count_init(workers);
     char random_pw[33];
     randombytes_buf(random_pw, 32);
     for (int i = 0; i < 32; i++)
@@ -78,13 +92,23 @@ void hasher_init(void)
         fatalx("argon2id: cannot hash (out of memory?)");
 }
 
-struct hasher *hasher_new(struct background *b)
+struct hasher *hasher_new(struct background *fast, struct background *slow)
 {
     struct hasher *h = xcalloc(1, sizeof(*h));
-    h->bg = b;
+    h->lanes[LANE_FAST] = fast;
+    h->lanes[LANE_SLOW] = slow;
     h->hash_ms = HASH_MS_GUESS;
     TAILQ_INIT(&h->jobs);
     pthread_mutex_init(&h->lock, NULL);
+    return h;
+}
+
+struct hasher *hasher_start(struct event_base *base, int worker)
+{
+    struct hasher *h = hasher_new(background_new(base), background_new_nice(base, SLOW_LANE_NICE));
+    h->own_lanes = true;
+    h->row = worker;
+    client_count_reset(worker);
     return h;
 }
 
@@ -92,6 +116,10 @@ void hasher_free(struct hasher *h)
 {
     if (h == NULL)
         return;
+    if (h->own_lanes) {
+        for (int i = 0; i < LANES; i++)
+            background_free(h->lanes[i]);
+    }
     if (!TAILQ_EMPTY(&h->jobs))
         fatalx("hasher: freed with jobs pending");
     pthread_mutex_destroy(&h->lock);
@@ -115,30 +143,20 @@ static bool client_gone(int fd)
 
 /* ---- admission ---- */
 
-static int client_jobs(struct hasher *h, const char *client, const struct hasher_job *except)
-{
-    int n = 0;
-    struct hasher_job *j;
-    TAILQ_FOREACH(j, &h->jobs, entry) {
-        if (j != except && strcmp(j->client, client) == 0)
-            n++;
-    }
-    return n;
-}
-
 struct hasher_job *hasher_admit(struct hasher *h, const char *client, int fd)
 {
+    struct client_slots slots;
+    client_count_slots(client, &slots);
+    if (client_count_get(&slots) >= HASHER_MAX_PER_CLIENT)
+        return NULL;
+    client_count_add(h->row, &slots, 1);
+    struct hasher_job *j = xcalloc(1, sizeof(*j));
+    j->h = h;
+    j->client = slots;
+    j->fd = fd;
+    j->state = JOB_ADMITTED;
     pthread_mutex_lock(&h->lock);
-    bool full = client_jobs(h, client, NULL) >= HASHER_MAX_PER_CLIENT;
-    struct hasher_job *j = NULL;
-    if (!full) {
-        j = xcalloc(1, sizeof(*j));
-        j->h = h;
-        j->client = xstrdup(client);
-        j->fd = fd;
-        j->state = JOB_ADMITTED;
-        TAILQ_INSERT_TAIL(&h->jobs, j, entry);
-    }
+    TAILQ_INSERT_TAIL(&h->jobs, j, entry);
     pthread_mutex_unlock(&h->lock);
     return j;
 }
@@ -159,9 +177,9 @@ static void job_free(struct hasher_job *j)
     pthread_mutex_lock(&h->lock);
     TAILQ_REMOVE(&h->jobs, j, entry);
     pthread_mutex_unlock(&h->lock);
+    client_count_add(h->row, &j->client, -1);
     job_wipe(j);
     free(j->hash);
-    free(j->client);
     free(j);
 }
 
@@ -173,34 +191,59 @@ void hasher_cancel(struct hasher_job *j)
 
 /* ---- the background thread's side ---- */
 
-/* A queued CLEAN login whose client has other jobs pending is what a flood
- * from one address looks like before its failures are counted: it waits
- * with the suspects. */
+/* A queued CLEAN login whose client has other jobs pending (on any worker)
+ * is what a flood from one address looks like before its failures are
+ * counted: it waits with the suspects. */
 static enum hasher_tier effective_tier(struct hasher *h, const struct hasher_job *j)
 {
-    if (j->tier == HASHER_CLEAN && client_jobs(h, j->client, j) > 0)
+    (void)h;
+    if (j->tier == HASHER_CLEAN && client_count_get(&j->client) > 1)
         return HASHER_SUSPECT;
     return j->tier;
 }
 
-/* The most urgent queued job: lowest tier, then first queued. Under h->lock. */
-static struct hasher_job *job_take(struct hasher *h)
+static enum lane lane_of(enum hasher_tier tier)
 {
-    struct hasher_job *best = NULL, *j;
-    enum hasher_tier best_tier = HASHER_TIERS;
+    return tier == HASHER_SUSPECT ? LANE_SLOW : LANE_FAST;
+}
+
+/* Where j stands for a turn of lane: its tier, after the tiers of the lane. */
+static unsigned job_rank(struct hasher *h, const struct hasher_job *j, enum lane lane)
+{
+    enum hasher_tier t = effective_tier(h, j);
+    return (lane_of(t) == lane ? 0 : HASHER_TIERS) + (unsigned)t;
+}
+
+/* The most urgent queued job for a turn of lane: the lowest tier; in it
+ * the first queued, unless that one has waited CONGESTED_MS, when the last
+ * queued goes first (adaptive LIFO: in a burst, such as the first attempts
+ * of many fresh addresses, whoever comes after it is not stuck behind all
+ * of it). A fast turn takes only a job of its lane (NULL if there is none),
+ * a slow turn any. Under h->lock. */
+static struct hasher_job *job_take(struct hasher *h, enum lane lane)
+{
+    struct hasher_job *oldest = NULL, *newest = NULL, *j;
+    unsigned best_rank = 2 * HASHER_TIERS;
     TAILQ_FOREACH(j, &h->jobs, entry) {
         if (j->state != JOB_QUEUED)
             continue;
-        enum hasher_tier t = effective_tier(h, j);
-        if (t < best_tier || (t == best_tier && j->seq < best->seq)) {
-            best = j;
-            best_tier = t;
+        unsigned rank = job_rank(h, j, lane);
+        if (rank < best_rank) {
+            best_rank = rank;
+            oldest = newest = j;
+        } else if (rank == best_rank) {
+            if (j->seq < oldest->seq)
+                oldest = j;
+            if (j->seq > newest->seq)
+                newest = j;
         }
     }
-    if (best != NULL) {
-        best->state = JOB_RUNNING;
-        h->queued[best->tier]--;
-    }
+    if (oldest == NULL || (lane == LANE_FAST && best_rank >= HASHER_TIERS))
+        return NULL;
+    bool congested = clock_mono_ns() - oldest->queued_ns >= (uint64_t)CONGESTED_MS * 1000000;
+    struct hasher_job *best = congested ? newest : oldest;
+    best->state = JOB_RUNNING;
+    h->queued[best->tier]--;
     return best;
 }
 
@@ -225,8 +268,23 @@ static void job_work(struct hasher_job *j)
 
 struct hasher_turn {
     struct hasher *h;
+    enum lane lane;
+    bool passed; /* to the slow lane, as a new turn */
     struct hasher_job *job;
 };
+
+static void turn_work(void *arg);
+static void turn_done(void *arg);
+
+/* On the fast lane's thread: a turn for the slow lane instead of this one. */
+static void turn_pass(struct hasher_turn *t)
+{
+    struct hasher_turn *slow = xcalloc(1, sizeof(*slow));
+    slow->h = t->h;
+    slow->lane = LANE_SLOW;
+    t->passed = true;
+    background_run(t->h->lanes[LANE_SLOW], turn_work, turn_done, slow);
+}
 
 /* On the background thread. */
 static void turn_work(void *arg)
@@ -234,10 +292,14 @@ static void turn_work(void *arg)
     struct hasher_turn *t = arg;
     struct hasher *h = t->h;
     pthread_mutex_lock(&h->lock);
-    t->job = job_take(h);
+    t->job = job_take(h, t->lane);
     pthread_mutex_unlock(&h->lock);
-    if (t->job == NULL)
+    if (t->job == NULL) {
+        if (t->lane == LANE_SLOW)
+            fatalx("hasher: a turn found no job");
+        turn_pass(t);
         return;
+    }
     if (client_gone(t->job->fd)) {
         t->job->outcome = HASHER_GONE;
         job_wipe(t->job);
@@ -257,7 +319,10 @@ static void turn_done(void *arg)
 {
     struct hasher_turn *t = arg;
     struct hasher_job *j = t->job;
+    bool passed = t->passed;
     free(t);
+    if (passed)
+        return;
     if (j == NULL)
         fatalx("hasher: a turn found no job");
     enum hasher_outcome outcome = j->outcome;
@@ -285,6 +350,7 @@ static int job_queue(struct hasher_job *j, enum hasher_tier tier, hasher_done_cb
         j->state = JOB_QUEUED;
         j->tier = tier;
         j->seq = ++h->seq;
+        j->queued_ns = clock_mono_ns();
         j->cb = cb;
         j->arg = arg;
         h->queued[tier]++;
@@ -296,7 +362,8 @@ static int job_queue(struct hasher_job *j, enum hasher_tier tier, hasher_done_cb
     }
     struct hasher_turn *t = xcalloc(1, sizeof(*t));
     t->h = h;
-    background_run(h->bg, turn_work, turn_done, t);
+    t->lane = lane_of(tier);
+    background_run(h->lanes[t->lane], turn_work, turn_done, t);
     return 0;
 }
 

@@ -3,8 +3,9 @@
  * costs tens of milliseconds of CPU and 64 MiB, which must not stall other
  * requests, and hashing is what a flood of logins or registrations would
  * exhaust. So each worker's hashing queue is bounded per tier and per
- * client, the thread always takes the most trusted job first, and a job
- * whose client has gone away is dropped unhashed.
+ * client, the most trusted job is taken first (suspects on a thread of
+ * their own at a lower priority), and a job whose client has gone away is
+ * dropped unhashed.
  *
  * A job's life: hasher_admit (a place for the client, before the database
  * has said which tier it is), then hasher_hash or hasher_verify (queued in
@@ -14,8 +15,8 @@
 
 #include "background.h"
 
-/* Most trusted first: the thread takes a job of a lower tier only when no
- * job of a higher one waits. */
+/* Most trusted first: a job of a lower tier is taken only when no job of
+ * a higher one waits (for its thread). */
 enum hasher_tier {
     HASHER_TRUSTED, /* a login from a device that signed in before */
     HASHER_CLEAN,   /* a login whose address, and email from that address, have no recent failures */
@@ -36,17 +37,20 @@ typedef void (*hasher_done_cb)(enum hasher_outcome outcome, char *hash, void *ar
 struct hasher;
 struct hasher_job;
 
-/* Prepare the dummy hash unknown accounts are checked against (once per
- * process, before serving). */
-void hasher_init(void);
-/* The worker's queue, feeding the background thread b (borrowed). */
-struct hasher *hasher_new(struct background *b);
-/* After background_free: no job may be pending. */
+/* Once, before the workers fork: the dummy hash unknown accounts are
+ * checked against, and the client counts the workers share. */
+void hasher_init(int workers);
+/* Worker number worker's queue, with two hashing threads of its own. */
+struct hasher *hasher_start(struct event_base *base, int worker);
+/* A queue on threads the caller owns (borrowed, freed before the queue):
+ * fast for everything but suspects, slow for suspects. */
+struct hasher *hasher_new(struct background *fast, struct background *slow);
+/* Stops its own threads, if any; no job may be pending. */
 void hasher_free(struct hasher *h);
 
 /* A place for client (its address, as auth_client gives it) whose
  * connection is fd (-1: none to watch). NULL when the client already has
- * HASHER_MAX_PER_CLIENT jobs admitted and unfinished. */
+ * HASHER_MAX_PER_CLIENT jobs admitted and unfinished, on all workers. */
 struct hasher_job *hasher_admit(struct hasher *h, const char *client, int fd) __attribute__((warn_unused_result));
 /* Give back an admitted job that will not be queued. */
 void hasher_cancel(struct hasher_job *j);

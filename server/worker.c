@@ -100,7 +100,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, int slot)
         cfg->query_timeout_ms };
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.background = background_new(srv.base);
-    srv.hasher = hasher_new(srv.background);
+    srv.hasher = hasher_start(srv.base, slot);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
     struct feed_listen *listen = feed_listen_start(srv.base, db_conninfo);
     struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);

@@ -184,14 +184,19 @@ def test_register_taken_email_in_other_case_is_the_same_account(api):
 
 
 def test_register_takes_about_as_long_for_a_taken_address(api, person):
-    """Both hash the password: a taken address does not answer sooner."""
+    """Both hash the password: a taken address does not answer sooner. Interleaved,
+    so that the machine's load falls on both alike (four: the email's hourly limit
+    is five registrations, and the person's own was the first)."""
     def took(email):
         start = time.monotonic()
         accepted(reg(api, email=email))
         return time.monotonic() - start
-    new = min(took(new_email()) for _ in range(3))
-    taken = min(took(person.email) for _ in range(3))
-    assert taken > new * 0.5, f"taken address {taken:.3f}s, new one {new:.3f}s"
+    new, taken = [], []
+    for _ in range(4):
+        new.append(took(new_email()))
+        taken.append(took(person.email))
+    new, taken = sorted(new)[1:3], sorted(taken)[1:3]  # the middle two
+    assert sum(taken) > 0.5 * sum(new), f"taken address {taken}, new ones {new}"
 
 
 def test_login(api, person):
