@@ -174,7 +174,7 @@ static void register_hashed_cb(enum hasher_outcome outcome, char *hash, void *ar
         reply_gone(ctx);
         return;
     }
-    if (outcome != HASHER_OK) {
+    if (outcome != HASHER_OK) { /* waited too long, or could not hash */
         reply_busy(ctx);
         return;
     }
@@ -258,6 +258,8 @@ static void login_finished_cb(const struct db_result *r, void *arg)
         "device_token", kept ? st->device : st->new_device));
 }
 
+static void login_forgive(struct auth_state *st);
+
 static void login_verified_cb(enum hasher_outcome outcome, char *hash, void *arg)
 {
     struct auth_state *st = arg;
@@ -265,6 +267,10 @@ static void login_verified_cb(enum hasher_outcome outcome, char *hash, void *arg
     (void)hash;
     if (outcome == HASHER_GONE) {
         reply_gone(ctx); /* the attempt stays counted */
+        return;
+    }
+    if (outcome == HASHER_LATE) {
+        login_forgive(st);
         return;
     }
     if (outcome != HASHER_OK) {
@@ -292,18 +298,22 @@ static void login_forgiven_cb(const struct db_result *r, void *arg)
     reply_busy(st->ctx);
 }
 
+/* Turned away unchecked (503 busy): the attempt should not count as a failure. */
+static void login_forgive(struct auth_state *st)
+{
+    const char *params[] = { st->attempt_id };
+    db_pool_query(st->ctx->srv->pool, "DELETE FROM login_failures WHERE attempt_id = $1", 1, params,
+        login_forgiven_cb, st);
+}
+
 static void login_queue(struct auth_state *st)
 {
     struct req_ctx *ctx = st->ctx;
     struct hasher_job *job = st->job;
     st->job = NULL;
     const char *password = json_string_value(json_object_get(ctx->body, "password"));
-    if (hasher_verify(job, st->tier, st->password_hash, password, login_verified_cb, st) == 0)
-        return;
-    /* Turned away unchecked: the attempt should not count as a failure. */
-    const char *params[] = { st->attempt_id };
-    db_pool_query(ctx->srv->pool, "DELETE FROM login_failures WHERE attempt_id = $1", 1, params,
-        login_forgiven_cb, st);
+    if (hasher_verify(job, st->tier, st->password_hash, password, login_verified_cb, st) != 0)
+        login_forgive(st);
 }
 
 static void login_slowed_cb(evutil_socket_t fd, short what, void *arg)

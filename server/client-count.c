@@ -11,17 +11,20 @@
 
 #define SLOTS 8192 /* per hash and row: 32 KiB a worker */
 
-static _Atomic uint16_t *table; /* [workers][2][SLOTS] */
+static _Atomic uint16_t *table;     /* pending: [workers][2][SLOTS] */
+static _Atomic uint32_t *admitted; /* admissions: [2][SLOTS] */
 static int rows;
 static unsigned char key[crypto_shorthash_KEYBYTES];
 
 void client_count_init(int workers)
 {
-    size_t bytes = (size_t)workers * 2 * SLOTS * sizeof(*table);
+    size_t pending = (size_t)workers * 2 * SLOTS * sizeof(*table);
+    size_t bytes = pending + 2 * SLOTS * sizeof(*admitted);
     void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         fatalx("client counts: cannot map shared memory");
     table = mem;
+    admitted = (_Atomic uint32_t *)((char *)mem + pending);
     rows = workers;
     crypto_shorthash_keygen(key);
 }
@@ -52,14 +55,27 @@ void client_count_slots(const char *client, struct client_slots *out)
     out->slot[1] = b % SLOTS;
 }
 
-void client_count_add(int worker, const struct client_slots *s, int delta)
+void client_count_admit(int worker, struct client_slots *s)
 {
     for (int h = 0; h < 2; h++) {
-        if (delta > 0)
-            atomic_fetch_add_explicit(cell(worker, h, s->slot[h]), (uint16_t)delta, memory_order_relaxed);
-        else
-            atomic_fetch_sub_explicit(cell(worker, h, s->slot[h]), (uint16_t)-delta, memory_order_relaxed);
+        atomic_fetch_add_explicit(cell(worker, h, s->slot[h]), 1, memory_order_relaxed);
+        s->seen[h] = atomic_fetch_add_explicit(&admitted[h * SLOTS + s->slot[h]], 1, memory_order_relaxed) + 1;
     }
+}
+
+void client_count_release(int worker, const struct client_slots *s)
+{
+    for (int h = 0; h < 2; h++)
+        atomic_fetch_sub_explicit(cell(worker, h, s->slot[h]), 1, memory_order_relaxed);
+}
+
+bool client_count_admitted_since(const struct client_slots *s)
+{
+    for (int h = 0; h < 2; h++) {
+        if (atomic_load_explicit(&admitted[h * SLOTS + s->slot[h]], memory_order_relaxed) == s->seen[h])
+            return false;
+    }
+    return true;
 }
 
 unsigned client_count_get(const struct client_slots *s)

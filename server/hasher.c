@@ -29,7 +29,8 @@
 
 #define HASH_MS_GUESS 100 /* until the first hash is measured */
 #define SLOW_LANE_NICE 5   /* a quarter of a core's share when others want it */
-#define CONGESTED_MS 100   /* a tier whose oldest job waited this long is served newest first */
+#define CONGESTED_MS 100   /* a login tier whose oldest job waited this long is served newest first */
+#define MAX_WAIT_MS 10000  /* a job that waited this long is answered busy, unhashed */
 #define RETRY_AFTER_MAX_S 30
 
 /* How many jobs of each tier may wait (not counting those hashing). The
@@ -41,6 +42,12 @@ static const int tier_queue_max[HASHER_TIERS] = {
     [HASHER_CLEAN] = 32,
     [HASHER_NEW] = 16,
     [HASHER_SUSPECT] = 8,
+};
+
+/* Tiers served newest first when congested: the logins people wait for. */
+static const bool tier_lifo[HASHER_TIERS] = {
+    [HASHER_TRUSTED] = true,
+    [HASHER_CLEAN] = true,
 };
 
 enum job_state { JOB_ADMITTED, JOB_QUEUED, JOB_RUNNING };
@@ -74,6 +81,7 @@ struct hasher {
     int queued[HASHER_TIERS];
     uint64_t seq;
     unsigned hash_ms; /* moving average of one hash */
+    unsigned max_wait_ms;
 };
 
 /* A real hash of a random password: verifying against it costs the same. */
@@ -92,9 +100,10 @@ void hasher_init(int workers)
         fatalx("argon2id: cannot hash (out of memory?)");
 }
 
-struct hasher *hasher_new(struct background *fast, struct background *slow)
+struct hasher *hasher_new(struct background *fast, struct background *slow, unsigned max_wait_ms)
 {
     struct hasher *h = xcalloc(1, sizeof(*h));
+    h->max_wait_ms = max_wait_ms;
     h->lanes[LANE_FAST] = fast;
     h->lanes[LANE_SLOW] = slow;
     h->hash_ms = HASH_MS_GUESS;
@@ -105,7 +114,8 @@ struct hasher *hasher_new(struct background *fast, struct background *slow)
 
 struct hasher *hasher_start(struct event_base *base, int worker)
 {
-    struct hasher *h = hasher_new(background_new(base), background_new_nice(base, SLOW_LANE_NICE));
+    struct hasher *h =
+        hasher_new(background_new(base), background_new_nice(base, SLOW_LANE_NICE), MAX_WAIT_MS);
     h->own_lanes = true;
     h->row = worker;
     client_count_reset(worker);
@@ -149,7 +159,7 @@ struct hasher_job *hasher_admit(struct hasher *h, const char *client, int fd)
     client_count_slots(client, &slots);
     if (client_count_get(&slots) >= HASHER_MAX_PER_CLIENT)
         return NULL;
-    client_count_add(h->row, &slots, 1);
+    client_count_admit(h->row, &slots);
     struct hasher_job *j = xcalloc(1, sizeof(*j));
     j->h = h;
     j->client = slots;
@@ -177,7 +187,7 @@ static void job_free(struct hasher_job *j)
     pthread_mutex_lock(&h->lock);
     TAILQ_REMOVE(&h->jobs, j, entry);
     pthread_mutex_unlock(&h->lock);
-    client_count_add(h->row, &j->client, -1);
+    client_count_release(h->row, &j->client);
     job_wipe(j);
     free(j->hash);
     free(j);
@@ -191,13 +201,14 @@ void hasher_cancel(struct hasher_job *j)
 
 /* ---- the background thread's side ---- */
 
-/* A queued CLEAN login whose client has other jobs pending (on any worker)
- * is what a flood from one address looks like before its failures are
- * counted: it waits with the suspects. */
+/* A queued CLEAN login whose client has other jobs pending, or has had
+ * another admitted since (on any worker), is what a flood from one address
+ * looks like before its failures are counted: it waits with the suspects. */
 static enum hasher_tier effective_tier(struct hasher *h, const struct hasher_job *j)
 {
     (void)h;
-    if (j->tier == HASHER_CLEAN && client_count_get(&j->client) > 1)
+    if (j->tier == HASHER_CLEAN &&
+        (client_count_get(&j->client) > 1 || client_count_admitted_since(&j->client)))
         return HASHER_SUSPECT;
     return j->tier;
 }
@@ -214,20 +225,32 @@ static unsigned job_rank(struct hasher *h, const struct hasher_job *j, enum lane
     return (lane_of(t) == lane ? 0 : HASHER_TIERS) + (unsigned)t;
 }
 
-/* The most urgent queued job for a turn of lane: the lowest tier; in it
- * the first queued, unless that one has waited CONGESTED_MS, when the last
- * queued goes first (adaptive LIFO: in a burst, such as the first attempts
- * of many fresh addresses, whoever comes after it is not stuck behind all
- * of it). A fast turn takes only a job of its lane (NULL if there is none),
- * a slow turn any. Under h->lock. */
+static uint64_t waited_ms(const struct hasher_job *j, uint64_t now)
+{
+    return (now - j->queued_ns) / 1000000;
+}
+
+/* The most urgent queued job for a turn of lane: one that has waited
+ * max_wait_ms, to be answered busy at once; else the lowest tier, and in
+ * it the first queued, unless it is a login tier whose oldest job has
+ * waited CONGESTED_MS: then the last queued goes first (adaptive LIFO: in a
+ * burst, such as the first attempts of many fresh addresses, whoever comes
+ * after it is not stuck behind all of it; the wait is bounded by
+ * max_wait_ms). A fast turn takes only a job of its lane (NULL if there is
+ * none), a slow turn any. Under h->lock. */
 static struct hasher_job *job_take(struct hasher *h, enum lane lane)
 {
-    struct hasher_job *oldest = NULL, *newest = NULL, *j;
+    struct hasher_job *oldest = NULL, *newest = NULL, *late = NULL, *j;
     unsigned best_rank = 2 * HASHER_TIERS;
+    uint64_t now = clock_mono_ns();
     TAILQ_FOREACH(j, &h->jobs, entry) {
         if (j->state != JOB_QUEUED)
             continue;
         unsigned rank = job_rank(h, j, lane);
+        if (lane == LANE_FAST && rank >= HASHER_TIERS)
+            continue;
+        if (waited_ms(j, now) >= h->max_wait_ms && (late == NULL || j->seq < late->seq))
+            late = j;
         if (rank < best_rank) {
             best_rank = rank;
             oldest = newest = j;
@@ -238,10 +261,13 @@ static struct hasher_job *job_take(struct hasher *h, enum lane lane)
                 newest = j;
         }
     }
-    if (oldest == NULL || (lane == LANE_FAST && best_rank >= HASHER_TIERS))
+    if (oldest == NULL)
         return NULL;
-    bool congested = clock_mono_ns() - oldest->queued_ns >= (uint64_t)CONGESTED_MS * 1000000;
-    struct hasher_job *best = congested ? newest : oldest;
+    struct hasher_job *best = oldest;
+    if (late != NULL)
+        best = late;
+    else if (tier_lifo[oldest->tier] && waited_ms(oldest, now) >= CONGESTED_MS)
+        best = newest;
     best->state = JOB_RUNNING;
     h->queued[best->tier]--;
     return best;
@@ -300,8 +326,9 @@ static void turn_work(void *arg)
         turn_pass(t);
         return;
     }
-    if (client_gone(t->job->fd)) {
-        t->job->outcome = HASHER_GONE;
+    bool gone = client_gone(t->job->fd);
+    if (gone || waited_ms(t->job, clock_mono_ns()) >= h->max_wait_ms) {
+        t->job->outcome = gone ? HASHER_GONE : HASHER_LATE;
         job_wipe(t->job);
         return;
     }

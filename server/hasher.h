@@ -29,6 +29,7 @@ enum hasher_outcome {
     HASHER_OK,   /* hashed; or the password matched */
     HASHER_NO,   /* the password did not match; or hashing failed */
     HASHER_GONE, /* the client closed its side of the connection: nothing was done */
+    HASHER_LATE, /* it waited too long (answer busy): nothing was done */
 };
 
 /* hash: hasher_hash with HASHER_OK only, a new string the callback owns. */
@@ -43,8 +44,9 @@ void hasher_init(int workers);
 /* Worker number worker's queue, with two hashing threads of its own. */
 struct hasher *hasher_start(struct event_base *base, int worker);
 /* A queue on threads the caller owns (borrowed, freed before the queue):
- * fast for everything but suspects, slow for suspects. */
-struct hasher *hasher_new(struct background *fast, struct background *slow);
+ * fast for everything but suspects, slow for suspects; a job that waited
+ * max_wait_ms is not hashed but answered HASHER_LATE. */
+struct hasher *hasher_new(struct background *fast, struct background *slow, unsigned max_wait_ms);
 /* Stops its own threads, if any; no job may be pending. */
 void hasher_free(struct hasher *h);
 

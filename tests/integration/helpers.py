@@ -421,6 +421,17 @@ REGISTER = "/api/v1/auth/register"
 LOGIN = "/api/v1/auth/login"
 
 
+def patiently(srv, method, path, json, source, tries=8):
+    """A request retried while it is answered 503 busy, after its Retry-After (at most
+    3 s): what a client should do when the password hashing queue is full."""
+    for _ in range(tries):
+        r = srv.api(method, path, json=json, source=source)
+        if r.status != 503 or not isinstance(r.body, dict) or r.body["error"]["code"] != "busy":
+            return r
+        time.sleep(min(3, int(r.headers.get("Retry-After", "1"))))
+    return r
+
+
 def register(srv, email=None, password=None, display_name=None, source=None):
     """Registers a new person (asserting 202) and signs in (asserting 200); returns it.
     Each registration comes from an address of its own (registrations are throttled
@@ -429,17 +440,18 @@ def register(srv, email=None, password=None, display_name=None, source=None):
     password = password or new_password()
     display_name = display_name or new_name()
     source = source or fresh_source()
-    r = srv.api("POST", REGISTER, source=source,
-                json={"email": email, "password": password, "display_name": display_name})
+    r = patiently(srv, "POST", REGISTER, source=source,
+                  json={"email": email, "password": password, "display_name": display_name})
     assert_json(r, 202)
-    r = srv.api("POST", LOGIN, json={"email": email, "password": password}, source=source)
+    r = patiently(srv, "POST", LOGIN, json={"email": email, "password": password}, source=source)
     body = assert_json(r, 200)
     return Person(body["person"]["id"], email, password, display_name, body["token"],
                   body["device_token"])
 
 
 def login(srv, person, source=None):
-    r = srv.api("POST", LOGIN, json={"email": person.email, "password": person.password}, source=source)
+    r = patiently(srv, "POST", LOGIN, json={"email": person.email, "password": person.password},
+                  source=source)
     return assert_json(r, 200)["token"]
 
 

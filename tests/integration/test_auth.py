@@ -514,7 +514,9 @@ def test_concurrent_registrations_case_variants(server, api):
 
 
 def test_login_pair_limit_holds_under_concurrency(server, person):
-    # 20 wrong passwords at once from one address: no more than 5 may be tried.
+    """20 wrong passwords at once from one address, each sent again while it is
+    turned away busy (an address has 4 places in the hashing queue): exactly 5 are
+    checked, the other 15 refused."""
     n = 20
     src = fresh_source()
     barrier = threading.Barrier(n)
@@ -522,19 +524,21 @@ def test_login_pair_limit_holds_under_concurrency(server, person):
 
     def worker(i):
         barrier.wait()
-        results[i] = server.api("POST", LOGIN, source=src, json={
-            "email": person.email, "password": f"guess-{i}-{new_password()}"})
+        body = {"email": person.email, "password": f"guess-{i}-{new_password()}"}
+        for _ in range(400):
+            r = server.api("POST", LOGIN, source=src, json=body)
+            if r.status != 503:
+                break
+            time.sleep(0.05)
+        results[i] = r
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(120)
     statuses = sorted(r.status for r in results if r is not None)
     assert len(statuses) == n
-    # Some are turned away busy (one address has a few places in the hashing queue).
-    assert set(statuses) <= {401, 429, 503}, statuses
-    assert statuses.count(401) <= 5, f"{statuses.count(401)} guesses were checked: {statuses}"
-    assert statuses.count(429) >= 1, statuses
+    assert statuses.count(401) == 5 and statuses.count(429) == n - 5, statuses
 
 
 # ---- registration throttle ------------------------------------------------------------

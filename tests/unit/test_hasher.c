@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #define MAX_DONE 64
+#define MAX_WAIT_MS 10000
 
 enum { FAST, SLOW };
 
@@ -104,7 +105,7 @@ static int setup(void **state)
     w->base = event_base_new();
     w->lane[FAST] = background_new(w->base);
     w->lane[SLOW] = background_new(w->base);
-    w->h = hasher_new(w->lane[FAST], w->lane[SLOW]);
+    w->h = hasher_new(w->lane[FAST], w->lane[SLOW], MAX_WAIT_MS);
     client_count_reset(0);
     client_count_reset(1);
     if (pipe(w->plug[FAST]) != 0 || pipe(w->plug[SLOW]) != 0 || pipe(w->marker) != 0)
@@ -310,7 +311,7 @@ static void test_company_on_another_worker_counts(void **state)
     struct world *w = *state;
     struct client_slots other;
     client_count_slots("192.0.2.1", &other);
-    client_count_add(1, &other, 1);
+    client_count_admit(1, &other);
     plug_both(w);
     queue_verify(w, "192.0.2.1", -1, HASHER_CLEAN, 0);
     queue_verify(w, "192.0.2.2", -1, HASHER_NEW, 1);
@@ -319,7 +320,23 @@ static void test_company_on_another_worker_counts(void **state)
     assert_int_equal(w->order[0], 1);
     unplug(w, SLOW);
     run_until(w, 2);
-    client_count_add(1, &other, -1);
+    client_count_release(1, &other);
+}
+
+/* Company that has come and gone counts too: a flood's later attempts are
+ * often turned away at once, so its first would otherwise look alone. */
+static void test_company_that_has_left_counts(void **state)
+{
+    struct world *w = *state;
+    plug_both(w);
+    queue_verify(w, "192.0.2.1", -1, HASHER_CLEAN, 0);
+    hasher_cancel(hasher_admit(w->h, "192.0.2.1", -1));
+    queue_verify(w, "192.0.2.2", -1, HASHER_NEW, 1);
+    unplug(w, FAST);
+    run_until(w, 1);
+    assert_int_equal(w->order[0], 1);
+    unplug(w, SLOW);
+    run_until(w, 2);
 }
 
 /* Admission counts the client's jobs on every worker; a worker that starts
@@ -329,7 +346,8 @@ static void test_admission_counts_all_workers(void **state)
     struct world *w = *state;
     struct client_slots other;
     client_count_slots("192.0.2.7", &other);
-    client_count_add(1, &other, HASHER_MAX_PER_CLIENT - 1);
+    for (int i = 0; i < HASHER_MAX_PER_CLIENT - 1; i++)
+        client_count_admit(1, &other);
     struct hasher_job *j = hasher_admit(w->h, "192.0.2.7", -1);
     assert_non_null(j);
     assert_null(hasher_admit(w->h, "192.0.2.7", -1));
@@ -361,6 +379,28 @@ static void test_fast_lane_passes_suspects_on(void **state)
     unplug(w, SLOW);
     run_until(w, 1);
     hasher_cancel(company);
+}
+
+/* A job that has waited too long is answered at once, unhashed, whatever
+ * its tier; the others go on. */
+static void test_late_jobs_are_answered_busy(void **state)
+{
+    struct world *w = *state;
+    struct hasher *h = hasher_new(w->lane[FAST], w->lane[SLOW], 500);
+    struct hasher *keep = w->h;
+    w->h = h;
+    plug_both(w);
+    queue_verify(w, "192.0.2.1", -1, HASHER_CLEAN, 0);
+    queue_verify(w, "192.0.2.2", -1, HASHER_SUSPECT, 1);
+    usleep(600 * 1000);
+    queue_verify(w, "192.0.2.3", -1, HASHER_CLEAN, 2);
+    unplug_both(w);
+    run_until(w, 3);
+    assert_int_equal(w->outcomes[0], HASHER_LATE);
+    assert_int_equal(w->outcomes[1], HASHER_LATE);
+    assert_int_equal(w->outcomes[2], HASHER_NO); /* checked against the dummy */
+    w->h = keep;
+    hasher_free(h);
 }
 
 /* A suspect's hash does not hold up a clean login: the lanes run side by side. */
@@ -454,8 +494,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_congested_tier_serves_newest_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_with_company_waits_with_suspects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_company_on_another_worker_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_company_that_has_left_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_admission_counts_all_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fast_lane_passes_suspects_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_late_jobs_are_answered_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_login_passes_a_running_suspect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_living_client_is_hashed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gone_client_is_not_hashed, setup, teardown),
