@@ -7,7 +7,8 @@ CC        ?= cc
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
                  -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+# libunistring (Unicode normalization and case folding) has no pkg-config file on Debian 12.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
 VERSION   := 0.1.0
 
 # Release build in build/, sanitizer build (for tests) in build/asan/.

@@ -5,7 +5,7 @@ set -euo pipefail
 
 mode=${1:-run}
 pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libsodium-dev
-      libcmocka-dev zlib1g-dev postgresql postgresql-contrib tzdata python3 xxd)
+      libcmocka-dev zlib1g-dev libunistring-dev postgresql postgresql-contrib tzdata python3 xxd)
 case $mode in
 run) ;;
 test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events clang libclang-rt-14-dev

@@ -3,6 +3,7 @@
  * the password read from stdin (never from argv, which others can see). */
 #include "admin.h"
 
+#include "email.h"
 #include "log.h"
 #include "migrate.h"
 #include "util.h"
@@ -14,8 +15,8 @@
 #include <string.h>
 
 static const char sql_upsert_admin[] =
-    "INSERT INTO persons (email, display_name, password_hash, is_admin) VALUES ($1, $2, $3, true)"
-    " ON CONFLICT ((lower(email))) WHERE email IS NOT NULL"
+    "INSERT INTO persons (email, email_key, display_name, password_hash, is_admin) VALUES ($1, $2, $3, $4, true)"
+    " ON CONFLICT (email_key) WHERE email_key IS NOT NULL"
     " DO UPDATE SET is_admin = true, password_hash = excluded.password_hash"
     " RETURNING id, (xmax = 0) AS created";
 
@@ -36,14 +37,16 @@ static int read_password(char *buf, size_t len, char **cause)
 int admin_create(const char *url, const char *email, char **cause)
 {
     char password[1100], hash[crypto_pwhash_STRBYTES], name[65]; /* a local part has at most 64 bytes */
+    char *stored = NULL, *key = NULL;
+    const char *why;
     int rc = -1;
 
-    if (!valid_email(email)) {
-        *cause = xstrdup("not a valid email address");
+    if (email_identity(email, &stored, &key, &why) != 0) {
+        *cause = xasprintf("the email address %s", why);
         return -1;
     }
     if (read_password(password, sizeof(password), cause) != 0)
-        return -1;
+        goto out;
     if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         *cause = xstrdup("cannot hash the password (out of memory?)");
@@ -56,9 +59,9 @@ int admin_create(const char *url, const char *email, char **cause)
         PQfinish(conn);
         goto out;
     }
-    snprintf(name, sizeof(name), "%.*s", (int)(strchr(email, '@') - email), email);
-    const char *params[] = { email, name, hash };
-    PGresult *res = PQexecParams(conn, sql_upsert_admin, 3, NULL, params, NULL, NULL, 0);
+    snprintf(name, sizeof(name), "%.*s", (int)(strchr(stored, '@') - stored), stored);
+    const char *params[] = { stored, key, name, hash };
+    PGresult *res = PQexecParams(conn, sql_upsert_admin, 4, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         printf("%s site admin %s\n", PQgetvalue(res, 0, 1)[0] == 't' ? "created" : "promoted",
             PQgetvalue(res, 0, 0));
@@ -69,5 +72,7 @@ int admin_create(const char *url, const char *email, char **cause)
     PQfinish(conn);
 out:
     sodium_memzero(password, sizeof(password));
+    free(stored);
+    free(key);
     return rc;
 }

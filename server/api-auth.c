@@ -1,14 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Registration, login (throttled per email and per client address) and
- * logout. Passwords are hashed on the background thread, never on the loop. */
+/* Registration, login and logout. Passwords are hashed on the background
+ * thread through the worker's bounded queue (hasher.h), never on the loop.
+ *
+ * The rule against guessing (README, docs/api.md): failed logins are
+ * counted per email and client address pair, per address, per email and
+ * per device, in PostgreSQL. An untrusted client is refused (429) when its
+ * pair or its address is over the limit; the email's count only slows its
+ * answers down, so nobody can lock an account; a client that shows a
+ * device token this person got from a successful login is trusted and
+ * only its own device count applies. Registration is throttled per
+ * address and per email and answers the same whether or not the address
+ * already has an account. */
 #include "api.h"
+#include "auth-keys.h"
+#include "email.h"
 #include "hasher.h"
+#include "log.h"
 #include "principal.h"
 #include "token.h"
 #include "util.h"
 
-#include <ctype.h>
+#include <event2/bufferevent.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,23 +30,46 @@
 #define PASSWORD_MIN_CHARS 8
 #define PASSWORD_MAX_BYTES 1024
 #define LOGIN_WINDOW "15 minutes"
-#define LOGIN_MAX_FAILURES_PER_EMAIL "5"
+#define LOGIN_MAX_FAILURES_PER_PAIR "5"
 #define LOGIN_MAX_FAILURES_PER_ADDRESS "20"
+#define LOGIN_MAX_FAILURES_PER_DEVICE "5"
+#define LOGIN_SLOW_AFTER 5       /* failures of an email before its answers slow down */
+#define LOGIN_SLOW_FIRST_MS 250  /* then this, doubling with every failure */
+#define LOGIN_SLOW_MAX_MS 5000   /* up to this */
+#define REGISTER_WINDOW "1 hour"
+#define REGISTER_MAX_PER_ADDRESS "20"
+#define REGISTER_MAX_PER_EMAIL "5"
+#define DEVICE_DAYS "180"
+#define STATUS_CLIENT_GONE 499   /* logged and counted only: nobody reads it */
 
 struct auth_state {
     struct req_ctx *ctx;
+    struct hasher_job *job;     /* admitted, not yet queued; cancelled with the state */
+    char *email;                /* registration: as stored (NFC) */
+    char *email_key;            /* folded */
+    char *password_hash;        /* login: the stored hash, NULL for no account */
+    struct auth_keys keys;
     char token[TOKEN_TEXT_LEN + 1];
     char token_hash[TOKEN_HASH_PARAM_LEN + 1];
-    char email_key[TOKEN_HASH_PARAM_LEN + 1];
-    char addr_key[TOKEN_HASH_PARAM_LEN + 1];
+    char device[TOKEN_TEXT_LEN + 1];           /* login: the device token shown, "" for none */
+    char device_hash[TOKEN_HASH_PARAM_LEN + 1];
+    char device_key[TOKEN_HASH_PARAM_LEN + 1];
+    char new_device[TOKEN_TEXT_LEN + 1];
+    char new_device_hash[TOKEN_HASH_PARAM_LEN + 1];
     char person_id[37];
     char attempt_id[37];
+    enum hasher_tier tier;
 };
 
 static void auth_state_free(void *p)
 {
-    sodium_memzero(p, sizeof(struct auth_state));
-    free(p);
+    struct auth_state *st = p;
+    hasher_cancel(st->job);
+    free(st->email);
+    free(st->email_key);
+    free(st->password_hash);
+    sodium_memzero(st, sizeof(*st));
+    free(st);
 }
 
 static struct auth_state *auth_state_new(struct req_ctx *ctx)
@@ -49,16 +86,50 @@ static void days_param(struct req_ctx *ctx, char *buf, size_t len)
     snprintf(buf, len, "%d", ctx->srv->cfg->token_days);
 }
 
-/* {"person": <person JSON from the database>, "token": "..."} */
-static void reply_person_token(struct req_ctx *ctx, const struct db_result *r, int status, const char *token)
+/* The client's socket, for the hasher to notice a client that has left. */
+static int request_fd(struct evhttp_request *req)
 {
-    json_error_t err;
-    json_t *person = json_loads(PQgetvalue(r->res, 0, 0), 0, &err);
-    if (person == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+    return bev ? bufferevent_getfd(bev) : -1;
+}
+
+static void add_retry_after(struct req_ctx *ctx, int seconds)
+{
+    char secs[16];
+    snprintf(secs, sizeof(secs), "%d", seconds);
+    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Retry-After", secs);
+}
+
+static void reply_busy(struct req_ctx *ctx)
+{
+    add_retry_after(ctx, hasher_retry_after(ctx->srv->hasher));
+    http_reply_error(ctx, 503, "busy", "The server is busy checking passwords; try again shortly.", NULL);
+}
+
+static void reply_too_many(struct req_ctx *ctx, int retry_after, const char *message)
+{
+    add_retry_after(ctx, retry_after);
+    http_reply_error(ctx, 429, "too_many_attempts", message, NULL);
+}
+
+/* Nobody is there to read it; the reply only frees the request. */
+static void reply_gone(struct req_ctx *ctx)
+{
+    http_reply_error(ctx, STATUS_CLIENT_GONE, "client_gone", "The client closed the connection.", NULL);
+}
+
+/* A place in the hashing queue for this client; false when a reply (503) has been sent. */
+static bool admit(struct auth_state *st)
+{
+    char client[AUTH_CLIENT_LEN];
+    auth_client(st->ctx->client_addr, client);
+    st->job = hasher_admit(st->ctx->srv->hasher, client, request_fd(st->ctx->req));
+    if (st->job == NULL) {
+        reply_busy(st->ctx);
+        return false;
     }
-    http_reply_json(ctx, status, json_pack("{s:o, s:s}", "person", person, "token", token));
+    return true;
 }
 
 static int check_password(json_t *body, const char **out, struct invalid *inv)
@@ -90,81 +161,31 @@ static void register_done_cb(const struct db_result *r, void *arg)
         api_reply_db_error(st->ctx, r);
         return;
     }
-    reply_person_token(st->ctx, r, 201, st->token);
+    /* The same answer whether the account was made now or existed. */
+    http_reply_json(st->ctx, 202, json_pack("{s:s, s:s}", "status", "accepted", "message",
+        "If this address had no account, it has one now: sign in with the address and the password."));
 }
 
-static void register_hashed_cb(int ok, char *hash, void *arg)
+static void register_hashed_cb(enum hasher_outcome outcome, char *hash, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    char days[16];
-    if (!ok) {
-        http_reply_error(ctx, 503, "busy", "The server is too busy to hash a password; try again.", NULL);
+    if (outcome == HASHER_GONE) {
+        reply_gone(ctx);
         return;
     }
-    token_generate(st->token);
-    token_hash_param(st->token, TOKEN_TEXT_LEN, st->token_hash);
-    days_param(ctx, days, sizeof(days));
-    const char *params[] = { json_string_value(json_object_get(ctx->body, "email")),
-        json_string_value(json_object_get(ctx->body, "display_name")), hash, st->token_hash, days };
-    db_pool_query(ctx->srv->pool, "SELECT api_register($1, $2, $3, $4, $5)", 5, params, register_done_cb, st);
+    if (outcome != HASHER_OK) { /* waited too long, or could not hash */
+        reply_busy(ctx);
+        return;
+    }
+    const char *params[] = { st->email, st->email_key,
+        json_string_value(json_object_get(ctx->body, "display_name")), hash };
+    db_pool_query(ctx->srv->pool, "SELECT api_register_create($1, $2, $3, $4)", 4, params, register_done_cb, st);
+    sodium_memzero(hash, strlen(hash));
     free(hash);
 }
 
-void api_auth_register(struct req_ctx *ctx)
-{
-    struct invalid inv;
-    const char *email, *password, *name;
-    if (json_require_string(ctx->body, "email", 3, 254, &email, &inv) != 0 ||
-        check_password(ctx->body, &password, &inv) != 0 ||
-        json_require_string(ctx->body, "display_name", 1, 100, &name, &inv) != 0) {
-        api_reply_invalid(ctx, &inv);
-        return;
-    }
-    if (!valid_email(email)) {
-        inv = (struct invalid) { "email", "is not a valid email address" };
-        api_reply_invalid(ctx, &inv);
-        return;
-    }
-    hasher_hash(ctx->srv->background, password, register_hashed_cb, auth_state_new(ctx));
-}
-
-/* ---- login ---- */
-
-static void reply_bad_credentials(struct req_ctx *ctx)
-{
-    http_reply_error(ctx, 401, "invalid_credentials", "The email address or the password is wrong.", NULL);
-}
-
-static void login_success_cb(const struct db_result *r, void *arg)
-{
-    struct auth_state *st = arg;
-    if (r->status != DB_OK) {
-        api_reply_db_error(st->ctx, r);
-        return;
-    }
-    reply_person_token(st->ctx, r, 200, st->token);
-}
-
-static void login_verified_cb(int ok, char *hash, void *arg)
-{
-    struct auth_state *st = arg;
-    struct req_ctx *ctx = st->ctx;
-    (void)hash;
-    if (!ok) {
-        reply_bad_credentials(ctx); /* the attempt is already counted */
-        return;
-    }
-    char days[16];
-    days_param(ctx, days, sizeof(days));
-    token_generate(st->token);
-    token_hash_param(st->token, TOKEN_TEXT_LEN, st->token_hash);
-    const char *params[] = { st->person_id, st->token_hash, days, st->email_key, st->attempt_id };
-    db_pool_query(ctx->srv->pool, "SELECT api_login_success($1, $2, $3, $4, $5)", 5, params, login_success_cb,
-        st);
-}
-
-static void login_looked_up_cb(const struct db_result *r, void *arg)
+static void register_counted_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
@@ -174,18 +195,190 @@ static void login_looked_up_cb(const struct db_result *r, void *arg)
     }
     int retry_after = atoi(PQgetvalue(r->res, 0, 0));
     if (retry_after > 0) {
-        char secs[16];
-        snprintf(secs, sizeof(secs), "%d", retry_after);
-        evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Retry-After", secs);
-        http_reply_error(ctx, 429, "too_many_attempts", "Too many failed logins; wait before trying again.",
-            NULL);
+        reply_too_many(ctx, retry_after, "Too many registrations from here; wait before trying again.");
         return;
     }
-    const char *hash = PQgetisnull(r->res, 0, 2) ? NULL : PQgetvalue(r->res, 0, 2);
+    struct hasher_job *job = st->job;
+    st->job = NULL;
+    const char *password = json_string_value(json_object_get(ctx->body, "password"));
+    if (hasher_hash(job, HASHER_NEW, password, register_hashed_cb, st) != 0)
+        reply_busy(ctx);
+}
+
+void api_auth_register(struct req_ctx *ctx)
+{
+    struct invalid inv;
+    const char *email, *password, *name, *why;
+    char *stored, *key;
+    if (json_require_string(ctx->body, "email", 3, 254, &email, &inv) != 0 ||
+        check_password(ctx->body, &password, &inv) != 0 || json_display_name(ctx->body, true, &name, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    if (email_identity(email, &stored, &key, &why) != 0) {
+        inv = (struct invalid) { "email", why };
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    struct auth_state *st = auth_state_new(ctx);
+    st->email = stored;
+    st->email_key = key;
+    auth_keys_derive("register", key, ctx->client_addr, &st->keys);
+    if (!admit(st))
+        return;
+    const char *params[] = { st->keys.addr, st->keys.email };
+    db_pool_query(ctx->srv->pool,
+        "SELECT api_register_begin(ARRAY[$1::bytea, $2::bytea], ARRAY[" REGISTER_MAX_PER_ADDRESS
+        ", " REGISTER_MAX_PER_EMAIL "], interval '" REGISTER_WINDOW "')",
+        2, params, register_counted_cb, st);
+}
+
+/* ---- login ---- */
+
+static void reply_bad_credentials(struct req_ctx *ctx)
+{
+    http_reply_error(ctx, 401, "invalid_credentials", "The email address or the password is wrong.", NULL);
+}
+
+static void login_finished_cb(const struct db_result *r, void *arg)
+{
+    struct auth_state *st = arg;
+    struct req_ctx *ctx = st->ctx;
+    if (r->status != DB_OK) {
+        api_reply_db_error(ctx, r);
+        return;
+    }
+    json_t *person = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
+    if (person == NULL) {
+        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+        return;
+    }
+    bool kept = PQgetvalue(r->res, 0, 1)[0] == 't';
+    http_reply_json(ctx, 200, json_pack("{s:o, s:s, s:s}", "person", person, "token", st->token,
+        "device_token", kept ? st->device : st->new_device));
+}
+
+static void login_forgive(struct auth_state *st);
+
+static void login_verified_cb(enum hasher_outcome outcome, char *hash, void *arg)
+{
+    struct auth_state *st = arg;
+    struct req_ctx *ctx = st->ctx;
+    (void)hash;
+    if (outcome == HASHER_GONE) {
+        reply_gone(ctx); /* the attempt stays counted */
+        return;
+    }
+    if (outcome == HASHER_LATE) {
+        login_forgive(st);
+        return;
+    }
+    if (outcome != HASHER_OK) {
+        reply_bad_credentials(ctx); /* the attempt is already counted */
+        return;
+    }
+    char days[16];
+    days_param(ctx, days, sizeof(days));
+    token_generate(st->token);
+    token_hash_param(st->token, TOKEN_TEXT_LEN, st->token_hash);
+    token_generate(st->new_device);
+    token_hash_param(st->new_device, TOKEN_TEXT_LEN, st->new_device_hash);
+    const char *shown = st->device[0] ? st->device_hash : NULL;
+    const char *shown_key = st->device[0] ? st->device_key : NULL;
+    const char *params[] = { st->person_id, st->token_hash, days, st->attempt_id, st->keys.pair, shown,
+        shown_key, st->new_device_hash, DEVICE_DAYS };
+    db_pool_query(ctx->srv->pool, "SELECT * FROM api_login_finish($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9,
+        params, login_finished_cb, st);
+}
+
+static void login_forgiven_cb(const struct db_result *r, void *arg)
+{
+    struct auth_state *st = arg;
+    (void)r;
+    reply_busy(st->ctx);
+}
+
+/* Turned away unchecked (503 busy): the attempt should not count as a failure. */
+static void login_forgive(struct auth_state *st)
+{
+    const char *params[] = { st->attempt_id };
+    db_pool_query(st->ctx->srv->pool, "DELETE FROM login_failures WHERE attempt_id = $1", 1, params,
+        login_forgiven_cb, st);
+}
+
+static void login_queue(struct auth_state *st)
+{
+    struct req_ctx *ctx = st->ctx;
+    struct hasher_job *job = st->job;
+    st->job = NULL;
+    const char *password = json_string_value(json_object_get(ctx->body, "password"));
+    if (hasher_verify(job, st->tier, st->password_hash, password, login_verified_cb, st) != 0)
+        login_forgive(st);
+}
+
+static void login_slowed_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    login_queue(arg);
+}
+
+/* How long an untrusted login for an email with this many recent failures
+ * waits before its password is checked. */
+static int slow_down_ms(int email_failures)
+{
+    if (email_failures < LOGIN_SLOW_AFTER)
+        return 0;
+    int steps = email_failures - LOGIN_SLOW_AFTER;
+    if (steps >= 16)
+        return LOGIN_SLOW_MAX_MS;
+    long ms = (long)LOGIN_SLOW_FIRST_MS << steps;
+    return ms > LOGIN_SLOW_MAX_MS ? LOGIN_SLOW_MAX_MS : (int)ms;
+}
+
+static void login_begun_cb(const struct db_result *r, void *arg)
+{
+    struct auth_state *st = arg;
+    struct req_ctx *ctx = st->ctx;
+    if (r->status != DB_OK) {
+        api_reply_db_error(ctx, r);
+        return;
+    }
+    int retry_after = atoi(PQgetvalue(r->res, 0, 0));
+    if (retry_after > 0) {
+        reply_too_many(ctx, retry_after, "Too many failed logins; wait before trying again.");
+        return;
+    }
+    if (!PQgetisnull(r->res, 0, 2))
+        st->password_hash = xstrdup(PQgetvalue(r->res, 0, 2));
     snprintf(st->person_id, sizeof(st->person_id), "%s", PQgetvalue(r->res, 0, 1));
     snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", PQgetvalue(r->res, 0, 3));
-    const char *password = json_string_value(json_object_get(ctx->body, "password"));
-    hasher_verify(ctx->srv->background, hash, password, login_verified_cb, st);
+    bool trusted = PQgetvalue(r->res, 0, 4)[0] == 't';
+    bool clean = PQgetvalue(r->res, 0, 5)[0] == 't';
+    st->tier = trusted ? HASHER_TRUSTED : clean ? HASHER_CLEAN : HASHER_SUSPECT;
+    int wait_ms = trusted ? 0 : slow_down_ms(atoi(PQgetvalue(r->res, 0, 6)));
+    if (wait_ms == 0) {
+        login_queue(st);
+        return;
+    }
+    struct timeval tv = { wait_ms / 1000, (wait_ms % 1000) * 1000 };
+    if (event_base_once(ctx->srv->base, -1, EV_TIMEOUT, login_slowed_cb, st, &tv) != 0)
+        fatalx("cannot add a timer");
+}
+
+/* The device token shown, if it looks like one of ours; anything else is
+ * as if none was shown. */
+static int read_device(struct auth_state *st, struct invalid *inv)
+{
+    const char *device;
+    if (json_optional_string(st->ctx->body, "device_token", 0, 256, &device, inv) != 0)
+        return -1;
+    if (device != NULL && token_well_formed(device, strlen(device))) {
+        snprintf(st->device, sizeof(st->device), "%s", device);
+        token_hash_param(device, TOKEN_TEXT_LEN, st->device_hash);
+        token_key_hash_param("device", device, st->device_key);
+    }
+    return 0;
 }
 
 void api_auth_login(struct req_ctx *ctx)
@@ -198,17 +391,21 @@ void api_auth_login(struct req_ctx *ctx)
         return;
     }
     struct auth_state *st = auth_state_new(ctx);
-    char *lower = xstrdup(email);
-    for (char *c = lower; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    token_key_hash_param("email", lower, st->email_key);
-    token_key_hash_param("addr", ctx->client_addr, st->addr_key);
-    free(lower);
-    const char *params[] = { email, st->email_key, st->addr_key };
+    if (read_device(st, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    st->email_key = email_key(email);
+    auth_keys_derive("login", st->email_key, ctx->client_addr, &st->keys);
+    if (!admit(st))
+        return;
+    const char *device = st->device[0] ? st->device_hash : NULL;
+    const char *device_key = st->device[0] ? st->device_key : NULL;
+    const char *params[] = { st->email_key, st->keys.pair, st->keys.addr, st->keys.email, device, device_key };
     db_pool_query(ctx->srv->pool,
-        "SELECT * FROM api_login_attempt($1, ARRAY[$2::bytea, $3::bytea], ARRAY[" LOGIN_MAX_FAILURES_PER_EMAIL
-        ", " LOGIN_MAX_FAILURES_PER_ADDRESS "], interval '" LOGIN_WINDOW "')",
-        3, params, login_looked_up_cb, st);
+        "SELECT * FROM api_login_begin($1, $2, $3, $4, $5, $6, ARRAY[" LOGIN_MAX_FAILURES_PER_PAIR
+        ", " LOGIN_MAX_FAILURES_PER_ADDRESS ", " LOGIN_MAX_FAILURES_PER_DEVICE "], interval '" LOGIN_WINDOW "')",
+        6, params, login_begun_cb, st);
 }
 
 /* ---- logout ---- */

@@ -51,7 +51,7 @@ void api_me_patch(struct req_ctx *ctx)
     struct invalid inv;
     const char *name;
     json_t *discreet = json_object_get(ctx->body, "discreet_calendar");
-    if (json_optional_string(ctx->body, "display_name", 1, 100, &name, &inv) != 0) {
+    if (json_display_name(ctx->body, false, &name, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
     }

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/queue.h>
@@ -28,6 +29,7 @@ struct background {
     pthread_cond_t wake;
     struct background_jobs todo, done;
     bool stopping;
+    int nice;
     int pipe_rd, pipe_wr;
     struct event *done_ev;
 };
@@ -35,6 +37,8 @@ struct background {
 static void *background_thread(void *arg)
 {
     struct background *b = arg;
+    if (b->nice != 0 && setpriority(PRIO_PROCESS, (id_t)gettid(), b->nice) != 0)
+        log_warn("background: cannot lower the thread's priority");
     pthread_mutex_lock(&b->lock);
     for (;;) {
         struct background_job *j = STAILQ_FIRST(&b->todo);
@@ -78,7 +82,13 @@ static void done_cb(evutil_socket_t fd, short what, void *arg)
 
 struct background *background_new(struct event_base *base)
 {
+    return background_new_nice(base, 0);
+}
+
+struct background *background_new_nice(struct event_base *base, int nice)
+{
     struct background *b = xcalloc(1, sizeof(*b));
+    b->nice = nice;
     int fds[2];
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
         fatalx("pipe: cannot create");

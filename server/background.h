@@ -13,6 +13,9 @@ typedef void (*background_fn)(void *arg);
 struct background;
 
 struct background *background_new(struct event_base *base);
+/* The same, with the thread's nice value raised by nice (Linux threads have
+ * their own): its work yields the CPU to everything at normal priority. */
+struct background *background_new_nice(struct event_base *base, int nice);
 /* Queue work(arg) on the thread, then done(arg) on the loop. */
 void background_run(struct background *b, background_fn work, background_fn done, void *arg);
 /* Finish the jobs already queued (their done functions run), then stop. */

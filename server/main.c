@@ -119,7 +119,7 @@ static int cmd_serve(const struct config *cfg)
     if (listen_conninfo == NULL || http_check_port_free(cfg, &cause) != 0)
         fatalx("%s", cause);
     cmd_migrate(cfg);
-    hasher_init();
+    hasher_init(cfg->workers);
     routes_init_labels();
     metrics_init(nroutes, cfg->workers);
     int status = supervisor_run(cfg, conninfo, listen_conninfo);

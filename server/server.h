@@ -18,6 +18,7 @@ struct server {
     struct http_conns *conns;  /* open connections: per-client caps, request deadlines */
     struct db_pool *pool;
     struct background *background; /* the thread for work too slow for the loop */
+    struct hasher *hasher;     /* the password hashing queue, feeding that thread */
     int worker;                /* slot 0..workers-1 */
     unsigned requests_active;  /* routed and not yet answered */
     int fd_cap;                /* pause accepting at this many open connections */

@@ -5,6 +5,8 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <unictype.h>
+#include <unistr.h>
 
 bool utf8_valid(const char *s, size_t len)
 {
@@ -69,6 +71,25 @@ bool valid_email(const char *s)
     const char *dot = strchr(domain, '.');
     if (dot == NULL || domain[0] == '.' || s[len - 1] == '.' || strstr(domain, "..") != NULL)
         return false;
+    return true;
+}
+
+static bool name_char_allowed(ucs4_t uc)
+{
+    if (uc_is_general_category(uc, UC_CATEGORY_Cc) || uc_is_general_category(uc, UC_CATEGORY_Zl) ||
+        uc_is_general_category(uc, UC_CATEGORY_Zp))
+        return false;
+    return !((uc >= 0x202A && uc <= 0x202E) || (uc >= 0x2066 && uc <= 0x2069));
+}
+
+bool valid_display_name(const char *s)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    ucs4_t uc;
+    while ((p = u8_next(&uc, p)) != NULL) {
+        if (!name_char_allowed(uc))
+            return false;
+    }
     return true;
 }
 
@@ -145,6 +166,19 @@ int json_optional_string(json_t *obj, const char *key, size_t min, size_t max, c
     struct invalid *inv)
 {
     return string_member(obj, key, min, max, false, out, inv);
+}
+
+int json_display_name(json_t *obj, bool required, const char **out, struct invalid *inv)
+{
+    if (string_member(obj, "display_name", 1, 100, required, out, inv) != 0)
+        return -1;
+    if (*out != NULL && !valid_display_name(*out)) {
+        inv->field = "display_name";
+        inv->message = "must not contain control characters or text direction overrides";
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 int json_require_enum(json_t *obj, const char *key, const char *const *choices, const char **out,

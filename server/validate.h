@@ -20,6 +20,10 @@ bool utf8_valid(const char *s, size_t len);
 size_t utf8_chars(const char *s);
 
 bool valid_email(const char *s);
+/* A name people see: no control characters, no line or paragraph
+ * separators, no bidirectional overrides or isolates (U+202A..U+202E,
+ * U+2066..U+2069), which could make it read as something else. */
+bool valid_display_name(const char *s);
 bool valid_slug(const char *s);
 /* Canonical lower-case or upper-case UUID text, 36 characters. */
 bool valid_uuid(const char *s, size_t len);
@@ -31,6 +35,10 @@ int json_require_string(json_t *obj, const char *key, size_t min, size_t max, co
 /* Like json_require_string, but a missing or null member leaves *out NULL. */
 int json_optional_string(json_t *obj, const char *key, size_t min, size_t max, const char **out,
     struct invalid *inv) __attribute__((warn_unused_result));
+/* The "display_name" member: 1 to 100 characters that pass
+ * valid_display_name; when not required, a missing one leaves *out NULL. */
+int json_display_name(json_t *obj, bool required, const char **out, struct invalid *inv)
+    __attribute__((warn_unused_result));
 /* Required string member that is one of the NULL-terminated choices. */
 int json_require_enum(json_t *obj, const char *key, const char *const *choices, const char **out,
     struct invalid *inv) __attribute__((warn_unused_result));

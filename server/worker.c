@@ -5,6 +5,7 @@
 #include "worker.h"
 
 #include "background.h"
+#include "hasher.h"
 #include "db.h"
 #include "feed-cache.h"
 #include "feed-listen.h"
@@ -100,6 +101,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
         cfg->query_timeout_ms };
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.background = background_new(srv.base);
+    srv.hasher = hasher_start(srv.base, slot);
     struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
     struct feed_listen *listen = feed_listen_start(srv.base, listen_conninfo);
     struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);
@@ -118,6 +120,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
 
     http_free(&srv);
     background_free(srv.background);
+    hasher_free(srv.hasher);
     horizon_stop(horizon);
     matching_purge_stop(purge);
     db_pool_free(srv.pool);

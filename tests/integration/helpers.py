@@ -131,7 +131,7 @@ def _record_secrets_out(obj):
                 remember("passwords", v)
             elif k == "display_name":
                 remember("names", v)
-            elif k == "token":
+            elif k in ("token", "device_token"):
                 remember("tokens", v)
             else:
                 _record_secrets_out(v)
@@ -223,7 +223,7 @@ _MISSING = object()
 # Errors that no single request field is to blame for: they carry no `field`.
 NO_FIELD = {"not_found", "unauthorized", "forbidden", "method_not_allowed",
             "unsupported_media_type", "payload_too_large", "too_many_attempts",
-            "database_unavailable", "invalid_credentials"}
+            "database_unavailable", "invalid_credentials", "busy"}
 
 
 def assert_error(r, status, code=None, field=_MISSING):
@@ -423,23 +423,43 @@ class Server:
         return self.log_path.read_text("utf-8", "replace")
 
 
-Person = namedtuple("Person", "id email password display_name token")
+Person = namedtuple("Person", "id email password display_name token device_token", defaults=(None,))
+
+REGISTER = "/api/v1/auth/register"
+LOGIN = "/api/v1/auth/login"
 
 
-def register(srv, email=None, password=None, display_name=None):
-    """Registers a new person and returns it (asserting 201)."""
+def patiently(srv, method, path, json, source, tries=8):
+    """A request retried while it is answered 503 busy, after its Retry-After (at most
+    3 s): what a client should do when the password hashing queue is full."""
+    for _ in range(tries):
+        r = srv.api(method, path, json=json, source=source)
+        if r.status != 503 or not isinstance(r.body, dict) or r.body["error"]["code"] != "busy":
+            return r
+        time.sleep(min(3, int(r.headers.get("Retry-After", "1"))))
+    return r
+
+
+def register(srv, email=None, password=None, display_name=None, source=None):
+    """Registers a new person (asserting 202) and signs in (asserting 200); returns it.
+    Each registration comes from an address of its own (registrations are throttled
+    per address) unless SOURCE is given."""
     email = email or new_email()
     password = password or new_password()
     display_name = display_name or new_name()
-    r = srv.api("POST", "/api/v1/auth/register",
-                json={"email": email, "password": password, "display_name": display_name})
-    body = assert_json(r, 201)
-    return Person(body["person"]["id"], email, password, display_name, body["token"])
+    source = source or fresh_source()
+    r = patiently(srv, "POST", REGISTER, source=source,
+                  json={"email": email, "password": password, "display_name": display_name})
+    assert_json(r, 202)
+    r = patiently(srv, "POST", LOGIN, json={"email": email, "password": password}, source=source)
+    body = assert_json(r, 200)
+    return Person(body["person"]["id"], email, password, display_name, body["token"],
+                  body["device_token"])
 
 
 def login(srv, person, source=None):
-    r = srv.api("POST", "/api/v1/auth/login",
-                json={"email": person.email, "password": person.password}, source=source)
+    r = patiently(srv, "POST", LOGIN, json={"email": person.email, "password": person.password},
+                  source=source)
     return assert_json(r, 200)["token"]
 
 

@@ -481,6 +481,52 @@ static void test_require_enum_no_choices(void **state)
     json_decref(o);
 }
 
+/* ---- display names ---------------------------------------------------------- */
+
+static void test_display_name_good(void **state)
+{
+    assert_true(valid_display_name("Aino"));
+    assert_true(valid_display_name("\xc3\x84ij\xc3\xa4 \xc3\x96\xc3\xb6rni \xe2\x9d\xa4 \xe6\x9d\x8e")); /* Äijä Öörni ❤ 李 */
+    assert_true(valid_display_name("Anna-Liisa M\xc3\xa4ki"));
+    /* Right-to-left text with its marks (U+200F) is a real name, not an override. */
+    assert_true(valid_display_name("\xd7\xa2\xd7\x91\xd7\xa8\xd7\x99\xd7\xaa\xe2\x80\x8f"));
+}
+
+static void test_display_name_bad(void **state)
+{
+    static const char *const bad[] = {
+        "Aino\x01", "Ai\nno", "Ai\tno", "Ai\x7fno", "Ai\xc2\x9bno", /* C0, C1, DEL */
+        "Ai\xe2\x80\xa8no", "Ai\xe2\x80\xa9no",                    /* U+2028, U+2029 */
+        "Ai\xe2\x80\xaano", "Ai\xe2\x80\xabno", "Ai\xe2\x80\xacno", /* U+202A..U+202C */
+        "Ai\xe2\x80\xadno", "Aino\xe2\x80\xae" "exe.txt",               /* U+202D, U+202E */
+        "Ai\xe2\x81\xa6no", "Ai\xe2\x81\xa7no", "Ai\xe2\x81\xa8no", "Ai\xe2\x81\xa9no", /* U+2066..9 */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (valid_display_name(bad[i]))
+            fail_msg("accepted case %zu", i);
+    }
+}
+
+static void test_json_display_name(void **state)
+{
+    json_t *o = obj_of("{\"display_name\": \"Aino\\u202egnp.exe\"}");
+    const char *out = "stale";
+    struct invalid inv = { NULL, NULL };
+    assert_int_equal(json_display_name(o, true, &out, &inv), -1);
+    assert_string_equal(inv.field, "display_name");
+    assert_null(out);
+    json_decref(o);
+    o = obj_of("{}");
+    assert_int_equal(json_display_name(o, false, &out, &inv), 0);
+    assert_null(out);
+    assert_int_equal(json_display_name(o, true, &out, &inv), -1);
+    json_decref(o);
+    o = obj_of("{\"display_name\": \"Aino\"}");
+    assert_int_equal(json_display_name(o, true, &out, &inv), 0);
+    assert_string_equal(out, "Aino");
+    json_decref(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +548,9 @@ int main(void)
         cmocka_unit_test(test_optional_string),
         cmocka_unit_test(test_require_enum),
         cmocka_unit_test(test_require_enum_no_choices),
+        cmocka_unit_test(test_display_name_good),
+        cmocka_unit_test(test_display_name_bad),
+        cmocka_unit_test(test_json_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
