@@ -32,7 +32,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from helpers import (ROOT, Headers, Resp, add_session, assert_json, cancel_session,
+from helpers import (ROOT, Headers, Resp, add_session, assert_json, cancel_session, concurrently,
                      cancel_signup, list_sessions, make_group, move_session, nth_weekday,
                      org_with_people, parse_time, register, set_role, signed_up, today,
                      unique, wait_until, weekday_on_or_after)
@@ -892,6 +892,34 @@ def test_change_reaches_another_piirid_process(server, pg, o, dst, own_server):
         assert get(other, path).body == first.raw
     cancel_session(server, sessions_of(server, g["id"], days)[2]["id"], o.coord.token)
     settled(other, path, lambda f: "EXDATE" in f.master(uid_of(g)), "the EXDATE in the other process")
+
+
+def feed_renders(srv):
+    """piiri_feed_renders_total from /metrics: feeds read and rendered, all workers."""
+    r = get(srv, "/metrics")
+    assert r.status == 200, r
+    m = re.search(rb"^piiri_feed_renders_total (\d+)$", r.body, re.M)
+    assert m, r.body[-400:]
+    return int(m.group(1))
+
+
+def test_concurrent_misses_render_once_per_worker(server, admin):
+    """Clients that miss the cache together (a feed nobody has fetched yet, or
+    every feed after a change) share one database read and render per worker
+    instead of each doing their own."""
+    o = org_with_people(server, admin[1], coord="coordinator")
+    start = weekday_on_or_after(today() + timedelta(days=7), TUESDAY)
+    for i in range(30):
+        make_group(server, o.slug, o.coord.token, access="open", title=f"Ryhmä {i} {unique()}",
+                   schedule={"start": f"{start.isoformat()}T{10 + i % 8}:00", "duration_minutes": 90,
+                             "rrule": "FREQ=WEEKLY"})
+    path = org_path(o.slug)
+    before = feed_renders(server)
+    bodies = concurrently([lambda: get(server, path) for _ in range(24)])
+    assert {r.status for r in bodies} == {200}
+    assert len({r.body for r in bodies}) == 1
+    rendered = feed_renders(server) - before
+    assert 1 <= rendered <= server.workers, f"{rendered} renders for 24 concurrent first fetches"
 
 
 class FeedNotifications:
