@@ -2,8 +2,11 @@
 """/healthz, /readyz, /metrics and the X-Request-Id header."""
 
 import re
+import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
-from helpers import assert_json
+from helpers import assert_json, wait_until
 
 
 def test_healthz(api):
@@ -14,6 +17,24 @@ def test_healthz(api):
 def test_readyz(api):
     r = api("GET", "/readyz")
     assert assert_json(r, 200) == {"status": "ready"}
+
+
+def test_date_header_follows_the_clock(api):
+    """Date is an IMF-fixdate of now on every reply, errors too; piirid formats
+    it once a second, so it must move on with the clock."""
+    def date_of(r):
+        value = r.headers.get("Date")
+        fixdate = r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"
+        assert value and re.fullmatch(fixdate, value), value
+        return parsedate_to_datetime(value)
+    first = None
+    for method, path in [("GET", "/healthz"), ("GET", "/no/such/route"), ("GET", "/api/v1/me")]:
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        d = date_of(api(method, path))
+        assert before <= d <= datetime.now(timezone.utc), (method, path, d)
+        first = first or d
+    time.sleep(1)
+    wait_until(lambda: date_of(api("GET", "/healthz")) > first, 3, what="a later Date")
 
 
 def test_request_id_generated(api):
