@@ -34,10 +34,9 @@ nginx_url=http://127.0.0.1:$nginx_port/healthz
     exit 1
 }
 
-echo "bench: wrk -t$threads -c$conns -d$duration, $(stat -c %s "$tmp/healthz")-byte body" >&2
-piiri_rps=$(bench_measure piirid "$piiri_url")
-nginx_rps=$(bench_measure nginx "$nginx_url")
-echo "healthz: piirid $piiri_rps req/s, nginx $nginx_rps req/s, ratio $(bench_ratio "$piiri_rps" "$nginx_rps")"
+echo "bench: wrk -t$threads -c$conns -d$duration x ${BENCH_ROUNDS:-2} rounds each," \
+    "$(stat -c %s "$tmp/healthz")-byte body; $(bench_load)" >&2
+bench_report healthz "$(bench_compare healthz "$piiri_url" "$nginx_url")"
 
 # The signup storm brings its own durable cluster and piirid: stop ours first.
 [ -z "${own_cluster:-}" ] || unset PIIRI_DATABASE_URL
