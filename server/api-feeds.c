@@ -401,29 +401,27 @@ static void feed_key(char *key, size_t size, enum feed_kind kind, const char *pa
 
 static void serve(struct req_ctx *ctx, enum feed_kind kind, const char *sql, const char *param)
 {
-    struct feed_request *f = xcalloc(1, sizeof(*f));
     char key[sizeof(renders->key)];
-    f->ctx = ctx;
-    ctx->state = f;
-    ctx->state_free = free;
     feed_key(key, sizeof(key), kind, param);
     /* Personal feeds are not cached: each is read by few, and a rotated
      * link must stop working in every worker at once. */
-    if (kind != FEED_PERSON) {
-        struct feed_entry *e = feed_cache_get(key);
-        if (e != NULL) {
-            metrics_feed_hit();
-            reply_feed(ctx, kind, e);
-            return;
-        }
-        struct feed_render *fr = render_find(key);
-        if (fr != NULL) {
-            *fr->tail = f;
-            fr->tail = &f->next;
-            return;
-        }
+    struct feed_entry *e = kind == FEED_PERSON ? NULL : feed_cache_get(key);
+    if (e != NULL) {
+        metrics_feed_hit();
+        reply_feed(ctx, kind, e);
+        return;
     }
-    struct feed_render *fr = xcalloc(1, sizeof(*fr));
+    struct feed_request *f = xcalloc(1, sizeof(*f));
+    f->ctx = ctx;
+    ctx->state = f;
+    ctx->state_free = free;
+    struct feed_render *fr = kind == FEED_PERSON ? NULL : render_find(key);
+    if (fr != NULL) {
+        *fr->tail = f;
+        fr->tail = &f->next;
+        return;
+    }
+    fr = xcalloc(1, sizeof(*fr));
     fr->kind = kind;
     memcpy(fr->key, key, sizeof(key));
     fr->generation = feed_cache_generation();
