@@ -53,7 +53,7 @@ bench_database fast
 # the count (every client here is 127.0.0.1), idle timeouts longer than the run.
 cap=$((nconn + 1000))
 bench_start_piirid "$piiri_port" PIIRI_MAX_CONNECTIONS=$cap PIIRI_MAX_CONNECTIONS_PER_CLIENT=$cap \
-    PIIRI_HTTP_TIMEOUT_S=600 PIIRI_HTTP_REQUEST_TIMEOUT_S=600
+    PIIRI_HTTP_TIMEOUT_S=120 PIIRI_HTTP_REQUEST_TIMEOUT_S=120
 curl -fso "$tmp/healthz" "http://127.0.0.1:$piiri_port/healthz"
 mkdir -p "$tmp/nginx/www"
 head -c "$(stat -c %s "$tmp/healthz")" /dev/zero | tr '\0' x >"$tmp/nginx/www/healthz"
@@ -64,7 +64,7 @@ bench_start_nginx "$nginx_port" "default_type application/json;"
 nginx_rest=0
 for p in $(pgrep -P "$nginx_pgid"); do nginx_rest=$((nginx_rest + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status"))); done
 bench_stop "$nginx_pgid"
-nginx_connections=$cap bench_start_nginx "$nginx_port" "default_type application/json;" "keepalive_timeout 600s;"
+nginx_connections=$cap bench_start_nginx "$nginx_port" "default_type application/json;" "keepalive_timeout 120s;"
 
 workers_of() { pgrep -P "$1" | sort -n; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
