@@ -17,9 +17,10 @@
 # no session holds more seats than it has, and every seats_taken equals the
 # confirmed seats.
 #
-# Each RSS figure is the least of three readings 0.1 s apart: a login hashes
-# its password with argon2id, which takes 64 MiB for a moment, and a reading
-# at that instant is not growth. A worker that restarted (another pid) is
+# Each RSS figure is the least of six readings 0.3 s apart: a login hashes
+# its password with argon2id, which takes 64 MiB for a quarter of a second
+# on a quiet machine (longer on a busy one), and a reading at that instant
+# is not growth. A worker that restarted (another pid) is
 # reported, as it would hide growth.
 #
 # Settings: SOAK_SECONDS (600), SOAK_CONNECTIONS (16), SOAK_DELAY_MS (10: the
@@ -125,11 +126,13 @@ sql -c "VACUUM ANALYZE"
 
 workers_of() { pgrep -P "$piirid_pgid" | sort -n; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-# The least of three readings 0.1 s apart (see above).
+# The least of six readings 0.3 s apart (see above).
 rss_least() {
-    local a b c
-    a=$(rss_kib "$1"); sleep 0.1; b=$(rss_kib "$1"); sleep 0.1; c=$(rss_kib "$1")
-    printf '%s\n' "$a" "$b" "$c" | sort -n | head -n 1
+    local i
+    for i in 1 2 3 4 5 6; do
+        rss_kib "$1"
+        [ "$i" = 6 ] || sleep 0.3
+    done | sort -n | head -n 1
 }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 # One sample: sets total (KiB) and per[pid] (KiB).
