@@ -77,8 +77,9 @@ static void gauges_cb(evutil_socket_t fd, short what, void *arg)
 /* epoll with libevent's changelist: evhttp turns reading off and writing on
  * for every reply and back when it is written, and the changelist hands the
  * kernel one epoll_ctl for each pair instead of two (two system calls fewer
- * per request). Its caveat, descriptors cloned with dup() in the same loop,
- * does not apply: nothing here dups a descriptor that is in the loop. */
+ * per request). Its caveat, descriptors in the loop cloned with dup(), does
+ * not apply: the only dup (http.c's count of open descriptors) copies fd 0
+ * and closes the copy at once. */
 static struct event_base *loop_new(void)
 {
     struct event_config *ec = event_config_new();
