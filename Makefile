@@ -25,8 +25,8 @@ FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration integration-pgbouncer bench fuzz lint lint-objects deps deps-test \
-        deps-bench format clean install
+.PHONY: all run stop test unit integration integration-pgbouncer bench soak fuzz lint lint-objects deps \
+        deps-test deps-bench format clean install
 
 all: build/piirid
 
@@ -187,6 +187,11 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory build/piirid build/bench-matching
 	build/bench-matching
 	PIIRI_BIN=$(CURDIR)/build/piirid bench/run.sh
+
+# Mixed traffic for SOAK_SECONDS (600), the workers' memory sampled (also the last part of make bench).
+soak: deps-bench
+	@$(MAKE) --no-print-directory build/piirid
+	PIIRI_BIN=$(CURDIR)/build/piirid bench/soak.sh
 
 # Batch matching proposals at scale against a greedy baseline: no server, no database.
 build/bench-matching: bench/matching.c server/matching.c server/strbuf.c server/util.c server/matching.h \

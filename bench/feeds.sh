@@ -110,17 +110,19 @@ nginx_url=http://127.0.0.1:$nginx_port$path
     exit 1
 }
 
-echo "bench: wrk -t$threads -c$conns -d$duration, org feed of $ngroups groups, $bytes bytes" >&2
-piiri_rps=$(bench_measure piirid "$piiri_url")
-nginx_rps=$(bench_measure nginx "$nginx_url")
-# Still the same bytes after the run: the cache served what was rendered.
+# Feeds rendered so far (all workers), from /metrics.
+renders() { curl -fsS "$base/metrics" | awk '/^piiri_feed_renders_total / { print $2 }'; }
+renders_before=$(renders)
+
+echo "bench: wrk -t$threads -c$conns -d$duration x ${BENCH_ROUNDS:-2} rounds each, org feed of $ngroups" \
+    "groups, $bytes bytes; $(bench_load)" >&2
+plain=$(bench_compare "org feed" "$piiri_url" "$nginx_url")
+gz=$(bench_compare "org feed gzip" "$piiri_url" "$nginx_url" -H 'Accept-Encoding: gzip')
+# Still the same bytes after the runs, and none rendered again: the cache
+# served every request, as nginx served a file.
 curl -fsS -o "$tmp/after.ics" "$piiri_url"
 cmp -s "$tmp/org.ics" "$tmp/after.ics" || echo "bench: the org feed changed during the run" >&2
-echo "org feed ($ngroups groups, $bytes bytes): piirid $piiri_rps req/s, nginx $nginx_rps req/s," \
-    "ratio $(bench_ratio "$piiri_rps" "$nginx_rps")"
-
-gz=(-H 'Accept-Encoding: gzip')
-piiri_rps=$(bench_measure "piirid gzip" "$piiri_url" "${gz[@]}")
-nginx_rps=$(bench_measure "nginx gzip" "$nginx_url" "${gz[@]}")
-echo "org feed gzip ($ngroups groups, $gz_bytes bytes): piirid $piiri_rps req/s, nginx $nginx_rps req/s," \
-    "ratio $(bench_ratio "$piiri_rps" "$nginx_rps")"
+[ "$(renders)" = "$renders_before" ] ||
+    echo "bench: the org feed was rendered $(($(renders) - renders_before)) times during the runs" >&2
+bench_report "org feed ($ngroups groups, $bytes bytes)" "$plain"
+bench_report "org feed gzip ($ngroups groups, $gz_bytes bytes)" "$gz"

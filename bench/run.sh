@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark piirid's GET /healthz side by side with nginx serving a static file of the same size,
-# then the signup storm against pgbench (bench/signups.sh).
+# Every bench: calendar rendering (bench/ics.sh), the cached org feed (bench/feeds.sh) and then
+# piirid's GET /healthz side by side with nginx serving a static file of the same size, idle
+# connections (bench/idle.sh), the signup storm against pgbench (bench/signups.sh) and the
+# soak (bench/soak.sh).
 # SPDX-License-Identifier: Apache-2.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,13 +36,15 @@ nginx_url=http://127.0.0.1:$nginx_port/healthz
     exit 1
 }
 
-echo "bench: wrk -t$threads -c$conns -d$duration, $(stat -c %s "$tmp/healthz")-byte body" >&2
-piiri_rps=$(bench_measure piirid "$piiri_url")
-nginx_rps=$(bench_measure nginx "$nginx_url")
-echo "healthz: piirid $piiri_rps req/s, nginx $nginx_rps req/s, ratio $(bench_ratio "$piiri_rps" "$nginx_rps")"
+echo "bench: wrk -t$threads -c$conns -d$duration x ${BENCH_ROUNDS:-2} rounds each," \
+    "$(stat -c %s "$tmp/healthz")-byte body; $(bench_load)" >&2
+bench_report healthz "$(bench_compare healthz "$piiri_url" "$nginx_url")"
 
-# The signup storm brings its own durable cluster and piirid: stop ours first.
+# The others bring their own cluster and piirid (the signup storm a durable
+# one): stop ours first.
 [ -z "${own_cluster:-}" ] || unset PIIRI_DATABASE_URL
 bench_cleanup
 trap - EXIT
-exec bench/signups.sh
+bench/idle.sh # 10,000 idle keep-alive connections
+bench/signups.sh
+exec bench/soak.sh # SOAK_SECONDS of mixed traffic

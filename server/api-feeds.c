@@ -7,6 +7,7 @@
 #include "cal.h"
 #include "feed-cache.h"
 #include "ics.h"
+#include "metrics.h"
 #include "util.h"
 
 #include <event2/buffer.h>
@@ -227,38 +228,55 @@ static void person_events(struct event_list *l, json_t *feed)
 
 struct feed_request {
     struct req_ctx *ctx;
-    enum feed_kind kind;
-    char key[96];
+    struct feed_request *next; /* the next request waiting for the same render */
 };
 
+/* One database read and render of a feed, and the requests waiting for it.
+ * While one is in flight, every request that misses the cache for the same
+ * feed joins it instead of sending its own query: after a change, each
+ * client of a large feed would otherwise read and render it again. */
+struct feed_render {
+    enum feed_kind kind;
+    char key[96];
+    uint64_t generation;           /* the cache's when the rows were asked for */
+    struct feed_request *waiters;  /* in arrival order */
+    struct feed_request **tail;
+    struct feed_render *next;      /* renders in flight in this worker */
+};
+
+static struct feed_render *renders;
+
 /* Accept-Encoding, read as RFC 9110 says: gzip is wanted when it is listed
- * (or "*" is) with a q-value above zero. */
+ * (or "*" is) with a q-value above zero. Read in place: it is on every
+ * cached reply's path. */
 static bool wants_gzip(struct req_ctx *ctx)
 {
-    const char *ae = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding");
+    const char *p = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding");
     double gzip_q = -1, star_q = -1;
-    char *copy, *save = NULL;
-    if (ae == NULL)
+    if (p == NULL)
         return false;
-    copy = xstrdup(ae);
-    for (char *item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
-        char *params = strchr(item, ';');
+    while (*p != '\0') {
+        size_t item_len = strcspn(p, ",");
+        const char *end = p + item_len, *params = memchr(p, ';', item_len);
         double q = 1;
-        if (params != NULL) {
-            *params++ = '\0';
-            char *qp = strcasestr(params, "q=");
-            if (qp != NULL)
-                q = strtod(qp + 2, NULL);
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        const char *name_end = params ? params : end;
+        size_t n = 0;
+        while (p + n < name_end && p[n] != ' ' && p[n] != '\t')
+            n++;
+        for (const char *x = params; x != NULL && x + 2 <= end; x++) {
+            if ((x[0] == 'q' || x[0] == 'Q') && x[1] == '=') {
+                q = strtod(x + 2, NULL);
+                break;
+            }
         }
-        while (*item == ' ' || *item == '\t')
-            item++;
-        size_t n = strcspn(item, " \t");
-        if (n == 4 && strncasecmp(item, "gzip", 4) == 0)
+        if (n == 4 && strncasecmp(p, "gzip", 4) == 0)
             gzip_q = q;
-        else if (n == 1 && item[0] == '*')
+        else if (n == 1 && p[0] == '*')
             star_q = q;
+        p = *end == ',' ? end + 1 : end;
     }
-    free(copy);
     return gzip_q > 0 || (gzip_q < 0 && star_q > 0);
 }
 
@@ -274,11 +292,7 @@ static void reply_feed(struct req_ctx *ctx, enum feed_kind kind, struct feed_ent
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);
     bool gz = e->gzip != NULL && wants_gzip(ctx);
-    char etag[sizeof(e->etag) + 8];
-    if (gz)
-        snprintf(etag, sizeof(etag), "%.*s-gz\"", (int)strlen(e->etag) - 1, e->etag);
-    else
-        snprintf(etag, sizeof(etag), "%s", e->etag);
+    const char *etag = gz ? e->etag_gzip : e->etag;
     evhttp_add_header(h, "ETag", etag);
     evhttp_add_header(h, "Last-Modified", e->last_modified);
     evhttp_add_header(h, "Cache-Control", kind == FEED_PERSON ? "private, max-age=300" : "public, max-age=300");
@@ -295,61 +309,131 @@ static void reply_feed(struct req_ctx *ctx, enum feed_kind kind, struct feed_ent
     evbuffer_free(out);
 }
 
-static void rendered_cb(const struct db_result *r, void *arg)
+static void render_unlink(struct feed_render *fr)
 {
-    struct feed_request *f = arg;
-    struct req_ctx *ctx = f->ctx;
-    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
-        api_reply_db_json(ctx, r, 200); /* the error, or 404 */
-        return;
+    for (struct feed_render **p = &renders; *p != NULL; p = &(*p)->next) {
+        if (*p == fr) {
+            *p = fr->next;
+            return;
+        }
     }
-    json_t *feed = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (feed == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
+}
+
+/* The rows as a feed entry (new; stored in the cache when it may be). */
+static struct feed_entry *render(struct feed_render *fr, json_t *feed, bool *stored)
+{
     struct event_list l = { 0 };
     int64_t now = (int64_t)time(NULL);
-    if (f->kind == FEED_PERSON) {
+    if (fr->kind == FEED_PERSON) {
         person_events(&l, feed);
     } else {
         json_t *g;
         size_t i;
         json_array_foreach(json_object_get(feed, "groups"), i, g) group_events(&l, g, now);
     }
-    char *name = f->kind == FEED_PERSON ? xstrdup("Piiri") : xasprintf("Piiri: %s", str(feed, "name") ?: "");
+    char *name = fr->kind == FEED_PERSON ? xstrdup("Piiri") : xasprintf("Piiri: %s", str(feed, "name") ?: "");
     struct ics_calendar cal = { .name = name, .refresh_minutes = REFRESH_MINUTES, .events = l.ev,
         .nevents = l.n };
     size_t len;
     char *body = ics_render(&cal, &len);
     free(name);
-    bool stored;
-    struct feed_entry *e = feed_cache_put(f->key, body, len, l.modified ? l.modified : now,
-        f->kind != FEED_PERSON, &stored);
+    bool cache = fr->kind != FEED_PERSON && fr->generation == feed_cache_generation();
+    struct feed_entry *e = feed_cache_put(fr->key, body, len, l.modified ? l.modified : now, cache, stored);
     event_list_free(&l);
+    metrics_feed_rendered();
+    return e;
+}
+
+/* Each reply frees its request (and its feed_request): step on first. */
+static void rendered_cb(const struct db_result *r, void *arg)
+{
+    struct feed_render *fr = arg;
+    struct feed_request *w, *next;
+    json_t *feed = NULL;
+    render_unlink(fr);
+    if (r->status == DB_OK && PQntuples(r->res) > 0 && !PQgetisnull(r->res, 0, 0))
+        feed = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
+    if (feed == NULL) {
+        bool broken = r->status == DB_OK && PQntuples(r->res) > 0 && !PQgetisnull(r->res, 0, 0);
+        for (w = fr->waiters; w != NULL; w = next) {
+            next = w->next;
+            if (broken)
+                http_reply_error(w->ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+            else
+                api_reply_db_json(w->ctx, r, 200); /* the error, or 404 */
+        }
+        free(fr);
+        return;
+    }
+    bool stored;
+    struct feed_entry *e = render(fr, feed, &stored);
     json_decref(feed);
-    reply_feed(ctx, f->kind, e);
+    for (w = fr->waiters; w != NULL; w = next) {
+        next = w->next;
+        reply_feed(w->ctx, fr->kind, e);
+    }
     if (!stored)
-        feed_entry_free(e); /* the reply holds its own reference */
+        feed_entry_free(e); /* the replies hold their own references */
+    free(fr);
+}
+
+/* A render of this feed already asked for under the current generation. */
+static struct feed_render *render_find(const char *key)
+{
+    for (struct feed_render *fr = renders; fr != NULL; fr = fr->next) {
+        if (fr->generation == feed_cache_generation() && strcmp(fr->key, key) == 0)
+            return fr;
+    }
+    return NULL;
+}
+
+/* "1:slug": the kind and the parameter (snprintf costs as much as the rest
+ * of a cache hit's own work). */
+static void feed_key(char *key, size_t size, enum feed_kind kind, const char *param)
+{
+    size_t n = strlen(param);
+    if (n > size - 3)
+        n = size - 3;
+    key[0] = (char)('0' + kind);
+    key[1] = ':';
+    memcpy(key + 2, param, n);
+    key[2 + n] = '\0';
 }
 
 static void serve(struct req_ctx *ctx, enum feed_kind kind, const char *sql, const char *param)
 {
-    struct feed_request *f = xcalloc(1, sizeof(*f));
-    f->ctx = ctx;
-    f->kind = kind;
-    snprintf(f->key, sizeof(f->key), "%d:%s", (int)kind, param);
-    ctx->state = f;
-    ctx->state_free = free;
+    char key[sizeof(renders->key)];
+    feed_key(key, sizeof(key), kind, param);
     /* Personal feeds are not cached: each is read by few, and a rotated
      * link must stop working in every worker at once. */
-    struct feed_entry *e = kind == FEED_PERSON ? NULL : feed_cache_get(f->key);
+    struct feed_entry *e = kind == FEED_PERSON ? NULL : feed_cache_get(key);
     if (e != NULL) {
+        metrics_feed_hit();
         reply_feed(ctx, kind, e);
         return;
     }
+    struct feed_request *f = xcalloc(1, sizeof(*f));
+    f->ctx = ctx;
+    ctx->state = f;
+    ctx->state_free = free;
+    struct feed_render *fr = kind == FEED_PERSON ? NULL : render_find(key);
+    if (fr != NULL) {
+        *fr->tail = f;
+        fr->tail = &f->next;
+        return;
+    }
+    fr = xcalloc(1, sizeof(*fr));
+    fr->kind = kind;
+    memcpy(fr->key, key, sizeof(key));
+    fr->generation = feed_cache_generation();
+    fr->waiters = f;
+    fr->tail = &f->next;
+    if (kind != FEED_PERSON) {
+        fr->next = renders;
+        renders = fr;
+    }
     const char *params[] = { param };
-    db_pool_query(ctx->srv->pool, sql, 1, params, rendered_cb, f);
+    db_pool_query(ctx->srv->pool, sql, 1, params, rendered_cb, fr);
 }
 
 void api_feed_group(struct req_ctx *ctx)

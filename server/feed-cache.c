@@ -58,6 +58,11 @@ void feed_cache_invalidate(void)
     }
 }
 
+uint64_t feed_cache_generation(void)
+{
+    return generation;
+}
+
 struct feed_entry *feed_cache_get(const char *key)
 {
     if (!feed_cache_enabled)
@@ -130,6 +135,7 @@ struct feed_entry *feed_cache_put(const char *key, char *data, size_t len, int64
     crypto_hash_sha256(digest, (const unsigned char *)data, len);
     sodium_bin2hex(hex, sizeof(hex), digest, 16);
     snprintf(e->etag, sizeof(e->etag), "\"%s\"", hex);
+    snprintf(e->etag_gzip, sizeof(e->etag_gzip), "\"%s-gz\"", hex);
     http_date(modified, e->last_modified);
     e->generation = generation;
     e->used = ++clock_uses;

@@ -22,6 +22,7 @@ struct feed_entry {
     char *key;
     struct feed_body *plain, *gzip;  /* gzip: NULL if compressing did not help */
     char etag[48];                   /* strong, quoted */
+    char etag_gzip[56];              /* the gzip body's: other bytes, another tag */
     char last_modified[40];          /* HTTP date */
     uint64_t generation;
     uint64_t used;                   /* for eviction: last use */
@@ -34,6 +35,9 @@ extern bool feed_cache_enabled;
 
 /* Drop everything (a NOTIFY arrived, or the LISTEN connection came back). */
 void feed_cache_invalidate(void);
+/* Raised by every invalidation: a render whose rows were read under an older
+ * generation may predate a change, so it must not be stored. */
+uint64_t feed_cache_generation(void);
 /* The fresh entry for key, or NULL. Borrowed until the next cache call. */
 struct feed_entry *feed_cache_get(const char *key);
 /* A new entry from rendered bytes (taken over: data must be malloc'd).

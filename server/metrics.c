@@ -29,8 +29,13 @@ struct pool_gauges {
     int64_t open, in_use, waiting;
 };
 
+struct feed_counters {
+    uint64_t hits, renders;
+};
+
 static struct route_metrics *routes; /* nroutes + 1 */
 static struct pool_gauges *pools;    /* one per worker slot */
+static struct feed_counters *feeds;
 static size_t nroutes_total;
 static int nworker_slots;
 
@@ -38,12 +43,13 @@ void metrics_init(size_t nroutes, int nworkers)
 {
     nroutes_total = nroutes + 1;
     nworker_slots = nworkers;
-    size_t bytes = nroutes_total * sizeof(*routes) + (size_t)nworkers * sizeof(*pools);
+    size_t bytes = nroutes_total * sizeof(*routes) + (size_t)nworkers * sizeof(*pools) + sizeof(*feeds);
     void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         fatalx("metrics: cannot map shared memory");
     routes = mem;
     pools = (struct pool_gauges *)(routes + nroutes_total);
+    feeds = (struct feed_counters *)(pools + nworkers);
 }
 
 static size_t status_index(int status)
@@ -69,6 +75,18 @@ void metrics_observe(int route, int status, uint64_t duration_ns)
         __atomic_fetch_add(&m->buckets[b], 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&m->sum_ns, duration_ns, __ATOMIC_RELAXED);
     __atomic_fetch_add(&m->count, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_feed_hit(void)
+{
+    if (feeds != NULL)
+        __atomic_fetch_add(&feeds->hits, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_feed_rendered(void)
+{
+    if (feeds != NULL)
+        __atomic_fetch_add(&feeds->renders, 1, __ATOMIC_RELAXED);
 }
 
 void metrics_set_pool(int worker, int open, int in_use, int waiting)
@@ -147,6 +165,16 @@ static void render_pool(struct evbuffer *out)
         (long long)open, (long long)in_use, (long long)waiting);
 }
 
+static void render_feeds(struct evbuffer *out)
+{
+    evbuffer_add_printf(out,
+        "# HELP piiri_feed_cache_hits_total Calendar feeds answered from a worker's cache.\n"
+        "# TYPE piiri_feed_cache_hits_total counter\npiiri_feed_cache_hits_total %llu\n"
+        "# HELP piiri_feed_renders_total Calendar feeds read from the database and rendered.\n"
+        "# TYPE piiri_feed_renders_total counter\npiiri_feed_renders_total %llu\n",
+        (unsigned long long)load(&feeds->hits), (unsigned long long)load(&feeds->renders));
+}
+
 void metrics_render(struct evbuffer *out, const char *const *labels)
 {
     if (routes == NULL)
@@ -154,4 +182,5 @@ void metrics_render(struct evbuffer *out, const char *const *labels)
     render_counters(out, labels);
     render_histogram(out, labels);
     render_pool(out);
+    render_feeds(out);
 }

@@ -14,6 +14,9 @@ struct evbuffer;
 void metrics_init(size_t nroutes, int nworkers);
 /* Count one finished request. route: table index or -1 (unmatched). */
 void metrics_observe(int route, int status, uint64_t duration_ns);
+/* Count a calendar feed answered from a worker's cache, or rendered. */
+void metrics_feed_hit(void);
+void metrics_feed_rendered(void);
 /* Publish this worker's pool gauges. */
 void metrics_set_pool(int worker, int open, int in_use, int waiting);
 /* Prometheus text exposition. labels[i] = "route=\"...\",method=\"...\"". */

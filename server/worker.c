@@ -76,6 +76,24 @@ static void gauges_cb(evutil_socket_t fd, short what, void *arg)
     metrics_set_pool(srv->worker, st.open, st.in_use, st.waiting);
 }
 
+/* epoll with libevent's changelist: evhttp turns reading off and writing on
+ * for every reply and back when it is written, and the changelist hands the
+ * kernel one epoll_ctl for each pair instead of two (two system calls fewer
+ * per request). Its caveat, descriptors in the loop cloned with dup(), does
+ * not apply: the server dups no descriptor it watches. Two priorities:
+ * http-conn.c adopts new connections before any of their I/O. */
+static struct event_base *loop_new(void)
+{
+    struct event_config *ec = event_config_new();
+    if (ec == NULL || event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) != 0)
+        fatalx("cannot create event loop");
+    struct event_base *base = event_base_new_with_config(ec);
+    event_config_free(ec);
+    if (base == NULL || event_base_priority_init(base, HTTP_CONN_PRIORITIES) != 0)
+        fatalx("cannot create event loop");
+    return base;
+}
+
 int worker_main(const struct config *cfg, const char *db_conninfo, const char *listen_conninfo, int slot)
 {
     struct server srv = { 0 };
@@ -89,9 +107,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
 
     srv.cfg = cfg;
     srv.worker = slot;
-    srv.base = event_base_new();
-    if (srv.base == NULL || event_base_priority_init(srv.base, HTTP_CONN_PRIORITIES) != 0)
-        fatalx("cannot create event loop");
+    srv.base = loop_new();
     if (http_start(&srv, &cause) != 0) {
         log_error("%s", cause);
         free(cause);

@@ -32,7 +32,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from helpers import (ROOT, Headers, Resp, add_session, assert_json, cancel_session,
+from helpers import (ROOT, Headers, Resp, add_session, assert_json, cancel_session, concurrently,
                      cancel_signup, list_sessions, make_group, move_session, nth_weekday,
                      org_with_people, parse_time, register, set_role, signed_up, today,
                      unique, wait_until, weekday_on_or_after)
@@ -892,6 +892,91 @@ def test_change_reaches_another_piirid_process(server, pg, o, dst, own_server):
         assert get(other, path).body == first.raw
     cancel_session(server, sessions_of(server, g["id"], days)[2]["id"], o.coord.token)
     settled(other, path, lambda f: "EXDATE" in f.master(uid_of(g)), "the EXDATE in the other process")
+
+
+def feed_renders(srv):
+    """piiri_feed_renders_total from /metrics: feeds read and rendered, all workers."""
+    r = get(srv, "/metrics")
+    assert r.status == 200, r
+    m = re.search(rb"^piiri_feed_renders_total (\d+)$", r.body, re.M)
+    assert m, r.body[-400:]
+    return int(m.group(1))
+
+
+def test_concurrent_misses_render_once_per_worker(server, admin):
+    """Clients that miss the cache together (a feed nobody has fetched yet, or
+    every feed after a change) share one database read and render per worker
+    instead of each doing their own."""
+    o = org_with_people(server, admin[1], coord="coordinator")
+    start = weekday_on_or_after(today() + timedelta(days=7), TUESDAY)
+    for i in range(30):
+        make_group(server, o.slug, o.coord.token, access="open", title=f"Ryhmä {i} {unique()}",
+                   schedule={"start": f"{start.isoformat()}T{10 + i % 8}:00", "duration_minutes": 90,
+                             "rrule": "FREQ=WEEKLY"})
+    path = org_path(o.slug)
+    before = feed_renders(server)
+    bodies = concurrently([lambda: get(server, path) for _ in range(24)])
+    assert {r.status for r in bodies} == {200}
+    assert len({r.body for r in bodies}) == 1
+    rendered = feed_renders(server) - before
+    assert 1 <= rendered <= server.workers, f"{rendered} renders for 24 concurrent first fetches"
+
+
+class FeedNotifications:
+    """A psql session LISTENing where piirid's workers do. total() asks the
+    server a question and returns how many notifications psql has printed so
+    far: it prints those that came with an answer after the answer, so one
+    that has just arrived is counted by the next call."""
+
+    def __init__(self, url):
+        self.p = subprocess.Popen(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.seen = 0
+        self.run("LISTEN piiri_feeds")
+
+    def run(self, sql):
+        self.p.stdin.write(sql.rstrip(";") + ";\n")
+        self.p.stdin.flush()
+
+    def total(self):
+        marker = unique("m")
+        self.run(f"SELECT '{marker}'")
+        for line in self.p.stdout:
+            assert "ERROR" not in line, line
+            if line.strip() == marker:
+                return self.seen
+            self.seen += 'notification "piiri_feeds"' in line
+        raise AssertionError("psql exited")
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=10)
+
+
+def test_only_feed_changes_drop_cached_feeds(server, pg, o, dst):
+    """Every worker drops all its cached feeds on a NOTIFY, so only changes a
+    feed shows send one: not signups, cancellations and promotions (they move
+    seats_taken), not a horizon round that finds nothing to extend.
+    Notifications arrive in commit order, so once the one of a change that
+    must send one is in, any from the steps before it are in too."""
+    days, schedule = dst
+    g = weekly_group(server, o, schedule, access="open", capacity=1)
+    sid = sessions_of(server, g["id"], days)[0]["id"]
+    n = FeedNotifications(pg.url)
+    try:
+        assert n.total() == 0
+        first = signed_up(server, "session", sid, o.p1.token, "confirmed")
+        signed_up(server, "session", sid, o.p2.token, "waitlisted")
+        assert cancel_signup(server, first["id"], o.p1.token).status == 204  # p2 is promoted
+        n.run("SELECT count(*) FROM horizon_claim(now() - interval '10 years', 20)")
+        cancel_session(server, sid, o.coord.token)
+        wait_until(lambda: n.total() >= 1, 5, what="the session's cancellation to be notified")
+        assert n.total() == 1, "a signup, a cancellation or a horizon round dropped the cached feeds"
+        assert_json(server.api("PATCH", f"/api/v1/groups/{g['id']}", json={"title": unique("Ryhmä")},
+                               token=o.coord.token), 200)
+        wait_until(lambda: n.total() == 2, 5, what="the group's new title to be notified")
+    finally:
+        n.close()
 
 
 # --- Text -------------------------------------------------------------------

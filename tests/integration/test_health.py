@@ -4,11 +4,14 @@
 import ipaddress
 import re
 import socket
+import time
 import uuid
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 
-from helpers import Server, assert_error, assert_json, http_request
+from helpers import Server, assert_error, assert_json, http_request, wait_until
 
 
 def test_healthz(api):
@@ -19,6 +22,26 @@ def test_healthz(api):
 def test_readyz(api):
     r = api("GET", "/readyz")
     assert assert_json(r, 200) == {"status": "ready"}
+
+
+def test_date_header_follows_the_clock(api):
+    """Date is an IMF-fixdate of now on every reply, errors too; piirid formats
+    it once a second, so it must move on with the clock. (time() reads the
+    kernel's coarse clock, up to a tick behind Python's: hence a second of
+    slack before.)"""
+    def date_of(r):
+        value = r.headers.get("Date")
+        fixdate = r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"
+        assert value and re.fullmatch(fixdate, value), value
+        return parsedate_to_datetime(value)
+    first = None
+    for method, path in [("GET", "/healthz"), ("GET", "/no/such/route"), ("GET", "/api/v1/me")]:
+        before = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(seconds=1)
+        d = date_of(api(method, path))
+        assert before <= d <= datetime.now(timezone.utc), (method, path, d)
+        first = first or d
+    time.sleep(1)
+    wait_until(lambda: date_of(api("GET", "/healthz")) > first, 3, what="a later Date")
 
 
 def test_request_id_generated(api):
