@@ -24,7 +24,7 @@ FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration bench fuzz fuzz-record deps deps-test deps-bench format clean install
+.PHONY: all run stop test unit integration bench fuzz fuzz-smoke fuzz-record deps deps-test deps-bench format clean install
 
 all: build/piirid
 
@@ -101,7 +101,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps-test
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit fuzz-smoke integration
 
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
@@ -159,6 +159,10 @@ build/fuzz/request/tests/%.o: tests/fuzz/request/%.c tests/fuzz/request/*.h serv
 build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c $(REQFUZZ_OBJS) tests/fuzz/request/*.h server/*.h
 	clang $(REQFUZZ_CFLAGS) $(REQFUZZ_WARN) -fsanitize=fuzzer -o $@ $< $(REQFUZZ_OBJS) \
 		-Wl,--wrap=evhttp_set_gencb,--wrap=evhttp_send_reply,--wrap=PQresultErrorField $(PKG_LIBS)
+
+# The request fuzzer's seeds, each run once (a second): no fuzzing, that is make fuzz.
+fuzz-smoke: build/fuzz/fuzz_request
+	build/fuzz/fuzz_request -runs=0 tests/fuzz/seeds-fuzz_request
 
 # piirid writing every database answer to $$PIIRI_DB_RECORD/<pid>.jsonl.
 build/record/piirid: $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) build/obj/schema.o \

@@ -7,13 +7,15 @@ one per answer: sql, status, sqlstate, error fields, result) and keeps, per
 statement, a few answers of different shapes: the smallest of each shape of
 successful result (row count, NULLs, the keys of the JSON it returns), the
 most common shape first (the fuzzer's choice 0), then each distinct error the
-database raised. Answers that the pool's faults already stand for (status
+database raised; and for the principal lookup, also people whom the other
+kept answers name (so that authz sometimes finds them involved). Answers that the pool's faults already stand for (status
 "unavailable") are left out; tests/fuzz/request/db-fake.c adds those itself.
 
 usage: answers.py RECORD_DIR > answers.json
 """
 
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -64,9 +66,47 @@ def shape(answer):
             json_shape(first) if first is not None else None)
 
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MAX_INVOLVED = 24   # extra principals named by the answers kept for other statements
+
+
+def is_principal(answer):
+    res = answer.get("result") or {}
+    return "is_admin" in res.get("fields", ()) and bool(res.get("rows"))
+
+
+def involved_principals(out, all_texts):
+    """For each kept answer of the other statements, a principal (the lookup's
+    rows for one person) whom it names, if one was recorded: the supporter of
+    a pairing, a signup's owner, a group's leader. Recorded answers come from
+    different tests, so without these authz would almost never find the
+    person asking involved in what was loaded."""
+    extra = {}
+    for psql, texts in all_texts.items():
+        by_person = {}
+        for text in sorted(texts, key=len):
+            a = json.loads(text)
+            if is_principal(a):
+                by_person.setdefault(a["result"]["rows"][0][0], text)
+        kept = {json.loads(t)["result"]["rows"][0][0] for sql, answers in out if sql == psql
+                for t in answers if is_principal(json.loads(t))}
+        picked = []
+        for sql, answers in out:
+            for text in answers:
+                for person in UUID.findall(text):
+                    if person in by_person and person not in kept and len(picked) < MAX_INVOLVED:
+                        kept.add(person)
+                        picked.append(by_person[person])
+                        break
+        if picked:
+            extra[psql] = picked
+    return extra
+
+
 def main(record_dir):
     by_sql = defaultdict(dict)      # sql -> shape -> smallest answer text
     counts = defaultdict(Counter)   # sql -> shape -> how often
+    all_texts = defaultdict(set)    # principal lookups: every distinct answer
     for path in sorted(Path(record_dir).glob("*.jsonl")):
         with open(path, encoding="utf-8") as f:
             for line in f:
@@ -80,6 +120,8 @@ def main(record_dir):
                 key = shape(a)
                 text = json.dumps(a, ensure_ascii=False, separators=(",", ":"))
                 counts[sql][key] += 1
+                if is_principal(a) and len(all_texts[sql]) < 20000:
+                    all_texts[sql].add(text)
                 old = by_sql[sql].get(key)
                 if old is None or len(text) < len(old):
                     by_sql[sql][key] = text
@@ -92,6 +134,8 @@ def main(record_dir):
         small = [k for k in oks if len(by_sql[sql][k]) <= MAX_BYTES]
         kept = (small or oks[:1])[:MAX_OK] + errors
         out.append((sql, [by_sql[sql][k] for k in kept]))
+    extra = involved_principals(out, all_texts)
+    out = [(sql, answers + [t for t in extra.get(sql, []) if t not in answers]) for sql, answers in out]
 
     w = sys.stdout.write
     w('{"about":"Database answers recorded from the integration suite by make fuzz-record '

@@ -3,8 +3,9 @@
 """Write the request fuzzer's seeds (tests/fuzz/seeds-fuzz_request/).
 
 Every curl example of docs/api.md becomes a raw HTTP request (and, when it
-has a body, a JSON-mode input for its route too), plus a few requests made
-for the protocol's corners. Org slugs in paths are also written with a slug
+has a body, a JSON-mode input for its route too; and with a token, one
+where the token is a site admin's), plus a few requests made for the
+protocol's corners. Org slugs in paths are also written with a slug
 of the recorded principals (answers.json), so that authz can say yes. Each
 input starts with the 16-byte header fuzz_request.c describes.
 
@@ -56,6 +57,17 @@ def recorded_slugs():
     return slugs
 
 
+def admin_choice():
+    """The choice byte that makes the principal lookup answer a site admin."""
+    stmts = json.loads((ROOT / "tests/fuzz/request/answers.json").read_text())["statements"]
+    for answers in stmts.values():
+        for i, a in enumerate(answers):
+            res = a.get("result") or {}
+            if "is_admin" in res.get("fields", ()) and res["rows"] and res["rows"][0][1] == "t":
+                return i
+    return None
+
+
 def curl_examples():
     """(method, path, headers, body) of each `$ curl` in docs/api.md."""
     lines = (ROOT / "docs" / "api.md").read_text().splitlines()
@@ -103,9 +115,9 @@ def raw_request(method, path, headers, body):
     return ("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + data
 
 
-def header(flags=0, selector=0, slug=0):
+def header(flags=0, selector=0, slug=0, first_choice=0):
     h = bytearray(HEADER_LEN)
-    h[0], h[1], h[2] = flags, selector, slug
+    h[0], h[1], h[2], h[3] = flags, selector, slug, first_choice
     return bytes(h)
 
 
@@ -158,6 +170,7 @@ def main():
     body_routes = [(m, p) for m, p, body in table if body]
     regexes = [(m, route_regex(p)) for m, p in body_routes]
     slugs = recorded_slugs()
+    admin = admin_choice()
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
@@ -177,12 +190,26 @@ def main():
         if m and len(slugs) > 1:
             write(f"doc-{n:03d}-{stem}-recorded-org",
                   header() + raw_request(method, path.replace(m.group(0), f"/orgs/{slugs[1]}"), headers, body))
+        if admin is not None and any(h.lower().startswith("authorization:") for h in headers):
+            # The first query is the principal lookup: a site admin, whom authz lets through.
+            write(f"doc-{n:03d}-{stem}-admin", header(first_choice=admin) + req)
         if body is None:
             continue
         for i, (rm, rx) in enumerate(regexes):
             if rm == method and rx.match(path.split("?")[0]):
                 write(f"json-{n:03d}-{stem}", header(FLAG_JSON, i, 1 if len(slugs) > 1 else 0) + body.encode())
                 break
+    # Every route once, with a token and an empty object for a body, as
+    # anyone and as a site admin: routes without an example still start out reached.
+    for i, (method, pattern, has_body) in enumerate(table):
+        path = re.sub(r"\{slug\}", slugs[1] if len(slugs) > 1 else slugs[0], pattern)
+        path = re.sub(r"\{token\}", "abcdefghijklmnopqrstuv", path)
+        path = re.sub(r"\{[a-z_]+\}", UUID, path)
+        hdrs = [f"Authorization: Bearer {TOKEN}"] + (["Content-Type: application/json"] if has_body else [])
+        req = raw_request(method, path, hdrs, "{}" if has_body else None)
+        write(f"route-{i:02d}", header() + req)
+        if admin is not None:
+            write(f"route-{i:02d}-admin", header(first_choice=admin) + req)
     for name, text in corners():
         write(f"corner-{name}", header() + text.encode("utf-8"))
     # The same login split across two writes, and abandoned after the first pass.
