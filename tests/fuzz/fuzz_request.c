@@ -17,9 +17,9 @@
  *            bit 1: the matching module is off;
  *            bits 2-4: the client hangs up after that many loop passes (0: it
  *            stays until everything is answered);
- *            bit 5: the request arrives in two writes, split where byte 1 says.
- *   byte 1   JSON: which route with a body (index mod their number);
- *            raw: where to split (byte 1 / 256 of the length).
+ *            bit 5: the request arrives in two writes, the first of
+ *            byte 1 / 256 of its length.
+ *   byte 1   JSON: which route with a body (index mod their number).
  *   byte 2   JSON: which org slug the path names, of those in the recorded
  *            principals' memberships (so that authz can say yes).
  *   3..15    the database's choices, one per query or hashing job in turn;
@@ -31,12 +31,14 @@
  * sanitizers: every request that reached the request callback gets exactly
  * one reply (evhttp_set_gencb and evhttp_send_reply are wrapped with
  * -Wl,--wrap to count them) and its context is freed; no 500 unless the
- * database answered an error; statuses are real ones; a JSON body parses
+ * database answered an error; statuses are real ones and go out as HTTP/1.0
+ * or HTTP/1.1; a JSON body parses
  * and an error body has the error model's code and message; 401
- * unauthorized says WWW-Authenticate, 405 says Allow, 204 and 304 have no body; and what the
- * client reads starts as an HTTP response. Replies that libevent makes by
- * itself (a request line it cannot parse, a body over the limit) are only
- * checked to be HTTP. */
+ * unauthorized says WWW-Authenticate, 405 says Allow, 204 and 304 have no
+ * body; no log line holds an email address; and what the client reads
+ * starts as an HTTP response. Replies that libevent makes by itself (a
+ * request line it cannot parse, a body over the limit) are only checked to
+ * be HTTP. */
 #include "cal.h"
 #include "config.h"
 #include "db.h"
