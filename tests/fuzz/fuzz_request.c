@@ -18,16 +18,20 @@
  *            bits 2-4: the client hangs up after that many loop passes (0: it
  *            stays until everything is answered);
  *            bit 5: the request arrives in two writes, the first of
- *            byte 1 / 256 of its length.
+ *            byte 1 / 256 of its length;
+ *            bit 6: a feed NOTIFY after every loop pass (feed-listen.c
+ *            drops the cache), also while a cached feed is being sent;
+ *            bit 7: a second client sends the same bytes at the same time
+ *            (and stays).
  *   byte 1   JSON: which route with a body (index mod their number).
  *   byte 2   JSON: which org slug the path names, of those in the recorded
  *            principals' memberships (so that authz can say yes).
  *   3..15    the database's choices, one per query or hashing job in turn;
  *            0 is the first recorded answer, and further queries get 0.
  *
- * Per input, one client connects, writes, and reads until every request the
- * server took has been answered and nothing moves for a few loop passes
- * (no sleeping: thousands of inputs a second). Checked, beyond the
+ * Per input, a client (or two) connects, writes, and reads until every
+ * request the server took has been answered and nothing moves for a few
+ * loop passes (no sleeping: thousands of inputs a second). Checked, beyond the
  * sanitizers: every request that reached the request callback gets exactly
  * one reply (evhttp_set_gencb and evhttp_send_reply are wrapped with
  * -Wl,--wrap to count them) and its context is freed; no 500 unless the
@@ -76,10 +80,13 @@
 #define HANGUP_SHIFT 2
 #define HANGUP_MASK 0x07
 #define FLAG_SPLIT 0x20
+#define FLAG_NOTIFY 0x40
+#define FLAG_TWO_CLIENTS 0x80
 #define IDLE_PASSES 4          /* nothing moved this many passes: settled */
 #define STUCK_PASSES 2000      /* a request open and nothing to wait for */
 #define MAX_PASSES 200000
 #define CLIENT_READ_MAX (8 * 1024 * 1024)
+#define CLIENTS_MAX 2
 #define FUZZ_TOKEN "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuz" /* well formed: 43 base64url */
 #define FUZZ_UUID "8a6e0804-2bd0-4672-b79d-d97027f8fd1d"
 #define SLUGS_MAX 16
@@ -111,7 +118,7 @@ static struct {
     struct evhttp_request **open;  /* requests taken and not answered */
     size_t nopen, capopen;
     unsigned long started, replied, moved;
-    struct client client;
+    struct client clients[CLIENTS_MAX];
 } h;
 
 static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -246,9 +253,7 @@ static void client_read_cb(evutil_socket_t fd, short what, void *arg)
 static void client_open(struct client *c, const char *out, size_t len, size_t limit)
 {
     struct linger rst = { 1, 0 }; /* close with RST: no TIME_WAIT, ports are reused at once */
-    static char *in;
-    if (in == NULL)
-        in = xmalloc(CLIENT_READ_MAX);
+    char *in = c->in ? c->in : xmalloc(CLIENT_READ_MAX);
     *c = (struct client) { .out = out, .len = len, .limit = limit, .in = in };
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&h.addr, sizeof(h.addr)) != 0)
@@ -306,30 +311,52 @@ static bool waiting_for_server(void)
     return h.nopen > 0 || fake_db_pending() > 0 || fake_background_pending() > 0;
 }
 
-static void exchange(const char *req, size_t len, size_t first, int hangup_pass)
+struct exchange {
+    const char *req;
+    size_t len, first;   /* first: written before the loop, the rest at pass 2 */
+    int hangup_pass;     /* the first client closes after this pass (0: never) */
+    int nclients;        /* the second, if any, sends the same bytes meanwhile */
+    bool notify;         /* a feed NOTIFY after every pass: the cache is dropped */
+};
+
+static bool unsent(const struct client *c)
 {
-    struct client *c = &h.client;
+    return !c->closed && !c->eof && c->sent < c->len;
+}
+
+static void exchange(const struct exchange *x)
+{
     int idle = 0;
-    client_open(c, req, len, first);
-    client_flush(c);
+    for (int i = 0; i < x->nclients; i++) {
+        client_open(&h.clients[i], x->req, x->len, x->first);
+        client_flush(&h.clients[i]);
+    }
     for (int pass = 1;; pass++) {
         unsigned long before = moved();
+        bool pending = false;
         event_base_loop(h.srv.base, EVLOOP_NONBLOCK);
-        if (pass == 2)
-            c->limit = len;
-        client_flush(c);
-        if (pass == hangup_pass)
-            client_close(c);
+        if (x->notify)
+            feed_cache_invalidate();
+        for (int i = 0; i < x->nclients; i++) {
+            struct client *c = &h.clients[i];
+            if (pass == 2)
+                c->limit = x->len;
+            client_flush(c);
+            if (pass == x->hangup_pass && i == 0)
+                client_close(c);
+            pending = pending || unsent(c);
+        }
         idle = moved() == before ? idle + 1 : 0;
-        bool unsent = !c->closed && !c->eof && c->sent < c->len;
-        if (!waiting_for_server() && !unsent && idle >= IDLE_PASSES)
+        if (!waiting_for_server() && !pending && idle >= IDLE_PASSES)
             break;
         if (idle >= STUCK_PASSES || pass >= MAX_PASSES)
             fail("stuck: %zu requests unanswered, %u queries and %u jobs pending", h.nopen, fake_db_pending(),
                 fake_background_pending());
     }
-    client_check(c);
-    client_close(c);
+    for (int i = 0; i < x->nclients; i++) {
+        client_check(&h.clients[i]);
+        client_close(&h.clients[i]);
+    }
     /* Let the server see the reset and free the connection. */
     for (int i = 0; i < IDLE_PASSES; i++)
         event_base_loop(h.srv.base, EVLOOP_NONBLOCK);
@@ -445,12 +472,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         req = xmalloc(len + 1);
         memcpy(req, data + hl, len);
     }
-    size_t first = (head[0] & FLAG_SPLIT) ? len * head[1] / 256 : len;
-    int hangup = (head[0] >> HANGUP_SHIFT) & HANGUP_MASK;
+    struct exchange x = {
+        .req = req,
+        .len = len,
+        .first = (head[0] & FLAG_SPLIT) ? len * head[1] / 256 : len,
+        .hangup_pass = (head[0] >> HANGUP_SHIFT) & HANGUP_MASK,
+        .nclients = (head[0] & FLAG_TWO_CLIENTS) ? 2 : 1,
+        .notify = (head[0] & FLAG_NOTIFY) != 0,
+    };
 
     h.cfg.matching = (head[0] & FLAG_MATCHING_OFF) == 0;
     fake_choices_begin(head + 3, HEADER_LEN - 3);
-    exchange(req, len, first, hangup);
+    exchange(&x);
     feed_cache_invalidate();
     free(req);
     return 0;

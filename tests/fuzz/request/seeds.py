@@ -23,6 +23,8 @@ OUT = ROOT / "tests" / "fuzz" / "seeds-fuzz_request"
 HEADER_LEN = 16
 FLAG_JSON = 0x01
 FLAG_SPLIT = 0x20
+FLAG_NOTIFY = 0x40
+FLAG_TWO_CLIENTS = 0x80
 TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuz"
 UUID = "8a6e0804-2bd0-4672-b79d-d97027f8fd1d"
 
@@ -217,6 +219,11 @@ def main():
                         '{"email": "aino@example.org", "password": "kahvi-ja-pulla"}')
     write("corner-split-write", header(FLAG_SPLIT, 40) + login)
     write("corner-hang-up", header(2 << 2) + login)
+    # Two clients at once; feeds with the cache dropped after every loop pass.
+    write("corner-two-clients", header(FLAG_TWO_CLIENTS) + login)
+    feeds = dict(corners())["feed-gzip-etag"].encode()
+    write("corner-feed-two-clients-notify", header(FLAG_TWO_CLIENTS | FLAG_NOTIFY) + feeds)
+    write("corner-feed-two-clients", header(FLAG_TWO_CLIENTS) + feeds)
     print(f"seeds.py: {len(written)} seeds in {OUT.relative_to(ROOT)}")
 
 
