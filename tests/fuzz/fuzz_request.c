@@ -74,36 +74,40 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define HEADER_LEN 16
-#define FLAG_JSON 0x01
+#define HEADER_LEN        16
+#define FLAG_JSON         0x01
 #define FLAG_MATCHING_OFF 0x02
-#define HANGUP_SHIFT 2
-#define HANGUP_MASK 0x07
-#define FLAG_SPLIT 0x20
-#define FLAG_NOTIFY 0x40
-#define FLAG_TWO_CLIENTS 0x80
-#define IDLE_PASSES 4          /* nothing moved this many passes: settled */
-#define STUCK_PASSES 2000      /* a request open and nothing to wait for */
-#define MAX_PASSES 200000
-#define CLIENT_READ_MAX (8 * 1024 * 1024)
-#define CLIENTS_MAX 2
-#define FUZZ_TOKEN "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuz" /* well formed: 43 base64url */
-#define FUZZ_UUID "8a6e0804-2bd0-4672-b79d-d97027f8fd1d"
-#define SLUGS_MAX 16
-#define FUZZ_FEED_TOKEN "abcdefghijklmnopqrstuv"
+#define HANGUP_SHIFT      2
+#define HANGUP_MASK       0x07
+#define FLAG_SPLIT        0x20
+#define FLAG_NOTIFY       0x40
+#define FLAG_TWO_CLIENTS  0x80
+#define IDLE_PASSES       4    /* nothing moved this many passes: settled */
+#define STUCK_PASSES      2000 /* a request open and nothing to wait for */
+#define MAX_PASSES        200000
+#define CLIENT_READ_MAX   (8 * 1024 * 1024)
+#define CLIENTS_MAX       2
+#define FUZZ_TOKEN        "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuz" /* well formed: 43 base64url */
+#define FUZZ_UUID         "8a6e0804-2bd0-4672-b79d-d97027f8fd1d"
+#define SLUGS_MAX         16
+#define FUZZ_FEED_TOKEN   "abcdefghijklmnopqrstuv"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-void __real_evhttp_set_gencb(struct evhttp *http, void (*cb)(struct evhttp_request *, void *), void *arg);
-void __wrap_evhttp_set_gencb(struct evhttp *http, void (*cb)(struct evhttp_request *, void *), void *arg);
-void __real_evhttp_send_reply(struct evhttp_request *req, int code, const char *reason, struct evbuffer *body);
-void __wrap_evhttp_send_reply(struct evhttp_request *req, int code, const char *reason, struct evbuffer *body);
+void __real_evhttp_set_gencb(
+    struct evhttp *http, void (*cb)(struct evhttp_request *, void *), void *arg);
+void __wrap_evhttp_set_gencb(
+    struct evhttp *http, void (*cb)(struct evhttp_request *, void *), void *arg);
+void __real_evhttp_send_reply(
+    struct evhttp_request *req, int code, const char *reason, struct evbuffer *body);
+void __wrap_evhttp_send_reply(
+    struct evhttp_request *req, int code, const char *reason, struct evbuffer *body);
 
 struct client {
     int fd;
     struct event *ev;
     const char *out;
-    size_t len, sent, limit;   /* limit: what may be written so far (the split) */
+    size_t len, sent, limit; /* limit: what may be written so far (the split) */
     char *in;
     size_t got;
     bool eof, closed;
@@ -115,7 +119,7 @@ static struct {
     struct sockaddr_in addr;
     void (*gencb)(struct evhttp_request *, void *);
     void *gencb_arg;
-    struct evhttp_request **open;  /* requests taken and not answered */
+    struct evhttp_request **open; /* requests taken and not answered */
     size_t nopen, capopen;
     unsigned long started, replied, moved;
     struct client clients[CLIENTS_MAX];
@@ -148,7 +152,8 @@ static void counting_gencb(struct evhttp_request *req, void *arg)
     h.gencb(req, h.gencb_arg);
 }
 
-void __wrap_evhttp_set_gencb(struct evhttp *http, void (*cb)(struct evhttp_request *, void *), void *arg)
+void __wrap_evhttp_set_gencb(
+    struct evhttp *http, void (*cb)(struct evhttp_request *, void *), void *arg)
 {
     h.gencb = cb;
     h.gencb_arg = arg;
@@ -177,7 +182,8 @@ static void check_error_body(int code, json_t *body, struct evkeyvalq *out)
     if (field != NULL && !json_is_string(field))
         fail("status %d: error field is not a string", code);
     /* A failed login is 401 invalid_credentials without a challenge (docs/api.md). */
-    if (code == 401 && strcmp(ecode, "unauthorized") == 0 && evhttp_find_header(out, "WWW-Authenticate") == NULL)
+    if (code == 401 && strcmp(ecode, "unauthorized") == 0 &&
+        evhttp_find_header(out, "WWW-Authenticate") == NULL)
         fail("401 unauthorized without WWW-Authenticate");
 }
 
@@ -217,7 +223,8 @@ static void check_reply(struct evhttp_request *req, int code, struct evbuffer *b
     json_decref(parsed);
 }
 
-void __wrap_evhttp_send_reply(struct evhttp_request *req, int code, const char *reason, struct evbuffer *body)
+void __wrap_evhttp_send_reply(
+    struct evhttp_request *req, int code, const char *reason, struct evbuffer *body)
 {
     open_remove(req);
     h.replied++;
@@ -235,7 +242,8 @@ static void client_read_cb(evutil_socket_t fd, short what, void *arg)
     for (;;) {
         ssize_t n = recv(fd, buf, sizeof(buf), 0);
         if (n > 0) {
-            size_t keep = c->got + (size_t)n <= CLIENT_READ_MAX ? (size_t)n : CLIENT_READ_MAX - c->got;
+            size_t keep =
+                c->got + (size_t)n <= CLIENT_READ_MAX ? (size_t)n : CLIENT_READ_MAX - c->got;
             memcpy(c->in + c->got, buf, keep);
             c->got += keep;
             h.moved++;
@@ -254,7 +262,7 @@ static void client_open(struct client *c, const char *out, size_t len, size_t li
 {
     struct linger rst = { 1, 0 }; /* close with RST: no TIME_WAIT, ports are reused at once */
     char *in = c->in ? c->in : xmalloc(CLIENT_READ_MAX);
-    *c = (struct client) { .out = out, .len = len, .limit = limit, .in = in };
+    *c = (struct client){ .out = out, .len = len, .limit = limit, .in = in };
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&h.addr, sizeof(h.addr)) != 0)
         fail("cannot connect to the server: %s", strerror(errno));
@@ -313,10 +321,10 @@ static bool waiting_for_server(void)
 
 struct exchange {
     const char *req;
-    size_t len, first;   /* first: written before the loop, the rest at pass 2 */
-    int hangup_pass;     /* the first client closes after this pass (0: never) */
-    int nclients;        /* the second, if any, sends the same bytes meanwhile */
-    bool notify;         /* a feed NOTIFY after every pass: the cache is dropped */
+    size_t len, first; /* first: written before the loop, the rest at pass 2 */
+    int hangup_pass;   /* the first client closes after this pass (0: never) */
+    int nclients;      /* the second, if any, sends the same bytes meanwhile */
+    bool notify;       /* a feed NOTIFY after every pass: the cache is dropped */
 };
 
 static bool unsent(const struct client *c)
@@ -350,8 +358,8 @@ static void exchange(const struct exchange *x)
         if (!waiting_for_server() && !pending && idle >= IDLE_PASSES)
             break;
         if (idle >= STUCK_PASSES || pass >= MAX_PASSES)
-            fail("stuck: %zu requests unanswered, %u queries and %u jobs pending", h.nopen, fake_db_pending(),
-                fake_background_pending());
+            fail("stuck: %zu requests unanswered, %u queries and %u jobs pending", h.nopen,
+                fake_db_pending(), fake_background_pending());
     }
     for (int i = 0; i < x->nclients; i++) {
         client_check(&h.clients[i]);
@@ -394,9 +402,9 @@ static void route_path(const char *pattern, const char *slug, char *out, size_t 
             continue;
         }
         const char *close = strchr(p, '}');
-        const char *value = strncmp(p, "{slug}", 6) == 0 ? slug
-            : strncmp(p, "{token}", 7) == 0              ? FUZZ_FEED_TOKEN
-                                                         : FUZZ_UUID;
+        const char *value = strncmp(p, "{slug}", 6) == 0    ? slug
+                            : strncmp(p, "{token}", 7) == 0 ? FUZZ_FEED_TOKEN
+                                                            : FUZZ_UUID;
         used += (size_t)snprintf(out + used, cap - used, "%s", value);
         p = close ? close + 1 : p + strlen(p);
     }
@@ -409,7 +417,7 @@ static char *json_request(const uint8_t *head, const uint8_t *body, size_t len, 
     char path[256];
     route_path(r->entry.pattern, slugs[head[2] % nslugs], path, sizeof(path));
     char *start = xasprintf("%s %s HTTP/1.1\r\nHost: fuzz\r\nAuthorization: Bearer " FUZZ_TOKEN
-                           "\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                            "\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
         router_method_name(r->entry.method), path, len);
     size_t hl = strlen(start);
     char *req = xmalloc(hl + len + 1);
@@ -446,8 +454,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     h.cfg.listen_port = 0; /* any free port */
     h.srv.cfg = &h.cfg;
     h.srv.base = event_base_new();
-    struct db_pool_settings dbs = { "fake", h.cfg.db_pool_size, h.cfg.db_queue_max, h.cfg.db_wait_ms,
-        h.cfg.query_timeout_ms };
+    struct db_pool_settings dbs = { "fake", h.cfg.db_pool_size, h.cfg.db_queue_max,
+        h.cfg.db_wait_ms, h.cfg.query_timeout_ms };
     h.srv.pool = db_pool_new(h.srv.base, &dbs);
     h.srv.background = background_new(h.srv.base);
     if (h.srv.base == NULL || http_start(&h.srv, &cause) != 0)

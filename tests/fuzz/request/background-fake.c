@@ -52,7 +52,7 @@ void background_run(struct background *b, background_fn work, background_fn done
 {
     struct job *j = xcalloc(1, sizeof(*j));
     struct timeval now = { 0, 0 };
-    *j = (struct job) { work, done, arg };
+    *j = (struct job){ work, done, arg };
     jobs_pending++;
     if (event_base_once(b->base, -1, EV_TIMEOUT, job_cb, j, &now) != 0)
         abort();
@@ -107,7 +107,8 @@ void hasher_hash(struct background *b, const char *password, hasher_done_cb cb, 
     background_run(b, hash_work, hash_done, j);
 }
 
-void hasher_verify(struct background *b, const char *hash, const char *password, hasher_done_cb cb, void *arg)
+void hasher_verify(
+    struct background *b, const char *hash, const char *password, hasher_done_cb cb, void *arg)
 {
     struct hash_job *j = xcalloc(1, sizeof(*j));
     j->verify = true;

@@ -19,9 +19,9 @@
 
 struct answer {
     enum db_status status;
-    const char *sqlstate;         /* "" unless the database raised an error */
+    const char *sqlstate; /* "" unless the database raised an error */
     const char *primary, *detail, *hint;
-    json_t *result;               /* DB_OK: {"fields", "types", "rows"} (borrowed from the file) */
+    json_t *result; /* DB_OK: {"fields", "types", "rows"} (borrowed from the file) */
 };
 
 struct statement {
@@ -56,7 +56,7 @@ static const uint8_t *choices;
 static size_t nchoices, next_choice;
 static unsigned pending, answers_given;
 static bool said_error;
-static const struct answer *answering;   /* during a callback: for PQresultErrorField */
+static const struct answer *answering; /* during a callback: for PQresultErrorField */
 static PGresult *answering_res;
 
 static const char *field_text(json_t *o, const char *key)
@@ -90,14 +90,15 @@ void fake_db_load(const char *path)
     file = json_load_file(path, 0, &err);
     json_t *stmts = json_object_get(file, "statements");
     if (!json_is_object(stmts)) {
-        fprintf(stderr, "%s: %s (line %d): run make fuzz-record\n", path, file ? "no statements" : err.text,
-            err.line);
+        fprintf(stderr, "%s: %s (line %d): run make fuzz-record\n", path,
+            file ? "no statements" : err.text, err.line);
         abort();
     }
     const char *sql;
     json_t *list;
     statements = xcalloc(json_object_size(stmts), sizeof(*statements));
-    json_object_foreach(stmts, sql, list) {
+    json_object_foreach(stmts, sql, list)
+    {
         struct statement *s = &statements[nstatements++];
         s->sql = sql;
         s->n = json_array_size(list);
@@ -152,10 +153,12 @@ const char *fake_db_value(const char *column, size_t i)
         for (size_t a = 0; a < statements[k].n; a++) {
             json_t *res = statements[k].answers[a].result, *name, *row;
             size_t f, r;
-            json_array_foreach(json_object_get(res, "fields"), f, name) {
+            json_array_foreach(json_object_get(res, "fields"), f, name)
+            {
                 if (strcmp(json_string_value(name) ?: "", column) != 0)
                     continue;
-                json_array_foreach(json_object_get(res, "rows"), r, row) {
+                json_array_foreach(json_object_get(res, "rows"), r, row)
+                {
                     const char *v = json_string_value(json_array_get(row, f));
                     if (v != NULL && i-- == 0)
                         return v;
@@ -187,7 +190,9 @@ static void unrecorded(const char *sql)
     }
     if (nnamed < ARRAY_LEN(named))
         named[nnamed++] = sql;
-    fprintf(stderr, "fake db: no recorded answer for \"%s\" (answered with faults only): run make fuzz-record\n",
+    fprintf(stderr,
+        "fake db: no recorded answer for \"%s\" (answered with faults only): run make "
+        "fuzz-record\n",
         sql);
 }
 
@@ -208,7 +213,8 @@ static PGresult *result_build(const struct answer *a)
     if (a->status != DB_OK)
         return a->sqlstate[0] ? PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR) : NULL;
     PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
-    json_t *fields = json_object_get(a->result, "fields"), *types = json_object_get(a->result, "types");
+    json_t *fields = json_object_get(a->result, "fields"),
+           *types = json_object_get(a->result, "types");
     json_t *rows = json_object_get(a->result, "rows"), *row;
     int nf = (int)json_array_size(fields);
     PGresAttDesc *attrs = xcalloc((size_t)nf + 1, sizeof(*attrs));
@@ -216,7 +222,8 @@ static PGresult *result_build(const struct answer *a)
     if (res == NULL)
         abort();
     for (int f = 0; f < nf; f++) {
-        attrs[f].name = (char *)(json_string_value(json_array_get(fields, (size_t)f)) ?: "?column?");
+        attrs[f].name =
+            (char *)(json_string_value(json_array_get(fields, (size_t)f)) ?: "?column?");
         attrs[f].typid = (Oid)json_integer_value(json_array_get(types, (size_t)f));
         attrs[f].typlen = -1;
         attrs[f].atttypmod = -1;
@@ -224,11 +231,13 @@ static PGresult *result_build(const struct answer *a)
     if (!PQsetResultAttrs(res, nf, attrs))
         abort();
     free(attrs);
-    json_array_foreach(rows, t, row) {
+    json_array_foreach(rows, t, row)
+    {
         for (int f = 0; f < nf; f++) {
             json_t *v = json_array_get(row, (size_t)f);
             const char *text = json_string_value(v);
-            if (!PQsetvalue(res, (int)t, f, (char *)(text ?: ""), text ? (int)json_string_length(v) : -1))
+            if (!PQsetvalue(
+                    res, (int)t, f, (char *)(text ?: ""), text ? (int)json_string_length(v) : -1))
                 abort();
         }
     }
@@ -270,8 +279,8 @@ struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_settin
     return p;
 }
 
-void db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params, db_done_cb cb,
-    void *arg)
+void db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
+    db_done_cb cb, void *arg)
 {
     struct pending *p = xcalloc(1, sizeof(*p));
     struct timeval now = { 0, 0 };

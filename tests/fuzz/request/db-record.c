@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-void __real_db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
-    db_done_cb cb, void *arg);
-void __wrap_db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
-    db_done_cb cb, void *arg);
+void __real_db_pool_query(struct db_pool *pool, const char *sql, int nparams,
+    const char *const *params, db_done_cb cb, void *arg);
+void __wrap_db_pool_query(struct db_pool *pool, const char *sql, int nparams,
+    const char *const *params, db_done_cb cb, void *arg);
 
 struct recorded_query {
     const char *sql;
@@ -61,7 +61,8 @@ static json_t *result_json(const PGresult *res)
     for (int t = 0; t < nt; t++) {
         json_t *row = json_array();
         for (int f = 0; f < nf; f++)
-            json_array_append_new(row, PQgetisnull(res, t, f) ? json_null() : text_or_null(PQgetvalue(res, t, f)));
+            json_array_append_new(
+                row, PQgetisnull(res, t, f) ? json_null() : text_or_null(PQgetvalue(res, t, f)));
         json_array_append_new(rows, row);
     }
     return json_pack("{s:o, s:o, s:o}", "fields", fields, "types", types, "rows", rows);
@@ -74,8 +75,9 @@ static void record_write(const char *sql, const struct db_result *r)
     if (r->status == DB_ERROR) {
         json_object_set_new(line, "sqlstate", text_or_null(r->sqlstate));
         json_object_set_new(line, "error",
-            json_pack("{s:o, s:o, s:o}", "primary", text_or_null(PQresultErrorField(r->res, PG_DIAG_MESSAGE_PRIMARY)),
-                "detail", text_or_null(PQresultErrorField(r->res, PG_DIAG_MESSAGE_DETAIL)), "hint",
+            json_pack("{s:o, s:o, s:o}", "primary",
+                text_or_null(PQresultErrorField(r->res, PG_DIAG_MESSAGE_PRIMARY)), "detail",
+                text_or_null(PQresultErrorField(r->res, PG_DIAG_MESSAGE_DETAIL)), "hint",
                 text_or_null(PQresultErrorField(r->res, PG_DIAG_MESSAGE_HINT))));
     }
     if (r->status == DB_OK && r->res != NULL)
@@ -102,12 +104,12 @@ static void recorded_cb(const struct db_result *r, void *arg)
     cb(r, cb_arg);
 }
 
-void __wrap_db_pool_query(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
-    db_done_cb cb, void *arg)
+void __wrap_db_pool_query(struct db_pool *pool, const char *sql, int nparams,
+    const char *const *params, db_done_cb cb, void *arg)
 {
     struct recorded_query *q = malloc(sizeof(*q));
     if (q == NULL)
         abort();
-    *q = (struct recorded_query) { sql, cb, arg };
+    *q = (struct recorded_query){ sql, cb, arg };
     __real_db_pool_query(pool, sql, nparams, params, recorded_cb, q);
 }
