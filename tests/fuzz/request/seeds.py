@@ -5,7 +5,7 @@
 Every curl example of docs/api.md becomes a raw HTTP request (and, when it
 has a body, a JSON-mode input for its route too; and with a token, one
 where the token is a site admin's), plus a few requests made for the
-protocol's corners. Org slugs in paths are also written with a slug
+protocol's corners; and the fuzzer's dictionary. Org slugs in paths are also written with a slug
 of the recorded principals (answers.json), so that authz can say yes. Each
 input starts with the 16-byte header fuzz_request.c describes.
 
@@ -167,6 +167,41 @@ def corners():
                          f"{UUID}&limit=10 HTTP/1.1\r\nHost: x\r\n{auth}\r\n")
 
 
+DICT_TOKENS = [
+    "GET ", "POST ", "PUT ", "PATCH ", "DELETE ", "HEAD ", "OPTIONS ", " HTTP/1.1\r\n", " HTTP/1.0\r\n",
+    "\r\n", "\r\n\r\n", "Host: ", "Content-Length: ", "Content-Type: application/json",
+    "Transfer-Encoding: chunked", "Connection: close", "Connection: keep-alive", "Expect: 100-continue",
+    "Authorization: Bearer ", "X-Request-Id: ", "Idempotency-Key: ", "Accept: text/csv",
+    "Accept-Encoding: gzip", "If-None-Match: ", "X-Forwarded-For: ", "/api/v1/", "/calendars/", ".ics",
+    "?", "&", "=", "%00", "%2F", "/groups", "/sessions", "/signups", "/orgs", "/members", "/me",
+    "/auth/login", "/auth/register", "/supporters", "/support-requests", "/pairings", "/matching",
+    "/reports/attendance", "/attendance", "/absence", "/contacts", "/accept", "/decline", "/close",
+    "/match", "/candidates", "/access-log", UUID, TOKEN, "2027-03-31T17:00:00+03:00", "2026-10-01",
+    "FREQ=WEEKLY;BYDAY=TH", "Europe/Helsinki", "true", "false", "null", "{}", "[]", "1e400", "-0",
+    "\\u0000", "\\ud800",
+]
+
+
+def dict_entry(text):
+    out = "".join(c if 0x20 <= ord(c) < 0x7f and c not in '"\\' else
+                  ("\\" + c if c in '"\\' else f"\\x{ord(c):02x}") for c in text)
+    return f'"{out}"'
+
+
+def write_dict():
+    """tests/fuzz/fuzz_request.dict: HTTP, the routes, and the JSON keys the handlers read."""
+    keys = set()
+    for path in sorted((ROOT / "server").glob("*.c")):
+        text = path.read_text()
+        keys.update(re.findall(r'json_object_get\([^,()]+, "([a-z_]+)"\)', text))
+        keys.update(re.findall(r'\{ "([a-z_]+)", (?:JSON|FIELD)_', text))
+    lines = ["# libFuzzer dictionary for fuzz_request (written by tests/fuzz/request/seeds.py).",
+             "# SPDX-License-Identifier: Apache-2.0"]
+    lines += [dict_entry(t) for t in DICT_TOKENS]
+    lines += [dict_entry(f'"{k}":') for k in sorted(keys)]
+    (ROOT / "tests" / "fuzz" / "fuzz_request.dict").write_text("\n".join(lines) + "\n")
+
+
 def main():
     table = routes()
     body_routes = [(m, p) for m, p, body in table if body]
@@ -224,7 +259,8 @@ def main():
     feeds = dict(corners())["feed-gzip-etag"].encode()
     write("corner-feed-two-clients-notify", header(FLAG_TWO_CLIENTS | FLAG_NOTIFY) + feeds)
     write("corner-feed-two-clients", header(FLAG_TWO_CLIENTS) + feeds)
-    print(f"seeds.py: {len(written)} seeds in {OUT.relative_to(ROOT)}")
+    write_dict()
+    print(f"seeds.py: {len(written)} seeds in {OUT.relative_to(ROOT)}, and fuzz_request.dict")
 
 
 if __name__ == "__main__":
