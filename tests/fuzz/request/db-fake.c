@@ -251,7 +251,10 @@ static void answer_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     r.res = result_build(p->answer);
-    if (p->answer->status == DB_ERROR)
+    /* PI<status> and 23505 are the request's fault, answered 4xx by api.c;
+     * any other error is one a 500 may follow. */
+    if (p->answer->status == DB_ERROR && strncmp(p->answer->sqlstate, "PI", 2) != 0 &&
+        strcmp(p->answer->sqlstate, "23505") != 0)
         said_error = true;
     pending--;
     answers_given++;

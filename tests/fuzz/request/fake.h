@@ -32,7 +32,8 @@ unsigned fake_db_pending(void);
 unsigned fake_background_pending(void);
 /* Answers given since fake_choices_begin (progress for the harness). */
 unsigned long fake_answers_given(void);
-/* Did the database answer an error this input (so a 500 may be right)? */
+/* Did the database answer an error this input that is not the request's
+ * fault (not PI<status>, not 23505), so that a 500 may be right? */
 bool fake_db_said_error(void);
 
 /* Log lines are dropped unless this is set (PIIRI_FUZZ_LOG=1). */
