@@ -3,8 +3,8 @@
  * sent to a route of the table, through piirid's own HTTP layer.
  *
  * What runs is the real thing from the socket up: http_start (evhttp with
- * the server's limits, its connection callback and request callback) on a
- * loopback port, the router, body and JSON reading, the principal lookup,
+ * the server's limits, the connection tracker with its per-client cap and
+ * request deadline, the request callback) on a loopback port, the router, body and JSON reading, the principal lookup,
  * every handler, authz and the reply functions, all on one event loop as in
  * a worker. Only what talks to PostgreSQL, starts threads or writes logs is
  * replaced (tests/fuzz/request/fake.h): the database answers each statement
@@ -49,6 +49,7 @@
 #include "background.h"
 #include "fake.h"
 #include "feed-cache.h"
+#include "http-conn.h"
 #include "http.h"
 #include "metrics.h"
 #include "server.h"
@@ -449,17 +450,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
 
     config_defaults(&h.cfg);
-    if (config_set(&h.cfg, "public_url", "http://127.0.0.1:8080", &cause) != 0)
+    /* The client is a trusted proxy, so X-Forwarded-For in the input names
+     * the client (throttling keys, /metrics access); a metrics token too. */
+    if (config_set(&h.cfg, "public_url", "http://127.0.0.1:8080", &cause) != 0 ||
+        config_set(&h.cfg, "trusted_proxies", "127.0.0.0/8", &cause) != 0 ||
+        config_set(&h.cfg, "metrics_token", "fuzz-metrics-token-0123", &cause) != 0)
         fail("%s", cause);
     h.cfg.listen_port = 0; /* any free port */
     h.srv.cfg = &h.cfg;
     h.srv.base = event_base_new();
+    if (h.srv.base == NULL || event_base_priority_init(h.srv.base, HTTP_CONN_PRIORITIES) != 0)
+        fail("cannot create the event loop"); /* as worker.c does */
     struct db_pool_settings dbs = { "fake", h.cfg.db_pool_size, h.cfg.db_queue_max,
         h.cfg.db_wait_ms, h.cfg.query_timeout_ms };
     h.srv.pool = db_pool_new(h.srv.base, &dbs);
     h.srv.background = background_new(h.srv.base);
-    if (h.srv.base == NULL || http_start(&h.srv, &cause) != 0)
-        fail("http_start: %s", cause ? cause : "no event loop");
+    if (http_start(&h.srv, &cause) != 0)
+        fail("http_start: %s", cause);
     socklen_t alen = sizeof(h.addr);
     if (getsockname(evconnlistener_get_fd(h.srv.listener), (struct sockaddr *)&h.addr, &alen) != 0)
         fail("getsockname: %s", strerror(errno));

@@ -161,6 +161,13 @@ def corners():
     yield "feed-gzip-etag", (f"GET /calendars/groups/{UUID}.ics HTTP/1.1\r\nHost: x\r\n"
                              "Accept-Encoding: br;q=1.0, gzip;q=0.5, *;q=0\r\nIf-None-Match: \"abc\", *\r\n\r\n"
                              f"GET /calendars/groups/{UUID}.ics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+    yield "forwarded-metrics", ("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.5, 10.0.0.1\r\n\r\n"
+                                "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.5\r\n"
+                                "Authorization: Bearer fuzz-metrics-token-0123\r\n\r\n"
+                                "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ::1\r\n\r\n")
+    yield "forwarded-login", (f"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 2001:db8::7\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 47\r\n\r\n"
+                              '{"email": "aino@example.org", "password": "x1"}')
     yield "request-id", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: my-trace-0001\r\n\r\n"
     yield "percent-path", "GET /api/v1/orgs/%C3%A4iti%2Fx%00 HTTP/1.1\r\nHost: x\r\n\r\n"
     yield "access-log", ("GET /api/v1/orgs/perhekahvilat-tampere/support-requests/access-log?request_id="
@@ -172,7 +179,7 @@ DICT_TOKENS = [
     "\r\n", "\r\n\r\n", "Host: ", "Content-Length: ", "Content-Type: application/json",
     "Transfer-Encoding: chunked", "Connection: close", "Connection: keep-alive", "Expect: 100-continue",
     "Authorization: Bearer ", "X-Request-Id: ", "Idempotency-Key: ", "Accept: text/csv",
-    "Accept-Encoding: gzip", "If-None-Match: ", "X-Forwarded-For: ", "/api/v1/", "/calendars/", ".ics",
+    "Accept-Encoding: gzip", "If-None-Match: ", "X-Forwarded-For: ", "fuzz-metrics-token-0123", "/api/v1/", "/calendars/", ".ics",
     "?", "&", "=", "%00", "%2F", "/groups", "/sessions", "/signups", "/orgs", "/members", "/me",
     "/auth/login", "/auth/register", "/supporters", "/support-requests", "/pairings", "/matching",
     "/reports/attendance", "/attendance", "/absence", "/contacts", "/accept", "/decline", "/close",
