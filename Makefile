@@ -25,8 +25,8 @@ FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration integration-pgbouncer bench soak fuzz lint lint-objects deps \
-        deps-test deps-bench format clean install
+.PHONY: all run stop test unit integration integration-pgbouncer bench soak fuzz fuzz-smoke fuzz-record lint \
+        lint-objects deps deps-test deps-bench format clean install
 
 all: build/piirid
 
@@ -103,7 +103,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps-test
-	@$(MAKE) --no-print-directory unit integration integration-pgbouncer
+	@$(MAKE) --no-print-directory unit fuzz-smoke integration integration-pgbouncer
 
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
@@ -180,6 +180,55 @@ lint-objects: $(patsubst %.c,build/lint/%.o,$(LINT_SRCS))
 build/lint/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -Werror $(LINT_INCLUDES) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
+
+# ---- fuzzing the request path (tests/fuzz/fuzz_request.c) ----------------------
+# The real server objects without the database pool, the background thread,
+# the hasher and the log writer, which tests/fuzz/request/ replaces; the
+# database answers come from tests/fuzz/request/answers.json, recorded by
+# `make fuzz-record` (the integration suite against build/record/piirid).
+
+REQFUZZ_FAKED := main worker supervisor migrate admin db-pool db-conn background hasher feed-listen log
+REQFUZZ_SRCS  := $(filter-out $(patsubst %,server/%.c,$(REQFUZZ_FAKED)),$(SERVER_SRCS))
+REQFUZZ_OBJS  := $(patsubst server/%.c,build/fuzz/request/%.o,$(REQFUZZ_SRCS)) \
+                 $(patsubst calendars/%.c,build/fuzz/request/cal-%.o,$(CAL_SRCS)) \
+                 $(patsubst tests/fuzz/request/%.c,build/fuzz/request/tests/%.o,$(filter-out %/db-record.c,$(wildcard tests/fuzz/request/*.c)))
+REQFUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iserver -Icalendars -Itests/fuzz/request $(PKG_CFLAGS) \
+                  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                  -DPIIRI_VERSION='"$(VERSION)"' -DREQFUZZ_ANSWERS='"$(CURDIR)/tests/fuzz/request/answers.json"'
+REQFUZZ_WARN  := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter -Werror
+
+build/fuzz/request/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+	@mkdir -p build/fuzz/request
+	clang $(REQFUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/request/cal-%.o: calendars/%.c calendars/*.h
+	@mkdir -p build/fuzz/request
+	clang $(REQFUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/request/tests/%.o: tests/fuzz/request/%.c tests/fuzz/request/*.h server/*.h
+	@mkdir -p build/fuzz/request/tests
+	clang $(REQFUZZ_CFLAGS) $(REQFUZZ_WARN) -c $< -o $@
+
+build/fuzz/fuzz_request: tests/fuzz/fuzz_request.c $(REQFUZZ_OBJS) tests/fuzz/request/*.h server/*.h
+	clang $(REQFUZZ_CFLAGS) $(REQFUZZ_WARN) -fsanitize=fuzzer -o $@ $< $(REQFUZZ_OBJS) \
+		-Wl,--wrap=evhttp_set_gencb,--wrap=evhttp_send_reply,--wrap=PQresultErrorField $(PKG_LIBS)
+
+# The request fuzzer's seeds, each run once (a second): no fuzzing, that is make fuzz.
+fuzz-smoke: build/fuzz/fuzz_request
+	build/fuzz/fuzz_request -runs=0 tests/fuzz/seeds-fuzz_request
+
+# piirid writing every database answer to $$PIIRI_DB_RECORD/<pid>.jsonl.
+build/record/piirid: $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) build/obj/schema.o \
+		tests/fuzz/request/db-record.c
+	@mkdir -p build/record
+	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.o,$^) tests/fuzz/request/db-record.c \
+		-Wl,--wrap=db_pool_query $(PKG_LIBS)
+
+fuzz-record: deps-test build/record/piirid
+	rm -rf build/record/answers && mkdir -p build/record/answers
+	-cd tests/integration && PIIRI_DB_RECORD=$(CURDIR)/build/record/answers \
+		PIIRI_BIN=$(CURDIR)/build/record/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider
+	/usr/bin/python3 tests/fuzz/request/answers.py build/record/answers > tests/fuzz/request/answers.json
 
 # ---- measuring --------------------------------------------------------------
 

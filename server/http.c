@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <sys/queue.h>
 #include <event2/listener.h>
@@ -160,6 +161,8 @@ static const char *reason_phrase(int status)
         return "Too Many Requests";
     case 503:
         return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
     default:
         return NULL;
     }
@@ -372,6 +375,24 @@ static bool framing_ambiguous(struct evhttp_request *req)
     return false;
 }
 
+/* libevent 2.1 takes any "HTTP/x.y" with x <= 1 (HTTP/0.1, HTTP/1.7, even
+ * HTTP/-3.2) and answers in the version asked. A later 1.x is served as 1.1
+ * (RFC 9112 2.3); anything else gets 505, in HTTP/1.1. */
+static int check_version(struct req_ctx *ctx)
+{
+    struct evhttp_request *req = ctx->req;
+    if (req->major == 1 && req->minor >= 0) {
+        if (req->minor > 1)
+            req->minor = 1;
+        return 0;
+    }
+    req->major = 1;
+    req->minor = 1;
+    ctx->close_connection = true;
+    http_reply_error(ctx, 505, "http_version_not_supported", "Send HTTP/1.1 or HTTP/1.0.", NULL);
+    return -1;
+}
+
 static void request_cb(struct evhttp_request *req, void *arg)
 {
     struct server *srv = arg;
@@ -380,6 +401,8 @@ static void request_cb(struct evhttp_request *req, void *arg)
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
     struct router_match m;
 
+    if (check_version(ctx) != 0)
+        return;
     if (framing_ambiguous(req)) {
         ctx->close_connection = true;
         http_reply_error(ctx, 400, "ambiguous_framing",
