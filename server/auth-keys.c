@@ -12,8 +12,8 @@
 void auth_client(const char *addr, char out[AUTH_CLIENT_LEN])
 {
     struct in6_addr a6;
-    char text[INET6_ADDRSTRLEN];
     if (inet_pton(AF_INET6, addr, &a6) == 1) {
+        char text[INET6_ADDRSTRLEN];
         if (IN6_IS_ADDR_V4MAPPED(&a6) && inet_ntop(AF_INET, &a6.s6_addr[12], text, sizeof(text)) != NULL) {
             snprintf(out, AUTH_CLIENT_LEN, "%s", text);
             return;

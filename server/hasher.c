@@ -244,6 +244,7 @@ static struct hasher_job *job_take(struct hasher *h, enum lane lane)
     unsigned best_rank = 2 * HASHER_TIERS;
     uint64_t now = clock_mono_ns();
     TAILQ_FOREACH(j, &h->jobs, entry) {
+        /* cppcheck-suppress uninitvar ; j is each job on the list: cppcheck does not follow TAILQ_FOREACH here */
         if (j->state != JOB_QUEUED)
             continue;
         unsigned rank = job_rank(h, j, lane);

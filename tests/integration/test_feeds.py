@@ -907,6 +907,8 @@ def test_concurrent_misses_render_once_per_worker(server, admin):
     """Clients that miss the cache together (a feed nobody has fetched yet, or
     every feed after a change) share one database read and render per worker
     instead of each doing their own."""
+    if not hasattr(server, "workers"):
+        pytest.skip("renders are counted per piirid process; behind PgBouncer there are two")
     o = org_with_people(server, admin[1], coord="coordinator")
     start = weekday_on_or_after(today() + timedelta(days=7), TUESDAY)
     for i in range(30):
