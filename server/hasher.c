@@ -45,10 +45,10 @@ static const int tier_queue_max[HASHER_TIERS] = {
 };
 
 /* Tiers served newest first when congested: the logins people wait for. */
-static const bool tier_lifo[HASHER_TIERS] = {
-    [HASHER_TRUSTED] = true,
-    [HASHER_CLEAN] = true,
-};
+static bool tier_lifo(enum hasher_tier t)
+{
+    return t == HASHER_TRUSTED || t == HASHER_CLEAN;
+}
 
 enum job_state { JOB_ADMITTED, JOB_QUEUED, JOB_RUNNING };
 enum lane { LANE_FAST, LANE_SLOW, LANES };
@@ -255,7 +255,7 @@ static struct hasher_job *job_take(struct hasher *h, enum lane lane)
         if (rank < best_rank) {
             best_rank = rank;
             oldest = newest = j;
-        } else if (rank == best_rank) {
+        } else if (rank == best_rank && oldest != NULL) { /* never NULL here: spelt out for the analyzer */
             if (j->seq < oldest->seq)
                 oldest = j;
             if (j->seq > newest->seq)
@@ -267,7 +267,7 @@ static struct hasher_job *job_take(struct hasher *h, enum lane lane)
     struct hasher_job *best = oldest;
     if (late != NULL)
         best = late;
-    else if (tier_lifo[oldest->tier] && waited_ms(oldest, now) >= CONGESTED_MS)
+    else if (tier_lifo(oldest->tier) && waited_ms(oldest, now) >= CONGESTED_MS)
         best = newest;
     best->state = JOB_RUNNING;
     h->queued[best->tier]--;
