@@ -244,15 +244,9 @@ static void login_finished_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    json_t *person = api_row_json(ctx, r);
+    if (person == NULL)
         return;
-    }
-    json_t *person = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (person == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
     bool kept = PQgetvalue(r->res, 0, 1)[0] == 't';
     http_reply_json(ctx, 200, json_pack("{s:o, s:s, s:s}", "person", person, "token", st->token,
         "device_token", kept ? st->device : st->new_device));
@@ -412,6 +406,6 @@ void api_auth_login(struct req_ctx *ctx)
 
 void api_auth_logout(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->principal->token_hash };
+    const char *params[] = { ctx->token_hash };
     api_query_empty(ctx, "DELETE FROM auth_tokens WHERE token_hash = $1", 1, params);
 }

@@ -52,15 +52,9 @@ static int read_query(struct req_ctx *ctx, struct list_query *lq, struct invalid
 static void listed_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    json_t *body = api_row_json(ctx, r);
+    if (body == NULL)
         return;
-    }
-    json_t *body = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (body == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
     size_t i;
     json_t *group;
     json_array_foreach(json_object_get(body, "groups"), i, group)

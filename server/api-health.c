@@ -2,6 +2,7 @@
 /* Liveness, readiness and Prometheus metrics (for loopback clients and the
  * holder of the metrics token). */
 #include "api.h"
+#include "dispatch.h"
 #include "metrics-access.h"
 #include "metrics.h"
 
@@ -58,7 +59,7 @@ void api_metrics(struct req_ctx *ctx)
     struct evbuffer *buf = evbuffer_new();
     if (buf == NULL)
         abort();
-    metrics_render(buf, route_metric_labels);
+    metrics_render(buf, route_table_metric_labels(routes_table(ctx->srv->cfg->matching)));
     http_reply_text(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
     evbuffer_free(buf);
 }

@@ -13,15 +13,9 @@
 static void me_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
-        api_reply_db_json(ctx, r, 200);
+    json_t *me = api_row_json(ctx, r);
+    if (me == NULL)
         return;
-    }
-    json_t *me = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (me == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
     const char *token = json_string_value(json_object_get(me, "calendar_token"));
     const char *base = ctx->srv->cfg->public_url;
     if (token != NULL) {

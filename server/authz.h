@@ -47,6 +47,8 @@ enum authz_action {
     AUTHZ_PAIRING_SEE_NOTE,    /* the coordinator's note to the supporter: as CONTACTS */
     AUTHZ_PAIRING_SEE_SUPPORTER, /* who the supporter is: as CONTACTS, and the requester
                                   once the supporter has accepted */
+    AUTHZ_NONE,                /* a route with no authorization step (dispatch.h); never
+                                  allowed when asked */
 };
 
 /* What the action is about. */
