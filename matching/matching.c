@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,12 @@ static void *alloc_zeroed(size_t n, size_t size)
     return p;
 }
 
-static void *alloc_bytes(size_t size)
+/* n elements of size bytes, not cleared; a size that overflows aborts. */
+static void *alloc_array(size_t n, size_t size)
 {
-    void *p = malloc(size ? size : 1);
+    if (size != 0 && n > SIZE_MAX / size)
+        abort();
+    void *p = malloc(n && size ? n * size : 1);
     if (p == NULL)
         abort();
     return p;
@@ -334,7 +338,7 @@ static void words_free(struct words *w)
 static char *word_key(const char *s, bool fold)
 {
     size_t len = strlen(s);
-    char *key = alloc_bytes(len + 2);
+    char *key = alloc_array(len + 2, 1);
     size_t o = 0;
     key[o++] = fold ? 'f' : 'x';
     for (size_t i = 0; i < len; i++) {
@@ -530,15 +534,15 @@ static void flow_init(struct flow *f, const struct matching_request *r, int nr, 
     int maxbase = 0;
     f->nr = nr;
     f->ns = ns;
-    f->base = alloc_bytes(nrs * sizeof(int));
+    f->base = alloc_array(nrs, sizeof(int));
     f->room = alloc_zeroed((size_t)ns + 1, sizeof(int));
     f->taken = alloc_zeroed((size_t)ns + 1, sizeof(int));
-    f->owner = alloc_bytes(((size_t)nr + 1) * sizeof(int));
-    f->order = alloc_bytes(nrs * sizeof(int));
+    f->owner = alloc_array((size_t)nr + 1, sizeof(int));
+    f->order = alloc_array(nrs, sizeof(int));
     f->norder = alloc_zeroed((size_t)ns + 1, sizeof(int));
     f->next = alloc_zeroed((size_t)ns + 1, sizeof(int));
-    f->move = alloc_bytes(nss * sizeof(cost_t));
-    f->move_req = alloc_bytes(nss * sizeof(int));
+    f->move = alloc_array(nss, sizeof(cost_t));
+    f->move_req = alloc_array(nss, sizeof(int));
     f->pi = alloc_zeroed((size_t)ns + 1, sizeof(cost_t));
     f->dist = alloc_zeroed((size_t)ns + 1, sizeof(cost_t));
     f->pred = alloc_zeroed((size_t)ns + 1, sizeof(int));
