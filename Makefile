@@ -191,7 +191,8 @@ CPPCHECK_FLAGS = --std=c11 --enable=warning,style,performance,portability --erro
                  -D_GNU_SOURCE $(LINT_INCLUDES) --template='{file}:{line}: {severity} ({id}): {message}'
 SCAN_CHECKERS := security.FloatLoopCounter optin.portability.UnixAPI valist
 
-lint: deps-test lint-cycles
+lint: deps-test
+	@$(MAKE) --no-print-directory lint-cycles
 	cppcheck $(CPPCHECK_FLAGS) $(LINT_SRCS)
 	rm -rf build/lint
 	scan-build-14 --status-bugs -o build/lint/report --use-cc=clang $(addprefix -enable-checker ,$(SCAN_CHECKERS)) \
