@@ -23,6 +23,14 @@ LIB_SRCS    := $(filter-out server/main.c,$(SERVER_SRCS))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
+# The function files in the order migrate applies them: a SQL-language body is
+# checked when it is created, so a file comes after those whose functions its
+# SQL functions call (schema/README.md). Every file of schema/functions/ is here.
+FUNCTIONS   := $(addprefix schema/functions/,base.sql auth.sql orgs.sql groups.sql sessions.sql outbox.sql \
+                 signups.sql attendance.sql reports.sql matching.sql people.sql feeds.sql)
+ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
+$(error FUNCTIONS in the Makefile must list every schema/functions/*.sql file once)
+endif
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all run stop test unit integration integration-pgbouncer bench soak fuzz fuzz-smoke fuzz-record lint \
@@ -32,9 +40,9 @@ all: build/piirid
 
 # ---- objects ----------------------------------------------------------------
 
-build/schema.c: $(SCHEMA) scripts/embed-schema.sh
+build/schema.c: $(SCHEMA) $(FUNCTIONS) scripts/embed-schema.sh Makefile
 	@mkdir -p build
-	sh scripts/embed-schema.sh $(SCHEMA) > $@
+	sh scripts/embed-schema.sh $(SCHEMA) -- $(FUNCTIONS) > $@
 
 build/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
 	@mkdir -p build/obj
