@@ -516,12 +516,16 @@ RETURNS json LANGUAGE sql STABLE AS $$
     WHERE (f.k <> 'note' OR p_note) AND (f.k <> 'events' OR p_events)
 $$;
 
+-- The pairing as one reader may see it, with the rights piirid's authz gave.
 CREATE OR REPLACE FUNCTION api_pairing_read(p_id uuid, p_supporter boolean, p_note boolean, p_events boolean)
 RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('pairing', pairing_view_json(p, p_supporter, p_note, p_events))
     FROM pairings p WHERE p.id = p_id
 $$;
 
+-- accept and decline (a proposed pairing), close (proposed or active). The
+-- pairing, then its request, is locked. The answer shows what the actor may
+-- see (p_supporter, p_note).
 CREATE OR REPLACE FUNCTION api_pairing_change(p_id uuid, p_action text, p_actor uuid, p_outcome text,
                                    p_supporter boolean, p_note boolean)
 RETURNS json LANGUAGE plpgsql AS $$
@@ -604,7 +608,9 @@ CREATE OR REPLACE FUNCTION api_pairing_contacts(p_id uuid) RETURNS json LANGUAGE
     FROM pairings p WHERE p.id = p_id
 $$;
 
--- A supporter's own pairings, in the orgs they are still a member of.
+-- A supporter's own pairings, in the orgs they are still a member of. No
+-- request details: those are read (and logged) through
+-- api_support_request_read once a pairing is active.
 CREATE OR REPLACE FUNCTION api_my_pairings(p_person uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('pairings', coalesce(
         (SELECT json_agg(pairing_json(p) ORDER BY p.created_at DESC, p.id)
