@@ -5,7 +5,7 @@
 PKGS      := libevent libpq libical jansson libsodium zlib
 CC        ?= cc
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
-                 -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars
+                 -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars -Imatching
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libunistring (Unicode normalization and case folding) has no pkg-config file on Debian 12.
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
@@ -19,24 +19,33 @@ ASAN_LDFLAGS   := -fsanitize=address,undefined
 
 SERVER_SRCS := $(wildcard server/*.c)
 CAL_SRCS    := $(wildcard calendars/*.c)
+MATCH_SRCS  := $(wildcard matching/*.c)
 LIB_SRCS    := $(filter-out server/main.c,$(SERVER_SRCS))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
+# The function files in the order migrate applies them: a SQL-language body is
+# checked when it is created, so a file comes after those whose functions its
+# SQL functions call (schema/README.md). Every file of schema/functions/ is here.
+FUNCTIONS   := $(addprefix schema/functions/,base.sql auth.sql orgs.sql groups.sql sessions.sql outbox.sql \
+                 signups.sql attendance.sql reports.sql matching.sql people.sql feeds.sql)
+ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
+$(error FUNCTIONS in the Makefile must list every schema/functions/*.sql file once)
+endif
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration integration-pgbouncer bench soak fuzz fuzz-smoke fuzz-record lint \
-        lint-objects deps deps-test deps-bench format clean install
+.PHONY: all run stop test unit integration integration-pgbouncer integration-upgrade bench soak fuzz fuzz-smoke \
+        fuzz-record lint lint-cycles lint-objects deps deps-test deps-bench format clean install
 
 all: build/piirid
 
 # ---- objects ----------------------------------------------------------------
 
-build/schema.c: $(SCHEMA) scripts/embed-schema.sh
+build/schema.c: $(SCHEMA) $(FUNCTIONS) scripts/embed-schema.sh Makefile
 	@mkdir -p build
-	sh scripts/embed-schema.sh $(SCHEMA) > $@
+	sh scripts/embed-schema.sh $(SCHEMA) -- $(FUNCTIONS) > $@
 
-build/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+build/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/obj
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
 
@@ -48,10 +57,21 @@ build/asan/obj/cal-%.o: calendars/%.c calendars/*.h
 	@mkdir -p build/asan/obj
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+# The matching library sees only its own headers: nothing of server/.
+LIB_ONLY = $(filter-out -Iserver -Icalendars,$(1))
+
+build/obj/matching/%.o: matching/%.c matching/*.h
+	@mkdir -p build/obj/matching
+	$(CC) $(call LIB_ONLY,$(RELEASE_CFLAGS)) -c $< -o $@
+
+build/asan/obj/matching/%.o: matching/%.c matching/*.h
+	@mkdir -p build/asan/obj/matching
+	$(CC) $(call LIB_ONLY,$(ASAN_CFLAGS)) -c $< -o $@
+
 build/obj/schema.o: build/schema.c server/migrate.h
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+build/asan/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/asan/obj
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
 
@@ -61,11 +81,15 @@ build/asan/obj/schema.o: build/schema.c server/migrate.h
 
 CAL_OBJS      = $(patsubst calendars/%.c,build/obj/cal-%.o,$(CAL_SRCS))
 ASAN_CAL_OBJS = $(patsubst calendars/%.c,build/asan/obj/cal-%.o,$(CAL_SRCS))
+MATCH_OBJS      = $(patsubst matching/%.c,build/obj/matching/%.o,$(MATCH_SRCS))
+ASAN_MATCH_OBJS = $(patsubst matching/%.c,build/asan/obj/matching/%.o,$(MATCH_SRCS))
+PIIRID_OBJS     = $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) $(MATCH_OBJS) build/obj/schema.o
 
-build/piirid: $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) build/obj/schema.o
+build/piirid: $(PIIRID_OBJS)
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
-build/asan/libpiiri.a: $(patsubst server/%.c,build/asan/obj/%.o,$(LIB_SRCS)) $(ASAN_CAL_OBJS) build/asan/obj/schema.o
+build/asan/libpiiri.a: $(patsubst server/%.c,build/asan/obj/%.o,$(LIB_SRCS)) $(ASAN_CAL_OBJS) $(ASAN_MATCH_OBJS) \
+		build/asan/obj/schema.o
 	rm -f $@ && ar rcs $@ $^
 
 build/asan/piirid: build/asan/obj/main.o build/asan/libpiiri.a
@@ -103,7 +127,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps-test
-	@$(MAKE) --no-print-directory unit fuzz-smoke integration integration-pgbouncer
+	@$(MAKE) --no-print-directory unit fuzz-smoke integration integration-pgbouncer integration-upgrade
 
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
@@ -119,22 +143,41 @@ integration-pgbouncer: build/asan/piirid
 	cd tests/integration && PIIRI_TEST_PGBOUNCER=1 PIIRI_BIN=$(CURDIR)/build/asan/piirid \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PGBOUNCER_TESTS)
 
+# A part of the suite on a database that a piirid of 0c42dc8 made (when the
+# migrations held the functions) and this piirid upgraded as it started; the
+# whole schema of such a database is compared in test_schema_upgrade.py.
+UPGRADE_TESTS := test_signups.py test_groups.py test_feeds.py test_me.py \
+                 test_matching.py::test_match_accept_and_history test_matching.py::test_decline_and_rematch \
+                 test_matching.py::test_requester_erasure_ends_their_requests \
+                 test_matching.py::test_removed_supporter_loses_access_at_once \
+                 test_matching.py::test_export_holds_requests_profiles_and_pairings \
+                 test_auth.py::test_register test_auth.py::test_login test_auth.py::test_email_spellings_are_one_account \
+                 test_auth.py::test_device_token_passes_a_locked_pair test_auth.py::test_registration_throttled_per_email
+integration-upgrade: build/asan/piirid
+	cd tests/integration && PIIRI_TEST_UPGRADED=1 PIIRI_BIN=$(CURDIR)/build/asan/piirid \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(UPGRADE_TESTS)
+
 # ---- fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS ------------------
-# Every server/ and calendars/ object is built instrumented into one archive;
+# Every server/, calendars/ and matching/ object is built instrumented into one archive;
 # a target links against it and so gets the objects it uses, and no others.
 
 FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 FUZZ_OBJS    = $(patsubst server/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) \
-               $(patsubst calendars/%.c,build/fuzz/obj/cal-%.o,$(CAL_SRCS)) build/fuzz/obj/schema.o
+               $(patsubst calendars/%.c,build/fuzz/obj/cal-%.o,$(CAL_SRCS)) \
+               $(patsubst matching/%.c,build/fuzz/obj/matching/%.o,$(MATCH_SRCS)) build/fuzz/obj/schema.o
 
-build/fuzz/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+build/fuzz/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/fuzz/obj
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
 
 build/fuzz/obj/cal-%.o: calendars/%.c calendars/*.h
 	@mkdir -p build/fuzz/obj
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/matching/%.o: matching/%.c matching/*.h
+	@mkdir -p build/fuzz/obj/matching
+	clang $(call LIB_ONLY,$(FUZZ_CFLAGS)) -fsanitize=fuzzer-no-link -c $< -o $@
 
 build/fuzz/obj/schema.o: build/schema.c server/migrate.h
 	@mkdir -p build/fuzz/obj
@@ -154,12 +197,14 @@ fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
 			$$( [ -d tests/fuzz/seeds-$$f ] && echo tests/fuzz/seeds-$$f ); done
 
 # ---- static analysis --------------------------------------------------------
-# cppcheck, then clang's analyzer (scan-build) with clang's warnings as errors,
-# over every C file in LINT_DIRS; any finding fails. A false positive is
-# suppressed where it is (// cppcheck-suppress id, with the reason) or in
-# tests/cppcheck.supp, never by turning a check off for everything.
+# No cycle between modules (scripts/check-cycles.py, from the objects' symbols;
+# the rule is in its first comment and server/README.md), then cppcheck, then
+# clang's analyzer (scan-build) with clang's warnings as errors, over every C
+# file in LINT_DIRS; any finding fails. A false positive is suppressed where it
+# is (// cppcheck-suppress id, with the reason) or in tests/cppcheck.supp,
+# never by turning a check off for everything.
 
-LINT_DIRS     := server calendars clients
+LINT_DIRS     := server calendars matching clients
 LINT_SRCS      = $(sort $(shell find $(LINT_DIRS) -name '*.c' 2>/dev/null))
 LINT_INCLUDES := $(addprefix -I,$(LINT_DIRS))
 CPPCHECK_FLAGS = --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 -q \
@@ -169,10 +214,14 @@ CPPCHECK_FLAGS = --std=c11 --enable=warning,style,performance,portability --erro
 SCAN_CHECKERS := security.FloatLoopCounter optin.portability.UnixAPI valist
 
 lint: deps-test
+	@$(MAKE) --no-print-directory lint-cycles
 	cppcheck $(CPPCHECK_FLAGS) $(LINT_SRCS)
 	rm -rf build/lint
 	scan-build-14 --status-bugs -o build/lint/report --use-cc=clang $(addprefix -enable-checker ,$(SCAN_CHECKERS)) \
 		sh -c '$(MAKE) --no-print-directory lint-objects CC="$$CC"'
+
+lint-cycles: $(PIIRID_OBJS)
+	@/usr/bin/python3 scripts/check-cycles.py --allow scripts/cycles-to-remove.txt $(PIIRID_OBJS)
 
 # Run by scan-build, whose compiler wrapper is $(CC) here.
 lint-objects: $(patsubst %.c,build/lint/%.o,$(LINT_SRCS))
@@ -191,19 +240,24 @@ REQFUZZ_FAKED := main worker supervisor migrate admin db-pool db-conn background
 REQFUZZ_SRCS  := $(filter-out $(patsubst %,server/%.c,$(REQFUZZ_FAKED)),$(SERVER_SRCS))
 REQFUZZ_OBJS  := $(patsubst server/%.c,build/fuzz/request/%.o,$(REQFUZZ_SRCS)) \
                  $(patsubst calendars/%.c,build/fuzz/request/cal-%.o,$(CAL_SRCS)) \
+                 $(patsubst matching/%.c,build/fuzz/request/matching/%.o,$(MATCH_SRCS)) \
                  $(patsubst tests/fuzz/request/%.c,build/fuzz/request/tests/%.o,$(filter-out %/db-record.c,$(wildcard tests/fuzz/request/*.c)))
-REQFUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iserver -Icalendars -Itests/fuzz/request $(PKG_CFLAGS) \
+REQFUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iserver -Icalendars -Imatching -Itests/fuzz/request $(PKG_CFLAGS) \
                   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
                   -DPIIRI_VERSION='"$(VERSION)"' -DREQFUZZ_ANSWERS='"$(CURDIR)/tests/fuzz/request/answers.json"'
 REQFUZZ_WARN  := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter -Werror
 
-build/fuzz/request/%.o: server/%.c server/*.h $(wildcard calendars/*.h)
+build/fuzz/request/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/fuzz/request
 	clang $(REQFUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/request/cal-%.o: calendars/%.c calendars/*.h
 	@mkdir -p build/fuzz/request
 	clang $(REQFUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/request/matching/%.o: matching/%.c matching/*.h
+	@mkdir -p build/fuzz/request/matching
+	clang $(call LIB_ONLY,$(REQFUZZ_CFLAGS)) -c $< -o $@
 
 build/fuzz/request/tests/%.o: tests/fuzz/request/%.c tests/fuzz/request/*.h server/*.h
 	@mkdir -p build/fuzz/request/tests
@@ -218,8 +272,7 @@ fuzz-smoke: build/fuzz/fuzz_request
 	build/fuzz/fuzz_request -runs=0 tests/fuzz/seeds-fuzz_request
 
 # piirid writing every database answer to $$PIIRI_DB_RECORD/<pid>.jsonl.
-build/record/piirid: $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) build/obj/schema.o \
-		tests/fuzz/request/db-record.c
+build/record/piirid: $(PIIRID_OBJS) tests/fuzz/request/db-record.c
 	@mkdir -p build/record
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -o $@ $(filter %.o,$^) tests/fuzz/request/db-record.c \
 		-Wl,--wrap=db_pool_query $(PKG_LIBS)
@@ -243,15 +296,14 @@ soak: deps-bench
 	PIIRI_BIN=$(CURDIR)/build/piirid bench/soak.sh
 
 # Batch matching proposals at scale against a greedy baseline: no server, no database.
-build/bench-matching: bench/matching.c server/matching.c server/strbuf.c server/util.c server/matching.h \
-		server/strbuf.h server/util.h
+build/bench-matching: bench/matching.c $(MATCH_SRCS) matching/*.h
 	@mkdir -p build
-	$(CC) $(RELEASE_CFLAGS) -o $@ bench/matching.c server/matching.c server/strbuf.c server/util.c
+	$(CC) $(call LIB_ONLY,$(RELEASE_CFLAGS)) -o $@ bench/matching.c $(MATCH_SRCS)
 
 # ---- housekeeping -----------------------------------------------------------
 
 format:
-	clang-format -i server/*.c server/*.h calendars/*.[ch] tests/unit/*.c
+	clang-format -i server/*.c server/*.h calendars/*.[ch] matching/*.[ch] tests/unit/*.c
 
 clean:
 	rm -rf build

@@ -22,6 +22,12 @@ struct cal_civil {
     int year, month, day, hour, minute, second;
 };
 
+/* error.c: fill err (may be NULL) and return -1. Every file reports through
+ * it, so it lives apart from them all (schedule.c and rrule.c call each
+ * other's neighbours otherwise). */
+int cal_error_set(struct cal_error *err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* civil.c */
 int cal_civil_month_days(int year, int month);
 int64_t cal_civil_to_days(int year, int month, int day);
@@ -62,6 +68,11 @@ struct cal_rrule {
 
 int cal_rrule_parse(const char *text, struct cal_rrule *r, struct cal_error *err)
     __attribute__((warn_unused_result));
+/* The rule as text, with UNTIL (if it has one) as until_utc in UTC; COUNT
+ * as parsed. 0, or -1 and err if it does not fit in size. */
+int cal_rrule_text_utc(
+    const struct cal_rrule *r, int64_t until_utc, char *out, size_t size, struct cal_error *err)
+    __attribute__((warn_unused_result));
 /* rrule-text.c: 0 if the text has only parts we know, well formed. */
 int cal_rrule_check_text(const char *text, struct cal_error *err)
     __attribute__((warn_unused_result));
@@ -90,8 +101,5 @@ struct cal_plan {
 
 int cal_schedule_plan(const struct cal_schedule *s, struct cal_plan *p, struct cal_error *err)
     __attribute__((warn_unused_result));
-/* Fill err (may be NULL) and return -1. */
-int cal_error_set(struct cal_error *err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

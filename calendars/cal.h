@@ -85,7 +85,8 @@ int cal_expand(const struct cal_schedule *s, int64_t from_utc, int64_t until_utc
  * wants UTC with a TZID'd DTSTART; a date-only UNTIL becomes the end of that
  * local day), the rest as libical renders it. 0, or -1 if the schedule is
  * invalid (err filled), it has no rule, or out is too small. */
-int cal_rrule_for_feed(const struct cal_schedule *s, char *out, size_t size, struct cal_error *err)
+int cal_schedule_feed_rrule(
+    const struct cal_schedule *s, char *out, size_t size, struct cal_error *err)
     __attribute__((warn_unused_result));
 
 /* Local wall time + zone (NULL: CAL_DEFAULT_TIMEZONE) -> UTC with the gap and

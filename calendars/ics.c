@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ICS_RRULE_LEN 1024 /* cal_rrule_for_feed's text, with room for a longer UNTIL */
+#define ICS_RRULE_LEN 1024 /* cal_schedule_feed_rrule's text, with room for a longer UNTIL */
 
 /* The zones of one rendering, in the order the events first use them. */
 struct render_zones {
@@ -18,7 +18,7 @@ struct render_zones {
 /* One event's times: in a zone (TZID), or in UTC if the zone is unknown. */
 struct render_time {
     struct ics_zone *zone; /* NULL: UTC */
-    const char *tzid;      /* for cal_rrule_for_feed */
+    const char *tzid;      /* for cal_schedule_feed_rrule */
 };
 
 static const char *const render_statuses[] = {
@@ -180,7 +180,7 @@ static void render_until(char *value, const struct ics_event *e, icaltimezone *z
     memcpy(value, utc, 16);
 }
 
-/* The RRULE as cal_rrule_for_feed gives it (UNTIL in UTC), with UNTIL moved
+/* The RRULE as cal_schedule_feed_rrule gives it (UNTIL in UTC), with UNTIL moved
  * by render_until; false if it refuses the rule. */
 static bool render_rrule(const struct ics_event *e, const struct render_time *rt, char *out)
 {
@@ -189,7 +189,7 @@ static bool render_rrule(const struct ics_event *e, const struct render_time *rt
 
     cal_utc_to_local(e->start_utc, rt->tzid, local);
     struct cal_schedule s = { local, 1, rt->tzid, e->rrule, NULL };
-    if (cal_rrule_for_feed(&s, out, ICS_RRULE_LEN, &err) < 0)
+    if (cal_schedule_feed_rrule(&s, out, ICS_RRULE_LEN, &err) < 0)
         return false;
     char *until = strstr(out, "UNTIL=");
     if (until != NULL)

@@ -46,9 +46,9 @@ struct ics_event {
                                    an end at local midnight ends the day before; EXDATE,
                                    RECURRENCE-ID and UNTIL are dates too */
     const char *rrule;          /* series master only: RFC 5545 RRULE value, written as
-                                   cal_rrule_for_feed gives it, with UNTIL in UTC at the end of
+                                   cal_schedule_feed_rrule gives it, with UNTIL in UTC at the end of
                                    the local day of the last occurrence it lets in (the same
-                                   occurrences); left out if cal_rrule_for_feed refuses it (the
+                                   occurrences); left out if cal_schedule_feed_rrule refuses it (the
                                    master then shows once) */
     const int64_t *exdates;     /* series master: original UTC starts of cancelled occurrences,
                                    each an EXDATE;TZID=<tzid>:local, in the order given */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* RRULE text: our limits on top of libical's parser, iterating its wall times,
- * and the rule as a feed shows it. */
+ * and a parsed rule written out again with UNTIL in UTC (for feeds). */
 #include "cal-internal.h"
 
 #include <stdlib.h>
@@ -102,18 +102,13 @@ bool cal_rrule_next(icalrecur_iterator *it, int64_t *wall)
     return true;
 }
 
-int cal_rrule_for_feed(const struct cal_schedule *s, char *out, size_t size, struct cal_error *err)
+int cal_rrule_text_utc(
+    const struct cal_rrule *r, int64_t until_utc, char *out, size_t size, struct cal_error *err)
 {
-    struct cal_plan p;
-
-    if (cal_schedule_plan(s, &p, err) < 0)
-        return -1;
-    if (!p.recurring)
-        return cal_error_set(err, RRULE_FIELD, "a one-off has no rule");
-    struct icalrecurrencetype rule = p.rrule.ical;
-    rule.count = p.rrule.count;
-    if (p.rrule.until_kind != CAL_UNTIL_NONE)
-        rule.until = rrule_ical_time(p.until_utc, icaltimezone_get_utc_timezone());
+    struct icalrecurrencetype rule = r->ical;
+    rule.count = r->count;
+    if (r->until_kind != CAL_UNTIL_NONE)
+        rule.until = rrule_ical_time(until_utc, icaltimezone_get_utc_timezone());
     char *text = icalrecurrencetype_as_string_r(&rule);
     if (text == NULL)
         abort(); /* out of memory */

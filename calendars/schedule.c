@@ -1,27 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Schedules: checking start, duration, zone, rule and exdates, field by field,
- * into the plan that expand.c walks. */
+ * into the plan that expand.c walks; and the checked rule as a feed shows it. */
 #include "cal-internal.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 /* Ten years: a rule whose first occurrence is further away is not a schedule. */
 #define SCHEDULE_FIRST_WITHIN (10 * 366 * (int64_t)CAL_DAY)
-
-int cal_error_set(struct cal_error *err, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL)
-        return -1;
-    err->field = field;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static int plan_start(const char *text, struct cal_plan *p, struct cal_error *err)
 {
@@ -142,4 +127,16 @@ int cal_schedule_validate(const struct cal_schedule *s, struct cal_error *err)
     struct cal_plan p;
 
     return cal_schedule_plan(s, &p, err);
+}
+
+int cal_schedule_feed_rrule(
+    const struct cal_schedule *s, char *out, size_t size, struct cal_error *err)
+{
+    struct cal_plan p;
+
+    if (cal_schedule_plan(s, &p, err) < 0)
+        return -1;
+    if (!p.recurring)
+        return cal_error_set(err, "schedule.rrule", "a one-off has no rule");
+    return cal_rrule_text_utc(&p.rrule, p.until_utc, out, size, err);
 }

@@ -9,23 +9,9 @@
 -- for columns no feed reads: each signup and cancellation (seats_taken),
 -- each horizon round in each worker (horizon_claimed_until, horizon_until).
 -- Now an inserted or deleted row sends one, and an updated row only when
--- something besides those bookkeeping columns changed. The list names what
--- feeds do NOT read, so a column added later invalidates by default.
+-- something besides those bookkeeping columns changed (feed_row_visible).
+-- The row triggers are in schema/functions/feeds.sql; here the statement
+-- triggers of groups and sessions go.
 
-CREATE FUNCTION feed_row_visible(r jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-    SELECT r - ARRAY['seats_taken', 'horizon_until', 'horizon_claimed_until']
-$$;
-
-DROP TRIGGER feeds_changed ON groups;
-DROP TRIGGER feeds_changed ON sessions;
-
-CREATE TRIGGER feeds_changed AFTER INSERT OR DELETE ON groups
-    FOR EACH ROW EXECUTE FUNCTION feeds_changed();
-CREATE TRIGGER feeds_changed_update AFTER UPDATE ON groups
-    FOR EACH ROW WHEN (feed_row_visible(to_jsonb(OLD)) IS DISTINCT FROM feed_row_visible(to_jsonb(NEW)))
-    EXECUTE FUNCTION feeds_changed();
-CREATE TRIGGER feeds_changed AFTER INSERT OR DELETE ON sessions
-    FOR EACH ROW EXECUTE FUNCTION feeds_changed();
-CREATE TRIGGER feeds_changed_update AFTER UPDATE ON sessions
-    FOR EACH ROW WHEN (feed_row_visible(to_jsonb(OLD)) IS DISTINCT FROM feed_row_visible(to_jsonb(NEW)))
-    EXECUTE FUNCTION feeds_changed();
+DROP TRIGGER IF EXISTS feeds_changed ON groups;
+DROP TRIGGER IF EXISTS feeds_changed ON sessions;

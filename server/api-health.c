@@ -2,7 +2,6 @@
 /* Liveness, readiness and Prometheus metrics (for loopback clients and the
  * holder of the metrics token). */
 #include "api.h"
-#include "dispatch.h"
 #include "metrics-access.h"
 #include "metrics.h"
 
@@ -59,7 +58,7 @@ void api_metrics(struct req_ctx *ctx)
     struct evbuffer *buf = evbuffer_new();
     if (buf == NULL)
         abort();
-    metrics_render(buf, route_table_metric_labels(routes_table(ctx->srv->cfg->matching)));
+    metrics_render(buf);
     http_reply_text(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
     evbuffer_free(buf);
 }

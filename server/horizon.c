@@ -8,6 +8,7 @@
 #include "db.h"
 #include "log.h"
 #include "occurrences.h"
+#include "periodic.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -15,52 +16,47 @@
 
 #define BATCH "20"
 
-struct horizon {
-    struct server *srv;
-    struct event *timer;
-    struct event *first;  /* the first round, soon after start */
-    int interval_s;
-    bool running;
-    bool stopping;       /* shutting down: callbacks only clean up */
+/* One round's state, new at its start and freed at its end. */
+struct horizon_round {
+    struct periodic_round *round;
     PGresult *batch;     /* claimed rows being worked through */
     int next_row;
     char wanted[32];
     struct occurrence_params occ;
 };
 
-static void extend_next(struct horizon *h);
+static void extend_next(struct horizon_round *h);
 
-static void round_done(struct horizon *h)
+/* full: the batch was full, so there may be more groups due. */
+static void round_done(struct horizon_round *h, bool full)
 {
+    struct periodic_round *round = h->round;
     if (h->batch != NULL)
         PQclear(h->batch);
-    h->batch = NULL;
-    h->running = false;
     occurrences_free(&h->occ);
+    free(h);
+    periodic_done(round, full);
 }
 
 static void extended_cb(const struct db_result *r, void *arg)
 {
-    struct horizon *h = arg;
+    struct horizon_round *h = arg;
     if (r->status != DB_OK)
         log_warn("horizon: cannot extend a group (sqlstate %s)", r->sqlstate);
     occurrences_free(&h->occ);
-    if (h->stopping)
-        round_done(h);
+    if (periodic_stopping(h->round))
+        round_done(h, false);
     else
         extend_next(h);
 }
 
 /* Columns: org_id, id, start, duration, timezone, rrule, horizon (Unix seconds). */
-static void extend_next(struct horizon *h)
+static void extend_next(struct horizon_round *h)
 {
     PGresult *b = h->batch;
     int i = h->next_row++;
     if (i >= PQntuples(b)) {
-        bool full = PQntuples(b) == atoi(BATCH);
-        round_done(h);
-        if (full) /* there may be more: go on at once */
-            horizon_run(h);
+        round_done(h, PQntuples(b) == atoi(BATCH));
         return;
     }
     json_t *schedule = json_pack("{s:s, s:i, s:s, s:s}", "start", PQgetvalue(b, i, 2), "duration_minutes",
@@ -74,21 +70,21 @@ static void extend_next(struct horizon *h)
         return;
     }
     const char *params[] = { PQgetvalue(b, i, 0), PQgetvalue(b, i, 1), h->occ.starts, h->occ.ends, h->wanted };
-    db_pool_query(h->srv->pool, "SELECT horizon_extend($1, $2, $3, $4, $5)", 5, params, extended_cb, h);
+    db_pool_query(h->round->srv->pool, "SELECT horizon_extend($1, $2, $3, $4, $5)", 5, params, extended_cb, h);
 }
 
 static void claimed_cb(const struct db_result *r, void *arg)
 {
-    struct horizon *h = arg;
-    if (r->status != DB_OK || h->stopping) {
-        round_done(h);
+    struct horizon_round *h = arg;
+    if (r->status != DB_OK || periodic_stopping(h->round)) {
+        round_done(h, false);
         return;
     }
     /* The result belongs to the pool: keep a copy for the round. */
     h->batch = PQcopyResult(r->res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
     h->next_row = 0;
     if (h->batch == NULL) {
-        round_done(h);
+        round_done(h, false);
         return;
     }
     if (PQntuples(h->batch) > 0)
@@ -96,51 +92,13 @@ static void claimed_cb(const struct db_result *r, void *arg)
     extend_next(h);
 }
 
-void horizon_run(struct horizon *h)
+void horizon_run(struct periodic_round *round)
 {
-    if (h->running || h->stopping || h->srv->draining)
-        return;
-    h->running = true;
+    struct horizon_round *h = xcalloc(1, sizeof(*h));
+    h->round = round;
     occurrences_format_utc((int64_t)time(NULL) + HORIZON_SECONDS, h->wanted);
     /* Extend a week before the horizon is reached, not at the last moment. */
     const char *params[] = { h->wanted };
-    db_pool_query(h->srv->pool, "SELECT * FROM horizon_claim($1::timestamptz - interval '7 days', " BATCH ")",
+    db_pool_query(round->srv->pool, "SELECT * FROM horizon_claim($1::timestamptz - interval '7 days', " BATCH ")",
         1, params, claimed_cb, h);
-}
-
-static void timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    horizon_run(arg);
-}
-
-struct horizon *horizon_start(struct server *srv, int interval_s)
-{
-    struct horizon *h = xcalloc(1, sizeof(*h));
-    struct timeval tv = { interval_s, 0 }, soon = { 2, 0 };
-    h->srv = srv;
-    h->interval_s = interval_s;
-    h->timer = event_new(srv->base, -1, EV_PERSIST, timer_cb, h);
-    if (h->timer == NULL || event_add(h->timer, &tv) != 0)
-        fatalx("horizon: cannot start the timer");
-    h->first = evtimer_new(srv->base, timer_cb, h);
-    if (h->first == NULL || evtimer_add(h->first, &soon) != 0)
-        fatalx("horizon: cannot start the timer");
-    return h;
-}
-
-void horizon_stop(struct horizon *h)
-{
-    h->stopping = true;
-    event_del(h->timer);
-    event_del(h->first);
-}
-
-void horizon_free(struct horizon *h)
-{
-    event_free(h->timer);
-    event_free(h->first);
-    round_done(h);
-    free(h);
 }

@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The horizon timer: recurring groups have sessions materialised a year
+/* The horizon job: recurring groups have sessions materialised a year
  * ahead; as time passes this extends them, once, whatever the number of
- * workers and piirid processes (the database hands out claims). */
+ * workers and piirid processes (the database hands out claims). Run by the
+ * worker's periodic table (worker.c). */
 #ifndef PIIRI_HORIZON_H
 #define PIIRI_HORIZON_H
 
-#include "server.h"
+#include "periodic.h"
 
-struct horizon;
-
-/* Start the timer on srv's loop: first run soon after start, then every
- * interval_s seconds. */
-struct horizon *horizon_start(struct server *srv, int interval_s);
-/* Run one round now (tests and start-up). */
-void horizon_run(struct horizon *h);
-/* Before the pool closes: stop the timer; running queries only clean up. */
-void horizon_stop(struct horizon *h);
-/* After the pool has answered every query. */
-void horizon_free(struct horizon *h);
+/* One round: claim a batch of groups due, extend each, release; a full
+ * batch asks for another round at once. */
+void horizon_run(struct periodic_round *round);
 
 #endif

@@ -121,7 +121,8 @@ static int cmd_serve(const struct config *cfg)
         fatalx("%s", cause);
     cmd_migrate(cfg);
     hasher_init(cfg->workers);
-    metrics_init(route_table_size(routes_table(cfg->matching)), cfg->workers);
+    const struct route_table *routes = routes_table(cfg->matching);
+    metrics_init(route_table_size(routes), route_table_metric_labels(routes), cfg->workers);
     int status = supervisor_run(cfg, conninfo, listen_conninfo);
     free(conninfo);
     free(listen_conninfo);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "matching-purge.h"
 #include "metrics.h"
+#include "periodic.h"
 #include "server.h"
 #include "util.h"
 
@@ -26,8 +27,6 @@
 #include <unistd.h>
 
 #define DRAIN_GRACE_MS 200
-#define HORIZON_INTERVAL_S 600
-#define MATCHING_PURGE_INTERVAL_S 3600
 #define DRAIN_DEADLINE_S 20
 
 static void finish_cb(evutil_socket_t fd, short what, void *arg)
@@ -67,15 +66,32 @@ static void shutdown_cb(evutil_socket_t sig, short what, void *arg)
         drained(srv);
 }
 
-static void gauges_cb(evutil_socket_t fd, short what, void *arg)
+/* The pool's gauges for /metrics, published once a second. */
+static void pool_gauges_run(struct periodic_round *round)
 {
-    struct server *srv = arg;
     struct db_pool_stats st;
-    (void)fd;
-    (void)what;
-    db_pool_get_stats(srv->pool, &st);
-    metrics_set_pool(srv->worker, st.open, st.in_use, st.waiting);
+    db_pool_get_stats(round->srv->pool, &st);
+    metrics_set_pool(round->srv->worker, st.open, st.in_use, st.waiting);
+    periodic_done(round, false);
 }
+
+/* Everything a worker does on a clock rather than on a request. Every
+ * worker of every piirid runs the whole table, so each job is idempotent:
+ * the database hands out the work (horizon claims, purge row locks).
+ * The matching purge runs with PIIRI_MATCHING=off too: it keeps the
+ * retention promise for requests made while the module was on, and
+ * switching the routes off does not end that promise.
+ * Not here: a connection's request deadline (http-conn.c's janitor, a
+ * 250 ms sweep of the transport's own deadline list, which must go on while
+ * draining and belongs to the connections' state), a query's deadline and
+ * a database connection's reconnect back-off (db-pool.c, db-conn.c) and the
+ * LISTEN connection's retry (feed-listen.c): one-shot timers of one state
+ * machine each, armed by its state changes, not work that comes round. */
+static const struct periodic_job jobs[] = {
+    { "horizon", 2000, 600 * 1000, false, horizon_run },
+    { "matching-purge", 3000, 3600 * 1000, false, matching_purge_run },
+    { "pool-gauges", 1000, 1000, true, pool_gauges_run },
+};
 
 /* epoll with libevent's changelist: evhttp turns reading off and writing on
  * for every reply and back when it is written, and the changelist hands the
@@ -121,16 +137,12 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     srv.pool = db_pool_new(srv.base, &dbs);
     srv.background = background_new(srv.base);
     srv.hasher = hasher_start(srv.base, slot);
-    struct horizon *horizon = horizon_start(&srv, HORIZON_INTERVAL_S);
+    struct periodic *periodic = periodic_start(&srv, jobs, ARRAY_LEN(jobs));
     struct feed_listen *listen = feed_listen_start(srv.base, listen_conninfo);
-    struct matching_purge *purge = matching_purge_start(&srv, MATCHING_PURGE_INTERVAL_S);
 
     struct event *term = evsignal_new(srv.base, SIGTERM, shutdown_cb, &srv);
     struct event *intr = evsignal_new(srv.base, SIGINT, shutdown_cb, &srv);
-    struct event *gauges = event_new(srv.base, -1, EV_PERSIST, gauges_cb, &srv);
-    struct timeval second = { 1, 0 };
-    if (term == NULL || intr == NULL || gauges == NULL || event_add(term, NULL) || event_add(intr, NULL) ||
-        event_add(gauges, &second))
+    if (term == NULL || intr == NULL || event_add(term, NULL) || event_add(intr, NULL))
         fatalx("cannot install signal handlers");
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
@@ -141,17 +153,14 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     dispatch_free(dispatch);
     background_free(srv.background);
     hasher_free(srv.hasher);
-    horizon_stop(horizon);
-    matching_purge_stop(purge);
+    periodic_stop(periodic);
     db_pool_free(srv.pool);
-    horizon_free(horizon);
+    periodic_free(periodic);
     feed_listen_free(listen);
     feed_cache_free();
-    matching_purge_free(purge);
     metrics_set_pool(slot, 0, 0, 0);
     event_free(term);
     event_free(intr);
-    event_free(gauges);
     event_base_free(srv.base);
     log_info("stopped");
     return 0;

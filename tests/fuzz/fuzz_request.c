@@ -455,7 +455,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fake_db_load(answers ? answers : REQFUZZ_ANSWERS);
     slugs_collect();
     const struct route_table *all = routes_table(true);
-    metrics_init(route_table_size(all), 1);
+    metrics_init(route_table_size(all), route_table_metric_labels(all), 1);
     for (size_t i = 0; i < route_table_size(all) && nbody_routes < ARRAY_LEN(body_routes); i++) {
         if (route_table_get(all, i)->body != ROUTE_BODY_NONE)
             body_routes[nbody_routes++] = (int)i;

@@ -148,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* The start is the first occurrence, unless an exdate removed it. */
         check(n == 0 || occ[0].start_utc == start || s.exdates != NULL);
         if (s.rrule != NULL)
-            check(cal_rrule_for_feed(&s, rule, sizeof(rule), &err) == 0);
+            check(cal_schedule_feed_rrule(&s, rule, sizeof(rule), &err) == 0);
     } else if (valid != 0) {
         check(cal_expand(&s, 0, TWO_YEARS, occ, OCCURRENCES_MAX, &err) == -1);
     }

@@ -5,13 +5,17 @@ import os
 
 import pytest
 
-from helpers import (LOGS, MEASURED, Cluster, PgBouncer, Server, assert_json, behind_pgbouncer, new_email,
-                     new_name, new_password, psql, register, remember, tail)
+from helpers import (LOGS, MEASURED, Cluster, PgBouncer, Server, assert_json, behind_pgbouncer, build_old_schema,
+                     new_email, new_name, new_password, psql, register, remember, tail)
 
 # PIIRI_TEST_PGBOUNCER=1: the suite's server is two piirid processes whose pools
 # go through PgBouncer in transaction mode (LISTEN goes to PostgreSQL itself),
 # and each request goes to the next of them (make integration-pgbouncer).
 PGBOUNCER = os.environ.get("PIIRI_TEST_PGBOUNCER") == "1"
+# PIIRI_TEST_UPGRADED=1: the suite's database is first built as a piirid of
+# 0c42dc8 built it (tests/integration/fixtures/schema-0c42dc8), and the
+# suite's piirid upgrades it when it starts (make integration-upgrade).
+UPGRADED = os.environ.get("PIIRI_TEST_UPGRADED") == "1"
 
 
 def pytest_make_parametrize_id(config, val, argname):
@@ -52,6 +56,8 @@ def pg():
     """The suite's PostgreSQL cluster."""
     cluster = Cluster("session")
     cluster.start()
+    if UPGRADED:
+        build_old_schema(cluster.url)
     yield cluster
     cluster.destroy()
 

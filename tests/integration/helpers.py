@@ -886,6 +886,32 @@ def schema_files():
     return sorted((ROOT / "schema").glob("[0-9][0-9][0-9]_*.sql"))
 
 
+# The migrations as they were at 0c42dc8, when each held its own functions:
+# what a database made by a piirid of that time was built from.
+OLD_SCHEMA = ROOT / "tests" / "integration" / "fixtures" / "schema-0c42dc8"
+
+
+def old_schema_files():
+    return sorted(OLD_SCHEMA.glob("[0-9][0-9][0-9]_*.sql"))
+
+
+def build_old_schema(url, upto=None):
+    """Builds the schema at URL as piirid did at 0c42dc8: each migration up to
+    and including the version UPTO (all of them by default) in a transaction
+    of its own, recorded in schema_migrations."""
+    psql(url, "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY,"
+              " applied_at timestamptz NOT NULL DEFAULT now())")
+    for f in old_schema_files():
+        if upto is not None and f.name > upto:
+            break
+        p = subprocess.run(
+            ["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+             "-c", "SET client_min_messages = warning", "-f", str(f),
+             "-c", f"INSERT INTO schema_migrations (version) VALUES ('{f.name}')"],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert p.returncode == 0, f"{f.name}: {p.stderr}"
+
+
 def cluster_owner(cluster):
     """(uid, gid) PostgreSQL runs as in CLUSTER, for helpers that must run as it too."""
     st = (cluster.dir / "data").stat()

@@ -1113,6 +1113,23 @@ def test_module_off_answers_404_everywhere(pg, server, admin):
         assert off.stop() == 0
 
 
+def test_purge_runs_with_the_module_off(hub, pg):
+    """The routes switched off, the retention promised while they were on still holds: the
+    workers' purge job runs whatever PIIRI_MATCHING says."""
+    h = hub()
+    assert_json(h.api("PUT", f"{ORGS}/{h.slug}/matching/settings", json={"retention_days": 0},
+                      token=h.coord.token), 200)
+    q, _, _ = closed_pairing(h)
+    off = MatchingOffServer(pg.url, "matching-off-purge").start()    # purges a few seconds after start
+    try:
+        wait_until(lambda: psql(pg, f"SELECT purged_at IS NOT NULL FROM support_requests WHERE id = '{q.id}'")
+                   == "t", 20, 0.2, "the purge job with the module off")
+    finally:
+        assert off.stop() == 0
+    got = assert_json(h.get_request(q.id, h.coord.token), 200)["request"]
+    assert got["purged"] is True and got["message"] is None and got["requester"] is None
+
+
 def test_export_holds_requests_profiles_and_pairings(hub):
     """GET /api/v1/me/export gives a person what they told and their supporter profile."""
     h = hub()

@@ -801,23 +801,23 @@ static void test_rrule_for_feed(void **state)
     struct cal_error err = { 0 };
     struct cal_schedule s = { "2026-05-04T18:00", 90, NULL, "FREQ=WEEKLY;UNTIL=20260601;BYDAY=MO",
         NULL };
-    assert_int_equal(cal_rrule_for_feed(&s, out, sizeof(out), &err), 0);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, sizeof(out), &err), 0);
     /* The end of June 1 in Helsinki (EEST) as UTC. */
     assert_string_equal(out, "FREQ=WEEKLY;UNTIL=20260601T205959Z;BYDAY=MO");
     s.rrule = "FREQ=WEEKLY;UNTIL=20260601T180000";
-    assert_int_equal(cal_rrule_for_feed(&s, out, sizeof(out), &err), 0);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, sizeof(out), &err), 0);
     assert_string_equal(out, "FREQ=WEEKLY;UNTIL=20260601T150000Z");
     s.rrule = "FREQ=WEEKLY;UNTIL=20260601T150000Z";
-    assert_int_equal(cal_rrule_for_feed(&s, out, sizeof(out), &err), 0);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, sizeof(out), &err), 0);
     assert_string_equal(out, "FREQ=WEEKLY;UNTIL=20260601T150000Z");
     s.rrule = "freq=weekly;interval=2;count=10";
-    assert_int_equal(cal_rrule_for_feed(&s, out, sizeof(out), &err), 0);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, sizeof(out), &err), 0);
     assert_string_equal(out, "FREQ=WEEKLY;COUNT=10;INTERVAL=2");
-    assert_int_equal(cal_rrule_for_feed(&s, out, 5, &err), -1);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, 5, &err), -1);
     s.rrule = NULL;
-    assert_int_equal(cal_rrule_for_feed(&s, out, sizeof(out), &err), -1);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, sizeof(out), &err), -1);
     s.rrule = "FREQ=HOURLY";
-    assert_int_equal(cal_rrule_for_feed(&s, out, sizeof(out), &err), -1);
+    assert_int_equal(cal_schedule_feed_rrule(&s, out, sizeof(out), &err), -1);
     assert_string_equal(err.field, "schedule.rrule");
 }
 

@@ -436,7 +436,7 @@ static void test_until_in_utc(void **state)
         free(flat);
     }
 
-    /* Rules cal_rrule_for_feed refuses are left out; the event stays. */
+    /* Rules cal_schedule_feed_rrule refuses are left out; the event stays. */
     const char *refused[] = { "FREQ=HOURLY", "BOGUS", "FREQ=WEEKLY\r\nX-EVIL:1", "",
         "FREQ=WEEKLY;COUNT=3;UNTIL=20270601" };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* What the matching handlers share (api-supporters.c, api-support-requests.c,
- * api-pairings.c, api-matching.c): load who is involved in a supporter,
+/* What the matching handlers share (matching-supporters.c, matching-requests.c,
+ * matching-pairings.c, matching-api.c): load who is involved in a supporter,
  * request or pairing, ask authz, then go on; and the body validation step. */
-#ifndef PIIRI_API_MATCHING_H
-#define PIIRI_API_MATCHING_H
+#ifndef PIIRI_MATCHING_API_H
+#define PIIRI_MATCHING_API_H
 
 #include "api.h"
 #include "authz.h"

@@ -2,7 +2,7 @@
 /* One-to-one matching across an org: batch proposals, retention settings,
  * the access log of requests and the counts; and the steps every matching
  * handler shares (load who is involved, ask authz, go on). */
-#include "api-matching.h"
+#include "matching-api.h"
 
 #include "background.h"
 

@@ -3,7 +3,7 @@
  * requester or a coordinator closes it with an outcome; the supporter keeps
  * a contact log (date, mode, minutes; never content). Every state change is
  * recorded in the database with who and when. */
-#include "api-matching.h"
+#include "matching-api.h"
 
 #include <stdio.h>
 #include <string.h>

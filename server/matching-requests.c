@@ -4,7 +4,7 @@
  * anyone but the requester is written to the access log in the same
  * transaction. Candidates are ranked by matching.c; a coordinator proposes a
  * pairing with one of them. */
-#include "api-matching.h"
+#include "matching-api.h"
 
 #include "matching-data.h"
 #include "query-params.h"

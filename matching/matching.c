@@ -3,16 +3,54 @@
  * rules and the algorithm are described in matching.h). */
 #include "matching.h"
 
-#include "strbuf.h"
-#include "util.h"
-
 #include <assert.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef long long cost_t;
 #define COST_INF (LLONG_MAX / 4)
+
+/* ---- memory ---- */
+/* The library has its own three helpers rather than piirid's util.c and
+ * strbuf.c, so that it stands alone (bench/ links it with nothing else).
+ * Out of memory aborts, as it does in piirid. */
+
+static void *alloc_zeroed(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL)
+        abort();
+    return p;
+}
+
+/* n elements of size bytes, not cleared; a size that overflows aborts. */
+static void *alloc_array(size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        abort();
+    void *p = malloc(n && size ? n * size : 1);
+    if (p == NULL)
+        abort();
+    return p;
+}
+
+/* A new string, printf-style. */
+static char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *text_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    return s;
+}
 
 /* ---- comparing words ---- */
 
@@ -119,15 +157,15 @@ int matching_score(const struct matching_request *r, const struct matching_suppo
 static char *shared_text(const char *prefix, const struct matching_list *a, const struct matching_list *b,
     bool fold)
 {
-    struct strbuf sb = STRBUF_INIT;
-    int n = 0;
+    char *text = NULL;
     for (int i = 0; i < a->n; i++) {
         if (repeated(a, i, fold) || !list_has(b, a->items[i], fold))
             continue;
-        strbuf_adds(&sb, n++ ? ", " : prefix);
-        strbuf_adds(&sb, a->items[i]);
+        char *longer = text_printf("%s%s%s", text ? text : prefix, text ? ", " : "", a->items[i]);
+        free(text);
+        text = longer;
     }
-    return n > 0 ? strbuf_take(&sb) : NULL;
+    return text;
 }
 
 void matching_reasons(const struct matching_request *r, const struct matching_supporter *s, int load,
@@ -138,12 +176,12 @@ void matching_reasons(const struct matching_request *r, const struct matching_su
     if ((text = shared_text("shared topics: ", &r->topics, &s->topics, true)) != NULL)
         out->text[out->n++] = text;
     if (r->municipality != NULL && list_has(&s->municipalities, r->municipality, true))
-        out->text[out->n++] = xasprintf("same municipality: %s", r->municipality);
+        out->text[out->n++] = text_printf("same municipality: %s", r->municipality);
     if ((text = shared_text("shared contact modes: ", &r->modes, &s->modes, false)) != NULL)
         out->text[out->n++] = text;
     if ((text = shared_text("speaks ", &r->languages, &s->languages, false)) != NULL)
         out->text[out->n++] = text;
-    out->text[out->n++] = xasprintf("%d of %d places taken", load, s->max_active);
+    out->text[out->n++] = text_printf("%d of %d places taken", load, s->max_active);
 }
 
 void matching_reasons_free(struct matching_reasons *reasons)
@@ -173,7 +211,7 @@ static int ranked_cmp(const void *a, const void *b)
 int matching_candidates(const struct matching_request *r, const struct matching_supporter *s, int ns,
     struct matching_candidate **out)
 {
-    struct ranked *rk = xcalloc((size_t)ns + 1, sizeof(*rk));
+    struct ranked *rk = alloc_zeroed((size_t)ns + 1, sizeof(*rk));
     int n = 0;
     for (int i = 0; i < ns; i++) {
         if (matching_eligible(r, &s[i]))
@@ -182,7 +220,7 @@ int matching_candidates(const struct matching_request *r, const struct matching_
     qsort(rk, (size_t)n, sizeof(*rk), ranked_cmp);
     *out = NULL;
     if (n > 0) {
-        *out = xcalloc((size_t)n, sizeof(**out));
+        *out = alloc_zeroed((size_t)n, sizeof(**out));
         for (int i = 0; i < n; i++)
             (*out)[i] = (struct matching_candidate) { rk[i].supporter, rk[i].score };
     }
@@ -194,9 +232,9 @@ int matching_candidates(const struct matching_request *r, const struct matching_
 
 static void result_init(struct matching_result *res, int nr)
 {
-    res->supporter = xcalloc((size_t)nr + 1, sizeof(int));
-    res->score = xcalloc((size_t)nr + 1, sizeof(int));
-    res->load = xcalloc((size_t)nr + 1, sizeof(int));
+    res->supporter = alloc_zeroed((size_t)nr + 1, sizeof(int));
+    res->score = alloc_zeroed((size_t)nr + 1, sizeof(int));
+    res->load = alloc_zeroed((size_t)nr + 1, sizeof(int));
     res->matched = 0;
     res->total = 0;
     res->age_bonus = 0;
@@ -207,7 +245,7 @@ static void result_init(struct matching_result *res, int nr)
 static void result_score(const struct matching_request *r, int nr, const struct matching_supporter *s, int ns,
     struct matching_result *res)
 {
-    int *next_load = xcalloc((size_t)ns + 1, sizeof(int));
+    int *next_load = alloc_zeroed((size_t)ns + 1, sizeof(int));
     for (int i = 0; i < ns; i++)
         next_load[i] = s[i].load;
     for (int i = 0; i < nr; i++) {
@@ -237,7 +275,7 @@ void matching_result_free(struct matching_result *res)
 void matching_assign_greedy(const struct matching_request *r, int nr, const struct matching_supporter *s,
     int ns, struct matching_result *out)
 {
-    int *load = xcalloc((size_t)ns + 1, sizeof(int));
+    int *load = alloc_zeroed((size_t)ns + 1, sizeof(int));
     result_init(out, nr);
     for (int i = 0; i < ns; i++)
         load[i] = s[i].load;
@@ -282,9 +320,9 @@ static void words_init(struct words *w, size_t expected)
     unsigned size = 64;
     while (size < expected * 2 + 2)
         size *= 2;
-    w->keys = xcalloc(expected + 1, sizeof(char *));
+    w->keys = alloc_zeroed(expected + 1, sizeof(char *));
     w->n = 0;
-    w->slots = xcalloc(size, sizeof(int));
+    w->slots = alloc_zeroed(size, sizeof(int));
     w->mask = size - 1;
 }
 
@@ -300,7 +338,7 @@ static void words_free(struct words *w)
 static char *word_key(const char *s, bool fold)
 {
     size_t len = strlen(s);
-    char *key = xmalloc(len + 2);
+    char *key = alloc_array(len + 2, 1);
     size_t o = 0;
     key[o++] = fold ? 'f' : 'x';
     for (size_t i = 0; i < len; i++) {
@@ -343,7 +381,7 @@ static int int_cmp(const void *a, const void *b)
 
 static struct word_set word_set_of(struct words *w, const struct matching_list *l, bool fold)
 {
-    struct word_set set = { xcalloc((size_t)l->n + 1, sizeof(int)), 0 };
+    struct word_set set = { alloc_zeroed((size_t)l->n + 1, sizeof(int)), 0 };
     for (int i = 0; i < l->n; i++)
         set.ids[set.n++] = word_id(w, l->items[i], fold);
     qsort(set.ids, (size_t)set.n, sizeof(int), int_cmp);
@@ -406,7 +444,7 @@ static void base_scores(const struct matching_request *r, int nr, const struct m
     for (int k = 0; k < ns; k++)
         expected += (size_t)(s[k].topics.n + s[k].municipalities.n + s[k].languages.n + s[k].modes.n + 2);
     words_init(&w, expected);
-    struct party *rp = xcalloc((size_t)nr + 1, sizeof(*rp)), *sp = xcalloc((size_t)ns + 1, sizeof(*sp));
+    struct party *rp = alloc_zeroed((size_t)nr + 1, sizeof(*rp)), *sp = alloc_zeroed((size_t)ns + 1, sizeof(*sp));
     for (int i = 0; i < nr; i++) {
         struct matching_list town = { &r[i].municipality, r[i].municipality != NULL };
         rp[i].set[P_TOPICS] = word_set_of(&w, &r[i].topics, true);
@@ -496,21 +534,21 @@ static void flow_init(struct flow *f, const struct matching_request *r, int nr, 
     int maxbase = 0;
     f->nr = nr;
     f->ns = ns;
-    f->base = xmalloc(nrs * sizeof(int));
-    f->room = xcalloc((size_t)ns + 1, sizeof(int));
-    f->taken = xcalloc((size_t)ns + 1, sizeof(int));
-    f->owner = xmalloc(((size_t)nr + 1) * sizeof(int));
-    f->order = xmalloc(nrs * sizeof(int));
-    f->norder = xcalloc((size_t)ns + 1, sizeof(int));
-    f->next = xcalloc((size_t)ns + 1, sizeof(int));
-    f->move = xmalloc(nss * sizeof(cost_t));
-    f->move_req = xmalloc(nss * sizeof(int));
-    f->pi = xcalloc((size_t)ns + 1, sizeof(cost_t));
-    f->dist = xcalloc((size_t)ns + 1, sizeof(cost_t));
-    f->pred = xcalloc((size_t)ns + 1, sizeof(int));
-    f->pred_req = xcalloc((size_t)ns + 1, sizeof(int));
-    f->done = xcalloc((size_t)ns + 1, sizeof(bool));
-    f->touched = xcalloc((size_t)ns + 1, sizeof(bool));
+    f->base = alloc_array(nrs, sizeof(int));
+    f->room = alloc_zeroed((size_t)ns + 1, sizeof(int));
+    f->taken = alloc_zeroed((size_t)ns + 1, sizeof(int));
+    f->owner = alloc_array((size_t)nr + 1, sizeof(int));
+    f->order = alloc_array(nrs, sizeof(int));
+    f->norder = alloc_zeroed((size_t)ns + 1, sizeof(int));
+    f->next = alloc_zeroed((size_t)ns + 1, sizeof(int));
+    f->move = alloc_array(nss, sizeof(cost_t));
+    f->move_req = alloc_array(nss, sizeof(int));
+    f->pi = alloc_zeroed((size_t)ns + 1, sizeof(cost_t));
+    f->dist = alloc_zeroed((size_t)ns + 1, sizeof(cost_t));
+    f->pred = alloc_zeroed((size_t)ns + 1, sizeof(int));
+    f->pred_req = alloc_zeroed((size_t)ns + 1, sizeof(int));
+    f->done = alloc_zeroed((size_t)ns + 1, sizeof(bool));
+    f->touched = alloc_zeroed((size_t)ns + 1, sizeof(bool));
     base_scores(r, nr, s, ns, f->base);
     for (size_t i = 0; i + 1 < nrs; i++) {
         if (f->base[i] > maxbase)
@@ -525,7 +563,7 @@ static void flow_init(struct flow *f, const struct matching_request *r, int nr, 
         f->move[i] = COST_INF;
         f->move_req[i] = -1;
     }
-    struct keyed *tmp = xcalloc((size_t)nr + 1, sizeof(*tmp));
+    struct keyed *tmp = alloc_zeroed((size_t)nr + 1, sizeof(*tmp));
     for (int k = 0; k < ns; k++) {
         f->room[k] = s[k].active && s[k].max_active > s[k].load ? s[k].max_active - s[k].load : 0;
         int n = 0;

@@ -2,7 +2,7 @@
 /* Supporters: trained peers with a public introduction. The org's list and
  * a supporter's page are public (never an email, phone or training record);
  * the whole record is for the org's coordinators and the supporter. */
-#include "api-matching.h"
+#include "matching-api.h"
 
 #include <string.h>
 

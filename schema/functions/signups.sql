@@ -1,0 +1,293 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- Signups with a strict FIFO waitlist (tables: 003_signups.sql). Capacity
+-- decisions and writes happen in one transaction that locks the row holding
+-- the seat count (the session for per-session signups, the group for series
+-- signups), so a group is never overbooked whatever the concurrency.
+
+-- Who takes part ------------------------------------------------------------
+
+-- Confirmed participants of a session: its own signups and the series'.
+CREATE OR REPLACE FUNCTION session_participants(p_org uuid, p_group uuid, p_session uuid)
+RETURNS SETOF signups LANGUAGE sql STABLE AS $$
+    SELECT * FROM signups
+    WHERE org_id = p_org AND group_id = p_group AND status = 'confirmed'
+      AND (session_id = p_session OR session_id IS NULL)
+$$;
+
+CREATE OR REPLACE FUNCTION waitlist_position(x signups) RETURNS int LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN x.status <> 'waitlisted' THEN NULL ELSE
+        (SELECT count(*)::int FROM signups w
+         WHERE w.org_id = x.org_id AND w.group_id = x.group_id
+           AND signup_target(w.session_id) = signup_target(x.session_id)
+           AND w.status = 'waitlisted' AND w.queue_seq <= x.queue_seq) END
+$$;
+
+CREATE OR REPLACE FUNCTION signup_json(x signups) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', x.id, 'group_id', x.group_id, 'session_id', x.session_id,
+        'status', x.status, 'waitlist_position', waitlist_position(x),
+        'adults', x.adults, 'children', x.children, 'seats', x.seats, 'note', x.note,
+        'created_at', x.created_at)
+$$;
+
+-- The waitlist ---------------------------------------------------------------
+
+-- Promote from the head of the line while the head fits. The caller holds
+-- the lock on the row that counts the seats. Returns the seats now taken.
+CREATE OR REPLACE FUNCTION waitlist_promote(p_org uuid, p_group uuid, p_session uuid, p_capacity int, p_taken int)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    w signups;
+BEGIN
+    FOR w IN SELECT * FROM signups
+             WHERE org_id = p_org AND group_id = p_group
+               AND signup_target(session_id) = signup_target(p_session) AND status = 'waitlisted'
+             ORDER BY queue_seq LOOP
+        EXIT WHEN p_capacity IS NOT NULL AND p_taken + w.seats > p_capacity;
+        UPDATE signups SET status = 'confirmed', updated_at = now()
+        WHERE org_id = w.org_id AND id = w.id;
+        p_taken := p_taken + w.seats;
+        PERFORM outbox_add(p_org, w.person_id, 'signup_promoted',
+            jsonb_build_object('signup_id', w.id, 'group_id', p_group, 'session_id', p_session));
+    END LOOP;
+    RETURN p_taken;
+END
+$$;
+
+-- Store the seat count on the row that holds it.
+CREATE OR REPLACE FUNCTION seats_store(p_org uuid, p_group uuid, p_session uuid, p_taken int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_session IS NULL THEN
+        UPDATE groups SET seats_taken = p_taken WHERE org_id = p_org AND id = p_group;
+    ELSE
+        UPDATE sessions SET seats_taken = p_taken WHERE org_id = p_org AND id = p_session;
+    END IF;
+END
+$$;
+
+-- Signing up: one round trip, one transaction ----------------------------------
+
+CREATE OR REPLACE FUNCTION signup_fail(p_code text, p_status text, p_field text, p_hint text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', p_code USING ERRCODE = 'PI' || p_status, DETAIL = coalesce(p_field, ''),
+        HINT = p_hint;
+END
+$$;
+
+-- p_token: hash of the bearer token (the person is resolved here, so the
+-- whole request is one round trip). p_kind: 'group' (series) or 'session'.
+CREATE OR REPLACE FUNCTION api_signup(p_token bytea, p_kind text, p_target uuid, p_adults int, p_children int,
+                           p_note text, p_key text)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    v_person uuid;
+    g groups;
+    s sessions;
+    v_session uuid;
+    v_taken int;
+    v_seats int := p_adults + p_children;
+    v_waiting boolean;
+    x signups;
+    v_response json;
+    v_key_target uuid;
+BEGIN
+    SELECT t.person_id INTO v_person FROM auth_tokens t
+    WHERE t.token_hash = p_token AND t.expires_at > now();
+    IF v_person IS NULL THEN
+        RAISE EXCEPTION 'unauthorized' USING ERRCODE = 'PI401',
+            HINT = 'Sign in: send Authorization: Bearer TOKEN.';
+    END IF;
+
+    IF p_key IS NOT NULL THEN
+        -- Waits for a concurrent request with the same key to finish.
+        INSERT INTO idempotency_keys (person_id, key, target) VALUES (v_person, p_key, p_target)
+        ON CONFLICT DO NOTHING;
+        SELECT k.target, k.response INTO v_key_target, v_response FROM idempotency_keys k
+        WHERE k.person_id = v_person AND k.key = p_key;
+        IF v_key_target <> p_target THEN
+            RAISE EXCEPTION 'invalid' USING ERRCODE = 'PI422', DETAIL = 'Idempotency-Key',
+                HINT = 'This Idempotency-Key was used for another request.';
+        END IF;
+        IF v_response IS NOT NULL THEN
+            RETURN v_response;
+        END IF;
+    END IF;
+
+    IF p_kind = 'group' THEN
+        SELECT * INTO g FROM groups WHERE id = p_target FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such group.';
+        END IF;
+        IF g.access <> 'closed' AND g.kind <> 'camp' THEN
+            PERFORM signup_fail('wrong_signup_kind', '409', NULL,
+                'This group is open: sign up for a session instead.');
+        END IF;
+        v_taken := g.seats_taken;
+    ELSE
+        SELECT * INTO s FROM sessions WHERE id = p_target FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such session.';
+        END IF;
+        SELECT * INTO g FROM groups WHERE org_id = s.org_id AND id = s.group_id;
+        IF g.access = 'closed' OR g.kind = 'camp' THEN
+            PERFORM signup_fail('wrong_signup_kind', '409', NULL,
+                'This group takes signups for the whole series: sign up for the group.');
+        END IF;
+        IF s.status = 'cancelled' THEN
+            PERFORM signup_fail('session_cancelled', '409', NULL, 'This session is cancelled.');
+        END IF;
+        IF s.ends_at < now() THEN
+            PERFORM signup_fail('session_over', '409', NULL, 'This session is over.');
+        END IF;
+        v_session := s.id;
+        v_taken := s.seats_taken;
+    END IF;
+
+    IF g.archived_at IS NOT NULL THEN
+        PERFORM signup_fail('group_archived', '409', NULL, 'This group no longer runs.');
+    END IF;
+    IF g.audience = 'members' AND NOT EXISTS (
+            SELECT 1 FROM memberships m WHERE m.org_id = g.org_id AND m.person_id = v_person) THEN
+        PERFORM signup_fail('members_only', '403', NULL,
+            'Only members of the organization may sign up for this group.');
+    END IF;
+    IF (g.registration_opens IS NOT NULL AND now() < g.registration_opens)
+       OR (g.registration_closes IS NOT NULL AND now() > g.registration_closes) THEN
+        PERFORM signup_fail('registration_closed', '409', NULL, 'Registration is not open now.');
+    END IF;
+    IF g.capacity IS NOT NULL AND v_seats > g.capacity THEN
+        PERFORM signup_fail('invalid', '422', 'seats', 'The party is larger than the group.');
+    END IF;
+    IF EXISTS (SELECT 1 FROM signups
+               WHERE org_id = g.org_id AND group_id = g.id
+                 AND coalesce(session_id, '00000000-0000-0000-0000-000000000000') =
+                     coalesce(v_session, '00000000-0000-0000-0000-000000000000')
+                 AND person_id = v_person AND status <> 'cancelled') THEN
+        PERFORM signup_fail('already_signed_up', '409', NULL, 'You have already signed up.');
+    END IF;
+
+    -- Strict FIFO: while anyone waits, newcomers queue behind them.
+    v_waiting := EXISTS (SELECT 1 FROM signups
+                         WHERE org_id = g.org_id AND group_id = g.id
+                           AND signup_target(session_id) = signup_target(v_session)
+                           AND status = 'waitlisted');
+    INSERT INTO signups (org_id, group_id, session_id, person_id, adults, children, note, status)
+    VALUES (g.org_id, g.id, v_session, v_person, p_adults, p_children, p_note,
+            CASE WHEN g.capacity IS NULL OR (NOT v_waiting AND v_taken + v_seats <= g.capacity)
+                 THEN 'confirmed' ELSE 'waitlisted' END)
+    RETURNING * INTO x;
+    IF x.status = 'confirmed' THEN
+        PERFORM seats_store(g.org_id, g.id, v_session, v_taken + x.seats);
+    END IF;
+    PERFORM outbox_add(g.org_id, v_person,
+        CASE x.status WHEN 'confirmed' THEN 'signup_confirmed' ELSE 'signup_waitlisted' END,
+        jsonb_build_object('signup_id', x.id, 'group_id', g.id, 'session_id', v_session));
+
+    v_response := json_build_object('signup', json_build_object('id', x.id, 'status', x.status,
+        'waitlist_position', waitlist_position(x), 'seats', x.seats));
+    IF p_key IS NOT NULL THEN
+        UPDATE idempotency_keys SET response = v_response WHERE person_id = v_person AND key = p_key;
+    END IF;
+    RETURN v_response;
+END
+$$;
+
+-- Reading and cancelling ---------------------------------------------------------
+
+-- The signup with its group, for authorising a cancellation.
+CREATE OR REPLACE FUNCTION api_signup_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('owner', x.person_id, 'status', x.status, 'group', group_json(g, NULL))
+    FROM signups x JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
+    WHERE x.id = p_id
+$$;
+
+-- Cancel and promote, in one transaction under the seat-count lock.
+CREATE OR REPLACE FUNCTION api_signup_cancel(p_id uuid, p_by uuid) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    x signups;
+    g groups;
+    s sessions;
+    v_taken int;
+BEGIN
+    SELECT * INTO x FROM signups WHERE id = p_id;
+    IF NOT FOUND OR x.status = 'cancelled' THEN
+        RETURN false;
+    END IF;
+    -- Lock the seat count first (the order signing up uses), then re-read.
+    IF x.session_id IS NULL THEN
+        SELECT * INTO g FROM groups WHERE org_id = x.org_id AND id = x.group_id FOR UPDATE;
+        v_taken := g.seats_taken;
+    ELSE
+        SELECT * INTO s FROM sessions WHERE org_id = x.org_id AND id = x.session_id FOR UPDATE;
+        SELECT * INTO g FROM groups WHERE org_id = x.org_id AND id = x.group_id;
+        v_taken := s.seats_taken;
+    END IF;
+    SELECT * INTO x FROM signups WHERE org_id = x.org_id AND id = p_id;
+    IF x.status = 'cancelled' THEN
+        RETURN false;
+    END IF;
+    UPDATE signups SET status = 'cancelled', cancelled_at = now(), cancelled_by = p_by, updated_at = now()
+    WHERE org_id = x.org_id AND id = x.id;
+    IF x.status = 'confirmed' THEN
+        v_taken := waitlist_promote(x.org_id, x.group_id, x.session_id, g.capacity, v_taken - x.seats);
+        PERFORM seats_store(x.org_id, x.group_id, x.session_id, v_taken);
+    END IF;
+    RETURN true;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION api_my_signups(p_person uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('signups', coalesce(json_agg(
+        (signup_json(x)::jsonb || jsonb_build_object(
+            'group_title', g.title,
+            -- a session signup's time; a series has its sessions listing
+            'starts_at', rfc3339(s.starts_at, g.schedule_timezone)))::json
+        ORDER BY x.created_at DESC), '[]'))
+    FROM signups x
+    JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
+    LEFT JOIN sessions s ON s.org_id = x.org_id AND s.id = x.session_id
+    WHERE x.person_id = p_person
+$$;
+
+-- Who is coming: p_session NULL lists the series signups of a group.
+CREATE OR REPLACE FUNCTION api_signups_list(p_group uuid, p_session uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('signups', coalesce(json_agg(json_build_object(
+            'id', x.id, 'person_id', x.person_id, 'display_name', p.display_name,
+            'adults', x.adults, 'children', x.children, 'status', x.status,
+            'waitlist_position', waitlist_position(x), 'note', x.note)
+        ORDER BY x.status, x.queue_seq), '[]'))
+    FROM signups x JOIN persons p ON p.id = x.person_id
+    WHERE x.group_id = p_group AND x.session_id IS NOT DISTINCT FROM p_session
+      AND x.status <> 'cancelled'
+$$;
+
+-- Capacity --------------------------------------------------------------------
+
+-- More room (a larger capacity) lets the waitlists move up at once.
+CREATE OR REPLACE FUNCTION groups_capacity_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    s sessions;
+    v_taken int;
+BEGIN
+    IF NEW.capacity IS NOT NULL AND OLD.capacity IS NOT NULL AND NEW.capacity <= OLD.capacity THEN
+        RETURN NEW;
+    END IF;
+    v_taken := waitlist_promote(NEW.org_id, NEW.id, NULL, NEW.capacity, NEW.seats_taken);
+    IF v_taken <> NEW.seats_taken THEN
+        PERFORM seats_store(NEW.org_id, NEW.id, NULL, v_taken);
+    END IF;
+    FOR s IN SELECT * FROM sessions x
+             WHERE x.org_id = NEW.org_id AND x.group_id = NEW.id AND x.ends_at > now()
+               AND EXISTS (SELECT 1 FROM signups w WHERE w.org_id = x.org_id AND w.session_id = x.id
+                             AND w.status = 'waitlisted')
+             ORDER BY x.starts_at FOR UPDATE LOOP
+        v_taken := waitlist_promote(NEW.org_id, NEW.id, s.id, NEW.capacity, s.seats_taken);
+        PERFORM seats_store(NEW.org_id, NEW.id, s.id, v_taken);
+    END LOOP;
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER groups_capacity_changed AFTER UPDATE OF capacity ON groups
+    FOR EACH ROW EXECUTE FUNCTION groups_capacity_changed();
