@@ -54,14 +54,12 @@ static const char *viewer_id(struct req_ctx *ctx)
     return ctx->principal ? ctx->principal->person_id : NULL;
 }
 
-/* Reply {"group": ...} filtered for the viewer. */
+/* Reply {"group": ...} as the SQL shaped it for the viewer. */
 static void reply_group(struct req_ctx *ctx, const struct db_result *r, int status)
 {
     json_t *body = api_row_json(ctx, r);
-    if (body == NULL)
-        return;
-    group_view_filter(json_object_get(body, "group"), ctx->principal);
-    http_reply_json(ctx, status, body);
+    if (body != NULL)
+        http_reply_json(ctx, status, body);
 }
 
 /* Expand the schedule of a group for [from, horizon) into c->occ. */
@@ -103,9 +101,11 @@ void api_groups_create(struct req_ctx *ctx)
     if (expand_schedule(c, json_object_get(clean, "schedule"), (int64_t)time(NULL) - PAST_SECONDS) != 0)
         return;
     c->clean_text = json_dumps(clean, JSON_COMPACT);
+    char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends, c->horizon,
-        viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_create($1, $2, $3, $4, $5, $6)", 6, params, created_cb, c);
+        viewer_id(ctx), scope };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_create($1, $2, $3, $4, $5, $6, $7)", 7, params, created_cb, c);
+    free(scope);
 }
 
 /* ---- get ---- */
@@ -117,8 +117,10 @@ static void got_cb(const struct db_result *r, void *arg)
 
 void api_groups_get(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->params[0], viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_get($1, $2)", 2, params, got_cb, ctx);
+    char *scope = group_view_scope(ctx->principal);
+    const char *params[] = { ctx->params[0], viewer_id(ctx), scope };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_get($1, $2, $3)", 3, params, got_cb, ctx);
+    free(scope); /* the pool copied it */
 }
 
 /* ---- change and archive: load, authorise, write ---- */
@@ -182,9 +184,11 @@ void api_groups_patch(struct req_ctx *ctx)
         return;
     }
     c->clean_text = json_dumps(c->clean, JSON_COMPACT);
+    char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends,
-        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6)", 6, params, updated_cb, c);
+        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx), scope };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7)", 7, params, updated_cb, c);
+    free(scope);
 }
 
 void api_groups_delete(struct req_ctx *ctx)

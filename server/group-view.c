@@ -1,20 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The database returns every group with "_facts" (org, leaders, whether the
- * viewer participates); authz decides on them here, in piirid. */
+/* The viewer's scope for the SQL that shapes groups: the same memberships
+ * authz decides on, so the SQL and authz.c apply AUTHZ_GROUP_SEE_LINK to
+ * the same facts (tests/group-see-link.cases holds both to one table). */
 #include "group-view.h"
 
-#include "facts.h"
+#include "log.h"
 
-void group_view_filter(json_t *group, const struct principal *viewer)
+#include <jansson.h>
+#include <stdlib.h>
+
+char *group_view_scope(const struct principal *viewer)
 {
-    struct group_facts g;
-    struct authz_target t;
-    bool see = false;
-    if (facts_read_group(group, &g) == 0) { /* without its facts: as for a closed group */
-        facts_group_target(&g, &t);
-        see = authz_allows(viewer, AUTHZ_GROUP_SEE_LINK, &t);
+    if (viewer == NULL)
+        return NULL;
+    json_t *coordinator = json_array(), *leader = json_array();
+    for (int i = 0; i < viewer->nmemberships; i++) {
+        const struct membership *m = &viewer->memberships[i];
+        if (m->role == ROLE_COORDINATOR)
+            json_array_append_new(coordinator, json_string(m->org_id));
+        if (m->role >= ROLE_LEADER)
+            json_array_append_new(leader, json_string(m->org_id));
     }
-    if (!see && !json_is_null(json_object_get(group, "online_url")))
-        json_object_set_new(group, "online_url", json_null());
-    json_object_del(group, "_facts");
+    json_t *scope = json_pack("{s:b, s:o, s:o}", "admin", viewer->is_admin, "coordinator", coordinator, "leader", leader);
+    char *text = scope ? json_dumps(scope, JSON_COMPACT) : NULL;
+    if (text == NULL)
+        fatalx("out of memory");
+    json_decref(scope);
+    return text;
 }
