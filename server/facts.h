@@ -16,7 +16,9 @@
 
 #define GROUP_MAX_LEADERS 20
 
-/* A group's "_facts" object, from group_facts_json(g, viewer) (SQL):
+/* A group's "_facts" object, from group_facts_json(g, viewer) in
+ * schema/functions/groups.sql (inside group_json, which api_group_facts,
+ * api_session_facts and api_signup_facts return):
  * {"org": slug, "leaders": [person ids], "participant": bool, "access": text}.
  * Strings are borrowed from the loaded JSON. */
 struct group_facts {
@@ -27,13 +29,15 @@ struct group_facts {
     const char *leaders[GROUP_MAX_LEADERS];
 };
 
-/* api_session_facts(id, viewer) (SQL): {"session": {... "group_id"}, "group": group_json}. */
+/* api_session_facts(id, viewer), schema/functions/sessions.sql:
+ * {"session": {... "group_id"}, "group": group_json}. */
 struct session_facts {
     const char *group_id;
     struct group_facts group;
 };
 
-/* api_signup_facts(id) (SQL): {"owner": person id, "status": text, "group": group_json}. */
+/* api_signup_facts(id), schema/functions/signups.sql:
+ * {"owner": person id, "status": text, "group": group_json}. */
 struct signup_facts {
     const char *owner_id;
     const char *status;
