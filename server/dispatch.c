@@ -174,12 +174,8 @@ static int typed_params(struct req_ctx *ctx, const struct router_match *m)
 /* The first {slug} of the path: the org an org-scoped action is about. */
 static const char *path_slug(const struct req_ctx *ctx)
 {
-    const char *p = ctx->def->entry.pattern;
-    for (int i = 0; (p = strchr(p, '{')) != NULL; i++, p++) {
-        if (strncmp(p, "{slug", 5) == 0 && (p[5] == '}' || p[5] == ':'))
-            return i < ROUTER_MAX_PARAMS ? ctx->params[i] : NULL;
-    }
-    return NULL;
+    int i = router_pattern_param(ctx->def->entry.pattern, ROUTER_PARAM_SLUG);
+    return i >= 0 && i < ROUTER_MAX_PARAMS ? ctx->params[i] : NULL;
 }
 
 /* ---- body limits and JSON ---- */

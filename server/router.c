@@ -186,6 +186,19 @@ char *router_pattern_label(const char *pattern)
     return label;
 }
 
+int router_pattern_param(const char *pattern, enum router_param_type type)
+{
+    int i = 0;
+    for (const char *open = strchr(pattern, '{'); open != NULL; open = strchr(open + 1, '{'), i++) {
+        const char *close = strchr(open, '}');
+        if (close == NULL)
+            return -1;
+        if (type_declared(open, close) == type)
+            return i;
+    }
+    return -1;
+}
+
 int router_pattern_typed(const char *pattern)
 {
     for (const char *open = strchr(pattern, '{'); open != NULL; open = strchr(open + 1, '{')) {

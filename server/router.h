@@ -69,6 +69,8 @@ bool router_param_valid(enum router_param_type type, const char *value, size_t l
 /* The pattern as logs and metrics name it: the types left out
  * ("/api/v1/groups/{id}"). New string. */
 char *router_pattern_label(const char *pattern);
+/* The index of the pattern's first parameter of this type, or -1. */
+int router_pattern_param(const char *pattern, enum router_param_type type);
 /* 0 when every parameter of the pattern has a known type, else -1. */
 int router_pattern_typed(const char *pattern) __attribute__((warn_unused_result));
 

@@ -367,6 +367,10 @@ static void test_pattern_label_and_typed(void **state)
     assert_int_equal(router_pattern_typed("/groups/{id}"), -1);
     assert_int_equal(router_pattern_typed("/groups/{id:number}"), -1);
     assert_int_equal(router_pattern_typed("/groups/{id:uuid"), -1);
+    assert_int_equal(router_pattern_param("/api/v1/orgs/{slug}/members/{person_id:uuid}", ROUTER_PARAM_SLUG), 0);
+    assert_int_equal(router_pattern_param("/api/v1/orgs/{slug}/members/{person_id:uuid}", ROUTER_PARAM_UUID), 1);
+    assert_int_equal(router_pattern_param("/x/{id:uuid}/{slug}", ROUTER_PARAM_SLUG), 1);
+    assert_int_equal(router_pattern_param("/api/v1/groups/{id:uuid}", ROUTER_PARAM_SLUG), -1);
 }
 
 int main(void)
