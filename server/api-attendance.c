@@ -3,7 +3,6 @@
  * present/absent/excused, anonymous walk-ins and volunteer hours. PUT
  * replaces the session's records, so a retry does no harm. */
 #include "api.h"
-#include "facts.h"
 #include "principal.h"
 #include "util.h"
 
@@ -18,7 +17,6 @@
 static const char *const statuses[] = { "present", "absent", "excused", NULL };
 
 struct attendance_put {
-    struct facts_step step; /* first: freed with the state */
     char *records;          /* clean JSON array */
     char walk_ins[16], hours[32];
     bool has_hours;
@@ -79,51 +77,31 @@ static int read_tallies(json_t *body, struct attendance_put *a, struct invalid *
     return 0;
 }
 
-static void put_authorized(struct req_ctx *ctx, json_t *loaded)
-{
-    struct attendance_put *a = ctx->state;
-    (void)loaded;
-    const char *params[] = { ctx->params[0], a->records, a->walk_ins, a->has_hours ? a->hours : NULL,
-        ctx->principal->person_id };
-    api_query_json(ctx, "SELECT api_attendance_put($1, $2, $3, $4, $5)", 5, params, 200);
-}
-
-void api_attendance_put(struct req_ctx *ctx)
+/* Before the session's facts are loaded: the records and tallies. */
+int api_attendance_put_check(struct req_ctx *ctx)
 {
     struct invalid inv;
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
     struct attendance_put *a = xcalloc(1, sizeof(*a));
     ctx->state = a;
     ctx->state_free = attendance_put_free;
     if (read_records(ctx->body, &a->records, &inv) != 0 || read_tallies(ctx->body, a, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
-        return;
+        return -1;
     }
-    a->step = (struct facts_step) { ctx, AUTHZ_GROUP_PEOPLE, put_authorized, NULL };
-    const char *params[] = { ctx->params[0], NULL };
-    facts_load(&a->step, "SELECT api_session_facts($1, $2)", 2, params);
+    return 0;
 }
 
-static void get_authorized(struct req_ctx *ctx, json_t *loaded)
+/* Authorized on the session's facts (AUTHZ_GROUP_PEOPLE). */
+void api_attendance_put(struct req_ctx *ctx)
 {
-    (void)loaded;
-    const char *params[] = { ctx->params[0] };
-    api_query_json(ctx, "SELECT api_attendance_get($1)", 1, params, 200);
+    struct attendance_put *a = ctx->state;
+    const char *params[] = { ctx->params[0], a->records, a->walk_ins, a->has_hours ? a->hours : NULL,
+        ctx->principal->person_id };
+    api_query_json(ctx, "SELECT api_attendance_put($1, $2, $3, $4, $5)", 5, params, 200);
 }
 
 void api_attendance_get(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    struct facts_step *step = xcalloc(1, sizeof(*step));
-    *step = (struct facts_step) { ctx, AUTHZ_GROUP_PEOPLE, get_authorized, NULL };
-    ctx->state = step;
-    ctx->state_free = free;
-    const char *params[] = { ctx->params[0], NULL };
-    facts_load(step, "SELECT api_session_facts($1, $2)", 2, params);
+    const char *params[] = { ctx->params[0] };
+    api_query_json(ctx, "SELECT api_attendance_get($1)", 1, params, 200);
 }

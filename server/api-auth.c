@@ -113,6 +113,22 @@ static void reply_too_many(struct req_ctx *ctx, int retry_after, const char *mes
     http_reply_error(ctx, 429, "too_many_attempts", message, NULL);
 }
 
+/* The answer of a throttle's statement (its first column: seconds to wait,
+ * 0 when not throttled); -1 after replying its error or 429 with message. */
+static int throttle_passed(struct req_ctx *ctx, const struct db_result *r, const char *message)
+{
+    if (r->status != DB_OK) {
+        api_reply_db_error(ctx, r);
+        return -1;
+    }
+    int retry_after = atoi(PQgetvalue(r->res, 0, 0));
+    if (retry_after > 0) {
+        reply_too_many(ctx, retry_after, message);
+        return -1;
+    }
+    return 0;
+}
+
 /* Nobody is there to read it; the reply only frees the request. */
 static void reply_gone(struct req_ctx *ctx)
 {
@@ -189,15 +205,8 @@ static void register_counted_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    if (throttle_passed(ctx, r, "Too many registrations from here; wait before trying again.") != 0)
         return;
-    }
-    int retry_after = atoi(PQgetvalue(r->res, 0, 0));
-    if (retry_after > 0) {
-        reply_too_many(ctx, retry_after, "Too many registrations from here; wait before trying again.");
-        return;
-    }
     struct hasher_job *job = st->job;
     st->job = NULL;
     const char *password = json_string_value(json_object_get(ctx->body, "password"));
@@ -244,15 +253,9 @@ static void login_finished_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    json_t *person = api_row_json(ctx, r);
+    if (person == NULL)
         return;
-    }
-    json_t *person = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (person == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
     bool kept = PQgetvalue(r->res, 0, 1)[0] == 't';
     http_reply_json(ctx, 200, json_pack("{s:o, s:s, s:s}", "person", person, "token", st->token,
         "device_token", kept ? st->device : st->new_device));
@@ -340,15 +343,8 @@ static void login_begun_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    if (throttle_passed(ctx, r, "Too many failed logins; wait before trying again.") != 0)
         return;
-    }
-    int retry_after = atoi(PQgetvalue(r->res, 0, 0));
-    if (retry_after > 0) {
-        reply_too_many(ctx, retry_after, "Too many failed logins; wait before trying again.");
-        return;
-    }
     if (!PQgetisnull(r->res, 0, 2))
         st->password_hash = xstrdup(PQgetvalue(r->res, 0, 2));
     snprintf(st->person_id, sizeof(st->person_id), "%s", PQgetvalue(r->res, 0, 1));
@@ -412,6 +408,6 @@ void api_auth_login(struct req_ctx *ctx)
 
 void api_auth_logout(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->principal->token_hash };
+    const char *params[] = { ctx->token_hash };
     api_query_empty(ctx, "DELETE FROM auth_tokens WHERE token_hash = $1", 1, params);
 }

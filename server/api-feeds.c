@@ -21,7 +21,6 @@
 #define WINDOW_AHEAD (366 * 86400)
 #define MAX_OCCURRENCES 1500
 #define REFRESH_MINUTES 60
-#define FEED_TOKEN_LEN 22
 #define DISCREET_TITLE "Piiri: vertaistapaaminen"
 
 enum feed_kind { FEED_GROUP, FEED_ORG, FEED_PERSON };
@@ -436,35 +435,18 @@ static void serve(struct req_ctx *ctx, enum feed_kind kind, const char *sql, con
     db_pool_query(ctx->srv->pool, sql, 1, params, rendered_cb, fr);
 }
 
+/* The path parameters are of their types already (routes.c). */
 void api_feed_group(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
     serve(ctx, FEED_GROUP, "SELECT api_feed_group($1)", ctx->params[0]);
 }
 
 void api_feed_org(struct req_ctx *ctx)
 {
-    if (!valid_slug(ctx->params[0])) {
-        api_reply_not_found(ctx);
-        return;
-    }
     serve(ctx, FEED_ORG, "SELECT api_feed_org($1)", ctx->params[0]);
 }
 
 void api_feed_person(struct req_ctx *ctx)
 {
-    const char *t = ctx->params[0];
-    size_t n = strlen(t);
-    bool ok = n == FEED_TOKEN_LEN;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') ||
-            t[i] == '-' || t[i] == '_';
-    if (!ok) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    serve(ctx, FEED_PERSON, "SELECT api_feed_person($1)", t);
+    serve(ctx, FEED_PERSON, "SELECT api_feed_person($1)", ctx->params[0]);
 }

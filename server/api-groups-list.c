@@ -52,19 +52,9 @@ static int read_query(struct req_ctx *ctx, struct list_query *lq, struct invalid
 static void listed_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    json_t *body = api_row_json(ctx, r);
+    if (body == NULL)
         return;
-    }
-    json_t *body = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (body == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
-    size_t i;
-    json_t *group;
-    json_array_foreach(json_object_get(body, "groups"), i, group)
-        group_view_filter(group, ctx->principal);
     const char *next = json_string_value(json_object_get(body, "next"));
     if (next != NULL) {
         char *cursor = query_cursor_encode(next);
@@ -84,11 +74,13 @@ void api_groups_list(struct req_ctx *ctx)
         api_reply_invalid(ctx, &inv);
         return;
     }
+    char *scope = group_view_scope(ctx->principal);
     const char *params[] = { lq.org, lq.kind, lq.access, lq.audience, lq.modality, lq.municipality, lq.language,
         lq.topic, lq.q, lq.has_from ? lq.from : NULL, lq.has_to ? lq.to : NULL,
         lq.has_cursor ? lq.after_time : NULL, lq.has_cursor ? lq.after_id : NULL, lq.limit,
-        ctx->principal ? ctx->principal->person_id : NULL };
+        ctx->principal ? ctx->principal->person_id : NULL, scope };
     db_pool_query(ctx->srv->pool,
-        "SELECT api_groups_list($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", 15, params,
+        "SELECT api_groups_list($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)", 16, params,
         listed_cb, ctx);
+    free(scope); /* the pool copied it */
 }

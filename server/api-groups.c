@@ -4,6 +4,7 @@
  * transaction; who may see a closed group's link is decided by authz. */
 #include "api.h"
 #include "authz.h"
+#include "facts.h"
 #include "group-input.h"
 #include "group-view.h"
 #include "occurrences.h"
@@ -27,7 +28,6 @@ struct group_change {
     char *clean_text;
     struct occurrence_params occ;
     char horizon[32];
-    char id[37];
 };
 
 static void group_change_free(void *p)
@@ -54,31 +54,12 @@ static const char *viewer_id(struct req_ctx *ctx)
     return ctx->principal ? ctx->principal->person_id : NULL;
 }
 
-/* Parse the one JSON value of a successful query; NULL after replying. */
-static json_t *row_json(struct req_ctx *ctx, const struct db_result *r)
-{
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
-        return NULL;
-    }
-    if (PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
-        api_reply_not_found(ctx);
-        return NULL;
-    }
-    json_t *v = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (v == NULL)
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-    return v;
-}
-
-/* Reply {"group": ...} filtered for the viewer. */
+/* Reply {"group": ...} as the SQL shaped it for the viewer. */
 static void reply_group(struct req_ctx *ctx, const struct db_result *r, int status)
 {
-    json_t *body = row_json(ctx, r);
-    if (body == NULL)
-        return;
-    group_view_filter(json_object_get(body, "group"), ctx->principal);
-    http_reply_json(ctx, status, body);
+    json_t *body = api_row_json(ctx, r);
+    if (body != NULL)
+        http_reply_json(ctx, status, body);
 }
 
 /* Expand the schedule of a group for [from, horizon) into c->occ. */
@@ -106,13 +87,8 @@ static void created_cb(const struct db_result *r, void *arg)
 
 void api_groups_create(struct req_ctx *ctx)
 {
-    struct authz_target target = { .org_slug = ctx->params[0] };
     struct invalid inv;
     json_t *clean;
-    if (!authz_allows(ctx->principal, AUTHZ_GROUP_CREATE, &target)) {
-        api_reply_forbidden(ctx);
-        return;
-    }
     if (group_input_parse(ctx->body, false, &clean, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
@@ -125,9 +101,11 @@ void api_groups_create(struct req_ctx *ctx)
     if (expand_schedule(c, json_object_get(clean, "schedule"), (int64_t)time(NULL) - PAST_SECONDS) != 0)
         return;
     c->clean_text = json_dumps(clean, JSON_COMPACT);
+    char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends, c->horizon,
-        viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_create($1, $2, $3, $4, $5, $6)", 6, params, created_cb, c);
+        viewer_id(ctx), scope };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_create($1, $2, $3, $4, $5, $6, $7)", 7, params, created_cb, c);
+    free(scope);
 }
 
 /* ---- get ---- */
@@ -139,12 +117,10 @@ static void got_cb(const struct db_result *r, void *arg)
 
 void api_groups_get(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    const char *params[] = { ctx->params[0], viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_get($1, $2)", 2, params, got_cb, ctx);
+    char *scope = group_view_scope(ctx->principal);
+    const char *params[] = { ctx->params[0], viewer_id(ctx), scope };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_get($1, $2, $3)", 3, params, got_cb, ctx);
+    free(scope); /* the pool copied it */
 }
 
 /* ---- change and archive: load, authorise, write ---- */
@@ -163,33 +139,40 @@ static json_t *merged_group(json_t *stored, json_t *patch)
     return merged;
 }
 
-/* Leaders may change their group, but only coordinators choose who leads
- * it: a leader sending "leaders" at all (even the same list) is refused, so
- * nobody can hand out access to the participants' names and notes. */
-static bool may_patch(const struct principal *p, json_t *patch, const struct authz_target *target)
+/* Leaders may change their group (the route's AUTHZ_GROUP_EDIT), but only
+ * coordinators choose who leads it: a leader sending "leaders" at all (even
+ * the same list) is refused, so nobody can hand out access to the
+ * participants' names and notes. */
+static bool may_set_leaders(struct req_ctx *ctx, json_t *patch)
 {
-    if (!authz_allows(p, AUTHZ_GROUP_EDIT, target))
-        return false;
-    return json_object_get(patch, "leaders") == NULL || authz_allows(p, AUTHZ_GROUP_SET_LEADERS, target);
+    return json_object_get(patch, "leaders") == NULL ||
+        authz_allows(ctx->principal, AUTHZ_GROUP_SET_LEADERS, &ctx->facts->target);
 }
 
-static void patch_loaded_cb(const struct db_result *r, void *arg)
+/* Before the group's facts are loaded: the patch itself. */
+int api_groups_patch_check(struct req_ctx *ctx)
 {
-    struct group_change *c = arg;
-    struct req_ctx *ctx = c->ctx;
-    struct group_facts facts;
     struct invalid inv;
-    json_t *stored = row_json(ctx, r);
-    if (stored == NULL)
-        return;
-    group_facts_read(stored, &facts);
-    if (!may_patch(ctx->principal, c->clean, &facts.target)) {
-        json_decref(stored);
+    json_t *clean;
+    if (group_input_parse(ctx->body, true, &clean, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return -1;
+    }
+    group_change_new(ctx, clean);
+    return 0;
+}
+
+/* The stored group (the facts loaded) with the patch laid over it is
+ * checked whole, then written. */
+void api_groups_patch(struct req_ctx *ctx)
+{
+    struct group_change *c = ctx->state;
+    struct invalid inv;
+    if (!may_set_leaders(ctx, c->clean)) {
         api_reply_forbidden(ctx);
         return;
     }
-    json_t *merged = merged_group(stored, c->clean);
-    json_decref(stored);
+    json_t *merged = merged_group(ctx->facts->loaded, c->clean);
     int rc = group_input_check_whole(merged, &inv);
     json_t *schedule = json_object_get(c->clean, "schedule");
     if (rc == 0 && schedule != NULL)
@@ -201,53 +184,15 @@ static void patch_loaded_cb(const struct db_result *r, void *arg)
         return;
     }
     c->clean_text = json_dumps(c->clean, JSON_COMPACT);
-    const char *params[] = { c->id, c->clean_text, c->occ.starts, c->occ.ends,
-        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6)", 6, params, updated_cb, c);
-}
-
-void api_groups_patch(struct req_ctx *ctx)
-{
-    struct invalid inv;
-    json_t *clean;
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    if (group_input_parse(ctx->body, true, &clean, &inv) != 0) {
-        api_reply_invalid(ctx, &inv);
-        return;
-    }
-    struct group_change *c = group_change_new(ctx, clean);
-    snprintf(c->id, sizeof(c->id), "%s", ctx->params[0]);
-    const char *params[] = { c->id, viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_facts($1, $2)", 2, params, patch_loaded_cb, c);
-}
-
-static void archive_loaded_cb(const struct db_result *r, void *arg)
-{
-    struct req_ctx *ctx = arg;
-    struct group_facts facts;
-    json_t *stored = row_json(ctx, r);
-    if (stored == NULL)
-        return;
-    group_facts_read(stored, &facts);
-    bool allowed = authz_allows(ctx->principal, AUTHZ_GROUP_EDIT, &facts.target);
-    json_decref(stored);
-    if (!allowed) {
-        api_reply_forbidden(ctx);
-        return;
-    }
-    const char *params[] = { ctx->params[0] };
-    api_query_empty(ctx, "SELECT api_group_archive($1)", 1, params);
+    char *scope = group_view_scope(ctx->principal);
+    const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends,
+        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx), scope };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7)", 7, params, updated_cb, c);
+    free(scope);
 }
 
 void api_groups_delete(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    const char *params[] = { ctx->params[0], viewer_id(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_facts($1, $2)", 2, params, archive_loaded_cb, ctx);
+    const char *params[] = { ctx->params[0] };
+    api_query_empty(ctx, "SELECT api_group_archive($1)", 1, params);
 }

@@ -58,7 +58,7 @@ void api_metrics(struct req_ctx *ctx)
     struct evbuffer *buf = evbuffer_new();
     if (buf == NULL)
         abort();
-    metrics_render(buf, route_metric_labels);
+    metrics_render(buf);
     http_reply_text(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", buf);
     evbuffer_free(buf);
 }

@@ -8,42 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The database hands out the feed token; the person gets links built on
- * PIIRI_PUBLIC_URL, an https:// (or http://) one and a webcal:// one. */
+/* The person's own view, the links of their personal feed built by the SQL
+ * on PIIRI_PUBLIC_URL (api_me): sent as it comes, in the compact form. */
 static void me_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
-        api_reply_db_json(ctx, r, 200);
-        return;
-    }
-    json_t *me = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (me == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
-    const char *token = json_string_value(json_object_get(me, "calendar_token"));
-    const char *base = ctx->srv->cfg->public_url;
-    if (token != NULL) {
-        char *url = xasprintf("%s/calendars/people/%s.ics", base, token);
-        const char *rest = strstr(url, "://");
-        char *webcal = xasprintf("webcal%s", rest ? rest : "://");
-        json_object_set_new(me, "calendar_url", json_string(url));
-        json_object_set_new(me, "webcal_url", json_string(webcal));
-        free(url);
-        free(webcal);
-    } else {
-        json_object_set_new(me, "calendar_url", json_null());
-        json_object_set_new(me, "webcal_url", json_null());
-    }
-    json_object_del(me, "calendar_token");
-    http_reply_json(ctx, 200, me);
+    json_t *me = api_row_json(ctx, r);
+    if (me != NULL)
+        http_reply_json(ctx, 200, me);
 }
 
 void api_me_get(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->principal->person_id };
-    db_pool_query(ctx->srv->pool, "SELECT api_me($1)", 1, params, me_cb, ctx);
+    const char *params[] = { ctx->principal->person_id, ctx->srv->cfg->public_url };
+    db_pool_query(ctx->srv->pool, "SELECT api_me($1, $2)", 2, params, me_cb, ctx);
 }
 
 void api_me_patch(struct req_ctx *ctx)
@@ -61,15 +39,15 @@ void api_me_patch(struct req_ctx *ctx)
         return;
     }
     const char *params[] = { ctx->principal->person_id, name,
-        discreet == NULL ? NULL : json_is_true(discreet) ? "true" : "false" };
-    db_pool_query(ctx->srv->pool, "SELECT api_me_update($1, $2, $3)", 3, params, me_cb, ctx);
+        discreet == NULL ? NULL : json_is_true(discreet) ? "true" : "false", ctx->srv->cfg->public_url };
+    db_pool_query(ctx->srv->pool, "SELECT api_me_update($1, $2, $3, $4)", 4, params, me_cb, ctx);
 }
 
 /* A new feed link; the old one stops working at once. */
 void api_me_calendar_token(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->principal->person_id };
-    db_pool_query(ctx->srv->pool, "SELECT api_calendar_token_rotate($1)", 1, params, me_cb, ctx);
+    const char *params[] = { ctx->principal->person_id, ctx->srv->cfg->public_url };
+    db_pool_query(ctx->srv->pool, "SELECT api_calendar_token_rotate($1, $2)", 2, params, me_cb, ctx);
 }
 
 void api_me_export(struct req_ctx *ctx)

@@ -2,11 +2,8 @@
 /* Sessions of a group: list a window, add a one-off, cancel, restore or
  * move one. Every change raises the session's sequence (calendar feeds). */
 #include "api.h"
-#include "authz.h"
 #include "cal.h"
-#include "group-view.h"
 #include "occurrences.h"
-#include "principal.h"
 #include "query-params.h"
 #include "util.h"
 
@@ -28,10 +25,6 @@ void api_group_sessions_list(struct req_ctx *ctx)
     bool has_from, has_to;
     struct invalid inv;
     int64_t f, t, now = (int64_t)time(NULL);
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
     if (query_time(ctx, "from", from, &has_from, &inv) != 0 || query_time(ctx, "to", to, &has_to, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
@@ -54,12 +47,13 @@ void api_group_sessions_list(struct req_ctx *ctx)
     api_query_json(ctx, "SELECT api_group_sessions($1, $2, $3)", 3, params, 200);
 }
 
-/* ---- changes: load the group's facts, authorise, write ---- */
+/* ---- changes: checked, then the dispatcher loads the facts and asks authz ---- */
 
+/* The write, decided by the check before the facts were loaded. */
 struct session_change {
-    struct req_ctx *ctx;
-    const char *sql;       /* the write, with parameters below */
+    const char *sql;       /* with parameters below */
     int nparams;
+    int status;            /* on success */
     const char *params[5];
     char starts[32], ends[32];
 };
@@ -69,47 +63,17 @@ static void session_change_free(void *p)
     free(p);
 }
 
-static void written_cb(const struct db_result *r, void *arg)
-{
-    struct session_change *c = arg;
-    api_reply_db_json(c->ctx, r, strncmp(c->sql, "SELECT api_session_add", 22) == 0 ? 201 : 200);
-}
-
-/* facts_json: {"group": {...}} or {"session":..., "group": {...}}. */
-static void facts_loaded_cb(const struct db_result *r, void *arg)
-{
-    struct session_change *c = arg;
-    struct req_ctx *ctx = c->ctx;
-    struct group_facts facts;
-    if (r->status != DB_OK || PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
-        api_reply_db_json(ctx, r, 200); /* the error, or 404 */
-        return;
-    }
-    json_t *loaded = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    json_t *group = json_object_get(loaded, "group") ?: loaded;
-    group_facts_read(group, &facts);
-    bool allowed = authz_allows(ctx->principal, AUTHZ_GROUP_EDIT, &facts.target);
-    json_decref(loaded);
-    if (!allowed) {
-        api_reply_forbidden(ctx);
-        return;
-    }
-    db_pool_query(ctx->srv->pool, c->sql, c->nparams, c->params, written_cb, c);
-}
-
 static struct session_change *session_change_new(struct req_ctx *ctx)
 {
     struct session_change *c = xcalloc(1, sizeof(*c));
-    c->ctx = ctx;
     ctx->state = c;
     ctx->state_free = session_change_free;
     return c;
 }
 
 /* Read starts_at/ends_at (RFC 3339) from the body into c; both or neither. */
-static int read_times(struct session_change *c, bool required, struct invalid *inv)
+static int read_times(json_t *body, struct session_change *c, bool required, struct invalid *inv)
 {
-    json_t *body = c->ctx->body;
     const char *s = json_string_value(json_object_get(body, "starts_at"));
     const char *e = json_string_value(json_object_get(body, "ends_at"));
     int64_t st, en;
@@ -133,58 +97,67 @@ static int read_times(struct session_change *c, bool required, struct invalid *i
     return 1;
 }
 
-void api_group_sessions_add(struct req_ctx *ctx)
+/* The change as the check left it in ctx->state. */
+static void session_write(struct req_ctx *ctx)
+{
+    struct session_change *c = ctx->state;
+    api_query_json(ctx, c->sql, c->nparams, c->params, c->status);
+}
+
+int api_group_sessions_add_check(struct req_ctx *ctx)
 {
     struct invalid inv;
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
     struct session_change *c = session_change_new(ctx);
-    if (read_times(c, true, &inv) < 0) {
+    if (read_times(ctx->body, c, true, &inv) < 0) {
         api_reply_invalid(ctx, &inv);
-        return;
+        return -1;
     }
     c->sql = "SELECT api_session_add($1, $2, $3)";
     c->nparams = 3;
+    c->status = 201;
     c->params[0] = ctx->params[0];
     c->params[1] = c->starts;
     c->params[2] = c->ends;
-    const char *params[] = { ctx->params[0], NULL };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_facts($1, $2)", 2, params, facts_loaded_cb, c);
+    return 0;
+}
+
+void api_group_sessions_add(struct req_ctx *ctx)
+{
+    session_write(ctx);
 }
 
 static const char *const statuses[] = { "cancelled", "scheduled", NULL };
 
-void api_sessions_patch(struct req_ctx *ctx)
+int api_sessions_patch_check(struct req_ctx *ctx)
 {
     struct invalid inv;
     const char *status = NULL, *reason = NULL;
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
     struct session_change *c = session_change_new(ctx);
     if ((json_object_get(ctx->body, "status") &&
             json_require_enum(ctx->body, "status", statuses, &status, &inv) != 0) ||
         json_optional_string(ctx->body, "reason", 1, REASON_MAX_CHARS, &reason, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
-        return;
+        return -1;
     }
-    int moved = read_times(c, false, &inv);
+    int moved = read_times(ctx->body, c, false, &inv);
     if (moved < 0 || (status == NULL && moved == 0)) {
         if (moved == 0)
             inv = (struct invalid) { "status", "or starts_at and ends_at must be given" };
         api_reply_invalid(ctx, &inv);
-        return;
+        return -1;
     }
     c->sql = "SELECT api_session_update($1, $2, $3, $4, $5)";
     c->nparams = 5;
+    c->status = 200;
     c->params[0] = ctx->params[0];
     c->params[1] = status;
     c->params[2] = reason;
     c->params[3] = moved ? c->starts : NULL;
     c->params[4] = moved ? c->ends : NULL;
-    const char *params[] = { ctx->params[0], NULL };
-    db_pool_query(ctx->srv->pool, "SELECT api_session_facts($1, $2)", 2, params, facts_loaded_cb, c);
+    return 0;
+}
+
+void api_sessions_patch(struct req_ctx *ctx)
+{
+    session_write(ctx);
 }

@@ -5,8 +5,6 @@
 #include "api.h"
 #include "facts.h"
 #include "principal.h"
-#include "token.h"
-#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,18 +72,11 @@ static void signup(struct req_ctx *ctx, const char *kind)
     struct party party;
     struct invalid inv;
     const char *key;
-    char token[TOKEN_HASH_PARAM_LEN + 1];
-    if (principal_token_param(ctx, token) != 0)
-        return;
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
     if (read_party(ctx->body, &party, &inv) != 0 || read_idempotency_key(ctx, &key, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
     }
-    const char *params[] = { token, kind, ctx->params[0], party.adults, party.children, party.note, key };
+    const char *params[] = { ctx->token_hash, kind, ctx->params[0], party.adults, party.children, party.note, key };
     api_query_json(ctx, "SELECT api_signup($1, $2, $3, $4, $5, $6, $7)", 7, params, 201);
 }
 
@@ -99,11 +90,11 @@ void api_signups_session_create(struct req_ctx *ctx)
     signup(ctx, "session");
 }
 
-/* ---- cancelling ---- */
+/* ---- cancelling: the signup's facts are loaded and authz asked first ---- */
 
-static void cancel_authorized(struct req_ctx *ctx, json_t *loaded)
+void api_signups_cancel(struct req_ctx *ctx)
 {
-    if (strcmp(json_string_value(json_object_get(loaded, "status")) ?: "", "cancelled") == 0) {
+    if (strcmp(ctx->facts->u.signup.status ?: "", "cancelled") == 0) {
         http_reply_error(ctx, 409, "already_cancelled", "This signup is already cancelled.", NULL);
         return;
     }
@@ -111,30 +102,7 @@ static void cancel_authorized(struct req_ctx *ctx, json_t *loaded)
     api_query_empty(ctx, "SELECT api_signup_cancel($1, $2)", 2, params);
 }
 
-static struct facts_step *facts_step_new(struct req_ctx *ctx, enum authz_action action, facts_next next)
-{
-    struct facts_step *step = xcalloc(1, sizeof(*step));
-    step->ctx = ctx;
-    step->action = action;
-    step->next = next;
-    ctx->state = step;
-    ctx->state_free = free;
-    return step;
-}
-
-void api_signups_cancel(struct req_ctx *ctx)
-{
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    struct facts_step *step = facts_step_new(ctx, AUTHZ_SIGNUP_CANCEL, cancel_authorized);
-    step->owner_field = "owner";
-    const char *params[] = { ctx->params[0] };
-    facts_load(step, "SELECT api_signup_facts($1)", 1, params);
-}
-
-/* ---- mine, and who is coming ---- */
+/* ---- mine, and who is coming (authorized on the group's facts) ---- */
 
 void api_me_signups(struct req_ctx *ctx)
 {
@@ -142,75 +110,33 @@ void api_me_signups(struct req_ctx *ctx)
     api_query_json(ctx, "SELECT api_my_signups($1)", 1, params, 200);
 }
 
-static void group_list_authorized(struct req_ctx *ctx, json_t *loaded)
-{
-    (void)loaded;
-    const char *params[] = { ctx->params[0], NULL };
-    api_query_json(ctx, "SELECT api_signups_list($1, $2)", 2, params, 200);
-}
-
 void api_signups_group_list(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    struct facts_step *step = facts_step_new(ctx, AUTHZ_GROUP_PEOPLE, group_list_authorized);
     const char *params[] = { ctx->params[0], NULL };
-    facts_load(step, "SELECT json_build_object('group', api_group_facts($1, $2))", 2, params);
-}
-
-static void session_list_authorized(struct req_ctx *ctx, json_t *loaded)
-{
-    const char *group = json_string_value(json_object_get(json_object_get(loaded, "session"), "group_id"));
-    const char *params[] = { group, ctx->params[0] };
     api_query_json(ctx, "SELECT api_signups_list($1, $2)", 2, params, 200);
 }
 
 void api_signups_session_list(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    struct facts_step *step = facts_step_new(ctx, AUTHZ_GROUP_PEOPLE, session_list_authorized);
-    const char *params[] = { ctx->params[0], NULL };
-    facts_load(step, "SELECT api_session_facts($1, $2)", 2, params);
+    const char *params[] = { ctx->facts->u.session.group_id, ctx->params[0] };
+    api_query_json(ctx, "SELECT api_signups_list($1, $2)", 2, params, 200);
 }
 
-/* ---- absence notices ---- */
+/* ---- absence notices (authorized on the session's facts) ---- */
 
 static void absence_done_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
+    json_t *body = api_row_json(ctx, r);
+    if (body == NULL)
         return;
-    }
-    json_t *body = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (body == NULL) {
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
     int status = json_is_true(json_object_get(body, "created")) ? 201 : 200;
     json_object_del(body, "created");
     http_reply_json(ctx, status, body);
 }
 
-static void absence_authorized(struct req_ctx *ctx, json_t *loaded)
-{
-    (void)loaded;
-    const char *params[] = { ctx->params[0], ctx->principal->person_id };
-    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2)", 2, params, absence_done_cb, ctx);
-}
-
 void api_absence_create(struct req_ctx *ctx)
 {
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    struct facts_step *step = facts_step_new(ctx, AUTHZ_ABSENCE_NOTICE, absence_authorized);
     const char *params[] = { ctx->params[0], ctx->principal->person_id };
-    facts_load(step, "SELECT api_session_facts($1, $2)", 2, params);
+    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2)", 2, params, absence_done_cb, ctx);
 }

@@ -36,8 +36,7 @@ void api_reply_db_error(struct req_ctx *ctx, const struct db_result *r)
     }
     /* The statement is ours, so anything else is our bug: log the SQLSTATE
      * only (messages may quote data) and answer 500. */
-    log_error("db statement failed: sqlstate %s, route %s", r->sqlstate,
-        ctx->route >= 0 ? routes[ctx->route].entry.pattern : "-");
+    log_error("db statement failed: sqlstate %s, route %s", r->sqlstate, ctx->log_pattern ? ctx->log_pattern : "-");
     http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
 }
 
@@ -52,6 +51,22 @@ void api_reply_db_json(struct req_ctx *ctx, const struct db_result *r, int statu
         return;
     }
     http_reply_json_text(ctx, status, PQgetvalue(r->res, 0, 0), (size_t)PQgetlength(r->res, 0, 0));
+}
+
+json_t *api_row_json(struct req_ctx *ctx, const struct db_result *r)
+{
+    if (r->status != DB_OK) {
+        api_reply_db_error(ctx, r);
+        return NULL;
+    }
+    if (PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
+        api_reply_not_found(ctx);
+        return NULL;
+    }
+    json_t *v = json_loadb(PQgetvalue(r->res, 0, 0), (size_t)PQgetlength(r->res, 0, 0), 0, NULL);
+    if (v == NULL)
+        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
+    return v;
 }
 
 void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv)

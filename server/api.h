@@ -13,6 +13,11 @@ void api_reply_db_error(struct req_ctx *ctx, const struct db_result *r);
 /* Reply with the JSON text in row 0, column 0 (404 when there is none);
  * or, when the query failed, as api_reply_db_error. */
 void api_reply_db_json(struct req_ctx *ctx, const struct db_result *r, int status);
+/* The one JSON value in row 0, column 0 of a query's answer, parsed (new);
+ * or NULL after replying: the query's error, 404 when there is no value,
+ * 500 when it is not JSON. Every handler that reshapes an answer before
+ * replying starts here. */
+json_t *api_row_json(struct req_ctx *ctx, const struct db_result *r) __attribute__((warn_unused_result));
 /* Run a statement returning one JSON value and reply with it (status on
  * success, 404 when it returns NULL, the error model otherwise). */
 void api_query_json(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params, int status);
@@ -22,7 +27,8 @@ void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv);
 void api_reply_forbidden(struct req_ctx *ctx);
 void api_reply_not_found(struct req_ctx *ctx);
 
-/* Handlers, one file per resource. */
+/* Handlers, one file per resource; a _check validates the request before
+ * its facts are loaded (dispatch.h). */
 void api_healthz(struct req_ctx *ctx);
 void api_readyz(struct req_ctx *ctx);
 void api_metrics(struct req_ctx *ctx);
@@ -42,10 +48,13 @@ void api_groups_create(struct req_ctx *ctx);
 void api_groups_list(struct req_ctx *ctx);
 void api_groups_get(struct req_ctx *ctx);
 void api_groups_patch(struct req_ctx *ctx);
+int api_groups_patch_check(struct req_ctx *ctx);
 void api_groups_delete(struct req_ctx *ctx);
 void api_group_sessions_list(struct req_ctx *ctx);
 void api_group_sessions_add(struct req_ctx *ctx);
+int api_group_sessions_add_check(struct req_ctx *ctx);
 void api_sessions_patch(struct req_ctx *ctx);
+int api_sessions_patch_check(struct req_ctx *ctx);
 void api_signups_group_create(struct req_ctx *ctx);
 void api_signups_session_create(struct req_ctx *ctx);
 void api_signups_cancel(struct req_ctx *ctx);
@@ -54,6 +63,7 @@ void api_signups_session_list(struct req_ctx *ctx);
 void api_me_signups(struct req_ctx *ctx);
 void api_absence_create(struct req_ctx *ctx);
 void api_attendance_put(struct req_ctx *ctx);
+int api_attendance_put_check(struct req_ctx *ctx);
 void api_attendance_get(struct req_ctx *ctx);
 void api_reports_attendance(struct req_ctx *ctx);
 void api_me_patch(struct req_ctx *ctx);

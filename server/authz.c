@@ -80,6 +80,8 @@ static bool allows_matching(const struct principal *p, enum authz_action action,
 
 bool authz_allows(const struct principal *p, enum authz_action action, const struct authz_target *t)
 {
+    if (action == AUTHZ_NONE)
+        return false;
     if (action == AUTHZ_GROUP_SEE_LINK && t != NULL && !t->closed)
         return true;
     if (p == NULL)
@@ -119,6 +121,8 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
     case AUTHZ_PAIRING_SEE_NOTE:
     case AUTHZ_PAIRING_SEE_SUPPORTER:
         return t != NULL && allows_matching(p, action, t);
+    case AUTHZ_NONE:
+        return false;
     }
     return false;
 }

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Authorization: the one place that answers "may this principal do this?".
- * Pure decisions over the principal's site role and memberships; handlers
- * ask here and never decide themselves. */
+ * Pure decisions over the principal's site role and memberships; the
+ * dispatcher asks here for the action a route declares (dispatch.h), and a
+ * handler asks for what depends on the body (AUTHZ_GROUP_SET_LEADERS).
+ *
+ * Some rules can only hold inside the transaction that writes (a count, a
+ * row lock, a state read under it), so the SQL enforces them; each is listed
+ * below as "SQL:" next to the action that relies on it, with the function
+ * in schema/functions/ that enforces it. One rule is decided by SQL for a
+ * whole list at once: AUTHZ_GROUP_SEE_LINK (group_link_visible). */
 #ifndef PIIRI_AUTHZ_H
 #define PIIRI_AUTHZ_H
 
@@ -12,32 +19,71 @@
 enum authz_action {
     AUTHZ_ORG_CREATE,          /* create an organization: site admins */
     AUTHZ_ORG_MEMBERS_READ,    /* list an org's members: its coordinators, admins */
-    AUTHZ_ORG_MEMBERS_MANAGE,  /* set or remove roles: its coordinators, admins */
+    AUTHZ_ORG_MEMBERS_MANAGE,  /* set or remove roles: its coordinators, admins.
+                                  SQL (api_membership_delete, orgs.sql and matching.sql):
+                                  a removal closes the person's pairings there as a
+                                  supporter, in the same transaction */
     AUTHZ_GROUP_CREATE,        /* create a group in an org: its coordinators, admins */
     AUTHZ_GROUP_EDIT,          /* change, archive, schedule sessions: the org's
                                   coordinators, the group's leaders (while they hold
-                                  the leader or coordinator role there), admins */
+                                  the leader or coordinator role there), admins.
+                                  SQL (group_set_leaders, groups.sql): every leader named
+                                  is a leader or coordinator of the org; a demotion to
+                                  member or a removal ends the leadership (orgs.sql:
+                                  trigger, foreign key) */
     AUTHZ_GROUP_SET_LEADERS,   /* choose a group's leaders: the org's coordinators,
                                   admins; never the leaders themselves */
     AUTHZ_GROUP_SEE_LINK,      /* a closed group's online_url: as EDIT, and its
-                                  confirmed participants; open groups: anyone */
-    AUTHZ_GROUP_PEOPLE,        /* who signed up, attendance: as EDIT */
-    AUTHZ_SIGNUP_CANCEL,       /* cancel a signup: its owner, the org's coordinators, admins */
+                                  confirmed participants; open groups: anyone.
+                                  SQL decides it for every group it returns to a viewer,
+                                  from the viewer's scope piirid passes
+                                  (group_link_visible, groups.sql; group_view_scope in
+                                  group-view.c): the same rule, held to one table by
+                                  tests/group-see-link.cases (test_authz.c, and
+                                  test_groups.py against the SQL). Feeds: a group feed
+                                  shows an open group's link only, a personal feed a
+                                  confirmed signup's (feeds.sql) */
+    AUTHZ_GROUP_PEOPLE,        /* who signed up, attendance: as EDIT.
+                                  SQL (api_attendance_put): records only for the
+                                  session's confirmed participants */
+    /* Signing up (POST .../signups) asks no action: anyone signed in may try, and
+     * the rules are facts of the data checked in the one transaction that also
+     * resolves the person from the token hash (ROUTE_PERSON_IN_SQL).
+     * SQL (api_signup, signups.sql): a members-only audience takes members of
+     * the org only (403 members_only), the registration window (409
+     * registration_closed), no archived group or cancelled or past session
+     * (409), the kind of signup the group takes (409 wrong_signup_kind), one
+     * active signup per person (409), the party within the capacity (422), and
+     * confirmed or waitlisted under the seat-count lock. */
+    AUTHZ_SIGNUP_CANCEL,       /* cancel a signup: its owner, the org's coordinators, admins.
+                                  SQL (api_signup_cancel): a signup cancelled meanwhile
+                                  is not cancelled twice (404), and the waitlist moves
+                                  up in the same transaction, under the seat-count lock */
     AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away: its
-                                  confirmed participants */
+                                  confirmed participants. SQL (api_absence,
+                                  attendance.sql): a confirmed participant of that very
+                                  session (403 otherwise) */
     AUTHZ_ORG_REPORTS,         /* attendance reports: the org's coordinators, admins */
     AUTHZ_MATCHING_MANAGE,     /* one-to-one matching in an org (supporters, requests,
                                   candidates, proposals, settings, access log): its
                                   coordinators, admins */
-    AUTHZ_SUPPORT_REQUEST_CREATE, /* ask an org for one-to-one support: anyone signed in */
+    AUTHZ_SUPPORT_REQUEST_CREATE, /* ask an org for one-to-one support: anyone signed in.
+                                  SQL (api_support_request_create, matching.sql): at most
+                                  3 requests not closed per person and org (409), counted
+                                  under a transaction-scoped advisory lock */
     AUTHZ_SUPPORT_REQUEST_READ, /* a request with its message and preferences: the org's
                                   coordinators, the requester, the supporter of its active
-                                  pairing; being a site admin is not enough */
+                                  pairing; being a site admin is not enough.
+                                  SQL (api_support_request_read): every read by anyone but
+                                  the requester is written to the access log in the same
+                                  transaction */
     /* Every right of a supporter below holds only while they are a member of
      * the org: a removal ends it at once. A requester need not be a member. */
     AUTHZ_SUPPORTER_SEE_RECORD, /* a supporter's whole record (training, pledge, status):
                                   the org's coordinators, admins, the supporter */
-    AUTHZ_PAIRING_RESPOND,     /* accept or decline a proposed pairing: its supporter only */
+    AUTHZ_PAIRING_RESPOND,     /* accept or decline a proposed pairing: its supporter only.
+                                  SQL (api_pairing_change): only a proposed pairing, and
+                                  only one not ended (409), under a row lock on it */
     AUTHZ_PAIRING_SEE,         /* a pairing: its supporter, its requester, the org's
                                   coordinators, admins */
     AUTHZ_PAIRING_CLOSE,       /* end a pairing: as SEE */
@@ -46,7 +92,12 @@ enum authz_action {
                                   coordinators, admins */
     AUTHZ_PAIRING_SEE_NOTE,    /* the coordinator's note to the supporter: as CONTACTS */
     AUTHZ_PAIRING_SEE_SUPPORTER, /* who the supporter is: as CONTACTS, and the requester
-                                  once the supporter has accepted */
+                                  once the supporter has accepted. SEE_NOTE, SEE_SUPPORTER
+                                  and MATCHING_MANAGE (the history) are decided here and
+                                  passed to api_pairing_read/api_pairing_change, which
+                                  leave out what is not allowed */
+    AUTHZ_NONE,                /* a route with no authorization step (dispatch.h); never
+                                  allowed when asked */
 };
 
 /* What the action is about. */

@@ -1,28 +1,83 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* "Load the facts, ask authz, then write": the two-step pattern of handlers
- * that act on a group's people. The first query returns a JSON object with a
- * "group" member (group_json with "_facts"); the check runs authz on it and
- * hands the loaded JSON to the next step, or replies 403/404/503. */
+/* The facts authorization needs, as C structs: a route of the table names a
+ * facts loader (the statement that loads the rows, and the one reader that
+ * fills the struct from what it returns), the dispatcher runs it before
+ * asking authz, and the handler finds the result in ctx->facts.
+ *
+ * Each shape read here is produced by one SQL function, named next to it
+ * (and that function names the struct back): no key of a _facts object is
+ * read anywhere else in C. */
 #ifndef PIIRI_FACTS_H
 #define PIIRI_FACTS_H
 
 #include "authz.h"
-#include "http.h"
 
 #include <jansson.h>
 
-/* next: called with the loaded object (borrowed, freed after next returns). */
-typedef void (*facts_next)(struct req_ctx *ctx, json_t *loaded);
+#define GROUP_MAX_LEADERS 20
 
-struct facts_step {
-    struct req_ctx *ctx;
-    enum authz_action action;
-    facts_next next;
-    const char *owner_field;   /* loaded member naming the owner (AUTHZ_SIGNUP_CANCEL) */
+/* A group's "_facts" object, from group_facts_json(g, viewer) in
+ * schema/functions/groups.sql (inside group_json, which api_group_facts,
+ * api_session_facts and api_signup_facts return):
+ * {"org": slug, "leaders": [person ids], "participant": bool, "access": text}.
+ * Strings are borrowed from the loaded JSON. */
+struct group_facts {
+    const char *org_slug;
+    bool closed;        /* access is not "open" */
+    bool participant;   /* the viewer is a confirmed participant */
+    int nleaders;
+    const char *leaders[GROUP_MAX_LEADERS];
 };
 
-/* Run sql with params, then authorize step->action on the loaded group;
- * step must live until next is called (put it in ctx->state). */
-void facts_load(struct facts_step *step, const char *sql, int nparams, const char *const *params);
+/* api_session_facts(id, viewer), schema/functions/sessions.sql:
+ * {"session": {... "group_id"}, "group": group_json}. */
+struct session_facts {
+    const char *group_id;
+    struct group_facts group;
+};
+
+/* api_signup_facts(id), schema/functions/signups.sql:
+ * {"owner": person id, "status": text, "group": group_json}. */
+struct signup_facts {
+    const char *owner_id;
+    const char *status;
+    struct group_facts group;
+};
+
+/* What the dispatcher loaded for a request (ctx->facts; owned by it). */
+struct facts {
+    json_t *loaded;              /* the loader's JSON, or NULL for facts from the path alone */
+    struct authz_target target;  /* what authz was asked about */
+    union {
+        struct group_facts group;     /* facts_group */
+        struct session_facts session; /* facts_session */
+        struct signup_facts signup;   /* facts_signup */
+    } u;
+};
+
+/* A loader: sql runs with $1 the route's first path parameter and, when
+ * nparams is 2, $2 the viewer's person id (NULL when anonymous). No row or
+ * a NULL value is 404. read fills f->u and f->target from f->loaded;
+ * -1 when the JSON is not of its shape (404). */
+struct facts_loader {
+    const char *name;
+    const char *sql;
+    int nparams;
+    int (*read)(struct facts *f);
+};
+
+/* api_group_facts($1 group, $2 viewer): the group as group_json (struct group_facts). */
+extern const struct facts_loader facts_group;
+/* api_session_facts($1 session, $2 viewer): struct session_facts. */
+extern const struct facts_loader facts_session;
+/* api_signup_facts($1 signup): struct signup_facts. */
+extern const struct facts_loader facts_signup;
+
+/* Read the "_facts" of a group object (group_json) into g; -1 when it has none. */
+int facts_read_group(json_t *group, struct group_facts *g) __attribute__((warn_unused_result));
+/* The authz target of a group (t borrows from g, which must stay put). */
+void facts_group_target(const struct group_facts *g, struct authz_target *t);
+/* Free f and what it holds (NULL is fine). */
+void facts_free(struct facts *f);
 
 #endif

@@ -1,32 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The database returns every group with "_facts" (org, leaders, whether the
- * viewer participates); authz decides on them here, in piirid. */
+/* The viewer's scope for the SQL that shapes groups: the same memberships
+ * authz decides on, so the SQL and authz.c apply AUTHZ_GROUP_SEE_LINK to
+ * the same facts (tests/group-see-link.cases holds both to one table). */
 #include "group-view.h"
 
-#include <string.h>
+#include "log.h"
 
-void group_facts_read(json_t *group, struct group_facts *f)
+#include <jansson.h>
+#include <stdlib.h>
+
+char *group_view_scope(const struct principal *viewer)
 {
-    json_t *facts = json_object_get(group, "_facts");
-    json_t *leaders = json_object_get(facts, "leaders");
-    memset(f, 0, sizeof(*f));
-    f->target.org_slug = json_string_value(json_object_get(facts, "org"));
-    f->target.closed = strcmp(json_string_value(json_object_get(facts, "access")) ?: "", "open") != 0;
-    f->target.participant = json_is_true(json_object_get(facts, "participant"));
-    for (size_t i = 0; i < json_array_size(leaders) && i < GROUP_MAX_LEADERS; i++) {
-        const char *id = json_string_value(json_array_get(leaders, i));
-        if (id != NULL)
-            f->leaders[f->target.nleaders++] = id;
+    if (viewer == NULL)
+        return NULL;
+    json_t *coordinator = json_array(), *leader = json_array();
+    for (int i = 0; i < viewer->nmemberships; i++) {
+        const struct membership *m = &viewer->memberships[i];
+        if (m->role == ROLE_COORDINATOR)
+            json_array_append_new(coordinator, json_string(m->org_id));
+        if (m->role >= ROLE_LEADER)
+            json_array_append_new(leader, json_string(m->org_id));
     }
-    f->target.leaders = f->leaders;
-}
-
-void group_view_filter(json_t *group, const struct principal *viewer)
-{
-    struct group_facts f;
-    group_facts_read(group, &f);
-    if (!authz_allows(viewer, AUTHZ_GROUP_SEE_LINK, &f.target) &&
-        !json_is_null(json_object_get(group, "online_url")))
-        json_object_set_new(group, "online_url", json_null());
-    json_object_del(group, "_facts");
+    json_t *scope = json_pack("{s:b, s:o, s:o}", "admin", viewer->is_admin, "coordinator", coordinator, "leader", leader);
+    char *text = scope ? json_dumps(scope, JSON_COMPACT) : NULL;
+    if (text == NULL)
+        fatalx("out of memory");
+    json_decref(scope);
+    return text;
 }

@@ -1,24 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Groups as a viewer sees them: the facts authz needs, read from the JSON
- * the database returns, and the privacy filter applied before replying. */
+/* Groups as a viewer sees them: what the SQL is told about the viewer so
+ * that it leaves out what they may not see (group_link_visible in
+ * schema/functions/groups.sql, the rule of AUTHZ_GROUP_SEE_LINK). */
 #ifndef PIIRI_GROUP_VIEW_H
 #define PIIRI_GROUP_VIEW_H
 
-#include "authz.h"
+#include "principal.h"
 
-#include <jansson.h>
-
-#define GROUP_MAX_LEADERS 20
-
-struct group_facts {
-    struct authz_target target;
-    const char *leaders[GROUP_MAX_LEADERS]; /* borrowed from the JSON */
-};
-
-/* Read "_facts" of a group object (borrowed: valid while group lives). */
-void group_facts_read(json_t *group, struct group_facts *facts);
-/* Drop what viewer may not see (a closed group's online_url) and the
- * internal "_facts". viewer may be NULL. */
-void group_view_filter(json_t *group, const struct principal *viewer);
+/* The viewer's scope, the p_scope parameter of the group functions:
+ * {"admin": bool, "coordinator": [org ids], "leader": [org ids where the
+ * role is leader or coordinator]}, from the principal loaded with this
+ * request. New string; NULL for anyone not signed in. */
+char *group_view_scope(const struct principal *viewer);
 
 #endif

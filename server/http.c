@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* evhttp with every limit set explicitly, a cap on open connections, request
- * routing, and the reply functions: every reply is logged once (method,
- * route pattern, status, duration, request id: never personal data) and
- * counted in the metrics, and frees the request context. */
+/* evhttp with every limit set explicitly, a cap on open connections, the
+ * framing checks, and the reply functions: every reply is logged once
+ * (method, route pattern, status, duration, request id: never personal
+ * data) and counted in the metrics, and frees the request context. What a
+ * request asks for is the request callback's to work out. */
 #include "http.h"
 
 #include "http-conn.h"
 #include "log.h"
 #include "metrics.h"
 #include "netaddr.h"
-#include "principal.h"
 #include "util.h"
-#include "validate.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +33,10 @@
 
 #define ACCEPT_PAUSE_MS 100
 #define HTTP_MAX_SINGLE_WRITE (1024 * 1024)
+
+/* Where requests go (one server per process). */
+static http_request_cb request_handler;
+static void *request_handler_arg;
 
 static unsigned method_of(struct evhttp_request *req)
 {
@@ -105,6 +108,7 @@ static struct req_ctx *ctx_new(struct server *srv, struct evhttp_request *req)
     ctx->req = req;
     ctx->srv = srv;
     ctx->route = -1;
+    ctx->method = method_of(req);
     ctx->started_ns = clock_mono_ns();
     set_request_id(ctx);
     set_client_addr(ctx);
@@ -115,18 +119,12 @@ static struct req_ctx *ctx_new(struct server *srv, struct evhttp_request *req)
 static void ctx_free(struct req_ctx *ctx)
 {
     struct server *srv = ctx->srv;
-    for (int i = 0; i < ROUTER_MAX_PARAMS; i++)
-        free(ctx->params[i]);
-    if (ctx->body != NULL)
-        json_decref(ctx->body);
-    if (ctx->principal != NULL)
-        principal_free(ctx->principal);
+    if (ctx->release != NULL)
+        ctx->release(ctx);
     if (ctx->query != NULL) {
         evhttp_clear_headers(ctx->query);
         free(ctx->query);
     }
-    if (ctx->state != NULL && ctx->state_free != NULL)
-        ctx->state_free(ctx->state);
     free(ctx);
     srv->requests_active--;
     if (srv->draining && srv->requests_active == 0 && srv->drained != NULL)
@@ -202,7 +200,7 @@ static void reply_send(struct req_ctx *ctx, int status, const char *content_type
     evhttp_send_reply(ctx->req, status, reason_phrase(status), body);
 
     const char *pattern = ctx->log_pattern ? ctx->log_pattern : "unmatched";
-    log_info("%s %s %d %.2fms rid=%s", router_method_name(method_of(ctx->req)), pattern, status,
+    log_info("%s %s %d %.2fms rid=%s", router_method_name(ctx->method), pattern, status,
         (double)elapsed / 1e6, ctx->request_id);
     metrics_observe(ctx->route, status, elapsed);
     ctx_free(ctx);
@@ -249,111 +247,7 @@ void http_reply_empty(struct req_ctx *ctx, int status)
     reply_send(ctx, status, NULL, NULL);
 }
 
-/* ---- routing ---- */
-
-static bool content_type_is_json(struct evhttp_request *req)
-{
-    const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
-    if (ct == NULL)
-        return false;
-    size_t n = strlen("application/json");
-    return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-/* After JSON_DECODE_INT_AS_REAL: whole numbers that fit become integers
- * again, so only the out-of-range ones stay reals. */
-static void integers_back(json_t *v)
-{
-    json_t *child;
-    if (json_is_object(v)) {
-        const char *key;
-        void *tmp;
-        json_object_foreach_safe(v, tmp, key, child) {
-            double d = json_real_value(child);
-            if (json_is_real(child) && d > -9e15 && d < 9e15 && d == (double)(json_int_t)d)
-                json_object_set_new(v, key, json_integer((json_int_t)d));
-            else
-                integers_back(child);
-        }
-    } else if (json_is_array(v)) {
-        size_t i;
-        json_array_foreach(v, i, child) {
-            double d = json_real_value(child);
-            if (json_is_real(child) && d > -9e15 && d < 9e15 && d == (double)(json_int_t)d)
-                json_array_set_new(v, i, json_integer((json_int_t)d));
-            else
-                integers_back(child);
-        }
-    }
-}
-
-/* Parse the body as one JSON object; -1 when a reply has been sent. */
-static int read_body(struct req_ctx *ctx)
-{
-    struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
-    size_t len = evbuffer_get_length(in);
-    json_error_t err;
-
-    if (len == 0 && (routes[ctx->route].flags & ROUTE_BODY_OPTIONAL)) { /* "sign me up", defaults */
-        ctx->body = json_object();
-        return 0;
-    }
-    if (len > HTTP_MAX_BODY) {
-        http_reply_error(ctx, 413, "payload_too_large", "The request body is larger than 1 MiB.", NULL);
-        return -1;
-    }
-    if (!content_type_is_json(ctx->req)) {
-        http_reply_error(ctx, 415, "unsupported_media_type", "Send the body as application/json.", NULL);
-        return -1;
-    }
-    const char *data = (const char *)evbuffer_pullup(in, -1);
-    ctx->body = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &err);
-    if (ctx->body == NULL && json_error_code(&err) == json_error_numeric_overflow) {
-        /* Valid JSON with an integer beyond 64 bits: parse it as a number so
-         * that validation names the field (422) instead of a 400. */
-        ctx->body = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &err);
-        if (ctx->body != NULL)
-            integers_back(ctx->body);
-    }
-    if (ctx->body == NULL) {
-        char msg[200];
-        snprintf(msg, sizeof(msg), "The body is not valid JSON (line %d, column %d).", err.line, err.column);
-        http_reply_error(ctx, 400, "malformed_json", msg, NULL);
-        return -1;
-    }
-    if (!json_is_object(ctx->body)) {
-        http_reply_error(ctx, 400, "malformed_json", "The body must be a JSON object.", NULL);
-        return -1;
-    }
-    return 0;
-}
-
-/* Decode path parameters; -1 when one cannot be a real value (then 404). */
-static int decode_params(struct req_ctx *ctx, const struct router_match *m)
-{
-    for (int i = 0; i < m->nparams; i++) {
-        char *raw = xstrndup(m->params[i].start, m->params[i].len);
-        size_t len;
-        ctx->params[i] = evhttp_uridecode(raw, 0, &len);
-        free(raw);
-        if (ctx->params[i] == NULL)
-            fatalx("out of memory");
-        if (len == 0 || !utf8_valid(ctx->params[i], len))
-            return -1;
-    }
-    return 0;
-}
-
-void http_run_handler(struct req_ctx *ctx)
-{
-    routes[ctx->route].handler(ctx);
-}
-
-/* A route of a module that is switched off: answered as if it did not exist. */
-static bool route_hidden(const struct server *srv, int route)
-{
-    return route >= 0 && (routes[route].flags & ROUTE_MATCHING) && !srv->cfg->matching;
-}
+/* ---- requests ---- */
 
 /* Framing a proxy in front may read differently from us (request smuggling):
  * two Content-Length values that differ, or Content-Length beside
@@ -398,8 +292,6 @@ static void request_cb(struct evhttp_request *req, void *arg)
     struct server *srv = arg;
     http_conns_request_read(srv->conns, req);
     struct req_ctx *ctx = ctx_new(srv, req);
-    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-    struct router_match m;
 
     if (check_version(ctx) != 0)
         return;
@@ -409,32 +301,7 @@ static void request_cb(struct evhttp_request *req, void *arg)
             "Send one Content-Length, or Transfer-Encoding without Content-Length.", NULL);
         return;
     }
-    if (path == NULL || router_match(routes, nroutes, sizeof(routes[0]), method_of(req), path, strlen(path),
-                            &m) != 0 ||
-        route_hidden(srv, m.route)) {
-        if (path != NULL && m.allowed != 0 && !route_hidden(srv, m.path_route)) {
-            char allow[64];
-            ctx->log_pattern = routes[m.path_route].entry.pattern;
-            router_allow_header(m.allowed, allow, sizeof(allow));
-            evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
-            http_reply_error(ctx, 405, "method_not_allowed", "This method is not allowed here.", NULL);
-        } else
-            http_reply_error(ctx, 404, "not_found", "No such resource.", NULL);
-        return;
-    }
-    ctx->route = m.route;
-    ctx->log_pattern = routes[m.route].entry.pattern;
-    if (decode_params(ctx, &m) != 0) {
-        http_reply_error(ctx, 404, "not_found", "No such resource.", NULL);
-        return;
-    }
-    unsigned flags = routes[m.route].flags;
-    if ((flags & (ROUTE_BODY | ROUTE_BODY_OPTIONAL)) && read_body(ctx) != 0)
-        return;
-    if (flags & (ROUTE_AUTH | ROUTE_AUTH_OPTIONAL))
-        principal_authenticate(ctx, (flags & ROUTE_AUTH_OPTIONAL) != 0);
-    else
-        http_run_handler(ctx);
+    request_handler(ctx, request_handler_arg);
 }
 
 /* ---- connections: a cap below the fd limit ---- */
@@ -570,10 +437,12 @@ int http_check_port_free(const struct config *cfg, char **cause)
     return rc;
 }
 
-int http_start(struct server *srv, char **cause)
+int http_start(struct server *srv, http_request_cb cb, void *arg, char **cause)
 {
     struct timeval timeout = { srv->cfg->http_timeout_s, 0 };
 
+    request_handler = cb;
+    request_handler_arg = arg;
     srv->http = evhttp_new(srv->base);
     if (srv->http == NULL)
         fatalx("out of memory");

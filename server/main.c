@@ -4,6 +4,7 @@
 #include "admin.h"
 #include "cal.h"
 #include "config.h"
+#include "dispatch.h"
 #include "hasher.h"
 #include "http.h"
 #include "log.h"
@@ -120,8 +121,8 @@ static int cmd_serve(const struct config *cfg)
         fatalx("%s", cause);
     cmd_migrate(cfg);
     hasher_init(cfg->workers);
-    routes_init_labels();
-    metrics_init(nroutes, cfg->workers);
+    const struct route_table *routes = routes_table(cfg->matching);
+    metrics_init(route_table_size(routes), route_table_metric_labels(routes), cfg->workers);
     int status = supervisor_run(cfg, conninfo, listen_conninfo);
     free(conninfo);
     free(listen_conninfo);

@@ -58,18 +58,7 @@ const char *matching_viewer(struct req_ctx *ctx)
 
 json_t *matching_row_json(struct req_ctx *ctx, const struct db_result *r)
 {
-    if (r->status != DB_OK) {
-        api_reply_db_error(ctx, r);
-        return NULL;
-    }
-    if (PQntuples(r->res) == 0 || PQgetisnull(r->res, 0, 0)) {
-        api_reply_not_found(ctx);
-        return NULL;
-    }
-    json_t *v = json_loads(PQgetvalue(r->res, 0, 0), 0, NULL);
-    if (v == NULL)
-        http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-    return v;
+    return api_row_json(ctx, r);
 }
 
 void matching_target_read(json_t *facts, struct authz_target *t)

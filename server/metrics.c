@@ -37,11 +37,13 @@ static struct route_metrics *routes; /* nroutes + 1 */
 static struct pool_gauges *pools;    /* one per worker slot */
 static struct feed_counters *feeds;
 static size_t nroutes_total;
+static const char *const *labels_of_routes;
 static int nworker_slots;
 
-void metrics_init(size_t nroutes, int nworkers)
+void metrics_init(size_t nroutes, const char *const *route_labels, int nworkers)
 {
     nroutes_total = nroutes + 1;
+    labels_of_routes = route_labels;
     nworker_slots = nworkers;
     size_t bytes = nroutes_total * sizeof(*routes) + (size_t)nworkers * sizeof(*pools) + sizeof(*feeds);
     void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -175,12 +177,12 @@ static void render_feeds(struct evbuffer *out)
         (unsigned long long)load(&feeds->hits), (unsigned long long)load(&feeds->renders));
 }
 
-void metrics_render(struct evbuffer *out, const char *const *labels)
+void metrics_render(struct evbuffer *out)
 {
     if (routes == NULL)
         return;
-    render_counters(out, labels);
-    render_histogram(out, labels);
+    render_counters(out, labels_of_routes);
+    render_histogram(out, labels_of_routes);
     render_pool(out);
     render_feeds(out);
 }

@@ -10,8 +10,10 @@
 struct evbuffer;
 
 /* Map the shared region; call once in the supervisor, before forking.
- * nroutes: routes in the table (index nroutes counts unmatched requests). */
-void metrics_init(size_t nroutes, int nworkers);
+ * nroutes: routes in the table (index nroutes counts unmatched requests);
+ * route_labels[i] = "route=\"...\",method=\"...\"" for each, and one more
+ * (borrowed: they must live as long as the process). */
+void metrics_init(size_t nroutes, const char *const *route_labels, int nworkers);
 /* Count one finished request. route: table index or -1 (unmatched). */
 void metrics_observe(int route, int status, uint64_t duration_ns);
 /* Count a calendar feed answered from a worker's cache, or rendered. */
@@ -19,7 +21,7 @@ void metrics_feed_hit(void);
 void metrics_feed_rendered(void);
 /* Publish this worker's pool gauges. */
 void metrics_set_pool(int worker, int open, int in_use, int waiting);
-/* Prometheus text exposition. labels[i] = "route=\"...\",method=\"...\"". */
-void metrics_render(struct evbuffer *out, const char *const *route_labels);
+/* Prometheus text exposition. */
+void metrics_render(struct evbuffer *out);
 
 #endif

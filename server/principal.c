@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Bearer-token authentication: hash the token, look it up with the person's
- * memberships in one query, and hand over to the route's handler. */
+/* The principal sources and the principal's one query: find the token a
+ * request carries, look its hash up with the person's memberships, and hand
+ * the result to the caller's callback. */
 #include "principal.h"
 
 #include "db.h"
-#include "http.h"
-#include "token.h"
 #include "util.h"
 
+#include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +20,32 @@ static const char sql_principal[] =
     " LEFT JOIN organizations o ON o.id = m.org_id"
     " WHERE t.token_hash = $1 AND t.expires_at > now()";
 
-static void reply_unauthorized(struct req_ctx *ctx)
+/* ---- Authorization: Bearer TOKEN ---- */
+
+static enum principal_credential bearer_find(const struct evkeyvalq *headers, const char **token, size_t *len)
 {
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "WWW-Authenticate", "Bearer");
-    http_reply_error(ctx, 401, "unauthorized", "Sign in: send Authorization: Bearer TOKEN.", NULL);
+    const char *auth = evhttp_find_header(headers, "Authorization");
+    if (auth == NULL)
+        return PRINCIPAL_ABSENT;
+    if (strncasecmp(auth, "Bearer ", 7) != 0)
+        return PRINCIPAL_MALFORMED;
+    const char *t = auth + 7;
+    while (*t == ' ')
+        t++;
+    size_t n = strlen(t);
+    while (n > 0 && t[n - 1] == ' ')
+        n--;
+    *token = t;
+    *len = n;
+    return PRINCIPAL_PRESENT;
 }
+
+const struct principal_source principal_bearer = { "bearer", bearer_find, principal_load_token };
+
+const struct principal_source *const principal_sources[] = { &principal_bearer };
+const size_t principal_nsources = ARRAY_LEN(principal_sources);
+
+/* ---- the person behind a token ---- */
 
 static struct principal *principal_from_rows(PGresult *res, const char *token_hash)
 {
@@ -45,75 +66,40 @@ static struct principal *principal_from_rows(PGresult *res, const char *token_ha
     return p;
 }
 
-struct auth_state {
-    struct req_ctx *ctx;
-    char token_hash[TOKEN_HASH_PARAM_LEN + 1];
+struct load_state {
+    principal_loaded_cb cb;
+    void *arg;
+    char token_hash[67];
 };
 
-static void principal_loaded_cb(const struct db_result *r, void *arg)
+static void loaded_cb(const struct db_result *r, void *arg)
 {
-    struct auth_state *st = arg;
-    struct req_ctx *ctx = st->ctx;
-
-    if (r->status != DB_OK) {
-        free(st);
-        if (r->status == DB_UNAVAILABLE)
-            http_reply_error(ctx, 503, "database_unavailable", "The database is unavailable; try again soon.",
-                NULL);
-        else
-            http_reply_error(ctx, 500, "internal_error", "Something went wrong on our side.", NULL);
-        return;
-    }
-    if (PQntuples(r->res) == 0) {
-        free(st);
-        reply_unauthorized(ctx);
-        return;
-    }
-    ctx->principal = principal_from_rows(r->res, st->token_hash);
-    free(st);
-    http_run_handler(ctx);
+    struct load_state st = *(struct load_state *)arg;
+    free(arg);
+    if (r->status == DB_UNAVAILABLE)
+        st.cb(PRINCIPAL_UNAVAILABLE, NULL, st.arg);
+    else if (r->status != DB_OK)
+        st.cb(PRINCIPAL_FAILED, NULL, st.arg);
+    else if (PQntuples(r->res) == 0)
+        st.cb(PRINCIPAL_UNKNOWN, NULL, st.arg);
+    else
+        st.cb(PRINCIPAL_LOADED, principal_from_rows(r->res, st.token_hash), st.arg);
 }
 
-int principal_token_param(struct req_ctx *ctx, char out[67])
+void principal_load_token(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg)
 {
-    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Authorization");
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) {
-        reply_unauthorized(ctx);
-        return -1;
-    }
-    const char *token = auth + 7;
-    while (*token == ' ')
-        token++;
-    size_t len = strlen(token);
-    while (len > 0 && token[len - 1] == ' ')
-        len--;
-    if (!token_well_formed(token, len)) {
-        reply_unauthorized(ctx);
-        return -1;
-    }
-    token_hash_param(token, len, out);
-    return 0;
-}
-
-void principal_authenticate(struct req_ctx *ctx, bool optional)
-{
-    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Authorization");
-    if (auth == NULL && optional) {
-        http_run_handler(ctx);
-        return;
-    }
-    struct auth_state *st = xcalloc(1, sizeof(*st));
-    st->ctx = ctx;
-    if (principal_token_param(ctx, st->token_hash) != 0) {
-        free(st);
-        return;
-    }
+    struct load_state *st = xcalloc(1, sizeof(*st));
+    st->cb = cb;
+    st->arg = arg;
+    snprintf(st->token_hash, sizeof(st->token_hash), "%s", token_hash);
     const char *params[] = { st->token_hash };
-    db_pool_query(ctx->srv->pool, sql_principal, 1, params, principal_loaded_cb, st);
+    db_pool_query(pool, sql_principal, 1, params, loaded_cb, st);
 }
 
 void principal_free(struct principal *p)
 {
+    if (p == NULL)
+        return;
     free(p->memberships);
     free(p);
 }

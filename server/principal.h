@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Who is asking: the person behind a bearer token, their site role and their
- * memberships, loaded in one query before the route's handler runs. */
+/* Who is asking: where a request carries its credential (the principal
+ * sources: a Bearer token today), and the person behind it with their site
+ * role and memberships, loaded in one query. Knows nothing of HTTP replies:
+ * the dispatcher walks the sources and answers 401 or 503 itself. */
 #ifndef PIIRI_PRINCIPAL_H
 #define PIIRI_PRINCIPAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-struct req_ctx;
+struct db_pool;
+struct evkeyvalq;
 
 enum org_role { ROLE_NONE = 0, ROLE_MEMBER, ROLE_LEADER, ROLE_COORDINATOR };
 
@@ -29,14 +33,45 @@ enum org_role role_from_name(const char *name);
 const char *role_name(enum org_role role);
 /* The principal's role in the org with this slug, ROLE_NONE if not a member. */
 enum org_role principal_role_in(const struct principal *p, const char *slug);
-
-/* Read the bearer token, load the principal into ctx->principal and run the
- * route's handler, or reply 401. optional: without an Authorization header
- * the handler runs with no principal. */
-void principal_authenticate(struct req_ctx *ctx, bool optional);
 void principal_free(struct principal *p);
-/* For one-round-trip handlers that resolve the person in their own SQL:
- * the hash of a well-formed bearer token into out, or reply 401 and -1. */
-int principal_token_param(struct req_ctx *ctx, char out[67]) __attribute__((warn_unused_result));
+
+/* ---- principal sources ---- */
+
+enum principal_credential {
+    PRINCIPAL_ABSENT,     /* this source's credential is not in the request */
+    PRINCIPAL_MALFORMED,  /* it is there but unusable: 401 */
+    PRINCIPAL_PRESENT,    /* *token, *len: the credential (borrowed from the headers) */
+};
+
+enum principal_outcome {
+    PRINCIPAL_LOADED,      /* p: the person (new, the callee owns it) */
+    PRINCIPAL_UNKNOWN,     /* no live token with that hash: 401 */
+    PRINCIPAL_UNAVAILABLE, /* the database cannot answer now: 503 */
+    PRINCIPAL_FAILED,      /* the statement failed: our bug, 500 */
+};
+
+typedef void (*principal_loaded_cb)(enum principal_outcome outcome, struct principal *p, void *arg);
+
+/* Where a credential comes from and how the person behind it is loaded.
+ * The dispatcher walks the route's sources in order: the first that finds
+ * its credential decides. The credential must be a well-formed token
+ * (token.h); its hash is what load looks up and what handlers that resolve
+ * the person in their own SQL are given. */
+struct principal_source {
+    const char *name;
+    enum principal_credential (*find)(const struct evkeyvalq *headers, const char **token, size_t *len);
+    void (*load)(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg);
+};
+
+/* Authorization: Bearer TOKEN, looked up in auth_tokens. */
+extern const struct principal_source principal_bearer;
+/* The sources of the real server, in order (the web client's session
+ * cookie will be one more). */
+extern const struct principal_source *const principal_sources[];
+extern const size_t principal_nsources;
+
+/* Load the person behind a token hash (from auth_tokens, with their
+ * memberships) and call cb exactly once, from the loop. */
+void principal_load_token(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg);
 
 #endif

@@ -3,8 +3,41 @@
  * linear scan is simpler than a trie and costs well under a microsecond. */
 #include "router.h"
 
+#include "util.h"
+#include "validate.h"
+
 #include <stdio.h>
 #include <string.h>
+
+#define FEED_TOKEN_LEN 22
+
+static const struct {
+    const char *name;
+    enum router_param_type type;
+} param_types[] = {
+    { "uuid", ROUTER_PARAM_UUID },
+    { "slug", ROUTER_PARAM_SLUG },
+    { "token", ROUTER_PARAM_TOKEN },
+};
+
+static enum router_param_type type_named(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(param_types) / sizeof(param_types[0]); i++) {
+        if (strlen(param_types[i].name) == len && memcmp(param_types[i].name, name, len) == 0)
+            return param_types[i].type;
+    }
+    return ROUTER_PARAM_UNKNOWN;
+}
+
+/* The type declared between the braces of "{name}" or "{name:type}". */
+static enum router_param_type type_declared(const char *open, const char *close)
+{
+    const char *name = open + 1, *colon = memchr(name, ':', (size_t)(close - name));
+    if (colon != NULL)
+        return type_named(colon + 1, (size_t)(close - colon - 1));
+    enum router_param_type t = type_named(name, (size_t)(close - name));
+    return t == ROUTER_PARAM_SLUG || t == ROUTER_PARAM_TOKEN ? t : ROUTER_PARAM_UNTYPED;
+}
 
 /* Match one pattern segment against one path segment; capture "{...}". */
 static int segment_match(const char *pat, size_t plen, const char *seg, size_t slen,
@@ -23,6 +56,7 @@ static int segment_match(const char *pat, size_t plen, const char *seg, size_t s
         return 0;
     m->params[m->nparams].start = seg;
     m->params[m->nparams].len = slen - suffix_len;
+    m->params[m->nparams].type = type_declared(pat, close);
     m->nparams++;
     return 1;
 }
@@ -106,4 +140,74 @@ void router_allow_header(unsigned allowed, char *buf, size_t len)
             return;
         used += (size_t)n;
     }
+}
+
+static bool feed_token_valid(const char *t, size_t n)
+{
+    bool ok = n == FEED_TOKEN_LEN;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') ||
+            t[i] == '-' || t[i] == '_';
+    return ok;
+}
+
+bool router_param_valid(enum router_param_type type, const char *value, size_t len)
+{
+    switch (type) {
+    case ROUTER_PARAM_UNTYPED:
+        return true;
+    case ROUTER_PARAM_UUID:
+        return valid_uuid(value, len);
+    case ROUTER_PARAM_SLUG:
+        return strlen(value) == len && valid_slug(value);
+    case ROUTER_PARAM_TOKEN:
+        return feed_token_valid(value, len);
+    case ROUTER_PARAM_UNKNOWN:
+        break;
+    }
+    return false;
+}
+
+char *router_pattern_label(const char *pattern)
+{
+    char *label = xstrdup(pattern), *out = label;
+    bool in_braces = false, in_type = false;
+    for (const char *p = pattern; *p; p++) {
+        if (*p == '{')
+            in_braces = true;
+        else if (*p == '}')
+            in_braces = in_type = false;
+        else if (*p == ':' && in_braces)
+            in_type = true;
+        if (!in_type)
+            *out++ = *p;
+    }
+    *out = '\0';
+    return label;
+}
+
+int router_pattern_param(const char *pattern, enum router_param_type type)
+{
+    int i = 0;
+    for (const char *open = strchr(pattern, '{'); open != NULL; open = strchr(open + 1, '{'), i++) {
+        const char *close = strchr(open, '}');
+        if (close == NULL)
+            return -1;
+        if (type_declared(open, close) == type)
+            return i;
+    }
+    return -1;
+}
+
+int router_pattern_typed(const char *pattern)
+{
+    for (const char *open = strchr(pattern, '{'); open != NULL; open = strchr(open + 1, '{')) {
+        const char *close = strchr(open, '}');
+        if (close == NULL)
+            return -1;
+        enum router_param_type t = type_declared(open, close);
+        if (t == ROUTER_PARAM_UNTYPED || t == ROUTER_PARAM_UNKNOWN)
+            return -1;
+    }
+    return 0;
 }

@@ -1,103 +1,124 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The route table: every endpoint of the HTTP contract, its handler and
- * whether it needs a signed-in person or a JSON body. */
+ * what the dispatcher does before it (dispatch.h): who it serves, its body,
+ * the facts it loads and the authz action asked on them, and the check of
+ * its input. The matching module's routes are in the table only when the
+ * module is on. */
 #include "api.h"
-#include "http.h"
+#include "dispatch.h"
+#include "facts.h"
 #include "util.h"
 
-#include <stdio.h>
+#define R(method, pattern, handler, who, body, facts, action, check) \
+    { { ROUTER_##method, pattern }, handler, ROUTE_##who, ROUTE_BODY_##body, facts, action, check }
 
-#define R(method, pattern, handler, flags) { { ROUTER_##method, pattern }, handler, flags }
-
-const struct route routes[] = {
-    R(GET, "/healthz", api_healthz, 0),
-    R(GET, "/readyz", api_readyz, 0),
-    R(GET, "/metrics", api_metrics, 0),
+static const struct route core_routes[] = {
+    R(GET, "/healthz", api_healthz, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/readyz", api_readyz, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/metrics", api_metrics, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
 
     /* Calendar feeds: no Authorization, as calendar apps send none. */
-    R(GET, "/calendars/groups/{id}.ics", api_feed_group, 0),
-    R(GET, "/calendars/orgs/{slug}.ics", api_feed_org, 0),
-    R(GET, "/calendars/people/{token}.ics", api_feed_person, 0),
+    R(GET, "/calendars/groups/{id:uuid}.ics", api_feed_group, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/calendars/orgs/{slug}.ics", api_feed_org, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/calendars/people/{token}.ics", api_feed_person, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
 
-    R(POST, "/api/v1/auth/register", api_auth_register, ROUTE_BODY),
-    R(POST, "/api/v1/auth/login", api_auth_login, ROUTE_BODY),
-    R(POST, "/api/v1/auth/logout", api_auth_logout, ROUTE_AUTH),
+    R(POST, "/api/v1/auth/register", api_auth_register, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/auth/login", api_auth_login, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/auth/logout", api_auth_logout, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
 
-    R(GET, "/api/v1/me", api_me_get, ROUTE_AUTH),
-    R(DELETE, "/api/v1/me", api_me_delete, ROUTE_AUTH),
-    R(PATCH, "/api/v1/me", api_me_patch, ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/me/export", api_me_export, ROUTE_AUTH),
-    R(POST, "/api/v1/me/calendar-token", api_me_calendar_token, ROUTE_AUTH),
+    R(GET, "/api/v1/me", api_me_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(DELETE, "/api/v1/me", api_me_delete, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(PATCH, "/api/v1/me", api_me_patch, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/me/export", api_me_export, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/me/calendar-token", api_me_calendar_token, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
 
-    R(GET, "/api/v1/orgs", api_orgs_list, 0),
-    R(POST, "/api/v1/orgs", api_orgs_create, ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/orgs/{slug}", api_orgs_get, 0),
-    R(GET, "/api/v1/orgs/{slug}/members", api_members_list, ROUTE_AUTH),
-    R(PUT, "/api/v1/orgs/{slug}/members/{person_id}", api_members_put, ROUTE_AUTH | ROUTE_BODY),
-    R(DELETE, "/api/v1/orgs/{slug}/members/{person_id}", api_members_delete, ROUTE_AUTH),
+    R(GET, "/api/v1/orgs", api_orgs_list, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/orgs", api_orgs_create, PERSON, JSON, NULL, AUTHZ_ORG_CREATE, NULL),
+    R(GET, "/api/v1/orgs/{slug}", api_orgs_get, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/orgs/{slug}/members", api_members_list, PERSON, NONE, NULL, AUTHZ_ORG_MEMBERS_READ, NULL),
+    R(PUT, "/api/v1/orgs/{slug}/members/{person_id:uuid}", api_members_put, PERSON, JSON, NULL,
+        AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    R(DELETE, "/api/v1/orgs/{slug}/members/{person_id:uuid}", api_members_delete, PERSON, NONE, NULL,
+        AUTHZ_ORG_MEMBERS_MANAGE, NULL),
 
-    R(POST, "/api/v1/orgs/{slug}/groups", api_groups_create, ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/groups", api_groups_list, ROUTE_AUTH_OPTIONAL),
-    R(GET, "/api/v1/groups/{id}", api_groups_get, ROUTE_AUTH_OPTIONAL),
-    R(PATCH, "/api/v1/groups/{id}", api_groups_patch, ROUTE_AUTH | ROUTE_BODY),
-    R(DELETE, "/api/v1/groups/{id}", api_groups_delete, ROUTE_AUTH),
-    R(GET, "/api/v1/groups/{id}/sessions", api_group_sessions_list, 0),
-    R(POST, "/api/v1/groups/{id}/sessions", api_group_sessions_add, ROUTE_AUTH | ROUTE_BODY),
-    R(PATCH, "/api/v1/sessions/{id}", api_sessions_patch, ROUTE_AUTH | ROUTE_BODY),
+    R(POST, "/api/v1/orgs/{slug}/groups", api_groups_create, PERSON, JSON, NULL, AUTHZ_GROUP_CREATE, NULL),
+    R(GET, "/api/v1/groups", api_groups_list, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/groups/{id:uuid}", api_groups_get, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    R(PATCH, "/api/v1/groups/{id:uuid}", api_groups_patch, PERSON, JSON, &facts_group, AUTHZ_GROUP_EDIT,
+        api_groups_patch_check),
+    R(DELETE, "/api/v1/groups/{id:uuid}", api_groups_delete, PERSON, NONE, &facts_group, AUTHZ_GROUP_EDIT, NULL),
+    R(GET, "/api/v1/groups/{id:uuid}/sessions", api_group_sessions_list, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/groups/{id:uuid}/sessions", api_group_sessions_add, PERSON, JSON, &facts_group,
+        AUTHZ_GROUP_EDIT, api_group_sessions_add_check),
+    R(PATCH, "/api/v1/sessions/{id:uuid}", api_sessions_patch, PERSON, JSON, &facts_session, AUTHZ_GROUP_EDIT,
+        api_sessions_patch_check),
 
     /* Signing up resolves the token in its own transaction: one round trip. */
-    R(POST, "/api/v1/groups/{id}/signups", api_signups_group_create, ROUTE_BODY_OPTIONAL),
-    R(POST, "/api/v1/sessions/{id}/signups", api_signups_session_create, ROUTE_BODY_OPTIONAL),
-    R(GET, "/api/v1/groups/{id}/signups", api_signups_group_list, ROUTE_AUTH),
-    R(GET, "/api/v1/sessions/{id}/signups", api_signups_session_list, ROUTE_AUTH),
-    R(DELETE, "/api/v1/signups/{id}", api_signups_cancel, ROUTE_AUTH),
-    R(GET, "/api/v1/me/signups", api_me_signups, ROUTE_AUTH),
-    R(POST, "/api/v1/sessions/{id}/absence", api_absence_create, ROUTE_AUTH | ROUTE_BODY_OPTIONAL),
-    R(PUT, "/api/v1/sessions/{id}/attendance", api_attendance_put, ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/sessions/{id}/attendance", api_attendance_get, ROUTE_AUTH),
-    R(GET, "/api/v1/orgs/{slug}/reports/attendance", api_reports_attendance, ROUTE_AUTH),
-
-    /* One-to-one matching: a module; with PIIRI_MATCHING=off these are 404. */
-    R(GET, "/api/v1/orgs/{slug}/supporters", api_supporters_list, ROUTE_MATCHING),
-    R(POST, "/api/v1/orgs/{slug}/supporters", api_supporters_create, ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/supporters/{id}", api_supporters_get, ROUTE_MATCHING | ROUTE_AUTH_OPTIONAL),
-    R(PATCH, "/api/v1/supporters/{id}", api_supporters_patch, ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(DELETE, "/api/v1/supporters/{id}", api_supporters_delete, ROUTE_MATCHING | ROUTE_AUTH),
-    R(POST, "/api/v1/orgs/{slug}/support-requests", api_support_requests_create,
-        ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/orgs/{slug}/support-requests", api_support_requests_list, ROUTE_MATCHING | ROUTE_AUTH),
-    R(GET, "/api/v1/orgs/{slug}/support-requests/access-log", api_support_requests_access_log,
-        ROUTE_MATCHING | ROUTE_AUTH),
-    R(GET, "/api/v1/me/support-requests", api_me_support_requests, ROUTE_MATCHING | ROUTE_AUTH),
-    R(GET, "/api/v1/support-requests/{id}", api_support_requests_get, ROUTE_MATCHING | ROUTE_AUTH),
-    R(GET, "/api/v1/support-requests/{id}/candidates", api_support_requests_candidates,
-        ROUTE_MATCHING | ROUTE_AUTH),
-    R(POST, "/api/v1/support-requests/{id}/match", api_support_requests_match,
-        ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/me/pairings", api_me_pairings, ROUTE_MATCHING | ROUTE_AUTH),
-    R(GET, "/api/v1/pairings/{id}", api_pairings_get, ROUTE_MATCHING | ROUTE_AUTH),
-    R(POST, "/api/v1/pairings/{id}/accept", api_pairings_accept, ROUTE_MATCHING | ROUTE_AUTH),
-    R(POST, "/api/v1/pairings/{id}/decline", api_pairings_decline, ROUTE_MATCHING | ROUTE_AUTH),
-    R(POST, "/api/v1/pairings/{id}/close", api_pairings_close, ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/pairings/{id}/contacts", api_pairings_contacts_list, ROUTE_MATCHING | ROUTE_AUTH),
-    R(POST, "/api/v1/pairings/{id}/contacts", api_pairings_contacts_add, ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(POST, "/api/v1/orgs/{slug}/matching/proposals", api_matching_proposals, ROUTE_MATCHING | ROUTE_AUTH),
-    R(GET, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_get, ROUTE_MATCHING | ROUTE_AUTH),
-    R(PUT, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_put,
-        ROUTE_MATCHING | ROUTE_AUTH | ROUTE_BODY),
-    R(GET, "/api/v1/orgs/{slug}/matching/stats", api_matching_stats, ROUTE_MATCHING | ROUTE_AUTH),
+    R(POST, "/api/v1/groups/{id:uuid}/signups", api_signups_group_create, PERSON_IN_SQL, JSON_OR_EMPTY, NULL,
+        AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/sessions/{id:uuid}/signups", api_signups_session_create, PERSON_IN_SQL, JSON_OR_EMPTY, NULL,
+        AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/groups/{id:uuid}/signups", api_signups_group_list, PERSON, NONE, &facts_group,
+        AUTHZ_GROUP_PEOPLE, NULL),
+    R(GET, "/api/v1/sessions/{id:uuid}/signups", api_signups_session_list, PERSON, NONE, &facts_session,
+        AUTHZ_GROUP_PEOPLE, NULL),
+    R(DELETE, "/api/v1/signups/{id:uuid}", api_signups_cancel, PERSON, NONE, &facts_signup, AUTHZ_SIGNUP_CANCEL,
+        NULL),
+    R(GET, "/api/v1/me/signups", api_me_signups, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/sessions/{id:uuid}/absence", api_absence_create, PERSON, JSON_OR_EMPTY, &facts_session,
+        AUTHZ_ABSENCE_NOTICE, NULL),
+    R(PUT, "/api/v1/sessions/{id:uuid}/attendance", api_attendance_put, PERSON, JSON, &facts_session,
+        AUTHZ_GROUP_PEOPLE, api_attendance_put_check),
+    R(GET, "/api/v1/sessions/{id:uuid}/attendance", api_attendance_get, PERSON, NONE, &facts_session,
+        AUTHZ_GROUP_PEOPLE, NULL),
+    R(GET, "/api/v1/orgs/{slug}/reports/attendance", api_reports_attendance, PERSON, NONE, NULL, AUTHZ_ORG_REPORTS,
+        NULL),
 };
 
-const size_t nroutes = ARRAY_LEN(routes);
+/* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do
+ * not exist (404 like any unknown path). Their handlers still load their
+ * own facts and ask authz themselves. */
+static const struct route matching_routes[] = {
+    R(GET, "/api/v1/orgs/{slug}/supporters", api_supporters_list, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/orgs/{slug}/supporters", api_supporters_create, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/supporters/{id:uuid}", api_supporters_get, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    R(PATCH, "/api/v1/supporters/{id:uuid}", api_supporters_patch, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
+    R(DELETE, "/api/v1/supporters/{id:uuid}", api_supporters_delete, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/orgs/{slug}/support-requests", api_support_requests_create, PERSON, JSON, NULL, AUTHZ_NONE,
+        NULL),
+    R(GET, "/api/v1/orgs/{slug}/support-requests", api_support_requests_list, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/orgs/{slug}/support-requests/access-log", api_support_requests_access_log, PERSON, NONE, NULL,
+        AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/me/support-requests", api_me_support_requests, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/support-requests/{id:uuid}", api_support_requests_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/support-requests/{id:uuid}/candidates", api_support_requests_candidates, PERSON, NONE, NULL,
+        AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/support-requests/{id:uuid}/match", api_support_requests_match, PERSON, JSON, NULL, AUTHZ_NONE,
+        NULL),
+    R(GET, "/api/v1/me/pairings", api_me_pairings, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/pairings/{id:uuid}", api_pairings_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/accept", api_pairings_accept, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/decline", api_pairings_decline, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/close", api_pairings_close, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/pairings/{id:uuid}/contacts", api_pairings_contacts_list, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/contacts", api_pairings_contacts_add, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/orgs/{slug}/matching/proposals", api_matching_proposals, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_get, PERSON, NONE, NULL, AUTHZ_NONE,
+        NULL),
+    R(PUT, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_put, PERSON, JSON, NULL, AUTHZ_NONE,
+        NULL),
+    R(GET, "/api/v1/orgs/{slug}/matching/stats", api_matching_stats, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+};
 
-const char *const *route_metric_labels;
-
-void routes_init_labels(void)
+const struct route_table *routes_table(bool matching)
 {
-    char **labels = xcalloc(nroutes + 1, sizeof(*labels));
-    for (size_t i = 0; i < nroutes; i++)
-        labels[i] = xasprintf("route=\"%s\",method=\"%s\"", routes[i].entry.pattern,
-            router_method_name(routes[i].entry.method));
-    labels[nroutes] = xstrdup("route=\"unmatched\",method=\"any\"");
-    route_metric_labels = (const char *const *)labels;
+    static struct route_table *built[2];
+    int i = matching ? 1 : 0;
+    if (built[i] == NULL) {
+        built[i] = route_table_new();
+        route_table_add(built[i], core_routes, ARRAY_LEN(core_routes));
+        if (matching)
+            route_table_add(built[i], matching_routes, ARRAY_LEN(matching_routes));
+    }
+    return built[i];
 }

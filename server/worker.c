@@ -7,6 +7,7 @@
 #include "background.h"
 #include "hasher.h"
 #include "db.h"
+#include "dispatch.h"
 #include "feed-cache.h"
 #include "feed-listen.h"
 #include "horizon.h"
@@ -124,9 +125,11 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     srv.cfg = cfg;
     srv.worker = slot;
     srv.base = loop_new();
-    if (http_start(&srv, &cause) != 0) {
+    struct dispatch *dispatch = dispatch_new(routes_table(cfg->matching), principal_sources, principal_nsources);
+    if (http_start(&srv, dispatch_request, dispatch, &cause) != 0) {
         log_error("%s", cause);
         free(cause);
+        dispatch_free(dispatch);
         return WORKER_EXIT_CONFIG;
     }
     struct db_pool_settings dbs = { db_conninfo, cfg->db_pool_size, cfg->db_queue_max, cfg->db_wait_ms,
@@ -147,6 +150,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     event_base_dispatch(srv.base);
 
     http_free(&srv);
+    dispatch_free(dispatch);
     background_free(srv.background);
     hasher_free(srv.hasher);
     periodic_stop(periodic);

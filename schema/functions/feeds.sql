@@ -125,9 +125,9 @@ CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE s
     FROM persons p WHERE p.calendar_token = p_token AND p.erased_at IS NULL
 $$;
 
-CREATE OR REPLACE FUNCTION api_calendar_token_rotate(p_person uuid) RETURNS json LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION api_calendar_token_rotate(p_person uuid, p_base text) RETURNS json LANGUAGE sql AS $$
     UPDATE persons SET calendar_token = piiri_new_feed_token() WHERE id = p_person;
-    SELECT api_me(p_person);
+    SELECT api_me(p_person, p_base);
 $$;
 
 -- Cache invalidation --------------------------------------------------------------

@@ -33,6 +33,8 @@ LANGUAGE sql STABLE AS $$
                      AND status = 'confirmed')
 $$;
 
+-- The "_facts" of a group: read in C by facts_read_group into struct
+-- group_facts (server/facts.h), and by nothing else.
 CREATE OR REPLACE FUNCTION group_facts_json(g groups, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'org', (SELECT slug FROM organizations WHERE id = g.org_id),
@@ -42,9 +44,31 @@ CREATE OR REPLACE FUNCTION group_facts_json(g groups, p_viewer uuid) RETURNS jso
         'access', g.access)
 $$;
 
+-- May the viewer see the group's online_url? The rule of AUTHZ_GROUP_SEE_LINK
+-- (server/authz.h, where it is listed), decided here for one group as for
+-- each group of a list: an open group's, anyone; a closed group's, a site
+-- admin, the org's coordinators, the group's leaders while they are leaders
+-- or coordinators of its org, and its confirmed participants. p_scope is the
+-- viewer's as piirid loaded it with this request (group_view_scope in
+-- server/group-view.c): {"admin": bool, "coordinator": [org ids],
+-- "leader": [org ids where the role is leader or coordinator]}; NULL with
+-- p_viewer NULL for anyone not signed in.
+CREATE OR REPLACE FUNCTION group_link_visible(g groups, p_viewer uuid, p_scope jsonb) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT g.access = 'open' OR (p_viewer IS NOT NULL AND (
+        coalesce((p_scope ->> 'admin')::boolean, false)
+        OR coalesce(p_scope -> 'coordinator', '[]') ? g.org_id::text
+        OR (coalesce(p_scope -> 'leader', '[]') ? g.org_id::text
+            AND EXISTS (SELECT 1 FROM group_leaders l
+                        WHERE l.org_id = g.org_id AND l.group_id = g.id AND l.person_id = p_viewer))
+        OR group_is_participant(g.org_id, g.id, p_viewer)))
+$$;
+
 -- JSON shapes ---------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION group_json(g groups, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+-- A group as a viewer sees it: online_url only when p_link (decided by
+-- group_link_visible), and no facts.
+CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', g.id,
         'org', (SELECT slug FROM organizations WHERE id = g.org_id),
@@ -57,7 +81,7 @@ CREATE OR REPLACE FUNCTION group_json(g groups, p_viewer uuid) RETURNS json LANG
                     ELSE json_build_object('name', g.location_name, 'address', g.location_address,
                                            'municipality', g.municipality,
                                            'accessibility', g.accessibility) END,
-        'online_url', g.online_url,
+        'online_url', CASE WHEN p_link THEN g.online_url END,
         'capacity', g.capacity,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
@@ -74,8 +98,19 @@ CREATE OR REPLACE FUNCTION group_json(g groups, p_viewer uuid) RETURNS json LANG
                                            'timezone', g.schedule_timezone,
                                            'rrule', g.schedule_rrule) END,
         'archived', g.archived_at IS NOT NULL,
-        'created_at', g.created_at, 'updated_at', g.updated_at,
-        '_facts', group_facts_json(g, p_viewer))
+        'created_at', g.created_at, 'updated_at', g.updated_at)
+$$;
+
+-- The group as it is stored, with its "_facts" (struct group_facts, read by
+-- facts_read_group in server/facts.c): for the facts loaders, never sent.
+CREATE OR REPLACE FUNCTION group_json(g groups, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT (group_view_json(g, true)::jsonb || jsonb_build_object('_facts', group_facts_json(g, p_viewer)))::json
+$$;
+
+-- What the viewer sees of a group.
+CREATE OR REPLACE FUNCTION group_seen_json(g groups, p_viewer uuid, p_scope jsonb) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT group_view_json(g, group_link_visible(g, p_viewer, p_scope))
 $$;
 
 -- Writing a group -----------------------------------------------------------
@@ -168,7 +203,7 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION api_group_create(p_org text, p jsonb, p_starts bigint[], p_ends bigint[],
-                                 p_horizon timestamptz, p_viewer uuid)
+                                 p_horizon timestamptz, p_viewer uuid, p_scope jsonb)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     g groups;
@@ -201,17 +236,18 @@ BEGIN
     IF p_starts IS NOT NULL THEN
         PERFORM group_sync_sessions(g, p_starts, p_ends, '-infinity', p_horizon);
     END IF;
-    RETURN json_build_object('group', group_json(g, p_viewer));
+    RETURN json_build_object('group', group_seen_json(g, p_viewer, p_scope));
 END
 $$;
 
--- The stored group as piirid needs it to authorise and merge a change.
+-- The stored group as piirid needs it to authorise and merge a change: the
+-- facts loader facts_group (server/facts.c), struct group_facts.
 CREATE OR REPLACE FUNCTION api_group_facts(p_id uuid, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT group_json(g, p_viewer) FROM groups g WHERE g.id = p_id
 $$;
 
 CREATE OR REPLACE FUNCTION api_group_update(p_id uuid, p jsonb, p_starts bigint[], p_ends bigint[],
-                                 p_horizon timestamptz, p_viewer uuid)
+                                 p_horizon timestamptz, p_viewer uuid, p_scope jsonb)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     g groups;
@@ -239,7 +275,7 @@ BEGIN
         PERFORM group_sync_sessions(g, coalesce(p_starts, '{}'), coalesce(p_ends, '{}'), now(),
                                     p_horizon);
     END IF;
-    RETURN json_build_object('group', group_json(g, p_viewer));
+    RETURN json_build_object('group', group_seen_json(g, p_viewer, p_scope));
 END
 $$;
 
@@ -249,8 +285,9 @@ CREATE OR REPLACE FUNCTION api_group_archive(p_id uuid) RETURNS boolean LANGUAGE
     SELECT EXISTS (SELECT 1 FROM a)
 $$;
 
-CREATE OR REPLACE FUNCTION api_group_get(p_id uuid, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object('group', group_json(g, p_viewer)) FROM groups g WHERE g.id = p_id
+CREATE OR REPLACE FUNCTION api_group_get(p_id uuid, p_viewer uuid, p_scope jsonb) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('group', group_seen_json(g, p_viewer, p_scope)) FROM groups g WHERE g.id = p_id
 $$;
 
 -- Reading -------------------------------------------------------------------
@@ -260,7 +297,7 @@ $$;
 CREATE OR REPLACE FUNCTION api_groups_list(p_org text, p_kind text, p_access text, p_audience text,
     p_modality text, p_municipality text, p_language text, p_topic text, p_q text,
     p_from timestamptz, p_to timestamptz, p_after_time timestamptz, p_after_id uuid, p_limit int,
-    p_viewer uuid)
+    p_viewer uuid, p_scope jsonb)
 RETURNS json LANGUAGE sql STABLE AS $$
     WITH page AS (
         SELECT g.* FROM groups g
@@ -286,7 +323,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
         ORDER BY g.created_at, g.id
         LIMIT p_limit + 1)
     SELECT json_build_object(
-        'groups', coalesce((SELECT json_agg(group_json(p, p_viewer) ORDER BY p.created_at, p.id)
+        'groups', coalesce((SELECT json_agg(group_seen_json(p, p_viewer, p_scope) ORDER BY p.created_at, p.id)
                             FROM (SELECT * FROM page ORDER BY created_at, id LIMIT p_limit) p), '[]'),
         'next', (SELECT to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || p.id
                  FROM (SELECT * FROM page ORDER BY created_at, id LIMIT p_limit) p

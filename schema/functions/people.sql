@@ -8,13 +8,19 @@ CREATE OR REPLACE FUNCTION person_json(p persons) RETURNS json LANGUAGE sql STAB
                              'is_admin', p.is_admin, 'created_at', p.created_at)
 $$;
 
--- The person's own view, with the feed settings (piirid turns the token
--- into calendar_url and webcal_url).
-CREATE OR REPLACE FUNCTION api_me(p_person uuid) RETURNS json LANGUAGE sql STABLE AS $$
+-- The person's own view, with the feed settings and the links of their
+-- personal feed on p_base (PIIRI_PUBLIC_URL, without a trailing slash): an
+-- https:// (or http://) one and a webcal:// one. The token is sent only
+-- inside the links.
+CREATE OR REPLACE FUNCTION api_me(p_person uuid, p_base text) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('person', person_json(p), 'memberships', person_memberships_json(p.id),
-                             'calendar_token', p.calendar_token,
-                             'discreet_calendar', p.discreet_calendar)
-    FROM persons p WHERE p.id = p_person
+                             'discreet_calendar', p.discreet_calendar,
+                             'calendar_url', l.url,
+                             'webcal_url', 'webcal' || CASE WHEN position('://' IN l.url) > 0
+                                                            THEN substr(l.url, position('://' IN l.url))
+                                                            ELSE '://' END)
+    FROM persons p, LATERAL (SELECT p_base || '/calendars/people/' || p.calendar_token || '.ics' AS url) l
+    WHERE p.id = p_person
 $$;
 
 -- Everything stored about the person: account, memberships, tokens, feed
@@ -84,7 +90,8 @@ CREATE OR REPLACE FUNCTION api_erase_person(p_person uuid) RETURNS void LANGUAGE
     WHERE id = p_person;
 $$;
 
-CREATE OR REPLACE FUNCTION api_me_update(p_person uuid, p_display_name text, p_discreet boolean) RETURNS json
+CREATE OR REPLACE FUNCTION api_me_update(p_person uuid, p_display_name text, p_discreet boolean, p_base text)
+RETURNS json
 LANGUAGE sql AS $$
     UPDATE persons SET display_name = coalesce(p_display_name, display_name),
                        discreet_calendar = coalesce(p_discreet, discreet_calendar),
@@ -93,5 +100,5 @@ LANGUAGE sql AS $$
                        feed_changed_at = CASE WHEN p_discreet IS DISTINCT FROM discreet_calendar
                                                AND p_discreet IS NOT NULL THEN now() ELSE feed_changed_at END
     WHERE id = p_person;
-    SELECT api_me(p_person);
+    SELECT api_me(p_person, p_base);
 $$;

@@ -38,7 +38,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
     FROM groups g WHERE g.id = p_id
 $$;
 
--- The session with its group, for authorising a change.
+-- The session with its group, for authorising a change: the facts loader
+-- facts_session (server/facts.c) reads it into struct session_facts.
 CREATE OR REPLACE FUNCTION api_session_facts(p_id uuid, p_viewer uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('session', session_json(s, g), 'group', group_json(g, p_viewer))
     FROM sessions s JOIN groups g ON g.org_id = s.org_id AND g.id = s.group_id

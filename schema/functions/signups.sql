@@ -195,7 +195,8 @@ $$;
 
 -- Reading and cancelling ---------------------------------------------------------
 
--- The signup with its group, for authorising a cancellation.
+-- The signup with its group, for authorising a cancellation: the facts
+-- loader facts_signup (server/facts.c) reads it into struct signup_facts.
 CREATE OR REPLACE FUNCTION api_signup_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('owner', x.person_id, 'status', x.status, 'group', group_json(g, NULL))
     FROM signups x JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id

@@ -4,8 +4,9 @@
  *
  * What runs is the real thing from the socket up: http_start (evhttp with
  * the server's limits, the connection tracker with its per-client cap and
- * request deadline, the request callback) on a loopback port, the router, body and JSON reading, the principal lookup,
- * every handler, authz and the reply functions, all on one event loop as in
+ * request deadline, the request callback) on a loopback port, the
+ * dispatcher (the router, typed parameters, body and JSON reading, the
+ * principal lookup, the facts loaders, authz), every handler and the reply functions, all on one event loop as in
  * a worker. Only what talks to PostgreSQL, starts threads or writes logs is
  * replaced (tests/fuzz/request/fake.h): the database answers each statement
  * with one of the results recorded from the integration suite
@@ -46,6 +47,7 @@
 #include "cal.h"
 #include "config.h"
 #include "db.h"
+#include "dispatch.h"
 #include "background.h"
 #include "hasher.h"
 #include "fake.h"
@@ -125,6 +127,7 @@ static struct {
     size_t nopen, capopen;
     unsigned long started, replied, moved;
     struct client clients[CLIENTS_MAX];
+    struct dispatch *dispatch[2]; /* matching off, on: the input chooses */
 } h;
 
 static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -415,7 +418,7 @@ static void route_path(const char *pattern, const char *slug, char *out, size_t 
 
 static char *json_request(const uint8_t *head, const uint8_t *body, size_t len, size_t *out_len)
 {
-    const struct route *r = &routes[body_routes[head[1] % nbody_routes]];
+    const struct route *r = route_table_get(routes_table(true), (size_t)body_routes[head[1] % nbody_routes]);
     char path[256];
     route_path(r->entry.pattern, slugs[head[2] % nslugs], path, sizeof(path));
     char *start = xasprintf("%s %s HTTP/1.1\r\nHost: fuzz\r\nAuthorization: Bearer " FUZZ_TOKEN
@@ -428,6 +431,14 @@ static char *json_request(const uint8_t *head, const uint8_t *body, size_t len, 
     free(start);
     *out_len = hl + len;
     return req;
+}
+
+/* The dispatcher with or without the matching module, as the input says
+ * (the server builds its table once, at start-up). */
+static void fuzz_dispatch(struct req_ctx *ctx, void *arg)
+{
+    (void)arg;
+    dispatch_request(ctx, h.dispatch[h.cfg.matching ? 1 : 0]);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -443,12 +454,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     cal_init();
     fake_db_load(answers ? answers : REQFUZZ_ANSWERS);
     slugs_collect();
-    routes_init_labels();
-    metrics_init(nroutes, 1);
-    for (size_t i = 0; i < nroutes && nbody_routes < ARRAY_LEN(body_routes); i++) {
-        if (routes[i].flags & (ROUTE_BODY | ROUTE_BODY_OPTIONAL))
+    const struct route_table *all = routes_table(true);
+    metrics_init(route_table_size(all), route_table_metric_labels(all), 1);
+    for (size_t i = 0; i < route_table_size(all) && nbody_routes < ARRAY_LEN(body_routes); i++) {
+        if (route_table_get(all, i)->body != ROUTE_BODY_NONE)
             body_routes[nbody_routes++] = (int)i;
     }
+    for (int on = 0; on < 2; on++)
+        h.dispatch[on] = dispatch_new(routes_table(on), principal_sources, principal_nsources);
 
     config_defaults(&h.cfg);
     /* The client is a trusted proxy, so X-Forwarded-For in the input names
@@ -467,7 +480,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     h.srv.pool = db_pool_new(h.srv.base, &dbs);
     h.srv.background = background_new(h.srv.base);
     h.srv.hasher = hasher_start(h.srv.base, 0);
-    if (http_start(&h.srv, &cause) != 0)
+    if (http_start(&h.srv, fuzz_dispatch, NULL, &cause) != 0)
         fail("http_start: %s", cause);
     socklen_t alen = sizeof(h.addr);
     if (getsockname(evconnlistener_get_fd(h.srv.listener), (struct sockaddr *)&h.addr, &alen) != 0)

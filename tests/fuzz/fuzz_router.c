@@ -5,7 +5,7 @@
  * as were captured, each a non-empty piece of one path segment; a miss
  * allows only methods some route has for that path; the Allow text fits
  * the buffer it is given, whatever its size. */
-#include "http.h"
+#include "dispatch.h"
 #include "router.h"
 
 #include <stdint.h>
@@ -28,9 +28,9 @@ static size_t braces(const char *pattern)
     return n;
 }
 
-static void check_params(const struct router_match *m, const char *path, size_t len)
+static void check_params(const struct route_table *t, const struct router_match *m, const char *path, size_t len)
 {
-    check((size_t)m->nparams == braces(routes[m->route].entry.pattern));
+    check((size_t)m->nparams == braces(route_table_get(t, (size_t)m->route)->entry.pattern));
     for (int i = 0; i < m->nparams; i++) {
         const struct router_param *p = &m->params[i];
         check(p->start > path && p->start + p->len <= path + len && p->len > 0);
@@ -62,11 +62,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     memcpy(path, data + 1, len);
     struct router_match m;
-    int rc = router_match(routes, nroutes, sizeof(routes[0]), method, path, len, &m);
+    const struct route_table *t = routes_table(true);
+    size_t n = route_table_size(t);
+    int rc = router_match(route_table_get(t, 0), n, sizeof(struct route), method, path, len, &m);
     if (rc == 0) {
-        check(m.route >= 0 && (size_t)m.route < nroutes && routes[m.route].entry.method == method);
+        check(m.route >= 0 && (size_t)m.route < n && route_table_get(t, (size_t)m.route)->entry.method == method);
         check(m.path_route >= 0 && m.path_route <= m.route);
-        check_params(&m, path, len);
+        check_params(t, &m, path, len);
     } else {
         check(m.route == -1 && (m.allowed & method) == 0);
         check((m.allowed == 0) == (m.path_route < 0));

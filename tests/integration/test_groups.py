@@ -483,6 +483,47 @@ def test_closed_group_url_only_for_leaders_coordinators_admins(server, api, circ
     assert url_seen(server, gid, None) is None
 
 
+def see_link_cases():
+    """(viewer, sees an open group's link, sees a closed group's) of tests/group-see-link.cases."""
+    from pathlib import Path
+    out = []
+    for line in (Path(__file__).resolve().parent.parent / "group-see-link.cases").read_text().splitlines():
+        if line.startswith("#") or not line.split():
+            continue
+        viewer, open_, closed = line.split()
+        out.append((viewer, open_ == "yes", closed == "yes"))
+    return out
+
+
+def test_sql_shows_the_link_as_the_table_says(server, api, circle, org_factory):
+    """The SQL (group_link_visible) decides the online_url of every group it returns, for
+    one group as for a list, by the rule authz.c holds to the same table (test_authz.c)."""
+    from helpers import register, sign_up
+    slug = org_factory()["slug"]
+    coord, leader, other_leader, member = (register_into(server, circle, slug, r)
+                                           for r in ("coordinator", "leader", "leader", "member"))
+    participant = register(server)
+    urls, gids = {}, {}
+    for access in ("open", "closed"):
+        urls[access] = URL.format(uuid.uuid4().hex)
+        gids[access] = create_group(server, slug, coord.token, access=access, kind="peer_group",
+                                    modality="remote", online_url=urls[access],
+                                    leaders=[leader.id])["id"]
+    assert assert_json(sign_up(server, "group", gids["closed"], participant.token), 201)[
+        "signup"]["status"] == "confirmed"
+    tokens = {"anonymous": None, "outsider": circle.outsider.token, "member": member.token,
+              "participant": participant.token, "leader_of_the_group": leader.token,
+              "leader_of_other_groups": other_leader.token, "coordinator": coord.token,
+              "coordinator_of_another_org": circle.coord_b.token, "admin": circle.admin_token}
+    cases = see_link_cases()
+    assert {v for v, _, _ in cases} == set(tokens), "a viewer of the table has no person here"
+    for viewer, sees_open, sees_closed in cases:
+        for access, sees in (("open", sees_open), ("closed", sees_closed)):
+            want = urls[access] if sees else None
+            assert url_seen(server, gids[access], tokens[viewer]) == want, (viewer, access)
+            assert listed_url(server, slug, gids[access], tokens[viewer]) == want, (viewer, access)
+
+
 def register_into(server, circle, slug, role):
     from helpers import register
     p = register(server)

@@ -323,9 +323,59 @@ static void test_absence_and_reports(void **state)
     assert_false(authz_allows(&member.p, AUTHZ_ORG_REPORTS, &org));
 }
 
+/* tests/group-see-link.cases: the table the SQL is held to as well. */
+static void see_link_case(const char *viewer, bool closed, bool want)
+{
+    static const char *const leaders_mine[] = { "123e4567-e89b-12d3-a456-426614174000" };
+    static const char *const leaders_other[] = { "00000000-0000-4000-8000-000000000009" };
+    struct fixture f;
+    struct authz_target t = { .org_slug = "helsingin-partio", .closed = closed };
+    const struct principal *p = &f.p;
+    fixture_init(&f, strcmp(viewer, "admin") == 0);
+    if (strcmp(viewer, "anonymous") == 0)
+        p = NULL;
+    else if (strcmp(viewer, "member") == 0)
+        fixture_join(&f, "helsingin-partio", ROLE_MEMBER);
+    else if (strcmp(viewer, "participant") == 0)
+        t.participant = true;
+    else if (strcmp(viewer, "leader_of_the_group") == 0 || strcmp(viewer, "leader_of_other_groups") == 0) {
+        fixture_join(&f, "helsingin-partio", ROLE_LEADER);
+        t.leaders = strcmp(viewer, "leader_of_the_group") == 0 ? leaders_mine : leaders_other;
+        t.nleaders = 1;
+    } else if (strcmp(viewer, "coordinator") == 0)
+        fixture_join(&f, "helsingin-partio", ROLE_COORDINATOR);
+    else if (strcmp(viewer, "coordinator_of_another_org") == 0)
+        fixture_join(&f, "espoon-kuoro", ROLE_COORDINATOR);
+    else if (strcmp(viewer, "outsider") != 0 && strcmp(viewer, "admin") != 0)
+        fail_msg("unknown viewer %s in tests/group-see-link.cases", viewer);
+    if (authz_allows(p, AUTHZ_GROUP_SEE_LINK, &t) != want)
+        fail_msg("%s, %s group: authz says %s, the table %s", viewer, closed ? "closed" : "open",
+            want ? "no" : "yes", want ? "yes" : "no");
+}
+
+static void test_see_link_agrees_with_the_table(void **state)
+{
+    FILE *in = fopen("tests/group-see-link.cases", "r");
+    char line[256], viewer[64], open[8], closed[8];
+    int cases = 0;
+    (void)state;
+    if (in == NULL)
+        fail_msg("cannot read tests/group-see-link.cases (run from the repository root)");
+    while (fgets(line, sizeof(line), in) != NULL) {
+        if (line[0] == '#' || sscanf(line, "%63s %7s %7s", viewer, open, closed) != 3)
+            continue;
+        see_link_case(viewer, false, strcmp(open, "yes") == 0);
+        see_link_case(viewer, true, strcmp(closed, "yes") == 0);
+        cases++;
+    }
+    fclose(in);
+    assert_true(cases >= 9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_see_link_agrees_with_the_table),
         cmocka_unit_test(test_null_principal_denied),
         cmocka_unit_test(test_admin_may_everything),
         cmocka_unit_test(test_coordinator_own_org_only),

@@ -8,6 +8,7 @@
 
 #include "router.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Like struct route in http.h: the entry first, then other fields, so the
@@ -33,6 +34,8 @@ static const struct test_route table[] = {
     { { ROUTER_GET, "/a/{p1}/{p2}/{p3}/{p4}" }, "four", 0 },
     { { ROUTER_GET, "/b/{p1}/{p2}/{p3}/{p4}/{p5}" }, "five", 0 },
     { { ROUTER_GET, "/broken/{x" }, "broken", 0 },
+    { { ROUTER_GET, "/typed/{id:uuid}/{slug}/{token}.ics" }, "typed", 0 },
+    { { ROUTER_GET, "/odd/{id:number}" }, "odd", 0 },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -314,6 +317,62 @@ static void test_method_name(void **state)
     assert_string_equal(router_method_name(ROUTER_GET | ROUTER_POST), "OTHER");
 }
 
+static void test_param_types(void **state)
+{
+    struct router_match m;
+    (void)state;
+    assert_int_equal(match(ROUTER_GET, "/typed/x/y/z.ics", &m), 0);
+    assert_string_equal(matched_label(&m), "typed"); /* types are not part of matching */
+    assert_int_equal(m.nparams, 3);
+    assert_int_equal(m.params[0].type, ROUTER_PARAM_UUID);
+    assert_int_equal(m.params[1].type, ROUTER_PARAM_SLUG);
+    assert_int_equal(m.params[2].type, ROUTER_PARAM_TOKEN);
+    assert_param(&m, 2, "z");
+    assert_int_equal(match(ROUTER_PUT, "/api/v1/orgs/a/members/b", &m), 0);
+    assert_int_equal(m.params[0].type, ROUTER_PARAM_SLUG);
+    assert_int_equal(m.params[1].type, ROUTER_PARAM_UNTYPED);
+    assert_int_equal(match(ROUTER_GET, "/odd/1", &m), 0);
+    assert_int_equal(m.params[0].type, ROUTER_PARAM_UNKNOWN);
+}
+
+static void test_param_valid(void **state)
+{
+    const char *uuid = "8a6e0804-2bd0-4672-b79d-d97027f8fd1d";
+    (void)state;
+    assert_true(router_param_valid(ROUTER_PARAM_UUID, uuid, strlen(uuid)));
+    assert_false(router_param_valid(ROUTER_PARAM_UUID, uuid, strlen(uuid) - 1));
+    assert_false(router_param_valid(ROUTER_PARAM_UUID, "not-a-uuid", 10));
+    assert_true(router_param_valid(ROUTER_PARAM_SLUG, "perhe-ry", 8));
+    assert_false(router_param_valid(ROUTER_PARAM_SLUG, "Perhe", 5));
+    assert_false(router_param_valid(ROUTER_PARAM_SLUG, "perhe\0x", 7)); /* a NUL inside */
+    assert_true(router_param_valid(ROUTER_PARAM_TOKEN, "abcdefghijklmnopqrstu_", 22));
+    assert_false(router_param_valid(ROUTER_PARAM_TOKEN, "abcdefghijklmnopqrstu", 21));
+    assert_false(router_param_valid(ROUTER_PARAM_TOKEN, "abcdefghijklmnopqrstu=", 22));
+    assert_true(router_param_valid(ROUTER_PARAM_UNTYPED, "anything", 8));
+    assert_false(router_param_valid(ROUTER_PARAM_UNKNOWN, "anything", 8));
+}
+
+static void test_pattern_label_and_typed(void **state)
+{
+    char *label = router_pattern_label("/api/v1/orgs/{slug}/members/{person_id:uuid}");
+    (void)state;
+    assert_string_equal(label, "/api/v1/orgs/{slug}/members/{person_id}");
+    free(label);
+    label = router_pattern_label("/calendars/groups/{id:uuid}.ics");
+    assert_string_equal(label, "/calendars/groups/{id}.ics");
+    free(label);
+    assert_int_equal(router_pattern_typed("/calendars/groups/{id:uuid}.ics"), 0);
+    assert_int_equal(router_pattern_typed("/calendars/people/{token}.ics"), 0);
+    assert_int_equal(router_pattern_typed("/healthz"), 0);
+    assert_int_equal(router_pattern_typed("/groups/{id}"), -1);
+    assert_int_equal(router_pattern_typed("/groups/{id:number}"), -1);
+    assert_int_equal(router_pattern_typed("/groups/{id:uuid"), -1);
+    assert_int_equal(router_pattern_param("/api/v1/orgs/{slug}/members/{person_id:uuid}", ROUTER_PARAM_SLUG), 0);
+    assert_int_equal(router_pattern_param("/api/v1/orgs/{slug}/members/{person_id:uuid}", ROUTER_PARAM_UUID), 1);
+    assert_int_equal(router_pattern_param("/x/{id:uuid}/{slug}", ROUTER_PARAM_SLUG), 1);
+    assert_int_equal(router_pattern_param("/api/v1/groups/{id:uuid}", ROUTER_PARAM_SLUG), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +394,9 @@ int main(void)
         cmocka_unit_test(test_allow_header),
         cmocka_unit_test(test_allow_header_small_buffer),
         cmocka_unit_test(test_method_name),
+        cmocka_unit_test(test_param_types),
+        cmocka_unit_test(test_param_valid),
+        cmocka_unit_test(test_pattern_label_and_typed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

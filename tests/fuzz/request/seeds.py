@@ -34,12 +34,12 @@ def routes():
     text = (ROOT / "server" / "routes.c").read_text()
     out = []
     for m in re.finditer(r'R\((\w+),\s*"([^"]+)",\s*\w+,\s*([^)]*)\)', text):
-        out.append((m.group(1), m.group(2), "ROUTE_BODY" in m.group(3)))
+        out.append((m.group(1), m.group(2), re.search(r"\bJSON", m.group(3)) is not None))
     return out
 
 
 def route_regex(pattern):
-    rx = re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(pattern))
+    rx = re.sub(r"\\\{[a-z_]+(?::[a-z]+)?\\\}", "[^/]+", re.escape(pattern))
     return re.compile(rx + r"$")
 
 
