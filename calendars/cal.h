@@ -89,6 +89,16 @@ int cal_schedule_feed_rrule(
     const struct cal_schedule *s, char *out, size_t size, struct cal_error *err)
     __attribute__((warn_unused_result));
 
+/* The rule of a feed that shows the series from one of its later
+ * occurrences on (from_local, a start_local of cal_expand): the schedule
+ * started there has the same occurrences from there on, so only COUNT
+ * changes, lowered by the occurrences before it; UNTIL is written in UTC,
+ * as cal_schedule_feed_rrule writes it. The text is a rule for a schedule
+ * whose start_local is from_local. 0, or -1 if the schedule is invalid, has
+ * no rule, from_local is not one of its occurrences, or out is too small. */
+int cal_schedule_rrule_from(const struct cal_schedule *s, const char *from_local, char *out,
+    size_t size, struct cal_error *err) __attribute__((warn_unused_result));
+
 /* Local wall time + zone (NULL: CAL_DEFAULT_TIMEZONE) -> UTC with the gap and
  * ambiguity rules of cal_expand. -1 if unparseable or the zone is unknown. */
 int cal_local_to_utc(const char *local, const char *tzid, int64_t *utc)

@@ -140,3 +140,43 @@ int cal_schedule_feed_rrule(
         return cal_error_set(err, "schedule.rrule", "a one-off has no rule");
     return cal_rrule_text_utc(&p.rrule, p.until_utc, out, size, err);
 }
+
+/* How many occurrences of the rule come before the instant (at most COUNT,
+ * which counts the exdated ones too). */
+static int plan_count_before(const struct cal_schedule *s, int64_t utc, int count)
+{
+    struct cal_occurrence *occ = calloc((size_t)count, sizeof(*occ));
+    struct cal_schedule all = *s;
+    struct cal_error err;
+
+    if (occ == NULL)
+        abort(); /* out of memory */
+    all.exdates = NULL;
+    int n = cal_expand(&all, INT64_MIN, utc, occ, (size_t)count, &err);
+    free(occ);
+    return n < 0 ? 0 : n;
+}
+
+int cal_schedule_rrule_from(const struct cal_schedule *s, const char *from_local, char *out,
+    size_t size, struct cal_error *err)
+{
+    struct cal_plan p, later;
+    struct cal_schedule from = *s;
+
+    from.start_local = from_local;
+    from.exdates = NULL;
+    if (cal_schedule_plan(s, &p, err) < 0 || cal_schedule_plan(&from, &later, err) < 0)
+        return -1;
+    if (!p.recurring)
+        return cal_error_set(err, "schedule.rrule", "a one-off has no rule");
+    if (later.start_wall < p.start_wall)
+        return cal_error_set(err, "schedule.start", "is before the series' start");
+    if (p.rrule.count > 0) {
+        int64_t from_utc = cal_tz_wall_to_utc(p.zone, later.start_wall);
+        int before = plan_count_before(s, from_utc, p.rrule.count);
+        if (before >= p.rrule.count)
+            return cal_error_set(err, "schedule.start", "is after the series' last occurrence");
+        p.rrule.count -= before;
+    }
+    return cal_rrule_text_utc(&p.rrule, p.until_utc, out, size, err);
+}
