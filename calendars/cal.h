@@ -104,6 +104,13 @@ int cal_schedule_rrule_from(const struct cal_schedule *s, const char *from_local
 int cal_local_to_utc(const char *local, const char *tzid, int64_t *utc)
     __attribute__((warn_unused_result));
 
+/* Is the local time one that calendar programs read differently: in a
+ * spring-forward gap (there is no such time) or in the repeated hour of the
+ * autumn (there are two)? RFC 5545 takes the offset before a gap and the
+ * first of two, as cal_local_to_utc does, but not every parser follows it.
+ * False for an unknown zone or a malformed time. */
+bool cal_local_doubtful(const char *local, const char *tzid);
+
 /* UTC -> the zone's wall time "YYYY-MM-DDTHH:MM:SS" (unknown zone: UTC). */
 void cal_utc_to_local(int64_t utc, const char *tzid, char out[CAL_LOCAL_LEN]);
 

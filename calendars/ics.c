@@ -118,24 +118,30 @@ static int64_t render_rule_wall(const struct render_time *rt, int64_t utc)
 }
 
 /* NAME;TZID=zone:local, NAME:utcZ or NAME;VALUE=DATE:date; ruled: the local
- * time as the series' rule has it (render_rule_wall). */
+ * time as the series' rule has it (render_rule_wall), which parsers compare
+ * with the occurrences they make of it. */
 static void render_time_line(struct ics_out *o, const char *name, const struct render_time *rt,
     int64_t utc, bool date, bool ruled)
 {
     char text[ICS_UTC_LEN];
 
+    ruled = ruled && rt->ruled;
+    int64_t wall = ruled ? render_rule_wall(rt, utc) : render_wall(rt, utc);
+
     ics_line_str(o, name);
     if (date) {
         ics_line_str(o, ";VALUE=DATE:");
         ics_time_date(render_wall(rt, utc), text);
-    } else if (rt->zone == NULL) {
+    } else if (rt->zone == NULL || (!ruled && cal_tz_wall_doubtful(rt->zone->zone, wall))) {
+        /* An instant of its own in the repeated autumn hour is UTC: its
+         * local time would name two. (A series' times are the rule's.) */
         ics_line_ascii(o, ":", 1);
         ics_time_utc(utc, text);
     } else {
         ics_line_str(o, ";TZID=");
         ics_line_str(o, rt->zone->name);
         ics_line_ascii(o, ":", 1);
-        ics_time_local(ruled ? render_rule_wall(rt, utc) : render_wall(rt, utc), text);
+        ics_time_local(wall, text);
     }
     ics_line_str(o, text);
     ics_line_end(o);

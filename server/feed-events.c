@@ -5,7 +5,7 @@
  * that never happened, and cancellations older than the window cannot come
  * back either), every later occurrence without a session up to the last one
  * that has one is an EXDATE, cancelled ones are EXDATEs, moved ones
- * overrides. Cancelled and moved sessions say so in their description. */
+ * overrides, and so are those whose local time parsers disagree about. Cancelled and moved sessions say so in their description. */
 #include "feed-events.h"
 
 #include "cal.h"
@@ -246,7 +246,11 @@ static bool series_events(struct feed_events *l, struct series *sr, int first, i
                 exdates[nex++] = sr->occ[i].start_utc;
         } else if (json_is_true(json_object_get(s, "cancelled"))) {
             exdates[nex++] = sr->occ[i].start_utc;
-        } else if (num(s, "start") != sr->occ[i].start_utc || num(s, "end") != sr->occ[i].start_utc + duration) {
+        } else if (num(s, "start") != sr->occ[i].start_utc || num(s, "end") != sr->occ[i].start_utc + duration ||
+                   cal_local_doubtful(sr->occ[i].start_local, sr->sch.timezone)) {
+            /* Moved, or at a local time parsers read in different ways (a
+             * spring-forward gap, the repeated autumn hour): the override
+             * says the instant. */
             struct ics_event copy = l->ev[master];
             series_override(l, &copy, s);
         }
