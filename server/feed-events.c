@@ -215,6 +215,34 @@ static void series_override(struct feed_events *l, const struct ics_event *m, js
     note_modified(l, o->last_modified);
 }
 
+static size_t series_session_index(json_t *sessions, json_t *s)
+{
+    json_t *x;
+    size_t k;
+    json_array_foreach(sessions, k, x) {
+        if (x == s)
+            return k;
+    }
+    return 0;
+}
+
+/* The series' first occurrence: the first with a session whose local time
+ * parsers read alike. One at a time that they read in different ways (a
+ * spring-forward gap, the repeated autumn hour) before it is its session's
+ * own event: as the series' DTSTART, each parser would expand the whole rule
+ * from another instant. -1 if there is none. */
+static void series_first_clear(struct series *sr, json_t *sessions, int *first, int last)
+{
+    while (*first >= 0 && *first <= last &&
+           (sr->at[*first] == NULL || cal_local_doubtful(sr->occ[*first].start_local, sr->sch.timezone))) {
+        if (sr->at[*first] != NULL)
+            sr->matched[series_session_index(sessions, sr->at[*first])] = false;
+        (*first)++;
+    }
+    if (*first > last)
+        *first = -1;
+}
+
 /* The master from occurrence first on, with its EXDATEs and overrides; false
  * if the rule cannot be shown from there. */
 static bool series_events(struct feed_events *l, struct series *sr, int first, int last)
@@ -277,9 +305,10 @@ static void series(struct feed_events *l, json_t *g, int64_t from, int64_t to)
     sr.nocc = cal_expand(&sr.sch, from, to, sr.occ, MAX_OCCURRENCES, &err);
     sr.at = xcalloc(sr.nocc > 0 ? (size_t)sr.nocc : 1, sizeof(*sr.at));
     sr.matched = xcalloc(n + 1, sizeof(*sr.matched));
-    if (sr.nocc > 0)
+    if (sr.nocc > 0) {
         series_match(&sr, sessions, &first, &last);
-    else if (sr.nocc == 0 && cal_expand(&sr.sch, to, INT64_MAX, sr.occ, 1, &err) == 1) {
+        series_first_clear(&sr, sessions, &first, last);
+    } else if (sr.nocc == 0 && cal_expand(&sr.sch, to, INT64_MAX, sr.occ, 1, &err) == 1) {
         sr.nocc = 1; /* a series that begins after the window: its rule as it is */
         first = last = 0;
     } else {

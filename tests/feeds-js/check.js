@@ -87,13 +87,14 @@ function nodeical(text, from, to) {
       put(v, v.start, v.end);
       continue;
     }
+    // EXDATEs and overrides as node-ical's README looks them up: by the
+    // occurrence's date (toISOString's first ten characters).
+    const key = (d) => d.toISOString().substring(0, 10);
     const duration = (v.end || v.start).getTime() - v.start.getTime();
-    const exdates = Object.values(v.exdate || {}).map((d) => d.getTime());
-    const overrides = Object.values(v.recurrences || {});
     const dates = v.rrule.between(new Date((from - 3 * 86400) * 1000), new Date(to * 1000), true);
     for (const d of dates) {
-      if (exdates.includes(d.getTime())) continue;
-      const o = overrides.find((x) => x.recurrenceid && x.recurrenceid.getTime() === d.getTime());
+      if (v.exdate && v.exdate[key(d)] !== undefined) continue;
+      const o = v.recurrences && v.recurrences[key(d)];
       if (o) {
         put(o, o.start, o.end);
       } else {
