@@ -37,7 +37,8 @@ struct feed_request {
 struct feed_render {
     enum feed_kind kind;
     char key[96];
-    uint64_t generation;           /* the cache's when the rows were asked for */
+    uint64_t generation;           /* the cache's when its query was sent: a later one means a
+                                      change may have come after the rows' snapshot */
     struct feed_request *waiters;  /* in arrival order */
     struct feed_request **tail;
     struct feed_render *next;      /* renders in flight in this worker */

@@ -300,16 +300,25 @@ def test_an_extra_session_moved_says_so(server, o):
 
 # --- The cache ----------------------------------------------------------------------------
 
-def test_a_render_that_straddles_a_commit_is_not_kept(own_server):
-    """The feed's query of a group titled "hidas" takes a second (a slow
-    feed_location, in a database of the test's own). The group is renamed
-    while that render runs: the render answers with what its query saw, but
-    it is not kept, so every fetch after the change shows the new title."""
-    from helpers import Cluster, new_email, new_password
+SLOW_FEED = """
+    CREATE OR REPLACE FUNCTION feed_location(g groups) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+    BEGIN
+        IF g.title LIKE 'hidas%' THEN PERFORM pg_sleep(2); END IF;
+        RETURN nullif(concat_ws(', ', g.location_name, g.location_address, g.municipality), '');
+    END $$"""
+
+
+@pytest.fixture
+def slow(tmp_path):
+    """A piirid with one worker on a PostgreSQL of the test's own, where the
+    feed of a group titled "hidas..." takes two seconds to read; (server,
+    cluster url, the group's feed path, a function renaming the group)."""
+    from helpers import Cluster, Server, new_email, new_password
     cluster = Cluster("straddle")
     cluster.start()
+    srv = Server(cluster.url, "straddle", workers=1)
     try:
-        srv = own_server(cluster.url, "straddle")
+        srv.start()
         email, password = new_email(), new_password()
         assert srv.cli("create-admin", email, stdin=password + "\n").returncode == 0
         admin_token = assert_json(srv.api("POST", "/api/v1/auth/login",
@@ -317,22 +326,45 @@ def test_a_render_that_straddles_a_commit_is_not_kept(own_server):
         mine = org_with_people(srv, admin_token, coord="coordinator")
         g = make_group(srv, mine.slug, mine.coord.token, access="open", title="hidas ryhmä",
                        schedule=weekly(weekday_on_or_after(today() + timedelta(days=7), TUESDAY), COUNT=3))
-        psql(cluster.url, """
-            CREATE OR REPLACE FUNCTION feed_location(g groups) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
-            BEGIN
-                IF g.title LIKE 'hidas%' THEN PERFORM pg_sleep(1.5); END IF;
-                RETURN nullif(concat_ws(', ', g.location_name, g.location_address, g.municipality), '');
-            END $$""")
-        path = group_path(g["id"])
-        slow = {}
-        t = threading.Thread(target=lambda: slow.setdefault("r", get(srv, path)))
-        t.start()
-        time.sleep(0.5)
-        assert_json(srv.api("PATCH", f"/api/v1/groups/{g['id']}", json={"title": "nopea ryhmä"},
-                            token=mine.coord.token), 200)
-        t.join(10)
-        assert b"hidas" in slow["r"].body  # what its query saw
-        for _ in range(8):
-            assert b"nopea" in get(srv, path).body, "a render from before the change was kept"
+        psql(cluster.url, SLOW_FEED)
+
+        def rename():
+            assert_json(srv.api("PATCH", f"/api/v1/groups/{g['id']}", json={"title": "nopea ryhmä"},
+                                token=mine.coord.token), 200)
+        yield srv, cluster.url, group_path(g["id"]), rename
     finally:
+        srv.stop()
         cluster.stop()
+
+
+def in_background(fn):
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", fn()))
+    t.start()
+    return t, out
+
+
+@pytest.mark.parametrize("listen", ["notified", "connection lost"])
+def test_a_render_that_straddles_a_commit_is_neither_kept_nor_joined(slow, listen):
+    """A feed's render is under way (its query takes two seconds) when the
+    group is renamed. It answers with what its query saw, but it is not kept,
+    and a request that comes after the change does not wait for it: also when
+    the change's notification is lost with the LISTEN connection (killed here
+    before the change), which comes back only a second later."""
+    srv, url, path, rename = slow
+    t, first = in_background(lambda: get(srv, path))
+    time.sleep(0.4)
+    if listen == "connection lost":
+        assert psql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                         "WHERE application_name = 'piirid-listen'") == "1"
+        time.sleep(0.1)
+    rename()
+    started = time.monotonic()
+    after = get(srv, path)
+    assert b"nopea" in after.body, "a request after the change got the render from before it"
+    assert time.monotonic() - started < 1.5
+    t.join(10)
+    assert b"hidas" in first["r"].body  # what its query saw
+    time.sleep(1.5)  # the LISTEN connection is back
+    for _ in range(6):
+        assert b"nopea" in get(srv, path).body, "a render from before the change was kept"
