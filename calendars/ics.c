@@ -186,7 +186,8 @@ static bool render_parse_utc(const char *v, int64_t *utc)
  * series in DTSTART's offset (recurring-ical-events with pytz) and so puts a
  * summer occurrence an hour late no longer loses the last one. All-day
  * series get that day as a DATE, as RFC 5545 wants with a DATE DTSTART. */
-static void render_until(char *value, const struct ics_event *e, icaltimezone *zone, int64_t start_wall)
+static void render_until(
+    char *value, const struct ics_event *e, icaltimezone *zone, int64_t start_wall)
 {
     int64_t until;
 

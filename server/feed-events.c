@@ -5,7 +5,8 @@
  * that never happened, and cancellations older than the window cannot come
  * back either), every later occurrence without a session up to the last one
  * that has one is an EXDATE, cancelled ones are EXDATEs, moved ones
- * overrides, and so are those whose local time parsers disagree about. Cancelled and moved sessions say so in their description. */
+ * overrides, and so are those whose local time parsers read apart.
+ * Cancelled and moved sessions say so in their description. */
 #include "feed-events.h"
 
 #include "cal.h"
@@ -99,7 +100,8 @@ static char *session_note(json_t *s, bool cancelled, const char *tzid, bool disc
     json_t *moved = json_object_get(s, "moved_from");
 
     if (cancelled)
-        return reason != NULL && reason[0] != '\0' ? xasprintf("Peruttu: %s", reason) : xstrdup("Peruttu.");
+        return reason != NULL && reason[0] != '\0' ? xasprintf("Peruttu: %s", reason)
+                                                   : xstrdup("Peruttu.");
     if (!json_is_integer(moved))
         return NULL;
     char when[64];
@@ -128,7 +130,8 @@ static void group_fields(struct ics_event *e, json_t *g)
 }
 
 /* The group's description with the session's note, if it has one. */
-static void session_description(struct feed_events *l, struct ics_event *e, json_t *s, bool cancelled)
+static void session_description(
+    struct feed_events *l, struct ics_event *e, json_t *s, bool cancelled)
 {
     char *note = session_note(s, cancelled, e->tzid, false);
     if (note != NULL)
@@ -234,7 +237,8 @@ static size_t series_session_index(json_t *sessions, json_t *s)
 static void series_first_clear(struct series *sr, json_t *sessions, int *first, int last)
 {
     while (*first >= 0 && *first <= last &&
-           (sr->at[*first] == NULL || cal_local_doubtful(sr->occ[*first].start_local, sr->sch.timezone))) {
+           (sr->at[*first] == NULL ||
+               cal_local_doubtful(sr->occ[*first].start_local, sr->sch.timezone))) {
         if (sr->at[*first] != NULL)
             sr->matched[series_session_index(sessions, sr->at[*first])] = false;
         (*first)++;
@@ -274,7 +278,8 @@ static bool series_events(struct feed_events *l, struct series *sr, int first, i
                 exdates[nex++] = sr->occ[i].start_utc;
         } else if (json_is_true(json_object_get(s, "cancelled"))) {
             exdates[nex++] = sr->occ[i].start_utc;
-        } else if (num(s, "start") != sr->occ[i].start_utc || num(s, "end") != sr->occ[i].start_utc + duration ||
+        } else if (num(s, "start") != sr->occ[i].start_utc ||
+                   num(s, "end") != sr->occ[i].start_utc + duration ||
                    cal_local_doubtful(sr->occ[i].start_local, sr->sch.timezone)) {
             /* Moved, or at a local time parsers read in different ways (a
              * spring-forward gap, the repeated autumn hour): the override
