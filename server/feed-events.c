@@ -218,7 +218,7 @@ static void series_override(struct feed_events *l, const struct ics_event *m, js
     note_modified(l, o->last_modified);
 }
 
-static size_t series_session_index(json_t *sessions, json_t *s)
+static size_t series_session_index(json_t *sessions, const json_t *s)
 {
     json_t *x;
     size_t k;
