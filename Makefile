@@ -132,14 +132,22 @@ test: deps-test
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
 
-integration: build/asan/piirid
+# The JavaScript parsers the feed tests read feeds with (tests/feeds-js), as
+# the lock file pins them. Only the tests need node; make run does not.
+build/feeds-js/.installed: tests/feeds-js/package.json tests/feeds-js/package-lock.json
+	rm -rf build/feeds-js && mkdir -p build/feeds-js
+	cp tests/feeds-js/package.json tests/feeds-js/package-lock.json build/feeds-js/
+	cd build/feeds-js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+integration: build/asan/piirid build/feeds-js/.installed
 	cd tests/integration && PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider
 
 # The signup, feed and matching tests again, with two piirid behind PgBouncer in
 # transaction mode (LISTEN straight to PostgreSQL), each request to the next.
 PGBOUNCER_TESTS := test_signups.py test_feeds.py test_matching.py test_scale_out.py \
                    test_zz_logs.py::test_logs_hold_no_personal_data
-integration-pgbouncer: build/asan/piirid
+integration-pgbouncer: build/asan/piirid build/feeds-js/.installed
 	cd tests/integration && PIIRI_TEST_PGBOUNCER=1 PIIRI_BIN=$(CURDIR)/build/asan/piirid \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(PGBOUNCER_TESTS)
 
@@ -153,7 +161,7 @@ UPGRADE_TESTS := test_signups.py test_groups.py test_feeds.py test_me.py \
                  test_matching.py::test_export_holds_requests_profiles_and_pairings \
                  test_auth.py::test_register test_auth.py::test_login test_auth.py::test_email_spellings_are_one_account \
                  test_auth.py::test_device_token_passes_a_locked_pair test_auth.py::test_registration_throttled_per_email
-integration-upgrade: build/asan/piirid
+integration-upgrade: build/asan/piirid build/feeds-js/.installed
 	cd tests/integration && PIIRI_TEST_UPGRADED=1 PIIRI_BIN=$(CURDIR)/build/asan/piirid \
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(UPGRADE_TESTS)
 

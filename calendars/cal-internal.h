@@ -48,6 +48,8 @@ icaltimezone *cal_tz_find(const char *tzid);
 int cal_tz_offset(icaltimezone *zone, int64_t utc);
 int64_t cal_tz_wall_to_utc(icaltimezone *zone, int64_t wall);
 int64_t cal_tz_utc_to_wall(icaltimezone *zone, int64_t utc);
+/* Is the wall time in a gap or a repeated hour (cal_local_doubtful)? */
+bool cal_tz_wall_doubtful(icaltimezone *zone, int64_t wall);
 
 /* rrule.c */
 enum cal_until_kind {

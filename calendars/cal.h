@@ -89,10 +89,27 @@ int cal_schedule_feed_rrule(
     const struct cal_schedule *s, char *out, size_t size, struct cal_error *err)
     __attribute__((warn_unused_result));
 
+/* The rule of a feed that shows the series from one of its later
+ * occurrences on (from_local, a start_local of cal_expand): the schedule
+ * started there has the same occurrences from there on, so only COUNT
+ * changes, lowered by the occurrences before it; UNTIL is written in UTC,
+ * as cal_schedule_feed_rrule writes it. The text is a rule for a schedule
+ * whose start_local is from_local. 0, or -1 if the schedule is invalid, has
+ * no rule, from_local is not one of its occurrences, or out is too small. */
+int cal_schedule_rrule_from(const struct cal_schedule *s, const char *from_local, char *out,
+    size_t size, struct cal_error *err) __attribute__((warn_unused_result));
+
 /* Local wall time + zone (NULL: CAL_DEFAULT_TIMEZONE) -> UTC with the gap and
  * ambiguity rules of cal_expand. -1 if unparseable or the zone is unknown. */
 int cal_local_to_utc(const char *local, const char *tzid, int64_t *utc)
     __attribute__((warn_unused_result));
+
+/* Is the local time one that calendar programs read differently: in a
+ * spring-forward gap (there is no such time) or in the repeated hour of the
+ * autumn (there are two)? RFC 5545 takes the offset before a gap and the
+ * first of two, as cal_local_to_utc does, but not every parser follows it.
+ * False for an unknown zone or a malformed time. */
+bool cal_local_doubtful(const char *local, const char *tzid);
 
 /* UTC -> the zone's wall time "YYYY-MM-DDTHH:MM:SS" (unknown zone: UTC). */
 void cal_utc_to_local(int64_t utc, const char *tzid, char out[CAL_LOCAL_LEN]);

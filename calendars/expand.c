@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Expansion: the occurrences of a validated schedule inside a window of time. */
+/* Expansion: the occurrences of a validated schedule inside a window of time,
+ * and the rule of a feed that shows the series from a later occurrence on. */
 #include "cal-internal.h"
 
 #include <limits.h>
@@ -123,4 +124,44 @@ int cal_expand(const struct cal_schedule *s, int64_t from_utc, int64_t until_utc
         expand_emit(&p, &w, p.start_wall);
     expand_sort(out, w.n);
     return (int)w.n;
+}
+
+/* How many occurrences of the rule come before the instant (at most COUNT,
+ * which counts the exdated ones too). */
+static int expand_count_before(const struct cal_schedule *s, int64_t utc, int count)
+{
+    struct cal_occurrence *occ = calloc((size_t)count, sizeof(*occ));
+    struct cal_schedule all = *s;
+    struct cal_error err;
+
+    if (occ == NULL)
+        abort(); /* out of memory */
+    all.exdates = NULL;
+    int n = cal_expand(&all, INT64_MIN, utc, occ, (size_t)count, &err);
+    free(occ);
+    return n < 0 ? 0 : n;
+}
+
+int cal_schedule_rrule_from(const struct cal_schedule *s, const char *from_local, char *out,
+    size_t size, struct cal_error *err)
+{
+    struct cal_plan p, later;
+    struct cal_schedule from = *s;
+
+    from.start_local = from_local;
+    from.exdates = NULL;
+    if (cal_schedule_plan(s, &p, err) < 0 || cal_schedule_plan(&from, &later, err) < 0)
+        return -1;
+    if (!p.recurring)
+        return cal_error_set(err, "schedule.rrule", "a one-off has no rule");
+    if (later.start_wall < p.start_wall)
+        return cal_error_set(err, "schedule.start", "is before the series' start");
+    if (p.rrule.count > 0) {
+        int64_t from_utc = cal_tz_wall_to_utc(p.zone, later.start_wall);
+        int before = expand_count_before(s, from_utc, p.rrule.count);
+        if (before >= p.rrule.count)
+            return cal_error_set(err, "schedule.start", "is after the series' last occurrence");
+        p.rrule.count -= before;
+    }
+    return cal_rrule_text_utc(&p.rrule, p.until_utc, out, size, err);
 }

@@ -19,6 +19,8 @@ struct render_zones {
 struct render_time {
     struct ics_zone *zone; /* NULL: UTC */
     const char *tzid;      /* for cal_schedule_feed_rrule */
+    bool ruled;            /* the series' rule has a time of day (ics_event.rule_start) */
+    int64_t time_of_day;   /* that time of day, seconds after local midnight */
 };
 
 static const char *const render_statuses[] = {
@@ -91,32 +93,58 @@ static int64_t render_wall(const struct render_time *rt, int64_t utc)
     return cal_civil_clamp(utc + ics_tz_offset(rt->zone->zone, utc));
 }
 
-/* NAME;TZID=zone:local, NAME:utcZ or NAME;VALUE=DATE:date. */
-static void render_time_line(
-    struct ics_out *o, const char *name, const struct render_time *rt, int64_t utc, bool date)
+static int64_t render_day(int64_t wall)
+{
+    return wall >= 0 ? wall / CAL_DAY : -((-wall + CAL_DAY - 1) / CAL_DAY);
+}
+
+/* The wall time the series' rule gives the occurrence at utc: its local day
+ * (or the day beside it) at the rule's time of day, when that is the same
+ * instant; else utc's own wall time. They differ in a spring-forward gap
+ * (the rule's 03:30 is 04:30 that day) and, for a zone's historic quirks,
+ * around other changes of offset. */
+static int64_t render_rule_wall(const struct render_time *rt, int64_t utc)
+{
+    int64_t wall = render_wall(rt, utc);
+
+    if (rt->zone == NULL || !rt->ruled)
+        return wall;
+    for (int64_t d = -1; d <= 1; d++) {
+        int64_t rule = (render_day(wall) + d) * CAL_DAY + rt->time_of_day;
+        if (cal_tz_wall_to_utc(rt->zone->zone, rule) == utc)
+            return rule;
+    }
+    return wall;
+}
+
+/* NAME;TZID=zone:local, NAME:utcZ or NAME;VALUE=DATE:date; ruled: the local
+ * time as the series' rule has it (render_rule_wall), which parsers compare
+ * with the occurrences they make of it. */
+static void render_time_line(struct ics_out *o, const char *name, const struct render_time *rt,
+    int64_t utc, bool date, bool ruled)
 {
     char text[ICS_UTC_LEN];
+
+    ruled = ruled && rt->ruled;
+    int64_t wall = ruled ? render_rule_wall(rt, utc) : render_wall(rt, utc);
 
     ics_line_str(o, name);
     if (date) {
         ics_line_str(o, ";VALUE=DATE:");
         ics_time_date(render_wall(rt, utc), text);
-    } else if (rt->zone == NULL) {
+    } else if (rt->zone == NULL || (!ruled && cal_tz_wall_doubtful(rt->zone->zone, wall))) {
+        /* An instant of its own in the repeated autumn hour is UTC: its
+         * local time would name two. (A series' times are the rule's.) */
         ics_line_ascii(o, ":", 1);
         ics_time_utc(utc, text);
     } else {
         ics_line_str(o, ";TZID=");
         ics_line_str(o, rt->zone->name);
         ics_line_ascii(o, ":", 1);
-        ics_time_local(render_wall(rt, utc), text);
+        ics_time_local(wall, text);
     }
     ics_line_str(o, text);
     ics_line_end(o);
-}
-
-static int64_t render_day(int64_t wall)
-{
-    return wall >= 0 ? wall / CAL_DAY : -((-wall + CAL_DAY - 1) / CAL_DAY);
 }
 
 /* The all-day DTEND: the day after the day of the event's last second (so an
@@ -158,9 +186,10 @@ static bool render_parse_utc(const char *v, int64_t *utc)
  * series in DTSTART's offset (recurring-ical-events with pytz) and so puts a
  * summer occurrence an hour late no longer loses the last one. All-day
  * series get that day as a DATE, as RFC 5545 wants with a DATE DTSTART. */
-static void render_until(char *value, const struct ics_event *e, icaltimezone *zone)
+static void render_until(
+    char *value, const struct ics_event *e, icaltimezone *zone, int64_t start_wall)
 {
-    int64_t until, start_wall = cal_tz_utc_to_wall(zone, e->start_utc);
+    int64_t until;
 
     if (!render_parse_utc(value, &until))
         return;
@@ -186,15 +215,16 @@ static bool render_rrule(const struct ics_event *e, const struct render_time *rt
 {
     char local[CAL_LOCAL_LEN];
     struct cal_error err;
+    icaltimezone *zone = rt->zone != NULL ? rt->zone->zone : icaltimezone_get_utc_timezone();
+    int64_t start_wall = render_rule_wall(rt, e->start_utc);
 
-    cal_utc_to_local(e->start_utc, rt->tzid, local);
+    cal_civil_format_local(start_wall, local);
     struct cal_schedule s = { local, 1, rt->tzid, e->rrule, NULL };
     if (cal_schedule_feed_rrule(&s, out, ICS_RRULE_LEN, &err) < 0)
         return false;
     char *until = strstr(out, "UNTIL=");
     if (until != NULL)
-        render_until(
-            until + 6, e, rt->zone != NULL ? rt->zone->zone : icaltimezone_get_utc_timezone());
+        render_until(until + 6, e, zone, start_wall);
     return true;
 }
 
@@ -209,23 +239,31 @@ static void render_event_times(
 {
     char rrule[ICS_RRULE_LEN];
 
-    render_time_line(o, "DTSTART", rt, e->start_utc, e->all_day);
+    /* An override's own start is an instant of its own, not the rule's. */
+    render_time_line(o, "DTSTART", rt, e->start_utc, e->all_day, e->recurrence_id == 0);
     if (e->all_day)
         render_all_day_end(o, rt, e);
     else if (e->end_utc > e->start_utc)
-        render_time_line(o, "DTEND", rt, e->end_utc, false);
+        render_time_line(o, "DTEND", rt, e->end_utc, false, false);
     if (e->rrule != NULL && render_rrule(e, rt, rrule))
         ics_line_put(o, "RRULE", rrule);
     for (size_t i = 0; i < e->nexdates; i++)
-        render_time_line(o, "EXDATE", rt, e->exdates[i], e->all_day);
+        render_time_line(o, "EXDATE", rt, e->exdates[i], e->all_day, true);
     if (e->recurrence_id != 0)
-        render_time_line(o, "RECURRENCE-ID", rt, e->recurrence_id, e->all_day);
+        render_time_line(o, "RECURRENCE-ID", rt, e->recurrence_id, e->all_day, true);
 }
 
 static void render_event(struct ics_out *o, const struct ics_event *e, struct ics_zone *zone)
 {
     char number[24], utc[ICS_UTC_LEN];
-    struct render_time rt = { zone, zone != NULL ? zone->name : "UTC" };
+    struct render_time rt = { zone, zone != NULL ? zone->name : "UTC", false, 0 };
+    struct cal_civil c;
+
+    if (e->rule_start != NULL && cal_civil_parse_local(e->rule_start, &c) == 0) {
+        int64_t wall = cal_civil_to_wall(&c);
+        rt.ruled = true;
+        rt.time_of_day = wall - render_day(wall) * CAL_DAY;
+    }
 
     ics_line_put(o, "BEGIN", "VEVENT");
     ics_line_put_text(o, "UID", e->uid);

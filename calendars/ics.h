@@ -55,6 +55,13 @@ struct ics_event {
     size_t nexdates;
     int64_t recurrence_id;  /* an override of a series occurrence: its original UTC start ->
                                RECURRENCE-ID;TZID=<tzid>:local; 0 = none */
+    const char *rule_start; /* series master and its overrides: the master's DTSTART as the
+                               rule has it, a local time in tzid ("2027-03-28T03:30:00"). The
+                               master's DTSTART and RRULE, every EXDATE and RECURRENCE-ID are
+                               then written at the rule's time of day: in a spring-forward gap
+                               (03:30 that is 04:30) or the repeated autumn hour an instant's own
+                               wall time differs, and parsers expand the rule from the wall time
+                               written. NULL = each instant's own wall time */
     enum ics_status status; /* ICS_STATUS_NONE (or a value out of range) = omitted */
 };
 

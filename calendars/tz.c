@@ -149,6 +149,25 @@ int64_t cal_tz_wall_to_utc(icaltimezone *zone, int64_t wall)
     return u1; /* the usual case, or a gap: the offset before it */
 }
 
+bool cal_tz_wall_doubtful(icaltimezone *zone, int64_t wall)
+{
+    int before = cal_tz_offset(zone, wall - CAL_DAY);
+    int after = cal_tz_offset(zone, wall + CAL_DAY);
+    bool ok1 = cal_tz_offset(zone, wall - before) == before;
+    bool ok2 = cal_tz_offset(zone, wall - after) == after;
+
+    return before != after && ok1 == ok2; /* both: the repeated hour; neither: a gap */
+}
+
+bool cal_local_doubtful(const char *local, const char *tzid)
+{
+    struct cal_civil c;
+    icaltimezone *zone = cal_tz_find(tzid);
+
+    return local != NULL && zone != NULL && cal_civil_parse_local(local, &c) == 0 &&
+           cal_tz_wall_doubtful(zone, cal_civil_to_wall(&c));
+}
+
 int cal_local_to_utc(const char *local, const char *tzid, int64_t *utc)
 {
     struct cal_civil c;

@@ -8,8 +8,11 @@ pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libs
       libcmocka-dev zlib1g-dev libunistring-dev postgresql postgresql-contrib tzdata python3 xxd)
 case $mode in
 run) ;;
-test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events clang libclang-rt-14-dev
-            pgbouncer clang-tools-14 cppcheck) ;;
+test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events python3-vobject clang
+            libclang-rt-14-dev pgbouncer clang-tools-14 cppcheck nodejs)
+      # The feed tests' JavaScript parsers (npm ci, Makefile). Debian's nodejs comes
+      # without npm; other builds of nodejs carry their own.
+      command -v npm >/dev/null || pkgs+=(npm) ;;
 bench) pkgs+=(wrk nginx-light) ;;
 *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
 esac

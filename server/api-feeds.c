@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Calendar feeds: a group, an org's public groups, a person's sessions.
- * The database gives the rows, calendars/ renders them, the worker caches
- * the bytes (dropped on NOTIFY) and serves them by reference with a strong
- * ETag, 304s, and gzip only for clients that ask for it. */
+ * The database gives the rows, feed-events.c makes them events, calendars/
+ * renders them, the worker caches the bytes (dropped on NOTIFY) and serves
+ * them by reference with a strong ETag, 304s, and gzip only for clients
+ * that ask for it. */
 #include "api.h"
-#include "cal.h"
 #include "feed-cache.h"
+#include "feed-events.h"
 #include "ics.h"
 #include "metrics.h"
 #include "util.h"
@@ -17,211 +18,9 @@
 #include <strings.h>
 #include <time.h>
 
-#define WINDOW_PAST (92 * 86400)
-#define WINDOW_AHEAD (366 * 86400)
-#define MAX_OCCURRENCES 1500
 #define REFRESH_MINUTES 60
-#define DISCREET_TITLE "Piiri: vertaistapaaminen"
 
 enum feed_kind { FEED_GROUP, FEED_ORG, FEED_PERSON };
-
-/* ---- from rows to events ---- */
-
-struct event_list {
-    struct ics_event *ev;
-    size_t n, cap;
-    char **owned;          /* strings the events point to (UIDs, descriptions) */
-    size_t nowned;
-    int64_t modified;      /* latest change: Last-Modified */
-};
-
-static struct ics_event *feed_event_add(struct event_list *l)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->ev = xrealloc(l->ev, l->cap * sizeof(*l->ev));
-    }
-    memset(&l->ev[l->n], 0, sizeof(l->ev[0]));
-    return &l->ev[l->n++];
-}
-
-static const char *uid_add(struct event_list *l, const char *prefix, const char *id)
-{
-    l->owned = xrealloc(l->owned, (l->nowned + 1) * sizeof(*l->owned));
-    l->owned[l->nowned] = xasprintf("%s%s@piiri", prefix, id);
-    return l->owned[l->nowned++];
-}
-
-/* Keep a new string alive as long as the list; returns it (may be NULL). */
-static const char *l_text(struct event_list *l, char *text)
-{
-    if (text == NULL)
-        return NULL;
-    l->owned = xrealloc(l->owned, (l->nowned + 1) * sizeof(*l->owned));
-    l->owned[l->nowned++] = text;
-    return text;
-}
-
-/* A participant's event carries the meeting link in DESCRIPTION too. */
-static char *description_with_link(const char *description, const char *url)
-{
-    if (url == NULL)
-        return description ? xstrdup(description) : NULL;
-    return description ? xasprintf("%s\n\n%s", description, url) : xstrdup(url);
-}
-
-static void event_list_free(struct event_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free((void *)l->ev[i].exdates);
-    for (size_t i = 0; i < l->nowned; i++)
-        free(l->owned[i]);
-    free(l->owned);
-    free(l->ev);
-}
-
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
-static int64_t num(json_t *o, const char *k)
-{
-    return (int64_t)json_integer_value(json_object_get(o, k));
-}
-
-static void note_modified(struct event_list *l, int64_t t)
-{
-    if (t > l->modified)
-        l->modified = t;
-}
-
-/* The group's fields every event of it shares. */
-static void group_fields(struct ics_event *e, json_t *g)
-{
-    e->summary = str(g, "title");
-    e->description = str(g, "description");
-    e->location = str(g, "location") ?: str(g, "url");
-    e->url = str(g, "url");
-    e->tzid = str(g, "timezone") ?: "Europe/Helsinki";
-}
-
-static void standalone_session(struct event_list *l, json_t *g, json_t *s)
-{
-    struct ics_event *e = feed_event_add(l);
-    group_fields(e, g);
-    e->uid = uid_add(l, "", str(s, "id"));
-    e->start_utc = num(s, "start");
-    e->end_utc = num(s, "end");
-    e->all_day = strcmp(str(g, "kind") ?: "", "camp") == 0;
-    e->sequence = (int)num(s, "sequence");
-    e->dtstamp = e->last_modified = num(s, "modified");
-    e->status = json_is_true(json_object_get(s, "cancelled")) ? ICS_STATUS_CANCELLED : ICS_STATUS_CONFIRMED;
-    note_modified(l, e->last_modified);
-}
-
-static bool in_occurrences(const struct cal_occurrence *occ, int n, int64_t t)
-{
-    for (int i = 0; i < n; i++) {
-        if (occ[i].start_utc == t)
-            return true;
-    }
-    return false;
-}
-
-/* A recurring group: one master with RRULE and EXDATEs, overrides for moved
- * occurrences, and standalone events for sessions outside the rule (extra
- * ones, and those kept from an earlier schedule). */
-static void series(struct event_list *l, json_t *g, int64_t now)
-{
-    struct cal_schedule sch = { .start_local = str(g, "start"), .duration_minutes = (int)num(g, "duration_minutes"),
-        .timezone = str(g, "timezone"), .rrule = str(g, "rrule") };
-    struct cal_occurrence *occ = xcalloc(MAX_OCCURRENCES, sizeof(*occ));
-    struct cal_error err;
-    int64_t first;
-    int nocc = cal_expand(&sch, now - WINDOW_PAST, now + WINDOW_AHEAD, occ, MAX_OCCURRENCES, &err);
-    json_t *sessions = json_object_get(g, "sessions"), *s;
-    size_t i, master = l->n;
-    if (nocc < 0 || cal_local_to_utc(sch.start_local, sch.timezone, &first) != 0) {
-        free(occ);
-        json_array_foreach(sessions, i, s) standalone_session(l, g, s);
-        return;
-    }
-    int64_t *exdates = xcalloc(json_array_size(sessions) + 1, sizeof(*exdates));
-    struct ics_event *m = feed_event_add(l);
-    group_fields(m, g);
-    m->uid = uid_add(l, "", str(g, "id"));
-    m->start_utc = first;
-    m->end_utc = first + (int64_t)sch.duration_minutes * 60;
-    m->rrule = sch.rrule;
-    m->sequence = (int)num(g, "sequence");
-    m->dtstamp = m->last_modified = num(g, "modified");
-    m->status = ICS_STATUS_CONFIRMED;
-    m->exdates = exdates;
-    note_modified(l, m->last_modified);
-    json_array_foreach(sessions, i, s) {
-        int64_t orig = num(s, "original_start");
-        bool in_rule = json_is_true(json_object_get(s, "series")) && in_occurrences(occ, nocc, orig);
-        if (!in_rule) {
-            standalone_session(l, g, s);
-        } else if (json_is_true(json_object_get(s, "cancelled"))) {
-            exdates[l->ev[master].nexdates++] = orig;
-        } else if (num(s, "start") != orig || num(s, "end") != orig + (int64_t)sch.duration_minutes * 60) {
-            struct ics_event *o = feed_event_add(l);
-            group_fields(o, g);
-            o->uid = l->ev[master].uid;
-            o->recurrence_id = orig;
-            o->start_utc = num(s, "start");
-            o->end_utc = num(s, "end");
-            o->sequence = (int)num(g, "sequence");
-            o->dtstamp = o->last_modified = num(s, "modified");
-            o->status = ICS_STATUS_CONFIRMED;
-        }
-    }
-    free(occ);
-}
-
-static void group_events(struct event_list *l, json_t *g, int64_t now)
-{
-    size_t i, first = l->n;
-    if (str(g, "rrule") != NULL && str(g, "start") != NULL) {
-        series(l, g, now);
-    } else {
-        json_t *s;
-        json_array_foreach(json_object_get(g, "sessions"), i, s) standalone_session(l, g, s);
-    }
-    /* An archived group's feed stays, with everything cancelled, so that
-     * subscribed calendars take the events away. */
-    if (json_is_true(json_object_get(g, "archived"))) {
-        for (i = first; i < l->n; i++)
-            l->ev[i].status = ICS_STATUS_CANCELLED;
-    }
-}
-
-static void person_events(struct event_list *l, json_t *feed)
-{
-    bool discreet = json_is_true(json_object_get(feed, "discreet"));
-    json_t *x;
-    size_t i;
-    json_array_foreach(json_object_get(feed, "events"), i, x) {
-        struct ics_event *e = feed_event_add(l);
-        const char *status = str(x, "status") ?: "";
-        group_fields(e, x);
-        e->description = l_text(l, description_with_link(discreet ? NULL : str(x, "description"), e->url));
-        if (discreet)
-            e->summary = DISCREET_TITLE;
-        e->uid = uid_add(l, "p-", str(x, "id"));
-        e->start_utc = num(x, "start");
-        e->end_utc = num(x, "end");
-        e->all_day = strcmp(str(x, "kind") ?: "", "camp") == 0;
-        e->sequence = (int)num(x, "sequence");
-        e->dtstamp = e->last_modified = num(x, "modified");
-        e->status = strcmp(status, "cancelled") == 0 ? ICS_STATUS_CANCELLED
-            : strcmp(status, "tentative") == 0       ? ICS_STATUS_TENTATIVE
-                                                     : ICS_STATUS_CONFIRMED;
-        note_modified(l, e->last_modified);
-    }
-}
 
 /* ---- HTTP ---- */
 
@@ -237,7 +36,8 @@ struct feed_request {
 struct feed_render {
     enum feed_kind kind;
     char key[96];
-    uint64_t generation;           /* the cache's when the rows were asked for */
+    uint64_t generation;           /* the cache's when its query was sent: a later one means a
+                                      change may have come after the rows' snapshot */
     struct feed_request *waiters;  /* in arrival order */
     struct feed_request **tail;
     struct feed_render *next;      /* renders in flight in this worker */
@@ -321,16 +121,14 @@ static void render_unlink(struct feed_render *fr)
 /* The rows as a feed entry (new; stored in the cache when it may be). */
 static struct feed_entry *render(struct feed_render *fr, json_t *feed, bool *stored)
 {
-    struct event_list l = { 0 };
+    struct feed_events l = { 0 };
     int64_t now = (int64_t)time(NULL);
-    if (fr->kind == FEED_PERSON) {
-        person_events(&l, feed);
-    } else {
-        json_t *g;
-        size_t i;
-        json_array_foreach(json_object_get(feed, "groups"), i, g) group_events(&l, g, now);
-    }
-    char *name = fr->kind == FEED_PERSON ? xstrdup("Piiri") : xasprintf("Piiri: %s", str(feed, "name") ?: "");
+    if (fr->kind == FEED_PERSON)
+        feed_events_person(&l, feed);
+    else
+        feed_events_groups(&l, feed);
+    const char *title = json_string_value(json_object_get(feed, "name"));
+    char *name = fr->kind == FEED_PERSON ? xstrdup("Piiri") : xasprintf("Piiri: %s", title ?: "");
     struct ics_calendar cal = { .name = name, .refresh_minutes = REFRESH_MINUTES, .events = l.ev,
         .nevents = l.n };
     size_t len;
@@ -338,7 +136,7 @@ static struct feed_entry *render(struct feed_render *fr, json_t *feed, bool *sto
     free(name);
     bool cache = fr->kind != FEED_PERSON && fr->generation == feed_cache_generation();
     struct feed_entry *e = feed_cache_put(fr->key, body, len, l.modified ? l.modified : now, cache, stored);
-    event_list_free(&l);
+    feed_events_free(&l);
     metrics_feed_rendered();
     return e;
 }

@@ -35,8 +35,10 @@ extern bool feed_cache_enabled;
 
 /* Drop everything (a NOTIFY arrived, or the LISTEN connection came back). */
 void feed_cache_invalidate(void);
-/* Raised by every invalidation: a render whose rows were read under an older
- * generation may predate a change, so it must not be stored. */
+/* Raised by every invalidation (a notification, the LISTEN connection lost
+ * or back): a render is labelled with the generation current when its query
+ * was sent, and one of an older generation may predate a change, so it is
+ * neither stored nor joined by a later request (api-feeds.c). */
 uint64_t feed_cache_generation(void);
 /* The fresh entry for key, or NULL. Borrowed until the next cache call. */
 struct feed_entry *feed_cache_get(const char *key);

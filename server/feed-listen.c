@@ -47,6 +47,9 @@ static void listen_down(struct feed_listen *l)
     if (l->state == LISTEN_LISTENING)
         log_warn("feed notifications lost; caching feeds is off until they are back");
     feed_cache_enabled = false;
+    /* A change from now on may go unnoticed: a render asked for before is
+     * of an older generation, so no request that comes after joins it. */
+    feed_cache_invalidate();
     event_del(l->io);
     if (l->pg != NULL)
         PQfinish(l->pg);

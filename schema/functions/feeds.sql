@@ -18,7 +18,7 @@ CREATE OR REPLACE TRIGGER persons_erased BEFORE UPDATE OF erased_at ON persons
     FOR EACH ROW WHEN (NEW.erased_at IS NOT NULL) EXECUTE FUNCTION persons_erased();
 
 -- The series' SEQUENCE (ics_sequence): raised whenever what a feed shows of
--- the group changes.
+-- the group changes, and ics_changed_at (DTSTAMP) set with it.
 CREATE OR REPLACE FUNCTION groups_ics_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF ROW(NEW.title, NEW.description, NEW.location_name, NEW.location_address, NEW.municipality,
@@ -29,6 +29,7 @@ BEGIN
            OLD.online_url, OLD.access, OLD.schedule_start, OLD.schedule_duration,
            OLD.schedule_timezone, OLD.schedule_rrule, OLD.archived_at, OLD.kind) THEN
         NEW.ics_sequence := OLD.ics_sequence + 1;
+        NEW.ics_changed_at := now();
     END IF;
     RETURN NEW;
 END
@@ -36,6 +37,19 @@ $$;
 
 CREATE OR REPLACE TRIGGER groups_ics_sequence BEFORE UPDATE ON groups
     FOR EACH ROW EXECUTE FUNCTION groups_ics_sequence();
+
+-- A session's start before its first move (moved_from), for those without
+-- an original_start: a feed says a moved session was moved.
+CREATE OR REPLACE FUNCTION sessions_moved_from() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.moved_from := coalesce(OLD.moved_from, OLD.starts_at);
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER sessions_moved_from BEFORE UPDATE OF starts_at ON sessions
+    FOR EACH ROW WHEN (NEW.starts_at IS DISTINCT FROM OLD.starts_at AND OLD.original_start IS NULL)
+    EXECUTE FUNCTION sessions_moved_from();
 
 -- What the renderer needs ---------------------------------------------------------
 
@@ -50,7 +64,29 @@ CREATE OR REPLACE FUNCTION feed_location(g groups) RETURNS text LANGUAGE sql IMM
     SELECT nullif(concat_ws(', ', g.location_name, g.location_address, g.municipality), '')
 $$;
 
--- One group as a series: its rule and the sessions in the window.
+-- Where a session was meant to be, if it has been moved from there: a feed
+-- says so.
+CREATE OR REPLACE FUNCTION feed_moved_from(s sessions) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT epoch(p) FROM coalesce(s.original_start, s.moved_from) p WHERE p <> s.starts_at
+$$;
+
+-- The feeds' window: 92 days back and 366 ahead, fixed lengths so that a
+-- time computed from it (a series' DTSTAMP, below) does not move with the
+-- lengths of months. piirid reads the bounds from the feed's JSON.
+CREATE OR REPLACE FUNCTION feed_window_from() RETURNS timestamptz LANGUAGE sql STABLE AS $$
+    SELECT now() - interval '92 days'
+$$;
+
+CREATE OR REPLACE FUNCTION feed_window_to() RETURNS timestamptz LANGUAGE sql STABLE AS $$
+    SELECT now() + interval '366 days'
+$$;
+
+-- One group as a series: its rule and the sessions in the window, and those
+-- meant for the window that were moved out of it (their override is in the
+-- feed). Every event shows the group, so each carries the group's sequence
+-- and its ics_changed_at besides its own. The series starts at its first
+-- occurrence in the window: the meetings that leave the window count in the
+-- master's SEQUENCE and its DTSTAMP (the moment the last one left).
 CREATE OR REPLACE FUNCTION feed_group_json(g groups, p_from timestamptz, p_to timestamptz) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
@@ -60,23 +96,29 @@ LANGUAGE sql STABLE AS $$
         'url', CASE WHEN g.access = 'open' THEN g.online_url END,
         'timezone', g.schedule_timezone, 'start', g.schedule_start,
         'duration_minutes', g.schedule_duration, 'rrule', g.schedule_rrule,
-        'sequence', g.ics_sequence + coalesce((SELECT sum(s.sequence) FROM sessions s
-                                               WHERE s.org_id = g.org_id AND s.group_id = g.id), 0),
-        'modified', epoch(greatest(g.updated_at, (SELECT max(s.updated_at) FROM sessions s
-                                                 WHERE s.org_id = g.org_id AND s.group_id = g.id))),
+        'sequence', g.ics_sequence + t.sequence + t.gone,
+        'modified', epoch(greatest(g.ics_changed_at, t.modified, t.last_gone + interval '92 days')),
         'sessions', (SELECT coalesce(json_agg(json_build_object(
                 'id', s.id, 'series', s.origin = 'series', 'original_start', epoch(s.original_start),
                 'start', epoch(s.starts_at), 'end', epoch(s.ends_at), 'cancelled', s.status = 'cancelled',
-                'cancel_reason', s.cancel_reason, 'sequence', s.sequence, 'modified', epoch(s.updated_at))
+                'cancel_reason', s.cancel_reason, 'moved_from', feed_moved_from(s),
+                'sequence', s.sequence + g.ics_sequence,
+                'modified', epoch(greatest(s.updated_at, g.ics_changed_at)))
                 ORDER BY s.starts_at, s.id), '[]')
             FROM sessions s
             WHERE s.org_id = g.org_id AND s.group_id = g.id
-              AND s.ends_at > p_from AND s.starts_at < p_to))
+              AND ((s.ends_at > p_from AND s.starts_at < p_to)
+                   OR (s.origin = 'series' AND s.original_start >= p_from AND s.original_start < p_to))))
+    FROM (SELECT coalesce(sum(s.sequence), 0) AS sequence, max(s.updated_at) AS modified,
+                 count(*) FILTER (WHERE s.origin = 'series' AND s.original_start < p_from) AS gone,
+                 max(s.original_start) FILTER (WHERE s.origin = 'series' AND s.original_start < p_from)
+                     AS last_gone
+          FROM sessions s WHERE s.org_id = g.org_id AND s.group_id = g.id) t
 $$;
 
 CREATE OR REPLACE FUNCTION api_feed_group(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object('name', g.title, 'groups', json_build_array(
-        feed_group_json(g, now() - interval '3 months', now() + interval '12 months')))
+    SELECT json_build_object('name', g.title, 'from', epoch(feed_window_from()), 'to', epoch(feed_window_to()),
+        'groups', json_build_array(feed_group_json(g, feed_window_from(), feed_window_to())))
     FROM groups g WHERE g.id = p_id
 $$;
 
@@ -88,8 +130,8 @@ CREATE OR REPLACE FUNCTION api_feed_org(p_slug text) RETURNS json LANGUAGE sql S
         SELECT o.id, o.name FROM organizations o JOIN tree t ON o.parent_id = t.id)
     SELECT json_build_object(
         'name', (SELECT name FROM organizations WHERE slug = p_slug),
-        'groups', coalesce((SELECT json_agg(feed_group_json(g, now() - interval '3 months',
-                                                            now() + interval '12 months')
+        'from', epoch(feed_window_from()), 'to', epoch(feed_window_to()),
+        'groups', coalesce((SELECT json_agg(feed_group_json(g, feed_window_from(), feed_window_to())
                                             ORDER BY g.created_at, g.id)
                             FROM groups g JOIN tree t ON g.org_id = t.id
                             WHERE g.archived_at IS NULL AND g.audience = 'public'), '[]'))
@@ -98,7 +140,9 @@ $$;
 
 -- A person's sessions: their session signups and every session of the
 -- series they joined, each a standalone event. The link goes to confirmed
--- participants only.
+-- participants only. SEQUENCE never goes down for the person: each earlier
+-- signup of theirs in the group counts two, so signing up again after a
+-- cancellation (even onto the waitlist) is above a confirmation before it.
 CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'discreet', p.discreet_calendar,
@@ -110,18 +154,21 @@ CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE s
                 'start', epoch(s.starts_at), 'end', epoch(s.ends_at),
                 'status', CASE WHEN s.status = 'cancelled' OR g.archived_at IS NOT NULL THEN 'cancelled'
                                WHEN x.status = 'waitlisted' THEN 'tentative' ELSE 'confirmed' END,
-                'cancel_reason', s.cancel_reason,
+                'cancel_reason', s.cancel_reason, 'moved_from', feed_moved_from(s),
                 'sequence', s.sequence + g.ics_sequence + p.feed_sequence
+                            + 2 * (SELECT count(*) FROM signups y
+                                   WHERE y.person_id = x.person_id AND y.org_id = x.org_id
+                                     AND y.group_id = x.group_id
+                                     AND (y.created_at, y.id) < (x.created_at, x.id))
                             + CASE x.status WHEN 'confirmed' THEN 1 ELSE 0 END,
-                'modified', epoch(greatest(s.updated_at, g.updated_at, x.updated_at, p.feed_changed_at)))
+                'modified', epoch(greatest(s.updated_at, g.ics_changed_at, x.updated_at, p.feed_changed_at)))
                 ORDER BY s.starts_at, s.id), '[]')
             FROM signups x
             JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
             JOIN sessions s ON s.org_id = x.org_id AND s.group_id = x.group_id
                            AND (s.id = x.session_id OR x.session_id IS NULL)
             WHERE x.person_id = p.id AND x.status <> 'cancelled'
-              AND s.ends_at > now() - interval '3 months'
-              AND s.starts_at < now() + interval '12 months'))
+              AND s.ends_at > feed_window_from() AND s.starts_at < feed_window_to()))
     FROM persons p WHERE p.calendar_token = p_token AND p.erased_at IS NULL
 $$;
 

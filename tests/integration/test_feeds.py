@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Calendar feeds from the real server (GET /calendars/...), every one read by
-independent parsers: python3-icalendar with recurring-ical-events (Debian's,
-under /usr/bin/python3) and, when npm can install it into build/icaljs, ical.js
-(the engine Thunderbird uses) through node. Series across a change of summer
+independent parsers: python3-icalendar with recurring-ical-events and
+python3-vobject (Debian's, under /usr/bin/python3), and ical.js (the engine
+Thunderbird uses), node-ical and rrule.js from npm (feed_parsers.py). Series across a change of summer
 time, cancelled, moved and extra sessions, camps, the org tree, personal feeds
 (signups, waitlist, discreet titles, token rotation), the HTTP side (ETag and
 304, Last-Modified, Cache-Control, gzip, no content negotiation), stable bytes
@@ -17,10 +17,8 @@ import gzip
 import http.client
 import json
 import re
-import shutil
 import socket
 import subprocess
-import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -31,6 +29,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+
+import feed_parsers
 
 from helpers import (ROOT, Headers, Resp, add_session, assert_json, cancel_session, concurrently,
                      cancel_signup, list_sessions, make_group, move_session, nth_weekday,
@@ -166,93 +166,7 @@ class Feed:
         return out
 
 
-# ical.js through node: each occurrence (EXDATEs applied, overrides related to
-# their masters) with its UTC instants and its wall time in its own zone.
-ICALJS_SCRIPT = r"""
-const [module_, from_, to_] = process.argv.slice(-3);
-const ICAL = require(module_);
-const from = Number(from_), to = Number(to_);
-const text = require('fs').readFileSync(0, 'utf8');
-const cal = new ICAL.Component(ICAL.parse(text));
-for (const tz of cal.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
-const masters = new Map(), exceptions = [];
-for (const v of cal.getAllSubcomponents('vevent')) {
-  if (v.hasProperty('recurrence-id')) exceptions.push(v);
-  // (without options ical.js would relate every override in the calendar to every master)
-  else masters.set(v.getFirstPropertyValue('uid'),
-                   new ICAL.Event(v, {strictExceptions: true, exceptions: []}));
-}
-for (const x of exceptions) {
-  const m = masters.get(x.getFirstPropertyValue('uid'));
-  if (!m) throw new Error('an override without its master: ' + x.getFirstPropertyValue('uid'));
-  m.relateException(x);
-}
-const out = [];
-function put(item, s, e) {
-  if (!(s.toUnixTime() < to && e.toUnixTime() > from)) return;
-  out.push({uid: item.uid, start: s.toUnixTime(), end: e.toUnixTime(), wall: s.toString(),
-            end_wall: e.toString(), all_day: s.isDate, tzid: s.zone ? s.zone.tzid : null,
-            summary: item.summary, description: item.description, location: item.location,
-            status: item.component.getFirstPropertyValue('status'),
-            url: item.component.getFirstPropertyValue('url')});
-}
-for (const ev of masters.values()) {
-  if (ev.isRecurring()) {
-    const it = ev.iterator();
-    let next, n = 0;
-    while ((next = it.next()) && n++ < 5000) {
-      const d = ev.getOccurrenceDetails(next);
-      if (next.toUnixTime() >= to && d.startDate.toUnixTime() >= to) break;
-      put(d.item, d.startDate, d.endDate);
-    }
-  } else {
-    put(ev, ev.startDate, ev.endDate || ev.startDate);
-  }
-}
-process.stdout.write(JSON.stringify(out));
-"""
-ICALJS_DIR = ROOT / "build" / "icaljs"
-ICALJS_MODULE = ICALJS_DIR / "node_modules" / "ical.js" / "dist" / "ical.es5.cjs"
-_icaljs = {}
-
-
-def icaljs():
-    """The path of ical.js's CommonJS build, installed with npm into build/icaljs
-    on first use; None (and the ical.js checks skipped) if that cannot be done."""
-    if "module" not in _icaljs:
-        if not ICALJS_MODULE.exists() and shutil.which("npm") and shutil.which("node"):
-            ICALJS_DIR.mkdir(parents=True, exist_ok=True)
-            try:
-                subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent",
-                                "--prefix", str(ICALJS_DIR), "ical.js@2.2.1"],
-                               stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        ok = ICALJS_MODULE.exists() and shutil.which("node")
-        _icaljs["module"] = str(ICALJS_MODULE) if ok else None
-    return _icaljs["module"]
-
-
-def icaljs_occurrences(raw, start, end):
-    """ical.js's occurrences between the dates START and END (Helsinki midnights)."""
-    module = icaljs()
-    if module is None:
-        return None
-    lo = int(datetime.combine(start, datetime.min.time(), HKI).timestamp())
-    hi = int(datetime.combine(end, datetime.min.time(), HKI).timestamp())
-    p = subprocess.run(["node", "-e", ICALJS_SCRIPT, module, str(lo), str(hi)], input=raw,
-                       capture_output=True, timeout=60)
-    assert p.returncode == 0, f"ical.js could not read the feed: {p.stderr.decode()[-2000:]}"
-    return json.loads(p.stdout)
-
-
-def instant(v):
-    """An occurrence's DTSTART/DTEND value as comparable: Unix seconds, or a date string."""
-    return v.isoformat() if not isinstance(v, datetime) else int(v.timestamp())
-
-
-def js_instant(o, key):
-    return o["wall" if key == "start" else "end_wall"][:10] if o["all_day"] else o[key]
+instant = feed_parsers.value
 
 
 def window():
@@ -261,25 +175,19 @@ def window():
 
 
 def feed(srv, path, headers=None):
-    """GET a feed (asserting 200, the calendar type), read by every parser; ical.js's
-    occurrences must be recurring-ical-events' ones."""
+    """GET a feed (asserting 200, the calendar type), read by every parser: vobject's,
+    ical.js', node-ical's and rrule.js' occurrences must be recurring-ical-events' ones
+    (feed_parsers.check). f.js: ical.js' occurrences, with their texts."""
     r = get(srv, path, headers)
     assert r.status == 200, f"GET {path}: {r.status} {r.body[:300]!r}"
     assert r.headers.get("Content-Type") == CALENDAR_TYPE, r.headers.get("Content-Type")
     f = Feed(r)
     start, end = window()
-    js = icaljs_occurrences(f.raw, start, end)
-    if js is not None:
-        ours = sorted((str(e["UID"]), instant(e["DTSTART"].dt),
-                       instant(e["DTEND"].dt if "DTEND" in e else e["DTSTART"].dt))
-                      for e in f.occurrences(start, end))
-        theirs = sorted((o["uid"], js_instant(o, "start"), js_instant(o, "end")) for o in js)
-        if theirs != ours:
-            (Path(tempfile.gettempdir()) / "piiri-feed-mismatch.ics").write_bytes(f.raw)
-        assert theirs == ours, f"ical.js and recurring-ical-events differ on {path}:\n" \
-                               f"ical.js only: {sorted(set(theirs) - set(ours))}\n" \
-                               f"recurring-ical-events only: {sorted(set(ours) - set(theirs))}"
-    f.js = js
+    ours = [(str(e["UID"]), instant(e["DTSTART"].dt),
+             instant(e["DTEND"].dt if "DTEND" in e else e["DTSTART"].dt))
+            for e in f.occurrences(start, end)]
+    f.js = feed_parsers.check(f.raw, ours, feed_parsers.midnight(start, HKI),
+                              feed_parsers.midnight(end, HKI))["icaljs"]
     return f
 
 

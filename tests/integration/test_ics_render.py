@@ -229,3 +229,16 @@ def test_builtin_libical_vtimezone_is_why_we_write_our_own(sample):
         cal.walk("VTIMEZONE")[0].to_tz()
     ours = [tz for tz in sample.walk("VTIMEZONE") if str(tz["TZID"]) == "Europe/Helsinki"][0]
     assert ours.to_tz().utcoffset(datetime.datetime(2027, 7, 1, 12)) == datetime.timedelta(hours=3)
+
+
+def test_every_parser_reads_the_sample_alike(sample_bytes, sample):
+    """vobject, ical.js, node-ical and rrule.js make recurring-ical-events'
+    occurrences of the sample (series, overrides, camps, sixteen zones)."""
+    import feed_parsers
+    start, end = datetime.date(2027, 1, 1), datetime.date(2028, 1, 1)
+    ours = [(str(e["UID"]), feed_parsers.value(e["DTSTART"].dt),
+             feed_parsers.value(e["DTEND"].dt if "DTEND" in e else e["DTSTART"].dt))
+            for e in occurrences(sample, start, end)]
+    assert len(ours) > 10
+    feed_parsers.check(sample_bytes, ours, feed_parsers.midnight(start, HELSINKI),
+                       feed_parsers.midnight(end, HELSINKI))

@@ -821,6 +821,41 @@ static void test_rrule_for_feed(void **state)
     assert_string_equal(err.field, "schedule.rrule");
 }
 
+/* A feed that starts a series at a later occurrence keeps its end: COUNT
+ * loses the occurrences before it (exdated ones count too), UNTIL stays. */
+static void test_rrule_from_a_later_occurrence(void **state)
+{
+    char out[CAL_RRULE_MAX + 64];
+    struct cal_error err = { 0 };
+    const char *const exdates[] = { "2026-05-11T18:00", NULL };
+    struct cal_schedule s = { "2026-05-04T18:00", 90, NULL, "FREQ=WEEKLY;BYDAY=MO;COUNT=10", exdates };
+    assert_int_equal(cal_schedule_rrule_from(&s, "2026-05-18T18:00:00", out, sizeof(out), &err), 0);
+    assert_string_equal(out, "FREQ=WEEKLY;COUNT=8;BYDAY=MO");
+    assert_int_equal(cal_schedule_rrule_from(&s, "2026-05-04T18:00:00", out, sizeof(out), &err), 0);
+    assert_string_equal(out, "FREQ=WEEKLY;COUNT=10;BYDAY=MO");
+    assert_int_equal(cal_schedule_rrule_from(&s, "2026-07-13T18:00:00", out, sizeof(out), &err), -1);
+    assert_int_equal(cal_schedule_rrule_from(&s, "2026-04-27T18:00:00", out, sizeof(out), &err), -1);
+    s.rrule = "FREQ=WEEKLY;UNTIL=20260601;BYDAY=MO";
+    assert_int_equal(cal_schedule_rrule_from(&s, "2026-05-25T18:00:00", out, sizeof(out), &err), 0);
+    assert_string_equal(out, "FREQ=WEEKLY;UNTIL=20260601T205959Z;BYDAY=MO");
+    s.rrule = NULL;
+    assert_int_equal(cal_schedule_rrule_from(&s, "2026-05-04T18:00:00", out, sizeof(out), &err), -1);
+}
+
+/* Local times calendar programs read in different ways. */
+static void test_local_doubtful(void **state)
+{
+    assert_true(cal_local_doubtful("2027-03-28T03:30", "Europe/Helsinki"));  /* the gap */
+    assert_true(cal_local_doubtful("2027-10-31T03:30", "Europe/Helsinki"));  /* twice */
+    assert_false(cal_local_doubtful("2027-03-28T04:30", "Europe/Helsinki"));
+    assert_false(cal_local_doubtful("2027-10-31T04:30", "Europe/Helsinki"));
+    assert_false(cal_local_doubtful("2027-03-28T02:30", "Europe/Helsinki"));
+    assert_true(cal_local_doubtful("2027-03-14T02:30", "America/New_York"));
+    assert_false(cal_local_doubtful("2027-03-28T03:30", "UTC"));
+    assert_false(cal_local_doubtful("2027-03-28T03:30", "Mars/Olympus"));
+    assert_false(cal_local_doubtful("nope", "Europe/Helsinki"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -860,6 +895,8 @@ int main(void)
         cmocka_unit_test(test_validate_unsynchronised_start_message),
         cmocka_unit_test(test_validate_messages),
         cmocka_unit_test(test_rrule_for_feed),
+        cmocka_unit_test(test_rrule_from_a_later_occurrence),
+        cmocka_unit_test(test_local_doubtful),
     };
     cal_init();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -384,6 +384,44 @@ static void test_exdate_in_tzid(void **state)
     free(flat);
 }
 
+/* Sundays at 03:30 from the spring-forward Sunday, when 03:30 is 04:30
+ * (01:30Z): DTSTART, the RRULE's start and the EXDATEs carry the rule's
+ * 03:30, whatever the instants' own wall times are. */
+static void test_rule_start_in_a_gap(void **state)
+{
+    int64_t exdates[] = { at("2027-03-28T01:30:00Z"), at("2027-04-11T03:30:00+03:00") };
+    struct ics_event e = event("g@piiri", "2027-03-28T01:30:00Z", "2027-03-28T03:00:00Z");
+    e.rrule = "FREQ=WEEKLY;BYDAY=SU;COUNT=4";
+    e.rule_start = "2027-03-28T03:30:00";
+    e.exdates = exdates;
+    e.nexdates = 2;
+    char *flat = render_unfolded(&e, 1);
+    assert_line(flat, "DTSTART;TZID=Europe/Helsinki:20270328T033000");
+    assert_line(flat, "EXDATE;TZID=Europe/Helsinki:20270328T033000");
+    assert_line(flat, "EXDATE;TZID=Europe/Helsinki:20270411T033000");
+    assert_line(flat, "RRULE:FREQ=WEEKLY;COUNT=4;BYDAY=SU");
+    free(flat);
+    e.rule_start = NULL; /* each instant's own wall time, as before */
+    flat = render_unfolded(&e, 1);
+    assert_line(flat, "DTSTART;TZID=Europe/Helsinki:20270328T043000");
+    free(flat);
+}
+
+/* An event's own time in the repeated autumn hour would name two instants:
+ * it is written in UTC (the first 03:30 as much as the second). */
+static void test_own_time_in_the_repeated_hour_is_utc(void **state)
+{
+    struct ics_event e = event("a@piiri", "2027-10-31T03:30:00+02:00", "2027-10-31T05:00:00+02:00");
+    char *flat = render_unfolded(&e, 1);
+    assert_line(flat, "DTSTART:20271031T013000Z");
+    assert_line(flat, "DTEND;TZID=Europe/Helsinki:20271031T050000");
+    free(flat);
+    e.start_utc = at("2027-10-31T03:30:00+03:00");
+    flat = render_unfolded(&e, 1);
+    assert_line(flat, "DTSTART:20271031T003000Z");
+    free(flat);
+}
+
 static void test_recurrence_id(void **state)
 {
     struct ics_event e[2] = {
@@ -975,6 +1013,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_folding),
         cmocka_unit_test(test_utc_and_unknown_zone),
         cmocka_unit_test(test_exdate_in_tzid),
+        cmocka_unit_test(test_rule_start_in_a_gap),
+        cmocka_unit_test(test_own_time_in_the_repeated_hour_is_utc),
         cmocka_unit_test(test_recurrence_id),
         cmocka_unit_test(test_until_in_utc),
         cmocka_unit_test(test_all_day_camp),
