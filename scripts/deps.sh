@@ -9,7 +9,7 @@ pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libs
 case $mode in
 run) ;;
 test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events clang libclang-rt-14-dev
-            pgbouncer clang-tools-14 cppcheck) ;;
+            pgbouncer clang-tools-14 cppcheck libfaketime) ;;
 bench) pkgs+=(wrk nginx-light) ;;
 *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
 esac
