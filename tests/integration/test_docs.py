@@ -322,9 +322,6 @@ def compare_answer(ex, resp, b, sent_headers):
 
 # ---- running the examples --------------------------------------------------
 
-Response = tuple
-
-
 class Runner:
     """One run of the document's examples against SRV, with its bindings."""
 
