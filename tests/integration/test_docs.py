@@ -7,6 +7,7 @@ top of docs/api.md ("How the examples are checked").
 
 PIIRI_DOCS_DUMP=FILE writes every real answer there, for updating the document."""
 
+import glob
 import gzip
 import http.client
 import json
@@ -24,7 +25,7 @@ from helpers import (PGCLUSTER, ROOT, Cluster, Headers, Server, _record_secrets_
 
 DOC = ROOT / "docs" / "api.md"
 DOC_ORIGIN = "127.0.0.1:8080"
-FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+FAKETIME_LIBS = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
 
 # ---- the document ----------------------------------------------------------
 
@@ -547,16 +548,21 @@ def format_answer(resp):
 
 
 def fake_clock_env():
-    """libfaketime's settings that put a process's clock at CLOCK, ticking from now on."""
+    """libfaketime's settings that put the clock of the processes started with them
+    at CLOCK now, ticking on (one offset for all, so they agree to the second)."""
     offset = int((datetime.now(timezone.utc) - CLOCK).total_seconds())
-    return {"LD_PRELOAD": FAKETIME_LIB, "FAKETIME": f"{-offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+    return {"LD_PRELOAD": FAKETIME_LIBS[0], "FAKETIME": f"{-offset:+d}", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
             "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
 
 
 class FakeClockCluster(Cluster):
+    def __init__(self, label, env):
+        super().__init__(label)
+        self.fake_env = env
+
     def start(self):
         p = subprocess.run(["bash", str(PGCLUSTER), "start", str(self.dir), str(self.port)],
-                           env={**os.environ, "PGCLUSTER_FAST": "1", **fake_clock_env()},
+                           env={**os.environ, "PGCLUSTER_FAST": "1", **self.fake_env},
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
         assert p.returncode == 0, f"pgcluster.sh start failed: {p.stderr}"
         self.url = p.stdout.strip()
@@ -566,11 +572,12 @@ class FakeClockCluster(Cluster):
 @pytest.fixture(scope="module")
 def doc_server():
     """A piirid and a PostgreSQL of their own whose clocks show the document's time."""
-    if not os.path.exists(FAKETIME_LIB):
-        pytest.fail(f"{FAKETIME_LIB} is missing: install libfaketime (scripts/deps.sh test)")
-    cluster = FakeClockCluster("docs")
+    if not FAKETIME_LIBS:
+        pytest.fail("libfaketime is missing: install it (scripts/deps.sh test does)")
+    env = fake_clock_env()
+    cluster = FakeClockCluster("docs", env)
     cluster.start()
-    srv = Server(cluster.url, "docs", env=fake_clock_env())
+    srv = Server(cluster.url, "docs", env=env)
     try:
         srv.start()
         srv.cluster = cluster
