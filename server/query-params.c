@@ -176,7 +176,7 @@ const char *query_unknown(struct req_ctx *ctx, const char *const *known)
 void query_reply_unknown(struct req_ctx *ctx, const char *name)
 {
     char message[200];
-    bool printable = utf8_valid(name, strlen(name)) && utf8_chars(name) <= 60;
+    bool printable = *name != '\0' && utf8_valid(name, strlen(name)) && utf8_chars(name) <= 60;
     snprintf(message, sizeof(message), "Unknown parameter %s.", printable ? name : "(unreadable)");
     http_reply_error(ctx, 400, "unknown_parameter", message, printable ? name : NULL);
 }

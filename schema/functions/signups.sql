@@ -264,7 +264,11 @@ $$;
 -- leading, confirmed, waitlisted, or not_attending after an absence notice.
 CREATE OR REPLACE FUNCTION api_my_sessions(p_person uuid, p_from timestamptz, p_to timestamptz)
 RETURNS json LANGUAGE sql STABLE AS $$
-    WITH mine AS (
+    WITH mine_groups AS (
+        SELECT l.org_id, l.group_id FROM group_leaders l WHERE l.person_id = p_person
+        UNION
+        SELECT x.org_id, x.group_id FROM signups x WHERE x.person_id = p_person AND x.status <> 'cancelled'),
+    mine AS (
         SELECT s, g,
                EXISTS (SELECT 1 FROM group_leaders l
                        WHERE l.org_id = g.org_id AND l.group_id = g.id AND l.person_id = p_person) AS leads,
@@ -274,13 +278,10 @@ RETURNS json LANGUAGE sql STABLE AS $$
                 ORDER BY x.session_id IS NULL LIMIT 1) AS signup,
                EXISTS (SELECT 1 FROM absence_notices n
                        WHERE n.org_id = s.org_id AND n.session_id = s.id AND n.person_id = p_person) AS absent
-        FROM sessions s JOIN groups g ON g.org_id = s.org_id AND g.id = s.group_id
-        WHERE g.archived_at IS NULL AND s.ends_at > p_from AND s.starts_at < p_to
-          AND (EXISTS (SELECT 1 FROM group_leaders l
-                       WHERE l.org_id = g.org_id AND l.group_id = g.id AND l.person_id = p_person)
-               OR EXISTS (SELECT 1 FROM signups x
-                          WHERE x.org_id = g.org_id AND x.group_id = g.id AND x.person_id = p_person
-                            AND x.status <> 'cancelled' AND (x.session_id = s.id OR x.session_id IS NULL))))
+        FROM mine_groups mg
+        JOIN groups g ON g.org_id = mg.org_id AND g.id = mg.group_id
+        JOIN sessions s ON s.org_id = g.org_id AND s.group_id = g.id
+        WHERE g.archived_at IS NULL AND s.ends_at > p_from AND s.starts_at < p_to)
     SELECT json_build_object('sessions', coalesce(json_agg(
         (session_json(m.s, m.g)::jsonb || jsonb_build_object(
             'group_title', (m.g).title,
@@ -291,6 +292,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
             'signup_id', (m.signup).id))::json
         ORDER BY (m.s).starts_at, (m.s).id), '[]'))
     FROM mine m
+    WHERE m.leads OR (m.signup).id IS NOT NULL
 $$;
 
 -- Who is coming: p_session NULL lists the series signups of a group.
