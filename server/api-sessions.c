@@ -4,6 +4,7 @@
 #include "api.h"
 #include "cal.h"
 #include "occurrences.h"
+#include "principal.h"
 #include "query-params.h"
 #include "util.h"
 
@@ -19,17 +20,25 @@
 
 /* ---- list ---- */
 
-void api_group_sessions_list(struct req_ctx *ctx)
+static const char *const window_params[] = { "from", "to", NULL };
+
+/* from and to of a listing: by default from a day ago to a year ahead, at
+ * most three years. Replies and returns -1 when they are wrong, or when the
+ * query string holds another parameter. */
+static int read_window(struct req_ctx *ctx, char from[32], char to[32])
 {
-    char from[32], to[32];
     bool has_from, has_to;
     struct invalid inv;
     int64_t f, t, now = (int64_t)time(NULL);
+    const char *unknown = query_unknown(ctx, window_params);
+    if (unknown != NULL) {
+        query_reply_unknown(ctx, unknown);
+        return -1;
+    }
     if (query_time(ctx, "from", from, &has_from, &inv) != 0 || query_time(ctx, "to", to, &has_to, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
-        return;
+        return -1;
     }
-    /* Default: from a day ago to a year ahead. */
     if (!has_from)
         occurrences_format_utc(now - DAY, from);
     if (cal_parse_rfc3339(from, &f) != 0)
@@ -41,10 +50,28 @@ void api_group_sessions_list(struct req_ctx *ctx)
     if (t <= f || t - f > WINDOW_MAX_SECONDS) {
         inv = (struct invalid) { "to", "must be after from, at most three years later" };
         api_reply_invalid(ctx, &inv);
-        return;
+        return -1;
     }
+    return 0;
+}
+
+void api_group_sessions_list(struct req_ctx *ctx)
+{
+    char from[32], to[32];
+    if (read_window(ctx, from, to) != 0)
+        return;
     const char *params[] = { ctx->params[0], from, to };
     api_query_json(ctx, "SELECT api_group_sessions($1, $2, $3)", 3, params, 200);
+}
+
+/* The sessions the person attends or leads, each with their role and status. */
+void api_me_sessions(struct req_ctx *ctx)
+{
+    char from[32], to[32];
+    if (read_window(ctx, from, to) != 0)
+        return;
+    const char *params[] = { ctx->principal->person_id, from, to };
+    api_query_json(ctx, "SELECT api_my_sessions($1, $2, $3)", 3, params, 200);
 }
 
 /* ---- changes: checked, then the dispatcher loads the facts and asks authz ---- */

@@ -61,6 +61,7 @@ void api_signups_cancel(struct req_ctx *ctx);
 void api_signups_group_list(struct req_ctx *ctx);
 void api_signups_session_list(struct req_ctx *ctx);
 void api_me_signups(struct req_ctx *ctx);
+void api_me_sessions(struct req_ctx *ctx);
 void api_absence_create(struct req_ctx *ctx);
 void api_attendance_put(struct req_ctx *ctx);
 int api_attendance_put_check(struct req_ctx *ctx);

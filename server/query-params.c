@@ -7,6 +7,8 @@
 #include "occurrences.h"
 #include "util.h"
 
+#include <event2/keyvalq_struct.h>
+
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -91,8 +93,10 @@ int query_int(const char *text, int min, int max, int *out)
 /* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded, and
  * no NUL byte inside (nothing may follow the id unseen). The
  * server writes the time in UTC ("...Z"); an offset is refused, since
- * PostgreSQL takes none beyond 15:59 and a cursor's time reaches it as is. */
-static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], char id[37])
+ * PostgreSQL takes none beyond 15:59 and a cursor's time reaches it as is.
+ * A ranked cursor starts with "<rank>|", the rank a decimal number. */
+static int cursor_decode(const char *cursor, char rank[QUERY_CURSOR_RANK_LEN], char time[QUERY_CURSOR_TIME_LEN],
+    char id[37])
 {
     unsigned char raw[96];
     size_t len, time_len;
@@ -101,8 +105,21 @@ static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], c
             sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
         return -1;
     raw[len] = '\0';
-    const char *text = (const char *)raw, *bar = strchr(text, '|');
-    if (strlen(text) != len || bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN || strlen(bar + 1) != 36 ||
+    const char *text = (const char *)raw;
+    if (strlen(text) != len)
+        return -1;
+    if (rank != NULL) {
+        size_t n = strspn(text, "0123456789."), dots = 0;
+        for (size_t i = 0; i < n; i++)
+            dots += text[i] == '.';
+        if (n == 0 || n >= QUERY_CURSOR_RANK_LEN || dots > 1 || text[0] == '.' || text[n] != '|')
+            return -1;
+        memcpy(rank, text, n);
+        rank[n] = '\0';
+        text += n + 1;
+    }
+    const char *bar = strchr(text, '|');
+    if (bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN || strlen(bar + 1) != 36 ||
         !valid_uuid(bar + 1, 36))
         return -1;
     memcpy(time, text, time_len);
@@ -113,8 +130,8 @@ static int cursor_decode(const char *cursor, char time[QUERY_CURSOR_TIME_LEN], c
     return 0;
 }
 
-int query_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
-    bool *present, struct invalid *inv)
+static int cursor_read(struct req_ctx *ctx, const char *name, char *rank, char time[QUERY_CURSOR_TIME_LEN],
+    char id[37], bool *present, struct invalid *inv)
 {
     const char *v;
     *present = false;
@@ -122,11 +139,85 @@ int query_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_T
         return -1;
     if (v == NULL)
         return 0;
-    if (cursor_decode(v, time, id) != 0) {
+    if (cursor_decode(v, rank, time, id) != 0) {
         *inv = (struct invalid) { name, "is not a cursor this server gave out" };
         return -1;
     }
     *present = true;
+    return 0;
+}
+
+int query_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
+    bool *present, struct invalid *inv)
+{
+    return cursor_read(ctx, name, NULL, time, id, present, inv);
+}
+
+int query_ranked_cursor(struct req_ctx *ctx, const char *name, char rank[QUERY_CURSOR_RANK_LEN],
+    char time[QUERY_CURSOR_TIME_LEN], char id[37], bool *present, struct invalid *inv)
+{
+    return cursor_read(ctx, name, rank, time, id, present, inv);
+}
+
+const char *query_unknown(struct req_ctx *ctx, const char *const *known)
+{
+    http_query_param(ctx, ""); /* parses the query string */
+    const struct evkeyval *kv;
+    for (kv = ctx->query->tqh_first; kv != NULL; kv = kv->next.tqe_next) {
+        const char *const *k = known;
+        while (*k != NULL && strcmp(*k, kv->key) != 0)
+            k++;
+        if (*k == NULL)
+            return kv->key;
+    }
+    return NULL;
+}
+
+void query_reply_unknown(struct req_ctx *ctx, const char *name)
+{
+    char message[200];
+    bool printable = *name != '\0' && utf8_valid(name, strlen(name)) && utf8_chars(name) <= 60;
+    snprintf(message, sizeof(message), "Unknown parameter %s.", printable ? name : "(unreadable)");
+    http_reply_error(ctx, 400, "unknown_parameter", message, printable ? name : NULL);
+}
+
+/* v without the spaces and tabs around it, ASCII letters in lower case
+ * (the values compared so are ASCII words, or folded again in SQL). */
+static void fold_ascii(const char *v, char *out, size_t cap)
+{
+    size_t n = 0;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    for (; *v != '\0' && n + 1 < cap; v++)
+        out[n++] = (*v >= 'A' && *v <= 'Z') ? (char)(*v - 'A' + 'a') : *v;
+    while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+        n--;
+    out[n] = '\0';
+}
+
+int query_filter(struct req_ctx *ctx, const char *name, size_t max_chars, const char *const *choices,
+    char *buf, size_t cap, const char **out, struct invalid *inv)
+{
+    const char *v;
+    *out = NULL;
+    if (query_text(ctx, name, max_chars + 16, &v, inv) != 0)
+        return -1;
+    if (v == NULL)
+        return 0;
+    fold_ascii(v, buf, cap);
+    if (buf[0] == '\0' || utf8_chars(buf) > max_chars || strlen(v) >= cap) {
+        *inv = (struct invalid) { name, buf[0] == '\0' ? "is empty" : "is too long" };
+        return -1;
+    }
+    for (const char *const *c = choices; c != NULL && *c != NULL; c++) {
+        if (strcmp(*c, buf) == 0)
+            break;
+        if (c[1] == NULL) {
+            *inv = (struct invalid) { name, "is not one of the allowed values" };
+            return -1;
+        }
+    }
+    *out = buf;
     return 0;
 }
 

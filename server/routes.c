@@ -65,6 +65,7 @@ static const struct route core_routes[] = {
     R(DELETE, "/api/v1/signups/{id:uuid}", api_signups_cancel, PERSON, NONE, &facts_signup, AUTHZ_SIGNUP_CANCEL,
         NULL),
     R(GET, "/api/v1/me/signups", api_me_signups, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/me/sessions", api_me_sessions, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/sessions/{id:uuid}/absence", api_absence_create, PERSON, JSON_OR_EMPTY, &facts_session,
         AUTHZ_ABSENCE_NOTICE, NULL),
     R(PUT, "/api/v1/sessions/{id:uuid}/attendance", api_attendance_put, PERSON, JSON, &facts_session,

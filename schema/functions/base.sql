@@ -16,6 +16,35 @@ CREATE OR REPLACE FUNCTION piiri_fold(t text) RETURNS text LANGUAGE sql IMMUTABL
     SELECT lower(public.unaccent('public.unaccent'::regdictionary, coalesce(t, '')))
 $$;
 
+-- A group's searched words (the generated columns search and search_text of
+-- groups, 013_group_search.sql): each language's title and description with
+-- its own text search configuration (titles weigh most), and the place and
+-- topics, folded. array_to_string is only STABLE in general; of text[] it
+-- is fixed.
+CREATE OR REPLACE FUNCTION piiri_search_vector(title text, title_sv text, title_en text, description text,
+    description_sv text, description_en text, municipality text, location_name text, topics text[])
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT setweight(to_tsvector('finnish', piiri_fold(title)), 'A')
+        || setweight(to_tsvector('swedish', piiri_fold(title_sv)), 'A')
+        || setweight(to_tsvector('english', piiri_fold(title_en)), 'A')
+        || setweight(to_tsvector('finnish', piiri_fold(description)), 'B')
+        || setweight(to_tsvector('swedish', piiri_fold(description_sv)), 'B')
+        || setweight(to_tsvector('english', piiri_fold(description_en)), 'B')
+        || setweight(to_tsvector('finnish', piiri_fold(municipality) || ' ' || piiri_fold(location_name) || ' ' ||
+                                            piiri_fold(array_to_string(topics, ' '))), 'C')
+$$;
+
+-- The same words as folded text, for the trigram matches (parts of compound
+-- words, typos).
+CREATE OR REPLACE FUNCTION piiri_search_text(title text, title_sv text, title_en text, description text,
+    description_sv text, description_en text, municipality text, location_name text, topics text[])
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT piiri_fold(title) || ' ' || piiri_fold(title_sv) || ' ' || piiri_fold(title_en) || ' ' ||
+           piiri_fold(description) || ' ' || piiri_fold(description_sv) || ' ' || piiri_fold(description_en) || ' ' ||
+           piiri_fold(municipality) || ' ' || piiri_fold(location_name) || ' ' ||
+           piiri_fold(array_to_string(topics, ' '))
+$$;
+
 -- Keys ---------------------------------------------------------------------------
 
 -- The line: waitlisted signups of one target in order. A series signup has

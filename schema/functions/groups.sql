@@ -292,17 +292,67 @@ $$;
 
 -- Reading -------------------------------------------------------------------
 
--- Listing: filters, a keyset cursor (created_at, id) and a limit. from/to
--- keep groups with a scheduled session in that window.
+-- Searching ----------------------------------------------------------------------
+
+-- The words of a search, folded (case and accents), at most ten.
+CREATE OR REPLACE FUNCTION group_search_words(p_q text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce((SELECT array_agg(w ORDER BY n) FROM (
+        SELECT w, n FROM regexp_split_to_table(piiri_fold(p_q), '[^[:alnum:]]+') WITH ORDINALITY AS t (w, n)
+        WHERE w <> '' ORDER BY n LIMIT 10) x), '{}')
+$$;
+
+-- What of a word a compound or an inflected form still holds: its Finnish
+-- stem, less a last vowel that inflection changes (vauva: vauv, found in
+-- keskosvauvojen).
+CREATE OR REPLACE FUNCTION group_search_root(p_word text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN length(s) > 4 AND s ~ '[aeiouy]$' THEN left(s, -1) ELSE s END
+    FROM (SELECT coalesce((SELECT lexeme FROM unnest(to_tsvector('finnish', p_word)) LIMIT 1), p_word) AS s) x
+$$;
+
+CREATE OR REPLACE FUNCTION group_search_like(p_text text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
+-- One word of a search in a group's words (p_vec, p_text: the group's
+-- search columns and its organization's name): as a word in Finnish, Swedish
+-- or English, as a part of a word, or with a typo (trigrams).
+CREATE OR REPLACE FUNCTION group_search_match(p_vec tsvector, p_text text, p_word text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_vec @@ (plainto_tsquery('finnish', p_word) || plainto_tsquery('swedish', p_word) ||
+                     plainto_tsquery('english', p_word))
+        OR p_text LIKE group_search_like(p_word)
+        OR p_text LIKE group_search_like(group_search_root(p_word))
+        OR (length(p_word) >= 5 AND word_similarity(p_word, p_text) >= 0.5)
+$$;
+
+-- How well a group matches: the full-text rank (titles weigh most) and how
+-- close each word comes (1 for an exact word), rounded so that a cursor can
+-- carry it.
+CREATE OR REPLACE FUNCTION group_search_rank(p_vec tsvector, p_text text, p_words text[]) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT round(coalesce((SELECT sum(ts_rank(p_vec, plainto_tsquery('finnish', w) || plainto_tsquery('swedish', w) ||
+                                                   plainto_tsquery('english', w)))
+                                 + avg(word_similarity(w, p_text))
+                          FROM unnest(p_words) w), 0)::numeric, 6)
+$$;
+
+-- Listing: filters, a keyset cursor and a limit; from/to keep groups with a
+-- scheduled session in that window. Without q the order is of creation
+-- (created_at, id); with q the best match first (rank, then creation), and
+-- the cursor holds the rank too.
 CREATE OR REPLACE FUNCTION api_groups_list(p_org text, p_kind text, p_access text, p_audience text,
     p_modality text, p_municipality text, p_language text, p_topic text, p_q text,
     p_from timestamptz, p_to timestamptz, p_after_time timestamptz, p_after_id uuid, p_limit int,
-    p_viewer uuid, p_scope jsonb)
+    p_viewer uuid, p_scope jsonb, p_after_rank numeric)
 RETURNS json LANGUAGE sql STABLE AS $$
-    WITH page AS (
-        SELECT g.* FROM groups g
+    WITH words AS (SELECT group_search_words(p_q) AS w),
+    found AS (
+        SELECT g, CASE WHEN p_q IS NULL THEN 0
+                       ELSE group_search_rank(g.search, g.search_text || ' ' || piiri_fold(o.name), words.w)
+                  END AS rank
+        FROM groups g JOIN organizations o ON o.id = g.org_id, words
         WHERE g.archived_at IS NULL
-          AND (p_org IS NULL OR g.org_id = (SELECT id FROM organizations WHERE slug = p_org))
+          AND (p_org IS NULL OR o.slug = p_org)
           AND (p_kind IS NULL OR g.kind = p_kind)
           AND (p_access IS NULL OR g.access = p_access)
           AND (p_audience IS NULL OR g.audience = p_audience)
@@ -310,23 +360,28 @@ RETURNS json LANGUAGE sql STABLE AS $$
           AND (p_municipality IS NULL OR piiri_fold(g.municipality) = piiri_fold(p_municipality))
           AND (p_language IS NULL OR p_language = ANY (g.languages))
           AND (p_topic IS NULL OR piiri_fold(p_topic) = ANY (ARRAY(SELECT piiri_fold(t) FROM unnest(g.topics) t)))
-          AND (p_q IS NULL
-               OR g.search @@ plainto_tsquery('finnish', piiri_fold(p_q))
-               OR g.search_text LIKE '%' || replace(replace(replace(piiri_fold(p_q), '\', '\\'), '%', '\%'),
-                                                    '_', '\_') || '%')
+          AND (p_q IS NULL OR (cardinality(words.w) > 0 AND NOT EXISTS (
+                SELECT 1 FROM unnest(words.w) x (word)
+                WHERE NOT group_search_match(g.search, g.search_text || ' ' || piiri_fold(o.name), x.word))))
           AND (p_from IS NULL AND p_to IS NULL OR EXISTS (
                 SELECT 1 FROM sessions s
                 WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.status = 'scheduled'
                   AND (p_from IS NULL OR s.ends_at > p_from)
-                  AND (p_to IS NULL OR s.starts_at < p_to)))
-          AND (p_after_time IS NULL OR (g.created_at, g.id) > (p_after_time, p_after_id))
-        ORDER BY g.created_at, g.id
-        LIMIT p_limit + 1)
+                  AND (p_to IS NULL OR s.starts_at < p_to)))),
+    page AS (
+        SELECT f.g, f.rank, (f.g).created_at, (f.g).id FROM found f
+        WHERE p_after_time IS NULL
+           OR f.rank < coalesce(p_after_rank, 0)
+           OR f.rank = coalesce(p_after_rank, 0) AND ((f.g).created_at, (f.g).id) > (p_after_time, p_after_id)
+        ORDER BY f.rank DESC, (f.g).created_at, (f.g).id
+        LIMIT p_limit + 1),
+    shown AS (SELECT * FROM page ORDER BY rank DESC, created_at, id LIMIT p_limit)
     SELECT json_build_object(
-        'groups', coalesce((SELECT json_agg(group_seen_json(p, p_viewer, p_scope) ORDER BY p.created_at, p.id)
-                            FROM (SELECT * FROM page ORDER BY created_at, id LIMIT p_limit) p), '[]'),
-        'next', (SELECT to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || p.id
-                 FROM (SELECT * FROM page ORDER BY created_at, id LIMIT p_limit) p
+        'groups', coalesce((SELECT json_agg(group_seen_json(p.g, p_viewer, p_scope)
+                            ORDER BY p.rank DESC, p.created_at, p.id) FROM shown p), '[]'),
+        'next', (SELECT CASE WHEN p_q IS NULL THEN '' ELSE p.rank::text || '|' END ||
+                        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || p.id
+                 FROM shown p
                  WHERE (SELECT count(*) FROM page) > p_limit
-                 ORDER BY p.created_at DESC, p.id DESC LIMIT 1))
+                 ORDER BY p.rank, p.created_at DESC, p.id DESC LIMIT 1))
 $$;

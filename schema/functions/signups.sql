@@ -243,12 +243,56 @@ CREATE OR REPLACE FUNCTION api_my_signups(p_person uuid) RETURNS json LANGUAGE s
         (signup_json(x)::jsonb || jsonb_build_object(
             'group_title', g.title,
             -- a session signup's time; a series has its sessions listing
-            'starts_at', rfc3339(s.starts_at, g.schedule_timezone)))::json
+            'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
+            -- a series signup's next meeting: the first scheduled one not yet over
+            'next_session', CASE WHEN x.session_id IS NULL AND x.status <> 'cancelled' THEN (
+                SELECT json_build_object('id', n.id, 'starts_at', rfc3339(n.starts_at, g.schedule_timezone),
+                                         'ends_at', rfc3339(n.ends_at, g.schedule_timezone))
+                FROM sessions n
+                WHERE n.org_id = g.org_id AND n.group_id = g.id AND n.status = 'scheduled' AND n.ends_at > now()
+                ORDER BY n.starts_at, n.id LIMIT 1) END))::json
         ORDER BY x.created_at DESC), '[]'))
     FROM signups x
     JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
     LEFT JOIN sessions s ON s.org_id = x.org_id AND s.id = x.session_id
     WHERE x.person_id = p_person
+$$;
+
+-- The sessions a person attends (an active signup for the session or its
+-- series) or leads, overlapping [p_from, p_to), cancelled ones too: each
+-- with the person's role (leader wins over participant) and their status:
+-- leading, confirmed, waitlisted, or not_attending after an absence notice.
+CREATE OR REPLACE FUNCTION api_my_sessions(p_person uuid, p_from timestamptz, p_to timestamptz)
+RETURNS json LANGUAGE sql STABLE AS $$
+    WITH mine_groups AS (
+        SELECT l.org_id, l.group_id FROM group_leaders l WHERE l.person_id = p_person
+        UNION
+        SELECT x.org_id, x.group_id FROM signups x WHERE x.person_id = p_person AND x.status <> 'cancelled'),
+    mine AS (
+        SELECT s, g,
+               EXISTS (SELECT 1 FROM group_leaders l
+                       WHERE l.org_id = g.org_id AND l.group_id = g.id AND l.person_id = p_person) AS leads,
+               (SELECT x FROM signups x
+                WHERE x.org_id = g.org_id AND x.group_id = g.id AND x.person_id = p_person
+                  AND x.status <> 'cancelled' AND (x.session_id = s.id OR x.session_id IS NULL)
+                ORDER BY x.session_id IS NULL LIMIT 1) AS signup,
+               EXISTS (SELECT 1 FROM absence_notices n
+                       WHERE n.org_id = s.org_id AND n.session_id = s.id AND n.person_id = p_person) AS absent
+        FROM mine_groups mg
+        JOIN groups g ON g.org_id = mg.org_id AND g.id = mg.group_id
+        JOIN sessions s ON s.org_id = g.org_id AND s.group_id = g.id
+        WHERE g.archived_at IS NULL AND s.ends_at > p_from AND s.starts_at < p_to)
+    SELECT json_build_object('sessions', coalesce(json_agg(
+        (session_json(m.s, m.g)::jsonb || jsonb_build_object(
+            'group_title', (m.g).title,
+            'role', CASE WHEN m.leads THEN 'leader' ELSE 'participant' END,
+            'my_status', CASE WHEN m.leads THEN 'leading'
+                              WHEN m.absent THEN 'not_attending'
+                              ELSE (m.signup).status END,
+            'signup_id', (m.signup).id))::json
+        ORDER BY (m.s).starts_at, (m.s).id), '[]'))
+    FROM mine m
+    WHERE m.leads OR (m.signup).id IS NOT NULL
 $$;
 
 -- Who is coming: p_session NULL lists the series signups of a group.
