@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The numbers, in the JSON's order; per language: keys, fi, sv, en. */
 static const char *const numbers[][4] = {
@@ -39,7 +38,8 @@ int report_lang_parse(const char *tag)
 {
     static const char *const codes[] = { "fi", "sv", "en" };
     for (int i = 0; i < 3; i++)
-        if (strncasecmp(tag, codes[i], 2) == 0 && (tag[2] == '\0' || tag[2] == '-'))
+        if (tolower((unsigned char)tag[0]) == codes[i][0] && tag[1] != '\0' &&
+            tolower((unsigned char)tag[1]) == codes[i][1] && (tag[2] == '\0' || tag[2] == '-'))
             return REPORT_LANG_FI + i;
     return -1;
 }
@@ -47,7 +47,7 @@ int report_lang_parse(const char *tag)
 /* One entry of Accept-Language: its language (or -1) and its q (0..1000). */
 static int accept_entry(const char *s, size_t len, int *q)
 {
-    char tag[16];
+    char tag[16] = { 0 };
     size_t n = 0;
     while (n < len && s[n] != ';' && n < sizeof tag - 1) {
         tag[n] = s[n];
