@@ -7,8 +7,10 @@
  * Some rules can only hold inside the transaction that writes (a count, a
  * row lock, a state read under it), so the SQL enforces them; each is listed
  * below as "SQL:" next to the action that relies on it, with the function
- * in schema/functions/ that enforces it. One rule is decided by SQL for a
- * whole list at once: AUTHZ_GROUP_SEE_LINK (group_link_visible). */
+ * in schema/functions/ that enforces it. Some rules are decided by SQL for a
+ * whole list at once: AUTHZ_GROUP_SEE_LINK (group_link_visible), and the
+ * matching lists a person gets of their own (api_my_pairings,
+ * api_my_support_requests). */
 #ifndef PIIRI_AUTHZ_H
 #define PIIRI_AUTHZ_H
 
@@ -66,7 +68,22 @@ enum authz_action {
     AUTHZ_ORG_REPORTS,         /* attendance reports: the org's coordinators, admins */
     AUTHZ_MATCHING_MANAGE,     /* one-to-one matching in an org (supporters, requests,
                                   candidates, proposals, settings, access log): its
-                                  coordinators, admins */
+                                  coordinators, admins.
+                                  SQL (matching.sql):
+                                  api_supporter_create: the person is a member of the
+                                  org (422 person_id), once per org (409 supporter_exists);
+                                  api_supporter_delete: refused while a pairing of the
+                                  supporter is proposed or active (409
+                                  supporter_has_pairings), under a row lock on it;
+                                  api_support_request_match: the request is open (409
+                                  request_not_open); the supporter is the org's, is not
+                                  the requester and shares a language (422 supporter_id),
+                                  is active and listed (409 supporter_unavailable) and
+                                  has room (409 supporter_full), under row locks on the
+                                  request, then the supporter;
+                                  api_support_requests_list, api_candidates_data,
+                                  api_matching_batch_data: every request read is written
+                                  to the access log in the same transaction */
     AUTHZ_SUPPORT_REQUEST_CREATE, /* ask an org for one-to-one support: anyone signed in.
                                   SQL (api_support_request_create, matching.sql): at most
                                   3 requests not closed per person and org (409), counted
@@ -76,18 +93,33 @@ enum authz_action {
                                   pairing; being a site admin is not enough.
                                   SQL (api_support_request_read): every read by anyone but
                                   the requester is written to the access log in the same
-                                  transaction */
+                                  transaction. api_my_support_requests returns the
+                                  requester's own requests only, so READ holds for each */
     /* Every right of a supporter below holds only while they are a member of
      * the org: a removal ends it at once. A requester need not be a member. */
     AUTHZ_SUPPORTER_SEE_RECORD, /* a supporter's whole record (training, pledge, status):
-                                  the org's coordinators, admins, the supporter */
+                                  the org's coordinators, admins, the supporter. Decided
+                                  here and passed to api_supporter_read, which returns
+                                  the public introduction otherwise, and nothing for a
+                                  supporter who is not listed (supporter_listed: retired,
+                                  or no longer a member) */
     AUTHZ_PAIRING_RESPOND,     /* accept or decline a proposed pairing: its supporter only.
-                                  SQL (api_pairing_change): only a proposed pairing, and
-                                  only one not ended (409), under a row lock on it */
+                                  SQL (api_pairing_change): only a proposed pairing (409
+                                  pairing_not_proposed), under a row lock on it, then on
+                                  its request */
     AUTHZ_PAIRING_SEE,         /* a pairing: its supporter, its requester, the org's
-                                  coordinators, admins */
-    AUTHZ_PAIRING_CLOSE,       /* end a pairing: as SEE */
-    AUTHZ_PAIRING_LOG_CONTACT, /* add to a pairing's contact log: its supporter only */
+                                  coordinators, admins. api_my_pairings returns the
+                                  viewer's pairings as a supporter, in the orgs they are
+                                  still a member of, so SEE, SEE_NOTE and SEE_SUPPORTER
+                                  hold for each (the whole pairing_json) */
+    AUTHZ_PAIRING_CLOSE,       /* end a pairing: as SEE.
+                                  SQL (api_pairing_change): only a proposed or active
+                                  pairing (409 pairing_not_open), under the same locks */
+    AUTHZ_PAIRING_LOG_CONTACT, /* add to a pairing's contact log: its supporter only.
+                                  SQL (api_pairing_contact_add): only an active pairing
+                                  (409 pairing_not_active), a date neither in the future
+                                  nor before the proposal in the org's time zone (422
+                                  date) */
     AUTHZ_PAIRING_CONTACTS,    /* read the contact log: its supporter, the org's
                                   coordinators, admins */
     AUTHZ_PAIRING_SEE_NOTE,    /* the coordinator's note to the supporter: as CONTACTS */

@@ -64,9 +64,62 @@ static int read_signup(struct facts *f)
     return 0;
 }
 
+/* ---- the matching module ---- */
+
+static const char *text_of(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static bool true_of(json_t *o, const char *key)
+{
+    return json_is_true(json_object_get(o, key));
+}
+
+static int read_pairing(struct facts *f)
+{
+    struct pairing_facts *p = &f->u.pairing;
+    json_t *j = f->loaded;
+    *p = (struct pairing_facts) { text_of(j, "org"), text_of(j, "supporter"), text_of(j, "requester"),
+        true_of(j, "active"), true_of(j, "accepted") };
+    if (p->org_slug == NULL)
+        return -1;
+    f->target = (struct authz_target) { .org_slug = p->org_slug, .requester_id = p->requester_id,
+        .supporter_id = p->supporter_id, .pairing_active = p->active, .pairing_accepted = p->accepted };
+    return 0;
+}
+
+static int read_support_request(struct facts *f)
+{
+    struct support_request_facts *q = &f->u.support_request;
+    json_t *j = f->loaded;
+    *q = (struct support_request_facts) { text_of(j, "org"), text_of(j, "requester"), text_of(j, "supporter"),
+        true_of(j, "active") };
+    if (q->org_slug == NULL)
+        return -1;
+    f->target = (struct authz_target) { .org_slug = q->org_slug, .requester_id = q->requester_id,
+        .supporter_id = q->supporter_id, .pairing_active = q->active };
+    return 0;
+}
+
+static int read_supporter(struct facts *f)
+{
+    struct supporter_facts *s = &f->u.supporter;
+    json_t *j = f->loaded;
+    *s = (struct supporter_facts) { text_of(j, "org"), text_of(j, "supporter"), true_of(j, "listed") };
+    if (s->org_slug == NULL)
+        return -1;
+    f->target = (struct authz_target) { .org_slug = s->org_slug, .supporter_id = s->person_id };
+    return 0;
+}
+
 const struct facts_loader facts_group = { "group", "SELECT api_group_facts($1, $2)", 2, read_group };
 const struct facts_loader facts_session = { "session", "SELECT api_session_facts($1, $2)", 2, read_session };
 const struct facts_loader facts_signup = { "signup", "SELECT api_signup_facts($1)", 1, read_signup };
+const struct facts_loader facts_pairing = { "pairing", "SELECT api_pairing_facts($1)", 1, read_pairing };
+const struct facts_loader facts_support_request = { "support_request", "SELECT api_support_request_facts($1)", 1,
+    read_support_request };
+const struct facts_loader facts_supporter = { "supporter", "SELECT api_supporter_facts($1)", 1, read_supporter };
 
 void facts_free(struct facts *f)
 {

@@ -44,6 +44,39 @@ struct signup_facts {
     struct group_facts group;
 };
 
+/* The matching module's facts (its routes exist only when it is on). The
+ * person ids are those of the people involved; the strings are borrowed from
+ * the loaded JSON. */
+
+/* api_pairing_facts(id), schema/functions/matching.sql (pairing_facts_json):
+ * {"org": slug, "supporter": person id, "requester": person id,
+ *  "active": bool, "accepted": bool}. */
+struct pairing_facts {
+    const char *org_slug;
+    const char *supporter_id;   /* the supporter's person id */
+    const char *requester_id;
+    bool active;                /* the pairing is active */
+    bool accepted;              /* the supporter accepted it (it may have ended since) */
+};
+
+/* api_support_request_facts(id), schema/functions/matching.sql:
+ * {"org": slug, "requester": person id, "supporter": person id of the
+ *  active pairing's supporter or null, "active": bool}. */
+struct support_request_facts {
+    const char *org_slug;
+    const char *requester_id;
+    const char *supporter_id;   /* NULL without an active pairing */
+    bool active;                /* the request is active (it has an active pairing) */
+};
+
+/* api_supporter_facts(id), schema/functions/matching.sql:
+ * {"org": slug, "supporter": person id, "listed": bool}. */
+struct supporter_facts {
+    const char *org_slug;
+    const char *person_id;
+    bool listed;                /* shown publicly: not retired, still a member */
+};
+
 /* What the dispatcher loaded for a request (ctx->facts; owned by it). */
 struct facts {
     json_t *loaded;              /* the loader's JSON, or NULL for facts from the path alone */
@@ -52,6 +85,9 @@ struct facts {
         struct group_facts group;     /* facts_group */
         struct session_facts session; /* facts_session */
         struct signup_facts signup;   /* facts_signup */
+        struct pairing_facts pairing; /* facts_pairing */
+        struct support_request_facts support_request; /* facts_support_request */
+        struct supporter_facts supporter; /* facts_supporter */
     } u;
 };
 
@@ -72,6 +108,13 @@ extern const struct facts_loader facts_group;
 extern const struct facts_loader facts_session;
 /* api_signup_facts($1 signup): struct signup_facts. */
 extern const struct facts_loader facts_signup;
+
+/* api_pairing_facts($1 pairing): struct pairing_facts. */
+extern const struct facts_loader facts_pairing;
+/* api_support_request_facts($1 request): struct support_request_facts. */
+extern const struct facts_loader facts_support_request;
+/* api_supporter_facts($1 supporter): struct supporter_facts. */
+extern const struct facts_loader facts_supporter;
 
 /* Read the "_facts" of a group object (group_json) into g; -1 when it has none. */
 int facts_read_group(json_t *group, struct group_facts *g) __attribute__((warn_unused_result));

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* One-to-one matching across an org: batch proposals, retention settings,
- * the access log of requests and the counts; and the steps every matching
- * handler shares (load who is involved, ask authz, go on). */
+ * the access log of requests and the counts (each for the org's
+ * coordinators: AUTHZ_MATCHING_MANAGE on the path's {slug}, asked by the
+ * pipeline); and what every matching handler shares: the checked body, the
+ * rights passed to SQL. */
 #include "matching-api.h"
 
 #include "background.h"
@@ -21,92 +23,55 @@
 
 /* ---- shared steps ---- */
 
-static void step_free(void *p)
+static void clean_free(void *p)
 {
-    struct matching_step *st = p;
-    json_decref(st->clean);
-    free(st->clean_text);
-    free(st);
+    struct matching_clean *c = p;
+    json_decref(c->clean);
+    free(c->text);
+    free(c);
 }
 
-struct matching_step *matching_step_new(struct req_ctx *ctx)
-{
-    struct matching_step *st = xcalloc(1, sizeof(*st));
-    st->ctx = ctx;
-    ctx->state = st;
-    ctx->state_free = step_free;
-    return st;
-}
-
-int matching_step_body(struct matching_step *st, enum matching_body kind, bool partial)
+int matching_check(struct req_ctx *ctx, enum matching_body kind, bool partial)
 {
     struct invalid inv;
-    if (matching_input_parse(kind, st->ctx->body, partial, &st->clean, &inv) != 0) {
-        api_reply_invalid(st->ctx, &inv);
+    json_t *clean;
+    if (matching_input_parse(kind, ctx->body, partial, &clean, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
         return -1;
     }
-    st->clean_text = json_dumps(st->clean, JSON_COMPACT);
-    if (st->clean_text == NULL)
+    struct matching_clean *c = xcalloc(1, sizeof(*c));
+    c->clean = clean;
+    c->text = json_dumps(clean, JSON_COMPACT);
+    if (c->text == NULL)
         fatalx("out of memory");
+    ctx->state = c;
+    ctx->state_free = clean_free;
     return 0;
 }
 
-const char *matching_viewer(struct req_ctx *ctx)
+const struct matching_clean *matching_clean(const struct req_ctx *ctx)
+{
+    return ctx->state;
+}
+
+const char *matching_clean_string(const struct req_ctx *ctx, const char *key)
+{
+    return json_string_value(json_object_get(matching_clean(ctx)->clean, key));
+}
+
+void matching_clean_int(const struct req_ctx *ctx, const char *key, char out[16])
+{
+    snprintf(out, 16, "%d", (int)json_integer_value(json_object_get(matching_clean(ctx)->clean, key)));
+}
+
+const char *matching_right(const struct req_ctx *ctx, enum authz_action action)
+{
+    return authz_allows(ctx->principal, action, &ctx->facts->target) ? "true" : "false";
+}
+
+const char *matching_viewer(const struct req_ctx *ctx)
 {
     return ctx->principal ? ctx->principal->person_id : NULL;
-}
-
-json_t *matching_row_json(struct req_ctx *ctx, const struct db_result *r)
-{
-    return api_row_json(ctx, r);
-}
-
-void matching_target_read(json_t *facts, struct authz_target *t)
-{
-    json_t *f = json_object_get(facts, "_facts") ?: facts;
-    memset(t, 0, sizeof(*t));
-    t->org_slug = json_string_value(json_object_get(f, "org"));
-    t->requester_id = json_string_value(json_object_get(f, "requester"));
-    t->supporter_id = json_string_value(json_object_get(f, "supporter"));
-    t->pairing_active = json_is_true(json_object_get(f, "active"));
-    t->pairing_accepted = json_is_true(json_object_get(f, "accepted"));
-}
-
-static void step_loaded_cb(const struct db_result *r, void *arg)
-{
-    struct matching_step *st = arg;
-    struct authz_target target;
-    json_t *loaded = matching_row_json(st->ctx, r);
-    if (loaded == NULL)
-        return;
-    matching_target_read(loaded, &target);
-    if (authz_allows(st->ctx->principal, st->action, &target))
-        st->next(st, loaded);
-    else
-        api_reply_forbidden(st->ctx);
-    json_decref(loaded);
-}
-
-void matching_step_load(struct matching_step *st, const char *sql, enum authz_action action, matching_next next)
-{
-    struct req_ctx *ctx = st->ctx;
-    if (!valid_uuid(ctx->params[0], strlen(ctx->params[0]))) {
-        api_reply_not_found(ctx);
-        return;
-    }
-    st->action = action;
-    st->next = next;
-    const char *params[] = { ctx->params[0] };
-    db_pool_query(ctx->srv->pool, sql, 1, params, step_loaded_cb, st);
-}
-
-int matching_authorize_org(struct req_ctx *ctx, enum authz_action action)
-{
-    struct authz_target target = { .org_slug = ctx->params[0] };
-    if (authz_allows(ctx->principal, action, &target))
-        return 0;
-    api_reply_forbidden(ctx);
-    return -1;
 }
 
 /* ---- batch proposals ---- */
@@ -165,8 +130,6 @@ static void batch_loaded_cb(const struct db_result *r, void *arg)
 
 void api_matching_proposals(struct req_ctx *ctx)
 {
-    if (matching_authorize_org(ctx, AUTHZ_MATCHING_MANAGE) != 0)
-        return;
     const char *params[] = { ctx->params[0], matching_viewer(ctx) };
     db_pool_query(ctx->srv->pool, "SELECT api_matching_batch_data($1, $2)", 2, params, batch_loaded_cb, ctx);
 }
@@ -175,21 +138,19 @@ void api_matching_proposals(struct req_ctx *ctx)
 
 void api_matching_settings_get(struct req_ctx *ctx)
 {
-    if (matching_authorize_org(ctx, AUTHZ_MATCHING_MANAGE) != 0)
-        return;
     const char *params[] = { ctx->params[0] };
     api_query_json(ctx, "SELECT api_matching_settings_get($1)", 1, params, 200);
 }
 
+int api_matching_settings_put_check(struct req_ctx *ctx)
+{
+    return matching_check(ctx, MATCHING_BODY_SETTINGS, false);
+}
+
 void api_matching_settings_put(struct req_ctx *ctx)
 {
-    if (matching_authorize_org(ctx, AUTHZ_MATCHING_MANAGE) != 0)
-        return;
-    struct matching_step *st = matching_step_new(ctx);
-    if (matching_step_body(st, MATCHING_BODY_SETTINGS, false) != 0)
-        return;
     char days[16];
-    snprintf(days, sizeof(days), "%d", (int)json_integer_value(json_object_get(st->clean, "retention_days")));
+    matching_clean_int(ctx, "retention_days", days);
     const char *params[] = { ctx->params[0], days, matching_viewer(ctx) };
     api_query_json(ctx, "SELECT api_matching_settings_put($1, $2, $3)", 3, params, 200);
 }
@@ -199,8 +160,6 @@ void api_support_requests_access_log(struct req_ctx *ctx)
     struct invalid inv;
     const char *request = NULL, *limit_text = NULL;
     int limit = ACCESS_LOG_DEFAULT;
-    if (matching_authorize_org(ctx, AUTHZ_MATCHING_MANAGE) != 0)
-        return;
     if (query_text(ctx, "request_id", 36, &request, &inv) != 0 ||
         query_text(ctx, "limit", 8, &limit_text, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
@@ -224,8 +183,6 @@ void api_support_requests_access_log(struct req_ctx *ctx)
 
 void api_matching_stats(struct req_ctx *ctx)
 {
-    if (matching_authorize_org(ctx, AUTHZ_MATCHING_MANAGE) != 0)
-        return;
     const char *params[] = { ctx->params[0] };
     api_query_json(ctx, "SELECT api_matching_stats($1)", 1, params, 200);
 }

@@ -78,38 +78,56 @@ static const struct route core_routes[] = {
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do
- * not exist (404 like any unknown path). Their handlers still load their
- * own facts and ask authz themselves. */
+ * not exist (404 like any unknown path). A route about one supporter,
+ * request or pairing loads its facts (facts.h) and asks authz before its
+ * handler; an org-wide one asks on the path's {slug}. */
 static const struct route matching_routes[] = {
     R(GET, "/api/v1/orgs/{slug}/supporters", api_supporters_list, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/orgs/{slug}/supporters", api_supporters_create, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
-    R(GET, "/api/v1/supporters/{id:uuid}", api_supporters_get, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
-    R(PATCH, "/api/v1/supporters/{id:uuid}", api_supporters_patch, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
-    R(DELETE, "/api/v1/supporters/{id:uuid}", api_supporters_delete, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/orgs/{slug}/support-requests", api_support_requests_create, PERSON, JSON, NULL, AUTHZ_NONE,
+    R(POST, "/api/v1/orgs/{slug}/supporters", api_supporters_create, PERSON, JSON, NULL, AUTHZ_MATCHING_MANAGE,
+        api_supporters_create_check),
+    /* Anyone: the handler asks AUTHZ_SUPPORTER_SEE_RECORD for the whole record. */
+    R(GET, "/api/v1/supporters/{id:uuid}", api_supporters_get, PERSON_OPTIONAL, NONE, &facts_supporter, AUTHZ_NONE,
         NULL),
-    R(GET, "/api/v1/orgs/{slug}/support-requests", api_support_requests_list, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(PATCH, "/api/v1/supporters/{id:uuid}", api_supporters_patch, PERSON, JSON, &facts_supporter,
+        AUTHZ_MATCHING_MANAGE, api_supporters_patch_check),
+    R(DELETE, "/api/v1/supporters/{id:uuid}", api_supporters_delete, PERSON, NONE, &facts_supporter,
+        AUTHZ_MATCHING_MANAGE, NULL),
+
+    R(POST, "/api/v1/orgs/{slug}/support-requests", api_support_requests_create, PERSON, JSON, NULL,
+        AUTHZ_SUPPORT_REQUEST_CREATE, api_support_requests_create_check),
+    R(GET, "/api/v1/orgs/{slug}/support-requests", api_support_requests_list, PERSON, NONE, NULL,
+        AUTHZ_MATCHING_MANAGE, NULL),
     R(GET, "/api/v1/orgs/{slug}/support-requests/access-log", api_support_requests_access_log, PERSON, NONE, NULL,
-        AUTHZ_NONE, NULL),
+        AUTHZ_MATCHING_MANAGE, NULL),
     R(GET, "/api/v1/me/support-requests", api_me_support_requests, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(GET, "/api/v1/support-requests/{id:uuid}", api_support_requests_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(GET, "/api/v1/support-requests/{id:uuid}/candidates", api_support_requests_candidates, PERSON, NONE, NULL,
-        AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/support-requests/{id:uuid}/match", api_support_requests_match, PERSON, JSON, NULL, AUTHZ_NONE,
-        NULL),
+    R(GET, "/api/v1/support-requests/{id:uuid}", api_support_requests_get, PERSON, NONE, &facts_support_request,
+        AUTHZ_SUPPORT_REQUEST_READ, NULL),
+    R(GET, "/api/v1/support-requests/{id:uuid}/candidates", api_support_requests_candidates, PERSON, NONE,
+        &facts_support_request, AUTHZ_MATCHING_MANAGE, NULL),
+    R(POST, "/api/v1/support-requests/{id:uuid}/match", api_support_requests_match, PERSON, JSON,
+        &facts_support_request, AUTHZ_MATCHING_MANAGE, api_support_requests_match_check),
+
     R(GET, "/api/v1/me/pairings", api_me_pairings, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(GET, "/api/v1/pairings/{id:uuid}", api_pairings_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/pairings/{id:uuid}/accept", api_pairings_accept, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/pairings/{id:uuid}/decline", api_pairings_decline, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/pairings/{id:uuid}/close", api_pairings_close, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
-    R(GET, "/api/v1/pairings/{id:uuid}/contacts", api_pairings_contacts_list, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/pairings/{id:uuid}/contacts", api_pairings_contacts_add, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
-    R(POST, "/api/v1/orgs/{slug}/matching/proposals", api_matching_proposals, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
-    R(GET, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_get, PERSON, NONE, NULL, AUTHZ_NONE,
+    R(GET, "/api/v1/pairings/{id:uuid}", api_pairings_get, PERSON, NONE, &facts_pairing, AUTHZ_PAIRING_SEE, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/accept", api_pairings_accept, PERSON, NONE, &facts_pairing,
+        AUTHZ_PAIRING_RESPOND, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/decline", api_pairings_decline, PERSON, NONE, &facts_pairing,
+        AUTHZ_PAIRING_RESPOND, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/close", api_pairings_close, PERSON, JSON, &facts_pairing,
+        AUTHZ_PAIRING_CLOSE, api_pairings_close_check),
+    R(GET, "/api/v1/pairings/{id:uuid}/contacts", api_pairings_contacts_list, PERSON, NONE, &facts_pairing,
+        AUTHZ_PAIRING_CONTACTS, NULL),
+    R(POST, "/api/v1/pairings/{id:uuid}/contacts", api_pairings_contacts_add, PERSON, JSON, &facts_pairing,
+        AUTHZ_PAIRING_LOG_CONTACT, api_pairings_contacts_add_check),
+
+    R(POST, "/api/v1/orgs/{slug}/matching/proposals", api_matching_proposals, PERSON, NONE, NULL,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    R(GET, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_get, PERSON, NONE, NULL,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    R(PUT, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_put, PERSON, JSON, NULL,
+        AUTHZ_MATCHING_MANAGE, api_matching_settings_put_check),
+    R(GET, "/api/v1/orgs/{slug}/matching/stats", api_matching_stats, PERSON, NONE, NULL, AUTHZ_MATCHING_MANAGE,
         NULL),
-    R(PUT, "/api/v1/orgs/{slug}/matching/settings", api_matching_settings_put, PERSON, JSON, NULL, AUTHZ_NONE,
-        NULL),
-    R(GET, "/api/v1/orgs/{slug}/matching/stats", api_matching_stats, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
 };
 
 const struct route_table *routes_table(bool matching)

@@ -242,14 +242,22 @@ EXCEPTION WHEN unique_violation THEN
 END
 $$;
 
--- The record with the facts authz needs; piirid shows the public view to
--- everyone else (and nothing when the supporter is not listed).
-CREATE OR REPLACE FUNCTION api_supporter_get(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
-        'supporter', supporter_json(s), 'public', supporter_public_json(s),
-        '_facts', json_build_object('org', (SELECT slug FROM organizations WHERE id = s.org_id),
-                                    'supporter', s.person_id, 'listed', supporter_listed(s)))
+-- Who a supporter is, for authz: the org, the supporter's person and whether
+-- they are listed. The facts loader facts_supporter (server/facts.c) reads it
+-- into struct supporter_facts (server/facts.h).
+CREATE OR REPLACE FUNCTION api_supporter_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('org', (SELECT slug FROM organizations WHERE id = s.org_id),
+                             'supporter', s.person_id, 'listed', supporter_listed(s))
     FROM supporters s WHERE s.id = p_id AND s.deleted_at IS NULL
+$$;
+
+-- A supporter as one reader may see them, with the right piirid's authz gave
+-- (AUTHZ_SUPPORTER_SEE_RECORD): p_whole, the whole record; otherwise the
+-- public introduction, and nothing (404) for a supporter who is not listed.
+CREATE OR REPLACE FUNCTION api_supporter_read(p_id uuid, p_whole boolean) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('supporter', CASE WHEN p_whole THEN supporter_json(s)
+                                               ELSE supporter_public_json(s) END)
+    FROM supporters s WHERE s.id = p_id AND s.deleted_at IS NULL AND (p_whole OR supporter_listed(s))
 $$;
 
 CREATE OR REPLACE FUNCTION api_supporter_update(p_id uuid, p jsonb) RETURNS json LANGUAGE plpgsql AS $$
@@ -358,7 +366,8 @@ CREATE OR REPLACE FUNCTION api_my_support_requests(p_person uuid) RETURNS json L
 $$;
 
 -- Who is involved, for authz: the org, the requester and the supporter of
--- the active pairing.
+-- the active pairing. The facts loader facts_support_request
+-- (server/facts.c) reads it into struct support_request_facts (server/facts.h).
 CREATE OR REPLACE FUNCTION api_support_request_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('org', (SELECT slug FROM organizations WHERE id = q.org_id),
                              'requester', q.requester_id,
@@ -477,7 +486,8 @@ $$;
 
 -- Pairings ------------------------------------------------------------------------
 
--- authz in piirid needs to know whether the supporter ever accepted.
+-- Who is involved in a pairing, for authz, and whether the supporter ever
+-- accepted: struct pairing_facts (server/facts.h), read by nothing else.
 CREATE OR REPLACE FUNCTION pairing_facts_json(p pairings) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'org', (SELECT slug FROM organizations WHERE id = p.org_id),
@@ -487,6 +497,7 @@ CREATE OR REPLACE FUNCTION pairing_facts_json(p pairings) RETURNS json LANGUAGE 
         'accepted', p.accepted_at IS NOT NULL)
 $$;
 
+-- The facts loader facts_pairing (server/facts.c), struct pairing_facts.
 CREATE OR REPLACE FUNCTION api_pairing_facts(p_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT pairing_facts_json(p) FROM pairings p WHERE p.id = p_id
 $$;

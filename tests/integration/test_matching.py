@@ -321,6 +321,46 @@ def test_retired_supporter_has_no_public_page(hub, api):
         "status"] == "retired"
 
 
+def test_the_sql_leaves_out_what_a_reader_may_not_see(hub, pg):
+    """The record of a supporter leaves the database only for those authz gives the right:
+    what piirid loads to authorize names who the supporter is and nothing of the record,
+    and the view for everyone else holds the introduction only."""
+    h = hub()
+    s, retired = h.supporter(), h.supporter(status="retired")
+    assert json.loads(psql(pg, f"SELECT api_supporter_facts('{s.id}')")) == {
+        "org": h.slug, "supporter": s.person.id, "listed": True}
+    assert json.loads(psql(pg, f"SELECT api_supporter_facts('{retired.id}')"))["listed"] is False
+    public = psql(pg, f"SELECT api_supporter_read('{s.id}', false)")
+    assert set(json.loads(public)["supporter"]) == PUBLIC_KEYS
+    for word in ("training", "pledge", "person_id", s.person.id, "Työnantajakumppani-koulutus"):
+        assert word not in public
+    assert set(json.loads(psql(pg, f"SELECT api_supporter_read('{s.id}', true)"))["supporter"]) == RECORD_KEYS
+    # Not listed: no public view at all, the whole record still for those allowed it.
+    assert psql(pg, f"SELECT api_supporter_read('{retired.id}', false) IS NULL") == "t"
+    assert json.loads(psql(pg, f"SELECT api_supporter_read('{retired.id}', true)"))["supporter"][
+        "status"] == "retired"
+
+
+@pytest.mark.parametrize("method,path,allowed", [
+    ("DELETE", "/api/v1/orgs/{slug}/support-requests", {"GET", "POST"}),
+    ("PUT", "/api/v1/orgs/{slug}/matching/proposals", {"POST"}),
+    ("POST", "/api/v1/supporters/{id}", {"GET", "PATCH", "DELETE"}),
+    ("PUT", "/api/v1/pairings/{id}", {"GET"}),
+    ("PUT", "/api/v1/pairings/not-an-id", {"GET"}),
+    ("GET", "/api/v1/pairings/{id}/close", {"POST"}),
+    ("DELETE", "/api/v1/support-requests/{id}/match", {"POST"}),
+])
+def test_module_on_answers_405_with_allow(hub, method, path, allowed):
+    """With the module on, its paths are routes like the core's: another method is 405
+    with the methods there are, before anyone is asked who they are."""
+    h = hub()
+    path = path.format(slug=h.slug, id=uuid.uuid4())
+    for token in (None, h.coord.token):
+        r = h.api(method, path, json={} if method in ("POST", "PUT") else None, token=token)
+        assert_error(r, 405, "method_not_allowed")
+        assert {m.strip() for m in r.headers.get("Allow").split(",")} == allowed, r.headers.get("Allow")
+
+
 def test_patch_supporter(hub, others):
     h = hub()
     s = h.supporter()
