@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Attendance reports for funders: aggregates per group and for the org, as
- * JSON or, with Accept: text/csv, as CSV (cells made safe for spreadsheets
- * by csv.c). No names, no person ids. */
+/* Attendance reports for funders: aggregates per group and for the org, and
+ * an umbrella's roll-up of its associations, as JSON or as CSV
+ * (report-csv.c). No names, no person ids. */
 #include "api.h"
-#include "csv.h"
+#include "log.h"
 #include "query-params.h"
+#include "report-csv.h"
 
 #include <event2/buffer.h>
 #include <stdio.h>
@@ -12,43 +13,64 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const columns[] = { "sessions_held", "visits", "unique_participants",
-    "first_time_participants", "volunteer_hours", NULL };
+/* What the request asked for besides the period. */
+struct report_ask {
+    bool csv;
+    struct report_csv how;
+};
 
-static bool wants_csv(struct req_ctx *ctx)
+static const char *header(struct req_ctx *ctx, const char *name)
 {
-    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept");
-    return accept != NULL && strcasestr(accept, "text/csv") != NULL;
+    return evhttp_find_header(evhttp_request_get_input_headers(ctx->req), name);
 }
 
-static void report_csv_row(struct evbuffer *out, const char *id, const char *title, json_t *numbers)
+/* ?format=json|csv (else Accept: text/csv), ?separator=comma|semicolon,
+ * ?lang=fi|sv|en (else Accept-Language; neither: the JSON keys). */
+static int read_ask(struct req_ctx *ctx, struct report_ask *ask, struct invalid *inv)
 {
-    csv_cell(out, id);
-    evbuffer_add(out, ",", 1);
-    csv_cell(out, title);
-    for (const char *const *c = columns; *c; c++) {
-        json_t *v = json_object_get(numbers, *c);
-        if (json_is_integer(v))
-            evbuffer_add_printf(out, ",%lld", (long long)json_integer_value(v));
-        else
-            evbuffer_add_printf(out, ",%.15g", json_number_value(v));
+    const char *format = http_query_param(ctx, "format"), *sep = http_query_param(ctx, "separator");
+    const char *lang = http_query_param(ctx, "lang"), *accept = header(ctx, "Accept");
+    if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+        *inv = (struct invalid) { "format", "must be json or csv" };
+        return -1;
     }
-    evbuffer_add(out, "\r\n", 2);
+    ask->csv = format != NULL ? strcmp(format, "csv") == 0 : accept != NULL && strcasestr(accept, "text/csv") != NULL;
+    if (sep != NULL && strcmp(sep, "comma") != 0 && strcmp(sep, "semicolon") != 0) {
+        *inv = (struct invalid) { "separator", "must be comma or semicolon" };
+        return -1;
+    }
+    ask->how.semicolons = sep != NULL && strcmp(sep, "semicolon") == 0;
+    int l = lang != NULL ? report_lang_parse(lang) : (int)report_lang_accept(header(ctx, "Accept-Language"));
+    if (l < 0) {
+        *inv = (struct invalid) { "lang", "must be fi, sv or en" };
+        return -1;
+    }
+    ask->how.lang = (enum report_lang)l;
+    return 0;
 }
 
-static void reply_csv(struct req_ctx *ctx, json_t *report)
+/* attachment; filename="<org>-<kind>-<from>-<to>.csv", with only letters,
+ * digits and hyphens of the request in it. */
+static void add_disposition(struct req_ctx *ctx, const char *kind)
+{
+    const char *parts[] = { ctx->params[0], kind, http_query_param(ctx, "from"), http_query_param(ctx, "to") };
+    char value[256];
+    size_t n = (size_t)snprintf(value, sizeof value, "attachment; filename=\"");
+    for (size_t i = 0; i < 4; i++) {
+        for (const char *c = parts[i] ?: ""; *c != '\0' && n < 200; c++)
+            value[n++] = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                    *c == '-' ? *c : '_';
+        value[n++] = i < 3 ? '-' : '\0';
+    }
+    snprintf(value + n - 1, sizeof value - (n - 1), ".csv\"");
+    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Content-Disposition", value);
+}
+
+static void reply_csv(struct req_ctx *ctx, struct report_ask *ask, json_t *report)
 {
     struct evbuffer *out = evbuffer_new();
-    json_t *g;
-    size_t i;
-    evbuffer_add_printf(out, "group_id,title");
-    for (const char *const *c = columns; *c; c++)
-        evbuffer_add_printf(out, ",%s", *c);
-    evbuffer_add(out, "\r\n", 2);
-    json_array_foreach(json_object_get(report, "groups"), i, g)
-        report_csv_row(out, json_string_value(json_object_get(g, "group_id")) ?: "",
-            json_string_value(json_object_get(g, "title")) ?: "", g);
-    report_csv_row(out, "", "total", json_object_get(report, "total"));
+    report_csv_write(out, &ask->how, report);
+    add_disposition(ctx, ask->how.rollup ? "attendance-rollup" : "attendance");
     http_reply_text(ctx, 200, "text/csv; charset=utf-8", out);
     evbuffer_free(out);
 }
@@ -56,11 +78,12 @@ static void reply_csv(struct req_ctx *ctx, json_t *report)
 static void report_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
+    struct report_ask *ask = ctx->state;
     json_t *report = api_row_json(ctx, r);
     if (report == NULL)
         return;
-    if (wants_csv(ctx)) {
-        reply_csv(ctx, report);
+    if (ask->csv) {
+        reply_csv(ctx, ask, report);
         json_decref(report);
         return;
     }
@@ -89,14 +112,33 @@ static int read_window(struct req_ctx *ctx, char from[32], char to[32], struct i
     return 0;
 }
 
-void api_reports_attendance(struct req_ctx *ctx)
+static void report_run(struct req_ctx *ctx, bool rollup)
 {
     struct invalid inv = { "from", "is not valid" };
     char from[32], to[32];
-    if (read_window(ctx, from, to, &inv) != 0) {
+    struct report_ask *ask = calloc(1, sizeof *ask);
+    if (ask == NULL)
+        fatalx("out of memory");
+    ctx->state = ask;
+    ctx->state_free = free;
+    if (read_window(ctx, from, to, &inv) != 0 || read_ask(ctx, ask, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
     }
+    ask->how.rollup = rollup;
+    ask->how.rows_key = rollup ? "organizations" : "groups";
     const char *params[] = { ctx->params[0], from, to };
-    db_pool_query(ctx->srv->pool, "SELECT api_attendance_report($1, $2, $3)", 3, params, report_cb, ctx);
+    db_pool_query(ctx->srv->pool,
+        rollup ? "SELECT api_attendance_rollup($1, $2, $3)" : "SELECT api_attendance_report($1, $2, $3)", 3,
+        params, report_cb, ctx);
+}
+
+void api_reports_attendance(struct req_ctx *ctx)
+{
+    report_run(ctx, false);
+}
+
+void api_reports_rollup(struct req_ctx *ctx)
+{
+    report_run(ctx, true);
 }

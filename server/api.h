@@ -67,6 +67,7 @@ void api_attendance_put(struct req_ctx *ctx);
 int api_attendance_put_check(struct req_ctx *ctx);
 void api_attendance_get(struct req_ctx *ctx);
 void api_reports_attendance(struct req_ctx *ctx);
+void api_reports_rollup(struct req_ctx *ctx);
 void api_me_patch(struct req_ctx *ctx);
 void api_me_calendar_token(struct req_ctx *ctx);
 void api_feed_group(struct req_ctx *ctx);

@@ -13,8 +13,13 @@ bool csv_is_formula(const char *s)
 
 void csv_cell(struct evbuffer *out, const char *s)
 {
+    csv_cell_sep(out, s, ',');
+}
+
+void csv_cell_sep(struct evbuffer *out, const char *s, char sep)
+{
     bool formula = csv_is_formula(s);
-    if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
+    if (!formula && strchr(s, sep) == NULL && strpbrk(s, "\"\r\n") == NULL) {
         evbuffer_add(out, s, strlen(s));
         return;
     }

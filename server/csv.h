@@ -15,5 +15,8 @@ bool csv_is_formula(const char *s);
  * and is quoted, so it is shown as text; a cell holding a comma, a quote or
  * a line break is quoted with its quotes doubled. */
 void csv_cell(struct evbuffer *out, const char *s);
+/* The same for a file whose cells are separated by SEP (',' or ';'): a cell
+ * holding SEP is quoted. */
+void csv_cell_sep(struct evbuffer *out, const char *s, char sep);
 
 #endif

@@ -74,6 +74,8 @@ static const struct route core_routes[] = {
         AUTHZ_GROUP_PEOPLE, NULL),
     R(GET, "/api/v1/orgs/{slug}/reports/attendance", api_reports_attendance, PERSON, NONE, NULL, AUTHZ_ORG_REPORTS,
         NULL),
+    R(GET, "/api/v1/orgs/{slug}/reports/attendance/rollup", api_reports_rollup, PERSON, NONE, NULL,
+        AUTHZ_ORG_REPORTS, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

@@ -17,9 +17,12 @@ from helpers import (Resp, add_session, assert_error, cancel_session, in_days,
 HEL = ZoneInfo("Europe/Helsinki")
 G1_TITLE = 'Vertaisryhmä "Toivo", Tampere'
 G2_TITLE = "Perhekahvila Kaarina"
-CSV_HEADER = ["group_id", "title", "sessions_held", "visits", "unique_participants",
-              "first_time_participants", "volunteer_hours"]
-NUMBERS = CSV_HEADER[2:]
+ALL_NUMBERS = ["sessions_held", "sessions_not_recorded", "days_held", "visits", "adult_visits",
+               "child_visits", "walk_in_visits", "unique_participants", "first_time_participants",
+               "volunteer_hours"]
+CSV_HEADER = ["group_id", "title"] + ALL_NUMBERS
+NUMBERS = ["sessions_held", "visits", "unique_participants", "first_time_participants", "volunteer_hours"]
+BOM = "\ufeff"
 
 
 def hel(month, day, hour=18):
@@ -161,6 +164,8 @@ def test_report_csv(server, rep, window):
     assert ct == "text/csv;charset=utf-8", ct
     assert_no_personal_data(resp.body, rep)
     text = resp.body.decode("utf-8")
+    assert text.startswith(BOM), "a spreadsheet reads UTF-8 only after a byte order mark"
+    text = text[1:]
     assert text.endswith("\r\n") and text.count("\r\n") == text.count("\n"), "lines must end in CRLF"
     # The title with a comma and quotes is quoted as RFC 4180 says.
     assert '"Vertaisryhmä ""Toivo"", Tampere"' in text, text
@@ -241,7 +246,7 @@ def csv_report(server, slug, frm, to, token):
     resp = raw_get(server, report_path(slug, frm, to), token=token, headers={"Accept": "text/csv"},
                    record=False)
     assert resp.status == 200, (resp.status, resp.body[:300])
-    rows = list(csv.reader(io.StringIO(resp.body.decode("utf-8"), newline="")))
+    rows = list(csv.reader(io.StringIO(resp.body.decode("utf-8-sig"), newline="")))
     assert rows[0] == CSV_HEADER
     return rows
 
@@ -259,8 +264,9 @@ def test_csv_hours_are_exact(server, admin):
     assert numbers(report["total"]) == (2, 2, 0, 0, 10000.75)
     rows = csv_report(server, r.slug, "2026-10-01", "2026-10-31", r.coord.token)
     assert rows[1][0] == g["id"] and rows[-1][:2] == ["", "total"], rows
-    assert float(rows[1][6]) == 10000.75, f"the group's volunteer_hours in CSV: {rows[1][6]!r}"
-    assert float(rows[-1][6]) == 10000.75, f"the total volunteer_hours in CSV: {rows[-1][6]!r}"
+    hours = CSV_HEADER.index("volunteer_hours")
+    assert float(rows[1][hours]) == 10000.75, f"the group's volunteer_hours in CSV: {rows[1][hours]!r}"
+    assert float(rows[-1][hours]) == 10000.75, f"the total volunteer_hours in CSV: {rows[-1][hours]!r}"
 
 
 def test_report_days_are_the_orgs_days(server, admin):
@@ -303,7 +309,7 @@ def test_csv_cells_are_never_formulas(server, admin):
     resp = raw_get(server, report_path(r.slug, "2026-10-01", "2026-10-31"), token=r.coord.token,
                    headers={"Accept": "text/csv"}, record=False)
     assert resp.status == 200, (resp.status, resp.body[:300])
-    text = resp.body.decode("utf-8")
+    text = resp.body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     got = {row[0]: row[1] for row in rows[1:-1]}
     want = {gid: ("'" + t if t[0] in "=+-@" else t) for gid, t in by_id.items()}
