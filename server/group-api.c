@@ -5,6 +5,7 @@
 #include "api.h"
 #include "authz.h"
 #include "facts.h"
+#include "feed-cache.h"
 #include "group-input.h"
 #include "group-view.h"
 #include "occurrences.h"
@@ -128,6 +129,12 @@ void api_groups_get(struct req_ctx *ctx)
 static void updated_cb(const struct db_result *r, void *arg)
 {
     struct group_change *c = arg;
+    /* The change's NOTIFY reaches this worker's LISTEN connection a moment
+     * later: drop the feeds now, so that the coordinator's next look at the
+     * group's feed (most likely sent to this worker) never joins a render
+     * from before the change. Other workers learn it from the NOTIFY. */
+    if (r->status == DB_OK)
+        feed_cache_invalidate();
     reply_group(c->ctx, r, 200);
 }
 
