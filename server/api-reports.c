@@ -6,6 +6,7 @@
 #include "log.h"
 #include "query-params.h"
 #include "report-csv.h"
+#include "util.h"
 
 #include <event2/buffer.h>
 #include <stdio.h>
@@ -116,9 +117,7 @@ static void report_run(struct req_ctx *ctx, bool rollup)
 {
     struct invalid inv = { "from", "is not valid" };
     char from[32], to[32];
-    struct report_ask *ask = calloc(1, sizeof *ask);
-    if (ask == NULL)
-        fatalx("out of memory");
+    struct report_ask *ask = xcalloc(1, sizeof *ask);
     ctx->state = ask;
     ctx->state_free = free;
     if (read_window(ctx, from, to, &inv) != 0 || read_ask(ctx, ask, &inv) != 0) {
