@@ -3,7 +3,6 @@
  * an umbrella's roll-up of its associations, as JSON or as CSV
  * (report-csv.c). No names, no person ids. */
 #include "api.h"
-#include "log.h"
 #include "query-params.h"
 #include "report-csv.h"
 #include "util.h"
