@@ -5,7 +5,7 @@
 PKGS      := libevent libpq libical jansson libsodium zlib
 CC        ?= cc
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
-                 -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars -Imatching
+                 -Wstrict-prototypes -Wno-unused-parameter -g -Iserver -Icalendars -Imatching -Imustache
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libunistring (Unicode normalization and case folding) has no pkg-config file on Debian 12.
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread
@@ -20,6 +20,7 @@ ASAN_LDFLAGS   := -fsanitize=address,undefined
 SERVER_SRCS := $(wildcard server/*.c)
 CAL_SRCS    := $(wildcard calendars/*.c)
 MATCH_SRCS  := $(wildcard matching/*.c)
+MUSTACHE_SRCS := $(wildcard mustache/*.c)
 LIB_SRCS    := $(filter-out server/main.c,$(SERVER_SRCS))
 FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
@@ -68,6 +69,17 @@ build/asan/obj/matching/%.o: matching/%.c matching/*.h
 	@mkdir -p build/asan/obj/matching
 	$(CC) $(call LIB_ONLY,$(ASAN_CFLAGS)) -c $< -o $@
 
+# The template renderer likewise, with Jansson's headers for the values it renders.
+JANSSON_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
+
+build/obj/mustache/%.o: mustache/%.c mustache/*.h
+	@mkdir -p build/obj/mustache
+	$(CC) $(call LIB_ONLY,$(RELEASE_CFLAGS)) $(JANSSON_CFLAGS) -c $< -o $@
+
+build/asan/obj/mustache/%.o: mustache/%.c mustache/*.h
+	@mkdir -p build/asan/obj/mustache
+	$(CC) $(call LIB_ONLY,$(ASAN_CFLAGS)) $(JANSSON_CFLAGS) -c $< -o $@
+
 build/obj/schema.o: build/schema.c server/migrate.h
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -83,13 +95,16 @@ CAL_OBJS      = $(patsubst calendars/%.c,build/obj/cal-%.o,$(CAL_SRCS))
 ASAN_CAL_OBJS = $(patsubst calendars/%.c,build/asan/obj/cal-%.o,$(CAL_SRCS))
 MATCH_OBJS      = $(patsubst matching/%.c,build/obj/matching/%.o,$(MATCH_SRCS))
 ASAN_MATCH_OBJS = $(patsubst matching/%.c,build/asan/obj/matching/%.o,$(MATCH_SRCS))
-PIIRID_OBJS     = $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) $(MATCH_OBJS) build/obj/schema.o
+MUSTACHE_OBJS      = $(patsubst mustache/%.c,build/obj/mustache/%.o,$(MUSTACHE_SRCS))
+ASAN_MUSTACHE_OBJS = $(patsubst mustache/%.c,build/asan/obj/mustache/%.o,$(MUSTACHE_SRCS))
+PIIRID_OBJS     = $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) $(MATCH_OBJS) $(MUSTACHE_OBJS) \
+                  build/obj/schema.o
 
 build/piirid: $(PIIRID_OBJS)
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
 build/asan/libpiiri.a: $(patsubst server/%.c,build/asan/obj/%.o,$(LIB_SRCS)) $(ASAN_CAL_OBJS) $(ASAN_MATCH_OBJS) \
-		build/asan/obj/schema.o
+		$(ASAN_MUSTACHE_OBJS) build/asan/obj/schema.o
 	rm -f $@ && ar rcs $@ $^
 
 build/asan/piirid: build/asan/obj/main.o build/asan/libpiiri.a
@@ -166,14 +181,15 @@ integration-upgrade: build/asan/piirid build/feeds-js/.installed
 		/usr/bin/python3 -m pytest -q -p no:cacheprovider $(UPGRADE_TESTS)
 
 # ---- fuzzing (libFuzzer, clang): each target runs FUZZ_SECONDS ------------------
-# Every server/, calendars/ and matching/ object is built instrumented into one archive;
+# Every server/, calendars/, matching/ and mustache/ object is built instrumented into one archive;
 # a target links against it and so gets the objects it uses, and no others.
 
 FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 FUZZ_OBJS    = $(patsubst server/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) \
                $(patsubst calendars/%.c,build/fuzz/obj/cal-%.o,$(CAL_SRCS)) \
-               $(patsubst matching/%.c,build/fuzz/obj/matching/%.o,$(MATCH_SRCS)) build/fuzz/obj/schema.o
+               $(patsubst matching/%.c,build/fuzz/obj/matching/%.o,$(MATCH_SRCS)) \
+               $(patsubst mustache/%.c,build/fuzz/obj/mustache/%.o,$(MUSTACHE_SRCS)) build/fuzz/obj/schema.o
 
 build/fuzz/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/fuzz/obj
@@ -186,6 +202,10 @@ build/fuzz/obj/cal-%.o: calendars/%.c calendars/*.h
 build/fuzz/obj/matching/%.o: matching/%.c matching/*.h
 	@mkdir -p build/fuzz/obj/matching
 	clang $(call LIB_ONLY,$(FUZZ_CFLAGS)) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/obj/mustache/%.o: mustache/%.c mustache/*.h
+	@mkdir -p build/fuzz/obj/mustache
+	clang $(call LIB_ONLY,$(FUZZ_CFLAGS)) $(JANSSON_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 build/fuzz/obj/schema.o: build/schema.c server/migrate.h
 	@mkdir -p build/fuzz/obj
@@ -212,7 +232,7 @@ fuzz: deps-test $(addprefix build/fuzz/,$(FUZZERS))
 # is (// cppcheck-suppress id, with the reason) or in tests/cppcheck.supp,
 # never by turning a check off for everything.
 
-LINT_DIRS     := server calendars matching clients
+LINT_DIRS     := server calendars matching mustache clients
 LINT_SRCS      = $(sort $(shell find $(LINT_DIRS) -name '*.c' 2>/dev/null))
 LINT_INCLUDES := $(addprefix -I,$(LINT_DIRS))
 CPPCHECK_FLAGS = --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 -q \
@@ -311,7 +331,7 @@ build/bench-matching: bench/matching.c $(MATCH_SRCS) matching/*.h
 # ---- housekeeping -----------------------------------------------------------
 
 format:
-	clang-format -i server/*.c server/*.h calendars/*.[ch] matching/*.[ch] tests/unit/*.c
+	clang-format -i server/*.c server/*.h calendars/*.[ch] matching/*.[ch] mustache/*.[ch] tests/unit/*.c
 
 clean:
 	rm -rf build
