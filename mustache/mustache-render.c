@@ -42,25 +42,21 @@ static int emit(struct render *r, const char *s, size_t n)
     return 0;
 }
 
-/* HTML escaping for text and quoted or unquoted attribute values; a NUL,
- * which HTML does not allow, becomes U+FFFD. Runs between the characters to
- * escape are written at once. */
+/* HTML escaping, safe in element text and in quoted or unquoted attribute
+ * values; a NUL, which HTML does not allow, becomes U+FFFD. */
+static const char *const entities[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+    ['`'] = "&#96;", ['='] = "&#61;", ['\0'] = "\xEF\xBF\xBD",
+};
+
+/* Runs between the characters to escape are written at once. */
 static int emit_escaped(struct render *r, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *entity;
-        switch (s[i]) {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        case '"': entity = "&quot;"; break;
-        case '\'': entity = "&#39;"; break;
-        case '`': entity = "&#96;"; break;
-        case '=': entity = "&#61;"; break;
-        case '\0': entity = "\xEF\xBF\xBD"; break;
-        default: continue;
-        }
+        const char *entity = entities[(unsigned char)s[i]];
+        if (entity == NULL)
+            continue;
         if (emit(r, s + run, i - run) < 0 || emit(r, entity, strlen(entity)) < 0)
             return -1;
         run = i + 1;
