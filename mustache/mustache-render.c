@@ -181,10 +181,14 @@ static int render_partial(struct render *r, const struct mustache_node *node,
         node->hash);
     if (partial == NULL)
         return 0;
-    if (enter(r) < 0)
-        return -1;
     size_t outer = r->indent.len;
     const char *indent = tpl->pool + node->indent;
+    /* Nested indentation is bounded too: it could grow by a line a level. */
+    if (strlen(indent) > r->max_bytes - outer)
+        return render_fail(r, mustache_printf("partials are indented by more than %zu bytes",
+                                  r->max_bytes));
+    if (enter(r) < 0)
+        return -1;
     mustache_buf_add(&r->indent, indent, strlen(indent));
     int rc = render_nodes(r, partial, 0, partial->n_nodes);
     r->indent.len = outer;

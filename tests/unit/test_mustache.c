@@ -260,6 +260,21 @@ static void test_recursive_partial_bounded(void **state)
     mustache_set_free(set);
 }
 
+/* A standalone partial's indentation adds up as it recurses; it is bounded by the output's limit. */
+static void test_indentation_bounded(void **state)
+{
+    char *cause = NULL;
+    struct mustache_set *set = mustache_set_new();
+    assert_int_equal(mustache_set_add(set, "deeper", "          {{>deeper}}\n", 21, &cause), 0);
+    struct counter c = { 0 };
+    struct mustache_output out = { .write = count_cb, .arg = &c, .max_bytes = 95 };
+    cause = render_error("{{>deeper}}", "{}", set, &out);
+    assert_string_equal(cause, "partials are indented by more than 95 bytes");
+    assert_int_equal(c.bytes, 0);
+    free(cause);
+    mustache_set_free(set);
+}
+
 static void test_output_refused(void **state)
 {
     struct counter c = { .refuse_after = 3 };
@@ -371,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_huge_output_bounded),
         cmocka_unit_test(test_endless_work_bounded),
         cmocka_unit_test(test_recursive_partial_bounded),
+        cmocka_unit_test(test_indentation_bounded),
         cmocka_unit_test(test_output_refused),
         cmocka_unit_test(test_unclosed_tags),
         cmocka_unit_test(test_bad_tags),
