@@ -10,6 +10,7 @@
 #include "group-view.h"
 #include "occurrences.h"
 #include "principal.h"
+#include "query-params.h"
 #include "util.h"
 
 #include <sodium.h>
@@ -29,6 +30,7 @@ struct group_change {
     char *clean_text;
     struct occurrence_params occ;
     char horizon[32];
+    bool confirm_below_taken;       /* ?confirm=capacity_below_taken */
 };
 
 static void group_change_free(void *p)
@@ -156,16 +158,27 @@ static bool may_set_leaders(struct req_ctx *ctx, json_t *patch)
         authz_allows(ctx->principal, AUTHZ_GROUP_SET_LEADERS, &ctx->facts->target);
 }
 
-/* Before the group's facts are loaded: the patch itself. */
+static const char *const patch_params[] = { "confirm", NULL };
+static const char *const confirmations[] = { "capacity_below_taken", NULL };
+
+/* Before the group's facts are loaded: the patch itself, and whether it
+ * means to lower the capacity below the seats taken (the database decides
+ * whether it does). */
 int api_groups_patch_check(struct req_ctx *ctx)
 {
     struct invalid inv;
     json_t *clean;
-    if (group_input_parse(ctx->body, true, &clean, &inv) != 0) {
+    const char *confirm, *unknown = query_unknown(ctx, patch_params);
+    if (unknown != NULL) {
+        query_reply_unknown(ctx, unknown);
+        return -1;
+    }
+    if (query_choice(ctx, "confirm", confirmations, &confirm, &inv) != 0
+        || group_input_parse(ctx->body, true, &clean, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return -1;
     }
-    group_change_new(ctx, clean);
+    group_change_new(ctx, clean)->confirm_below_taken = confirm != NULL;
     return 0;
 }
 
@@ -193,8 +206,9 @@ void api_groups_patch(struct req_ctx *ctx)
     c->clean_text = json_dumps(c->clean, JSON_COMPACT);
     char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends,
-        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx), scope };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7)", 7, params, updated_cb, c);
+        c->horizon[0] ? c->horizon : NULL, viewer_id(ctx), scope, c->confirm_below_taken ? "true" : "false" };
+    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7, $8)", 8, params, updated_cb,
+        c);
     free(scope);
 }
 

@@ -55,6 +55,7 @@ static const struct field group_fields[] = {
     { "location", F_OBJECT, false, true, false, 0, 0, 0, 0, NULL, location_fields },
     { "online_url", F_URL, false, true, false, 0, 2000, 0, 0, NULL, NULL },
     { "capacity", F_COUNT, false, true, false, 1, 100000, 0, 0, NULL, NULL },
+    { "join_late", F_BOOL, false, false, false, 0, 0, 0, 0, NULL, NULL },
     { "languages", F_CODE_LIST, false, false, false, 1, 3, 0, 10, NULL, NULL },
     { "topics", F_TEXT_LIST, false, false, false, 1, 60, 0, 20, NULL, NULL },
     { "target_groups", F_ENUM_LIST, false, false, false, 0, 0, 0, 4, target_groups, NULL },

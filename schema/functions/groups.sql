@@ -83,6 +83,7 @@ CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS jso
                                            'accessibility', g.accessibility) END,
         'online_url', CASE WHEN p_link THEN g.online_url END,
         'capacity', g.capacity,
+        'join_late', g.join_late,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
         'leaders', (SELECT coalesce(json_agg(json_build_object('person_id', l.person_id,
@@ -136,6 +137,7 @@ BEGIN
     END IF;
     IF p ? 'online_url' THEN g.online_url := p->>'online_url'; END IF;
     IF p ? 'capacity' THEN g.capacity := (p->>'capacity')::int; END IF;
+    IF p ? 'join_late' THEN g.join_late := (p->>'join_late')::boolean; END IF;
     IF p ? 'languages' THEN
         g.languages := ARRAY(SELECT jsonb_array_elements_text(p->'languages'));
     END IF;
@@ -218,19 +220,22 @@ BEGIN
     g.topics := '{}';
     g.target_groups := '{}';
     g.anonymous_ok := false;
+    g.join_late := false;
     g.schedule_timezone := 'Europe/Helsinki';
     g := group_apply(g, p);
     INSERT INTO groups (org_id, id, title, title_sv, title_en, description, description_sv,
         description_en, kind, access, audience, modality, location_name, location_address,
         municipality, accessibility, online_url, capacity, languages, topics, target_groups,
         leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
-        schedule_duration, schedule_timezone, schedule_rrule)
+        schedule_duration, schedule_timezone, schedule_rrule,
+        join_late)
     VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
         g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
         g.location_address, g.municipality, g.accessibility, g.online_url, g.capacity, g.languages,
         g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
         g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
-        g.schedule_rrule)
+        g.schedule_rrule,
+        g.join_late)
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p_starts IS NOT NULL THEN
@@ -246,17 +251,23 @@ CREATE OR REPLACE FUNCTION api_group_facts(p_id uuid, p_viewer uuid) RETURNS jso
     SELECT group_json(g, p_viewer) FROM groups g WHERE g.id = p_id
 $$;
 
+-- p_confirm: the request means to lower the capacity below the seats taken
+-- (?confirm=capacity_below_taken); the answer then lists what is over-full.
 CREATE OR REPLACE FUNCTION api_group_update(p_id uuid, p jsonb, p_starts bigint[], p_ends bigint[],
-                                 p_horizon timestamptz, p_viewer uuid, p_scope jsonb)
+                                 p_horizon timestamptz, p_viewer uuid, p_scope jsonb, p_confirm boolean)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     g groups;
+    v_capacity int;
+    v_over json;
 BEGIN
     SELECT * INTO g FROM groups WHERE id = p_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such group.';
     END IF;
+    v_capacity := g.capacity;
     g := group_apply(g, p);
+    v_over := capacity_lowering_check(g, v_capacity, p_confirm);
     UPDATE groups SET title = g.title, title_sv = g.title_sv, title_en = g.title_en,
         description = g.description, description_sv = g.description_sv,
         description_en = g.description_en, kind = g.kind, access = g.access, audience = g.audience,
@@ -267,13 +278,18 @@ BEGIN
         cost = g.cost, registration_opens = g.registration_opens,
         registration_closes = g.registration_closes, schedule_start = g.schedule_start,
         schedule_duration = g.schedule_duration, schedule_timezone = g.schedule_timezone,
-        schedule_rrule = g.schedule_rrule, updated_at = now()
+        schedule_rrule = g.schedule_rrule,
+        join_late = g.join_late,
+        updated_at = now()
     WHERE org_id = g.org_id AND id = g.id
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p ? 'schedule' THEN
         PERFORM group_sync_sessions(g, coalesce(p_starts, '{}'), coalesce(p_ends, '{}'), now(),
                                     p_horizon);
+    END IF;
+    IF v_over IS NOT NULL THEN
+        RETURN json_build_object('group', group_seen_json(g, p_viewer, p_scope), 'over_capacity', v_over);
     END IF;
     RETURN json_build_object('group', group_seen_json(g, p_viewer, p_scope));
 END

@@ -76,11 +76,22 @@ CREATE OR REPLACE FUNCTION api_export(p_person uuid) RETURNS json LANGUAGE sql S
     FROM persons p WHERE p.id = p_person
 $$;
 
--- Erase an account: personal data, tokens and what the person wrote in
--- notes go; the row stays (without anything that identifies the person) so
+-- Erase an account: signups for what is still to come are cancelled (their
+-- seats promote the waitlist), personal data, tokens and what the person
+-- wrote in notes go; the row stays (without anything that identifies the person) so
 -- that anonymous counts remain. Triggers on persons end the rest: the feed
 -- (feeds.sql), device tokens (auth.sql) and matching (matching.sql).
-CREATE OR REPLACE FUNCTION api_erase_person(p_person uuid) RETURNS void LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION api_erase_person(p_person uuid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_id uuid;
+BEGIN
+    -- What has not happened yet is cancelled as the person would cancel it,
+    -- so the seats go to the waitlist now; past signups stay as history.
+    FOR v_id IN SELECT x.id FROM signups x
+                WHERE x.person_id = p_person AND x.status <> 'cancelled' AND signup_is_future(x)
+                ORDER BY x.group_id, x.session_id NULLS FIRST LOOP
+        PERFORM api_signup_cancel(v_id, p_person);
+    END LOOP;
     DELETE FROM auth_tokens WHERE person_id = p_person;
     DELETE FROM memberships WHERE person_id = p_person;
     DELETE FROM idempotency_keys WHERE person_id = p_person;
@@ -88,6 +99,7 @@ CREATE OR REPLACE FUNCTION api_erase_person(p_person uuid) RETURNS void LANGUAGE
     UPDATE persons SET email = NULL, display_name = NULL, password_hash = NULL,
                        is_admin = false, erased_at = now()
     WHERE id = p_person;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION api_me_update(p_person uuid, p_display_name text, p_discreet boolean, p_base text)

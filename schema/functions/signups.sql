@@ -65,6 +65,46 @@ BEGIN
 END
 $$;
 
+-- When a series takes signups ---------------------------------------------------
+
+-- The span of a group's sessions that are not cancelled: the start of the
+-- first and the end of the last (NULLs when there is none). A cancelled
+-- first meeting has not started the series, nor does a cancelled last one
+-- keep it going.
+CREATE OR REPLACE FUNCTION group_series_span(p_org uuid, p_group uuid, OUT first_start timestamptz,
+                                             OUT last_end timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT min(starts_at), max(ends_at) FROM sessions
+    WHERE org_id = p_org AND group_id = p_group AND status = 'scheduled'
+$$;
+
+-- A series (a closed group or a camp) takes signups, waitlist joins too,
+-- until its first session starts, or with join_late until its last one
+-- ends; a group with no session to come and none held has no window.
+CREATE OR REPLACE FUNCTION signup_window_check(g groups) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    w record;
+BEGIN
+    SELECT * INTO w FROM group_series_span(g.org_id, g.id);
+    IF w.last_end <= now() THEN
+        PERFORM signup_fail('series_ended', '409', NULL, 'This series has ended.');
+    END IF;
+    IF w.first_start <= now() AND NOT g.join_late THEN
+        PERFORM signup_fail('series_started', '409', NULL,
+            'This series has begun and takes no new participants.');
+    END IF;
+END
+$$;
+
+-- Is the signup for something still to come: a session not yet started, or
+-- a series not yet ended?
+CREATE OR REPLACE FUNCTION signup_is_future(x signups) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN x.session_id IS NULL
+                THEN coalesce((group_series_span(x.org_id, x.group_id)).last_end > now(), true)
+                ELSE (SELECT s.starts_at > now() FROM sessions s
+                      WHERE s.org_id = x.org_id AND s.id = x.session_id) END
+$$;
+
 -- Signing up: one round trip, one transaction ----------------------------------
 
 CREATE OR REPLACE FUNCTION signup_fail(p_code text, p_status text, p_field text, p_hint text) RETURNS void
@@ -146,6 +186,9 @@ BEGIN
 
     IF g.archived_at IS NOT NULL THEN
         PERFORM signup_fail('group_archived', '409', NULL, 'This group no longer runs.');
+    END IF;
+    IF p_kind = 'group' THEN
+        PERFORM signup_window_check(g);
     END IF;
     IF g.audience = 'members' AND NOT EXISTS (
             SELECT 1 FROM memberships m WHERE m.org_id = g.org_id AND m.person_id = v_person) THEN
@@ -309,7 +352,44 @@ $$;
 
 -- Capacity --------------------------------------------------------------------
 
--- More room (a larger capacity) lets the waitlists move up at once.
+-- Lowering the capacity (p_old to g.capacity) below the seats taken: the
+-- series' confirmed seats, or any session's not yet over. Refused (409)
+-- unless p_confirm; then nobody confirmed loses a seat: what is over-full
+-- stays full (waitlist_promote promotes only into free seats) until enough
+-- have cancelled. Returns what is over-full, or NULL. The caller holds the
+-- group's row (the series' count); the sessions' counts are locked here, in
+-- the order groups_capacity_changed takes them, so that no signup takes a
+-- seat between this count and the new capacity.
+CREATE OR REPLACE FUNCTION capacity_lowering_check(g groups, p_old int, p_confirm boolean) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_over json;
+BEGIN
+    IF g.capacity IS NULL OR (p_old IS NOT NULL AND g.capacity >= p_old) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM 1 FROM sessions s WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.ends_at > now()
+    ORDER BY s.starts_at FOR UPDATE;
+    SELECT json_agg(json_build_object('session_id', t.id, 'starts_at', rfc3339(t.starts_at, g.schedule_timezone),
+                                      'seats_taken', t.taken, 'capacity', g.capacity)
+                    ORDER BY t.starts_at NULLS FIRST) INTO v_over
+    FROM (SELECT NULL::uuid AS id, NULL::timestamptz AS starts_at, g.seats_taken AS taken
+          WHERE g.seats_taken > g.capacity
+          UNION ALL
+          SELECT s.id, s.starts_at, s.seats_taken FROM sessions s
+          WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.ends_at > now()
+            AND s.seats_taken > g.capacity) t;
+    IF v_over IS NOT NULL AND NOT coalesce(p_confirm, false) THEN
+        PERFORM signup_fail('capacity_below_taken', '409', 'capacity',
+            'More seats are taken than the new capacity. To lower it anyway (nobody loses a seat, '
+            || 'nobody moves up until seats free up), send ?confirm=capacity_below_taken.');
+    END IF;
+    RETURN v_over;
+END
+$$;
+
+-- More room (a larger capacity) lets the waitlists move up at once; less
+-- room bumps nobody (capacity_lowering_check).
 CREATE OR REPLACE FUNCTION groups_capacity_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     s sessions;

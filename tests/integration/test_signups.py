@@ -4,12 +4,13 @@ who may sign up and when, idempotent retries, who sees the list, absence notices
 
 import json
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from helpers import (add_session, assert_error, assert_json, assert_line, assert_signup,
                      assert_time, cancel_session, cancel_signup, concurrently, fresh_source,
-                     in_days, make_group, my_signups, org_with_people, raw_get, register,
+                     in_days, make_group, my_signups, org_with_people, psql, raw_get, register,
                      register_many, set_role, sign_up, signed_up, session_of, signup_listing,
                      unique)
 
@@ -710,3 +711,104 @@ def test_cancelled_session_and_archived_group_keep_signups(server, o):
     for x in (g, og):
         assert server.api("DELETE", f"/api/v1/groups/{x['id']}", token=o.coord.token).status in (200, 204)
     assert states() == before
+
+
+# --- Lowering the capacity ----------------------------------------------------
+
+def patch_capacity(server, o, g, capacity, confirm=None):
+    path = f"/api/v1/groups/{g['id']}" + (f"?confirm={confirm}" if confirm else "")
+    return server.api("PATCH", path, json={"capacity": capacity}, token=o.coord.token)
+
+
+def test_capacity_below_the_series_seats_taken_409_unless_confirmed(server, o):
+    g = closed_group(server, o, capacity=4)
+    s = future_session(server, o, g)
+    a = signed_up(server, "group", g["id"], o.p1.token, "confirmed", None)
+    b = signed_up(server, "group", g["id"], o.p2.token, "confirmed", None)
+    c = signed_up(server, "group", g["id"], o.p3.token, "confirmed", None, adults=2)
+    w = signed_up(server, "group", g["id"], o.p4.token, "waitlisted", 1)
+    assert_error(patch_capacity(server, o, g, 2), 409, "capacity_below_taken", "capacity")
+    got = assert_json(server.api("GET", f"/api/v1/groups/{g['id']}", token=o.coord.token), 200)
+    assert got["group"]["capacity"] == 4
+    body = assert_json(patch_capacity(server, o, g, 2, "capacity_below_taken"), 200)
+    assert body["group"]["capacity"] == 2
+    assert body["over_capacity"] == [{"session_id": None, "starts_at": None, "seats_taken": 4, "capacity": 2}]
+    # Nobody confirmed is bumped, and nobody moves up while the series is full.
+    assert_line(signup_listing(server, "group", g["id"], o.leader.token), [a["id"], b["id"], c["id"]], [w["id"]])
+    assert seats_taken(server, g, s) == 4
+    assert cancel_signup(server, a["id"], o.p1.token).status == 204
+    assert cancel_signup(server, b["id"], o.p2.token).status == 204
+    assert_line(signup_listing(server, "group", g["id"], o.leader.token), [c["id"]], [w["id"]])
+    assert seats_taken(server, g, s) == 2
+    assert cancel_signup(server, c["id"], o.p3.token).status == 204
+    assert_line(signup_listing(server, "group", g["id"], o.leader.token), [w["id"]], [])
+    assert seats_taken(server, g, s) == 1
+
+
+def test_capacity_below_a_future_sessions_seats_taken(server, o):
+    g = open_group(server, o, capacity=5)
+    later, sooner = future_session(server, o, g, 30), future_session(server, o, g, 23)
+    for p in (o.p1, o.p2, o.p3):
+        signed_up(server, "session", later["id"], p.token, "confirmed")
+    signed_up(server, "session", sooner["id"], o.p1.token, "confirmed", adults=2)
+    assert_error(patch_capacity(server, o, g, 1), 409, "capacity_below_taken", "capacity")
+    body = assert_json(patch_capacity(server, o, g, 1, "capacity_below_taken"), 200)
+    over = body["over_capacity"]
+    assert [(x["session_id"], x["seats_taken"], x["capacity"]) for x in over] == \
+        [(sooner["id"], 2, 1), (later["id"], 3, 1)], over
+    assert [x["starts_at"] for x in over] == [sooner["starts_at"], later["starts_at"]]
+    # A newcomer waits; the confirmed stay.
+    signed_up(server, "session", later["id"], o.p4.token, "waitlisted", 1)
+    assert seats_taken(server, g, later) == 3
+
+
+def test_capacity_lowered_to_what_is_taken_needs_no_confirmation(server, o):
+    g = closed_group(server, o, capacity=5)
+    signed_up(server, "group", g["id"], o.p1.token, "confirmed", None, adults=2)
+    body = assert_json(patch_capacity(server, o, g, 2), 200)
+    assert body["group"]["capacity"] == 2 and "over_capacity" not in body
+    # Raising it, or making it unlimited, never needs one.
+    assert "over_capacity" not in assert_json(patch_capacity(server, o, g, 3), 200)
+    assert assert_json(patch_capacity(server, o, g, None), 200)["group"]["capacity"] is None
+    # A confirmation that has nothing to confirm changes nothing else.
+    assert "over_capacity" not in assert_json(patch_capacity(server, o, g, 4, "capacity_below_taken"), 200)
+
+
+def test_capacity_confirmation_is_checked(server, o):
+    g = closed_group(server, o, capacity=5)
+    assert_error(patch_capacity(server, o, g, 1, "yes"), 422, "invalid", "confirm")
+    r = server.api("PATCH", f"/api/v1/groups/{g['id']}?confrim=capacity_below_taken",
+                   json={"capacity": 1}, token=o.coord.token)
+    assert_error(r, 400, "unknown_parameter", "confrim")
+
+
+# --- Erasure gives up what is still to come ------------------------------------
+
+def test_erasure_cancels_future_signups_and_promotes_the_line(server, pg, o):
+    leaving, waiting, staying = register(server), register(server), register(server)
+    cg = closed_group(server, o, capacity=2)
+    cs = future_session(server, o, cg)
+    og = open_group(server, o, capacity=1)
+    s = future_session(server, o, og)
+    now = add_session(server, og["id"], o.coord.token, datetime.now(timezone.utc) - timedelta(hours=1), hours=3)
+    series = signed_up(server, "group", cg["id"], leaving.token, "confirmed", None, adults=2)
+    behind = signed_up(server, "group", cg["id"], waiting.token, "waitlisted", 1)
+    mine = signed_up(server, "session", s["id"], leaving.token, "confirmed")
+    other = signed_up(server, "session", s["id"], staying.token, "waitlisted", 1)
+    held = signed_up(server, "session", now["id"], leaving.token, "confirmed")
+    assert server.api("DELETE", "/api/v1/me", token=leaving.token).status == 204
+    # Their seats went to the line at once.
+    assert_line(signup_listing(server, "group", cg["id"], o.leader.token), [behind["id"]], [])
+    assert_line(signup_listing(server, "session", s["id"], o.leader.token), [other["id"]], [])
+    assert seats_taken(server, cg, cs) == 1 and seats_taken(server, og, s) == 1
+    # The meeting under way stays in the history, nameless.
+    held_now = signup_listing(server, "session", now["id"], o.leader.token)
+    assert [(x["id"], x["status"], x["display_name"]) for x in held_now] == [(held["id"], "confirmed", None)]
+    rows = psql(pg.url, "SELECT id || ' ' || status || ' ' || coalesce(cancelled_by::text, '-') FROM signups "
+                        f"WHERE person_id = '{leaving.id}' ORDER BY id")
+    assert sorted(rows.splitlines()) == sorted([f"{series['id']} cancelled {leaving.id}",
+                                                f"{mine['id']} cancelled {leaving.id}",
+                                                f"{held['id']} confirmed -"])
+    for p in (waiting, staying):
+        kinds = psql(pg.url, f"SELECT kind FROM notification_outbox WHERE person_id = '{p.id}' ORDER BY id")
+        assert kinds.splitlines()[-1] == "signup_promoted", kinds
