@@ -132,7 +132,7 @@ def test_my_sessions_show_my_role_and_status(server, admin_token):
 
 def test_series_signup_shows_its_next_session(server, admin_token):
     o = org_with_people(server, admin_token, coord="coordinator", member="member")
-    series = make_group(server, o.slug, o.coord.token)
+    series = make_group(server, o.slug, o.coord.token, join_late=True)
     add_session(server, series["id"], o.coord.token, in_days(-7))
     nxt = add_session(server, series["id"], o.coord.token, in_days(7))
     add_session(server, series["id"], o.coord.token, in_days(14))
