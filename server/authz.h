@@ -61,6 +61,16 @@ enum authz_action {
                                   SQL (api_signup_cancel): a signup cancelled meanwhile
                                   is not cancelled twice (404), and the waitlist moves
                                   up in the same transaction, under the seat-count lock */
+    AUTHZ_SIGNUP_CONFIRM,      /* confirm a waitlisted signup by hand: the org's
+                                  coordinators, admins. SQL (api_signup_confirm): only
+                                  a waitlisted signup (409 not_waitlisted) whose whole
+                                  party fits the free places (409 does_not_fit), under
+                                  the seat-count lock */
+    AUTHZ_SIGNUP_ON_BEHALF,    /* sign up someone without an account (a name only):
+                                  the org's coordinators, admins. SQL (signup_make):
+                                  the rules of signing up, but neither the members-only
+                                  audience nor one signup per person, as a guest is
+                                  nobody's account */
     AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away: its
                                   confirmed participants. SQL (api_absence,
                                   attendance.sql): a confirmed participant of that very

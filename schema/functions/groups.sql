@@ -83,6 +83,7 @@ CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS jso
                                            'accessibility', g.accessibility) END,
         'online_url', CASE WHEN p_link THEN g.online_url END,
         'capacity', g.capacity,
+        'waitlist_policy', g.waitlist_policy,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
         'leaders', (SELECT coalesce(json_agg(json_build_object('person_id', l.person_id,
@@ -136,6 +137,7 @@ BEGIN
     END IF;
     IF p ? 'online_url' THEN g.online_url := p->>'online_url'; END IF;
     IF p ? 'capacity' THEN g.capacity := (p->>'capacity')::int; END IF;
+    IF p ? 'waitlist_policy' THEN g.waitlist_policy := p->>'waitlist_policy'; END IF;
     IF p ? 'languages' THEN
         g.languages := ARRAY(SELECT jsonb_array_elements_text(p->'languages'));
     END IF;
@@ -219,18 +221,21 @@ BEGIN
     g.target_groups := '{}';
     g.anonymous_ok := false;
     g.schedule_timezone := 'Europe/Helsinki';
+    g.waitlist_policy := 'strict';
     g := group_apply(g, p);
     INSERT INTO groups (org_id, id, title, title_sv, title_en, description, description_sv,
         description_en, kind, access, audience, modality, location_name, location_address,
         municipality, accessibility, online_url, capacity, languages, topics, target_groups,
         leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
-        schedule_duration, schedule_timezone, schedule_rrule)
+        schedule_duration, schedule_timezone, schedule_rrule,
+        waitlist_policy)
     VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
         g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
         g.location_address, g.municipality, g.accessibility, g.online_url, g.capacity, g.languages,
         g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
         g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
-        g.schedule_rrule)
+        g.schedule_rrule,
+        g.waitlist_policy)
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p_starts IS NOT NULL THEN
@@ -267,7 +272,9 @@ BEGIN
         cost = g.cost, registration_opens = g.registration_opens,
         registration_closes = g.registration_closes, schedule_start = g.schedule_start,
         schedule_duration = g.schedule_duration, schedule_timezone = g.schedule_timezone,
-        schedule_rrule = g.schedule_rrule, updated_at = now()
+        schedule_rrule = g.schedule_rrule,
+        waitlist_policy = g.waitlist_policy,
+        updated_at = now()
     WHERE org_id = g.org_id AND id = g.id
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
