@@ -20,3 +20,17 @@ ALTER TABLE signups
     ADD COLUMN confirmed_at timestamptz,
     ADD CONSTRAINT signups_guest CHECK (person_id IS NOT NULL OR signed_up_by IS NOT NULL),
     ADD CONSTRAINT signups_guest_name CHECK (guest_name IS NULL OR person_id IS NULL);
+
+-- Attendance of a guest signup (no person to key an attendance row by):
+-- its party counts as visits like anyone's.
+CREATE TABLE signup_attendance (
+    org_id uuid NOT NULL,
+    session_id uuid NOT NULL,
+    signup_id uuid NOT NULL,
+    status text NOT NULL CHECK (status IN ('present', 'absent', 'excused')),
+    marked_by uuid,
+    marked_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (org_id, session_id, signup_id),
+    FOREIGN KEY (org_id, session_id) REFERENCES sessions (org_id, id),
+    FOREIGN KEY (org_id, signup_id) REFERENCES signups (org_id, id)
+);

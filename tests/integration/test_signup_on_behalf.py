@@ -161,3 +161,49 @@ def test_a_coordinator_confirms_a_waitlisted_guest_by_hand(server, o):
     assert [z["status"] for z in signup_listing(server, "session", s["id"], o.leader.token)] == \
         ["confirmed", "confirmed", "waitlisted"]
     assert big["status"] == "waitlisted"
+
+
+def test_a_guest_who_came_counts_as_visits_in_the_report(server, o):
+    """A series guest signup (a parent with two children) marked present by the
+    leader is three visits, like anyone's party; nobody's unique participant."""
+    g = group(server, o, access="closed", capacity=10)
+    x = assert_signup(sign_up_guest(server, "group", g["id"], o.coord.token, guest_name(), adults=1, children=2),
+                      "confirmed")
+    member = signed_up(server, "group", g["id"], o.p1.token, "confirmed", None, adults=2)
+    held = add_session(server, g["id"], o.coord.token, in_days(-1))
+    ahead = add_session(server, g["id"], o.coord.token, in_days(6))
+    path = f"/api/v1/sessions/{held['id']}/attendance"
+    before = assert_json(server.api("GET", path, token=o.leader.token), 200)
+    assert [(y["signup_id"], y["status"]) for y in before["guest_signups"]] == [(x["id"], None)]
+    assert all(y["person_id"] == o.p1.id for y in before["expected"]), before["expected"]
+    r = server.api("PUT", f"{path}/signups/{x['id']}", json={"status": "present"}, token=o.leader.token)
+    after = assert_json(r, 200)
+    assert [(y["signup_id"], y["adults"], y["children"], y["status"]) for y in after["guest_signups"]] == \
+        [(x["id"], 1, 2, "present")]
+    r = server.api("PUT", path, json={"records": [{"person_id": o.p1.id, "status": "present"}], "walk_ins": 0},
+                   token=o.leader.token)
+    assert_json(r, 200)
+    frm, to = in_days(-10).date().isoformat(), in_days(10).date().isoformat()
+    rep = assert_json(server.api("GET", f"/api/v1/orgs/{o.slug}/reports/attendance?from={frm}&to={to}",
+                                 token=o.coord.token), 200)
+    row = next(y for y in rep["groups"] if y["group_id"] == g["id"])
+    assert (row["visits"], row["adult_visits"], row["child_visits"], row["unique_participants"]) == (5, 3, 2, 1)
+    assert row["sessions_not_recorded"] == 0
+    # The whole-session replace is about people: the guest's record stays.
+    assert assert_json(server.api("GET", path, token=o.leader.token), 200)["guest_signups"][0]["status"] == "present"
+    # Wrong status, a session ahead, someone's own signup, a stranger: refused.
+    r = server.api("PUT", f"{path}/signups/{x['id']}", json={"status": "here"}, token=o.leader.token)
+    assert_error(r, 422, "invalid", "status")
+    r = server.api("PUT", f"/api/v1/sessions/{ahead['id']}/attendance/signups/{x['id']}", json={"status": "present"},
+                   token=o.leader.token)
+    assert_error(r, 422, "session_not_started")
+    r = server.api("PUT", f"{path}/signups/{member['id']}", json={"status": "present"}, token=o.leader.token)
+    assert_error(r, 404, "not_found")
+    r = server.api("PUT", f"{path}/signups/{x['id']}", json={"status": "absent"}, token=o.p1.token)
+    assert_error(r, 403, "forbidden")
+    # Removing the record: the visits go with it; the session still has a record.
+    assert_json(server.api("DELETE", f"{path}/signups/{x['id']}", token=o.leader.token), 200)
+    rep = assert_json(server.api("GET", f"/api/v1/orgs/{o.slug}/reports/attendance?from={frm}&to={to}",
+                                 token=o.coord.token), 200)
+    row = next(y for y in rep["groups"] if y["group_id"] == g["id"])
+    assert row["visits"] == 2
