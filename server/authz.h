@@ -51,7 +51,7 @@ enum authz_action {
     /* Signing up (POST .../signups) asks no action: anyone signed in may try, and
      * the rules are facts of the data checked in the one transaction that also
      * resolves the person from the token hash (ROUTE_PERSON_IN_SQL).
-     * SQL (api_signup, signups.sql): a members-only audience takes members of
+     * SQL (api_signup and signup_make, signups.sql): a members-only audience takes members of
      * the org only (403 members_only), the registration window (409
      * registration_closed), no archived group or cancelled or past session
      * (409), the kind of signup the group takes (409 wrong_signup_kind), one
