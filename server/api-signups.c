@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Signups: sign up (one round trip: the person, the eligibility rules, the
- * capacity decision and the write are one SQL transaction), cancel (which
- * promotes the waitlist in the same transaction), and who is coming. */
+ * capacity decision and the write are one SQL transaction), a coordinator's
+ * signup for someone without an account and confirmation by hand, cancel
+ * (which promotes the waitlist in the same transaction), and who is coming. */
 #include "api.h"
 #include "facts.h"
 #include "principal.h"
@@ -90,6 +91,34 @@ void api_signups_session_create(struct req_ctx *ctx)
     signup(ctx, "session");
 }
 
+/* ---- on someone's behalf: a coordinator (authz asked on the target's
+ * facts) signs up a person who phoned in, known by a display name only ---- */
+
+static void signup_on_behalf(struct req_ctx *ctx, const char *kind)
+{
+    struct party party;
+    struct invalid inv;
+    const char *key, *name;
+    if (json_display_name(ctx->body, true, &name, &inv) != 0 || read_party(ctx->body, &party, &inv) != 0 ||
+        read_idempotency_key(ctx, &key, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { ctx->principal->person_id, name, kind, ctx->params[0], party.adults, party.children,
+        party.note, key };
+    api_query_json(ctx, "SELECT api_signup_on_behalf($1, $2, $3, $4, $5, $6, $7, $8)", 8, params, 201);
+}
+
+void api_signups_group_on_behalf(struct req_ctx *ctx)
+{
+    signup_on_behalf(ctx, "group");
+}
+
+void api_signups_session_on_behalf(struct req_ctx *ctx)
+{
+    signup_on_behalf(ctx, "session");
+}
+
 /* ---- cancelling: the signup's facts are loaded and authz asked first ---- */
 
 void api_signups_cancel(struct req_ctx *ctx)
@@ -100,6 +129,14 @@ void api_signups_cancel(struct req_ctx *ctx)
     }
     const char *params[] = { ctx->params[0], ctx->principal->person_id };
     api_query_empty(ctx, "SELECT api_signup_cancel($1, $2)", 2, params);
+}
+
+/* ---- confirming a waitlisted signup by hand (authz: the org's coordinators) ---- */
+
+void api_signups_confirm(struct req_ctx *ctx)
+{
+    const char *params[] = { ctx->params[0], ctx->principal->person_id };
+    api_query_json(ctx, "SELECT api_signup_confirm($1, $2)", 2, params, 200);
 }
 
 /* ---- mine, and who is coming (authorized on the group's facts) ---- */

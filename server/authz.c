@@ -104,6 +104,8 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
                                 is_coordinator_of(p, t->org_slug));
     case AUTHZ_ABSENCE_NOTICE:
         return t != NULL && t->closed && t->participant;
+    case AUTHZ_SIGNUP_CONFIRM:
+    case AUTHZ_SIGNUP_ON_BEHALF:
     case AUTHZ_ORG_REPORTS:
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_SEE_LINK:

@@ -51,7 +51,7 @@ enum authz_action {
     /* Signing up (POST .../signups) asks no action: anyone signed in may try, and
      * the rules are facts of the data checked in the one transaction that also
      * resolves the person from the token hash (ROUTE_PERSON_IN_SQL).
-     * SQL (api_signup, signups.sql): a members-only audience takes members of
+     * SQL (api_signup and signup_make, signups.sql): a members-only audience takes members of
      * the org only (403 members_only), the registration window (409
      * registration_closed), no archived group or cancelled or past session
      * (409), the kind of signup the group takes (409 wrong_signup_kind), one
@@ -61,6 +61,16 @@ enum authz_action {
                                   SQL (api_signup_cancel): a signup cancelled meanwhile
                                   is not cancelled twice (404), and the waitlist moves
                                   up in the same transaction, under the seat-count lock */
+    AUTHZ_SIGNUP_CONFIRM,      /* confirm a waitlisted signup by hand: the org's
+                                  coordinators, admins. SQL (api_signup_confirm): only
+                                  a waitlisted signup (409 not_waitlisted) whose whole
+                                  party fits the free places (409 does_not_fit), under
+                                  the seat-count lock */
+    AUTHZ_SIGNUP_ON_BEHALF,    /* sign up someone without an account (a name only):
+                                  the org's coordinators, admins. SQL (signup_make):
+                                  the rules of signing up, but neither the members-only
+                                  audience nor one signup per person, as a guest is
+                                  nobody's account */
     AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away: its
                                   confirmed participants. SQL (api_absence,
                                   attendance.sql): a confirmed participant of that very

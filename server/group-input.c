@@ -18,6 +18,7 @@ static const char *const audiences[] = { "public", "members", NULL };
 static const char *const modalities[] = { "in_person", "remote", "hybrid", "phone", NULL };
 static const char *const target_groups[] = { "affected", "relatives", "families", "anyone", NULL };
 static const char *const leader_types[] = { "peer", "professional", "both", NULL };
+static const char *const waitlist_policies[] = { "strict", "fit", NULL };
 
 static const struct field location_fields[] = {
     { "name", F_TEXT, false, true, false, 1, 200, 0, 0, NULL, NULL },
@@ -56,6 +57,7 @@ static const struct field group_fields[] = {
     { "online_url", F_URL, false, true, false, 0, 2000, 0, 0, NULL, NULL },
     { "capacity", F_COUNT, false, true, false, 1, 100000, 0, 0, NULL, NULL },
     { "join_late", F_BOOL, false, false, false, 0, 0, 0, 0, NULL, NULL },
+    { "waitlist_policy", F_ENUM, false, false, false, 0, 0, 0, 0, waitlist_policies, NULL },
     { "languages", F_CODE_LIST, false, false, false, 1, 3, 0, 10, NULL, NULL },
     { "topics", F_TEXT_LIST, false, false, false, 1, 60, 0, 20, NULL, NULL },
     { "target_groups", F_ENUM_LIST, false, false, false, 0, 0, 0, 4, target_groups, NULL },

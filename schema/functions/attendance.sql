@@ -33,6 +33,17 @@ $$;
 
 -- Attendance --------------------------------------------------------------------
 
+-- The session's confirmed guest signups (made by a coordinator for someone
+-- without an account) with what is recorded of each (status null: nothing).
+CREATE OR REPLACE FUNCTION attendance_guest_signups_json(s sessions) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT coalesce(json_agg(json_build_object('signup_id', x.id, 'display_name', x.guest_name,
+                        'adults', x.adults, 'children', x.children, 'status', a.status)
+                        ORDER BY x.guest_name, x.id), '[]')
+    FROM session_participants(s.org_id, s.group_id, s.id) x
+    LEFT JOIN signup_attendance a ON a.org_id = s.org_id AND a.session_id = s.id AND a.signup_id = x.id
+    WHERE x.person_id IS NULL
+$$;
+
 CREATE OR REPLACE FUNCTION attendance_json(s sessions) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'session_id', s.id,
@@ -52,7 +63,8 @@ CREATE OR REPLACE FUNCTION attendance_json(s sessions) RETURNS json LANGUAGE sql
                               AND n.person_id = x.person_id))
                         ORDER BY p.display_name, x.person_id), '[]')
                      FROM session_participants(s.org_id, s.group_id, s.id) x
-                     JOIN persons p ON p.id = x.person_id))
+                     JOIN persons p ON p.id = x.person_id),
+        'guest_signups', attendance_guest_signups_json(s))
 $$;
 
 CREATE OR REPLACE FUNCTION api_attendance_get(p_session uuid) RETURNS json LANGUAGE sql STABLE AS $$
@@ -88,5 +100,43 @@ BEGIN
 EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'invalid' USING ERRCODE = 'PI422', DETAIL = 'records',
         HINT = 'A person appears twice in records.';
+END
+$$;
+
+-- Attendance of guest signups -----------------------------------------------------
+
+-- Set (p_status) or remove (NULL) the record of a guest signup in a
+-- session that has started and is not cancelled (422 otherwise): the
+-- signup must be a confirmed guest signup of that session or its series.
+CREATE OR REPLACE FUNCTION api_attendance_signup_set(p_session uuid, p_signup uuid, p_status text, p_by uuid)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    s sessions;
+BEGIN
+    SELECT * INTO s FROM sessions WHERE id = p_session FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such session.';
+    END IF;
+    IF s.status = 'cancelled' THEN
+        RAISE EXCEPTION 'session_cancelled' USING ERRCODE = 'PI422', HINT = 'This session is cancelled.';
+    END IF;
+    IF s.starts_at > now() THEN
+        RAISE EXCEPTION 'session_not_started' USING ERRCODE = 'PI422',
+            HINT = 'Attendance can be recorded once the session has started.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM session_participants(s.org_id, s.group_id, s.id) x
+                   WHERE x.id = p_signup AND x.person_id IS NULL) THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404',
+            HINT = 'No confirmed guest signup of this session has that id.';
+    END IF;
+    IF p_status IS NULL THEN
+        DELETE FROM signup_attendance WHERE org_id = s.org_id AND session_id = s.id AND signup_id = p_signup;
+    ELSE
+        INSERT INTO signup_attendance (org_id, session_id, signup_id, status, marked_by)
+        VALUES (s.org_id, s.id, p_signup, p_status, p_by)
+        ON CONFLICT (org_id, session_id, signup_id) DO UPDATE
+            SET status = excluded.status, marked_by = excluded.marked_by, marked_at = now();
+    END IF;
+    RETURN attendance_json(s);
 END
 $$;

@@ -84,6 +84,7 @@ CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS jso
         'online_url', CASE WHEN p_link THEN g.online_url END,
         'capacity', g.capacity,
         'join_late', g.join_late,
+        'waitlist_policy', g.waitlist_policy,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
         'leaders', (SELECT coalesce(json_agg(json_build_object('person_id', l.person_id,
@@ -138,6 +139,7 @@ BEGIN
     IF p ? 'online_url' THEN g.online_url := p->>'online_url'; END IF;
     IF p ? 'capacity' THEN g.capacity := (p->>'capacity')::int; END IF;
     IF p ? 'join_late' THEN g.join_late := (p->>'join_late')::boolean; END IF;
+    IF p ? 'waitlist_policy' THEN g.waitlist_policy := p->>'waitlist_policy'; END IF;
     IF p ? 'languages' THEN
         g.languages := ARRAY(SELECT jsonb_array_elements_text(p->'languages'));
     END IF;
@@ -222,20 +224,21 @@ BEGIN
     g.anonymous_ok := false;
     g.join_late := false;
     g.schedule_timezone := 'Europe/Helsinki';
+    g.waitlist_policy := 'strict';
     g := group_apply(g, p);
     INSERT INTO groups (org_id, id, title, title_sv, title_en, description, description_sv,
         description_en, kind, access, audience, modality, location_name, location_address,
         municipality, accessibility, online_url, capacity, languages, topics, target_groups,
         leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
         schedule_duration, schedule_timezone, schedule_rrule,
-        join_late)
+        join_late, waitlist_policy)
     VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
         g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
         g.location_address, g.municipality, g.accessibility, g.online_url, g.capacity, g.languages,
         g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
         g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
         g.schedule_rrule,
-        g.join_late)
+        g.join_late, g.waitlist_policy)
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p_starts IS NOT NULL THEN
@@ -280,6 +283,7 @@ BEGIN
         schedule_duration = g.schedule_duration, schedule_timezone = g.schedule_timezone,
         schedule_rrule = g.schedule_rrule,
         join_late = g.join_late,
+        waitlist_policy = g.waitlist_policy,
         updated_at = now()
     WHERE org_id = g.org_id AND id = g.id
     RETURNING * INTO g;

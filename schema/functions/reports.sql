@@ -36,7 +36,9 @@ $$;
 -- and started by now (a session ahead counts nothing). A present record
 -- counts its person's party (a parent with two children is three visits:
 -- the signup for that session or the series, one adult without one);
--- walk-ins are a count of their own. A held session with neither records
+-- walk-ins are a count of their own. A guest signup (a coordinator's, for
+-- someone without an account) present counts its party as visits, but is
+-- among no unique or first-time participants (no person to count once). A held session with neither records
 -- nor a tally is "not recorded", not a session nobody came to. Days: the
 -- local days a held session covers up to today (a camp's days).
 -- First-time participants are people whose first present ever (in the
@@ -59,6 +61,11 @@ RETURNS json LANGUAGE sql STABLE AS $$
               AND (su.session_id = h.id OR su.session_id IS NULL)
             ORDER BY su.status = 'cancelled', su.session_id IS NULL, su.created_at DESC
             LIMIT 1) party ON true
+        WHERE a.status = 'present'
+        UNION ALL  -- a guest signup present: its party, and nobody's person
+        SELECT NULL, x.adults, x.children
+        FROM signup_attendance a JOIN held h ON h.org_id = a.org_id AND h.id = a.session_id
+        JOIN signups x ON x.org_id = a.org_id AND x.id = a.signup_id
         WHERE a.status = 'present'),
     tallies AS (
         SELECT t.* FROM session_tallies t JOIN held h ON h.org_id = t.org_id AND h.id = t.session_id),
@@ -81,6 +88,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
         'sessions_held', (SELECT count(*) FROM held),
         'sessions_not_recorded', (SELECT count(*) FROM held h
             WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = h.org_id AND a.session_id = h.id)
+              AND NOT EXISTS (SELECT 1 FROM signup_attendance a WHERE a.org_id = h.org_id AND a.session_id = h.id)
               AND NOT EXISTS (SELECT 1 FROM session_tallies t WHERE t.org_id = h.org_id AND t.session_id = h.id)),
         'days_held', (SELECT n FROM days),
         'visits', (SELECT adults + children FROM visits) + (SELECT n FROM walk_ins),

@@ -1,5 +1,6 @@
 -- SPDX-License-Identifier: Apache-2.0
--- Signups with a strict FIFO waitlist (tables: 003_signups.sql). Capacity
+-- Signups with a waitlist per group's policy, strict FIFO or first that
+-- fits (tables: 003_signups.sql, 015_waitlist_guests.sql). Capacity
 -- decisions and writes happen in one transaction that locks the row holding
 -- the seat count (the session for per-session signups, the group for series
 -- signups), so a group is never overbooked whatever the concurrency.
@@ -31,22 +32,36 @@ $$;
 
 -- The waitlist ---------------------------------------------------------------
 
--- Promote from the head of the line while the head fits. The caller holds
--- the lock on the row that counts the seats. Returns the seats now taken.
+-- Who hears about a signup: its person, or for a guest signup (no account)
+-- the coordinator who made it, who passes it on.
+CREATE OR REPLACE FUNCTION signup_recipient(x signups) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(x.person_id, x.signed_up_by)
+$$;
+
+-- Promote from the line in order. The group's waitlist_policy says what a
+-- party that does not fit does: 'strict' stops the line there (first come,
+-- first served), 'fit' lets the next ones whose whole party fits go ahead,
+-- so free places are not left empty while a larger party waits. The caller
+-- holds the lock on the row that counts the seats. Returns the seats now
+-- taken.
 CREATE OR REPLACE FUNCTION waitlist_promote(p_org uuid, p_group uuid, p_session uuid, p_capacity int, p_taken int)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     w signups;
+    v_fit boolean := (SELECT waitlist_policy = 'fit' FROM groups WHERE org_id = p_org AND id = p_group);
 BEGIN
     FOR w IN SELECT * FROM signups
              WHERE org_id = p_org AND group_id = p_group
                AND signup_target(session_id) = signup_target(p_session) AND status = 'waitlisted'
              ORDER BY queue_seq LOOP
-        EXIT WHEN p_capacity IS NOT NULL AND p_taken + w.seats > p_capacity;
+        IF p_capacity IS NOT NULL AND p_taken + w.seats > p_capacity THEN
+            EXIT WHEN NOT v_fit OR p_taken >= p_capacity;
+            CONTINUE;
+        END IF;
         UPDATE signups SET status = 'confirmed', updated_at = now()
         WHERE org_id = w.org_id AND id = w.id;
         p_taken := p_taken + w.seats;
-        PERFORM outbox_add(p_org, w.person_id, 'signup_promoted',
+        PERFORM outbox_add(p_org, signup_recipient(w), 'signup_promoted',
             jsonb_build_object('signup_id', w.id, 'group_id', p_group, 'session_id', p_session));
     END LOOP;
     RETURN p_taken;
@@ -115,13 +130,30 @@ BEGIN
 END
 $$;
 
--- p_token: hash of the bearer token (the person is resolved here, so the
--- whole request is one round trip). p_kind: 'group' (series) or 'session'.
-CREATE OR REPLACE FUNCTION api_signup(p_token bytea, p_kind text, p_target uuid, p_adults int, p_children int,
-                           p_note text, p_key text)
-RETURNS json LANGUAGE plpgsql AS $$
+-- The person the bearer token (its hash) is of; 401 without one.
+CREATE OR REPLACE FUNCTION signup_person(p_token bytea) RETURNS uuid LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_person uuid;
+BEGIN
+    SELECT t.person_id INTO v_person FROM auth_tokens t
+    WHERE t.token_hash = p_token AND t.expires_at > now();
+    IF v_person IS NULL THEN
+        RAISE EXCEPTION 'unauthorized' USING ERRCODE = 'PI401',
+            HINT = 'Sign in: send Authorization: Bearer TOKEN.';
+    END IF;
+    RETURN v_person;
+END
+$$;
+
+-- A signup by v_person, for themselves, or (p_guest, a display name) for
+-- someone without an account, as a coordinator: the guest signup has no
+-- person, so no one-per-person rule and no members-only rule (the
+-- coordinator vouches); everything else is the same, the idempotency key
+-- being the coordinator's. p_kind: 'group' (series) or 'session'.
+CREATE OR REPLACE FUNCTION signup_make(v_person uuid, p_guest text, p_kind text, p_target uuid, p_adults int,
+                                       p_children int, p_note text, p_key text)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
     g groups;
     s sessions;
     v_session uuid;
@@ -132,13 +164,6 @@ DECLARE
     v_response json;
     v_key_target uuid;
 BEGIN
-    SELECT t.person_id INTO v_person FROM auth_tokens t
-    WHERE t.token_hash = p_token AND t.expires_at > now();
-    IF v_person IS NULL THEN
-        RAISE EXCEPTION 'unauthorized' USING ERRCODE = 'PI401',
-            HINT = 'Sign in: send Authorization: Bearer TOKEN.';
-    END IF;
-
     IF p_key IS NOT NULL THEN
         -- Waits for a concurrent request with the same key to finish.
         INSERT INTO idempotency_keys (person_id, key, target) VALUES (v_person, p_key, p_target)
@@ -190,7 +215,7 @@ BEGIN
     IF p_kind = 'group' THEN
         PERFORM signup_window_check(g);
     END IF;
-    IF g.audience = 'members' AND NOT EXISTS (
+    IF g.audience = 'members' AND p_guest IS NULL AND NOT EXISTS (
             SELECT 1 FROM memberships m WHERE m.org_id = g.org_id AND m.person_id = v_person) THEN
         PERFORM signup_fail('members_only', '403', NULL,
             'Only members of the organization may sign up for this group.');
@@ -206,24 +231,28 @@ BEGIN
                WHERE org_id = g.org_id AND group_id = g.id
                  AND coalesce(session_id, '00000000-0000-0000-0000-000000000000') =
                      coalesce(v_session, '00000000-0000-0000-0000-000000000000')
-                 AND person_id = v_person AND status <> 'cancelled') THEN
+                 AND person_id = v_person AND status <> 'cancelled') AND p_guest IS NULL THEN
         PERFORM signup_fail('already_signed_up', '409', NULL, 'You have already signed up.');
     END IF;
 
-    -- Strict FIFO: while anyone waits, newcomers queue behind them.
-    v_waiting := EXISTS (SELECT 1 FROM signups
+    -- Strict FIFO: while anyone waits, newcomers queue behind them. Under
+    -- 'fit' nobody waiting fits the free places (each promotion sees to
+    -- that), so a newcomer who fits goes ahead.
+    v_waiting := g.waitlist_policy = 'strict' AND EXISTS (SELECT 1 FROM signups
                          WHERE org_id = g.org_id AND group_id = g.id
                            AND signup_target(session_id) = signup_target(v_session)
                            AND status = 'waitlisted');
-    INSERT INTO signups (org_id, group_id, session_id, person_id, adults, children, note, status)
-    VALUES (g.org_id, g.id, v_session, v_person, p_adults, p_children, p_note,
+    INSERT INTO signups (org_id, group_id, session_id, person_id, adults, children, note, status,
+                         guest_name, signed_up_by)
+    VALUES (g.org_id, g.id, v_session, CASE WHEN p_guest IS NULL THEN v_person END, p_adults, p_children, p_note,
             CASE WHEN g.capacity IS NULL OR (NOT v_waiting AND v_taken + v_seats <= g.capacity)
-                 THEN 'confirmed' ELSE 'waitlisted' END)
+                 THEN 'confirmed' ELSE 'waitlisted' END,
+            p_guest, CASE WHEN p_guest IS NOT NULL THEN v_person END)
     RETURNING * INTO x;
     IF x.status = 'confirmed' THEN
         PERFORM seats_store(g.org_id, g.id, v_session, v_taken + x.seats);
     END IF;
-    PERFORM outbox_add(g.org_id, v_person,
+    PERFORM outbox_add(g.org_id, signup_recipient(x),
         CASE x.status WHEN 'confirmed' THEN 'signup_confirmed' ELSE 'signup_waitlisted' END,
         jsonb_build_object('signup_id', x.id, 'group_id', g.id, 'session_id', v_session));
 
@@ -234,6 +263,22 @@ BEGIN
     END IF;
     RETURN v_response;
 END
+$$;
+
+-- p_token: hash of the bearer token (the person is resolved here, so the
+-- whole request is one round trip).
+CREATE OR REPLACE FUNCTION api_signup(p_token bytea, p_kind text, p_target uuid, p_adults int, p_children int,
+                           p_note text, p_key text)
+RETURNS json LANGUAGE sql AS $$
+    SELECT signup_make(signup_person(p_token), NULL, p_kind, p_target, p_adults, p_children, p_note, p_key)
+$$;
+
+-- A coordinator signs someone up who has no account (p_name: the name they
+-- gave); piirid has checked that p_by coordinates the group's org.
+CREATE OR REPLACE FUNCTION api_signup_on_behalf(p_by uuid, p_name text, p_kind text, p_target uuid, p_adults int,
+                                                p_children int, p_note text, p_key text)
+RETURNS json LANGUAGE sql AS $$
+    SELECT signup_make(p_by, p_name, p_kind, p_target, p_adults, p_children, p_note, p_key)
 $$;
 
 -- Reading and cancelling ---------------------------------------------------------
@@ -271,13 +316,54 @@ BEGIN
     IF x.status = 'cancelled' THEN
         RETURN false;
     END IF;
-    UPDATE signups SET status = 'cancelled', cancelled_at = now(), cancelled_by = p_by, updated_at = now()
+    -- A guest's name and note are theirs alone: they go with the signup.
+    UPDATE signups SET status = 'cancelled', cancelled_at = now(), cancelled_by = p_by, updated_at = now(),
+        guest_name = NULL, note = CASE WHEN person_id IS NULL THEN NULL ELSE note END
     WHERE org_id = x.org_id AND id = x.id;
     IF x.status = 'confirmed' THEN
         v_taken := waitlist_promote(x.org_id, x.group_id, x.session_id, g.capacity, v_taken - x.seats);
         PERFORM seats_store(x.org_id, x.group_id, x.session_id, v_taken);
     END IF;
     RETURN true;
+END
+$$;
+
+-- A coordinator confirms a waitlisted signup by hand, ahead of the line,
+-- when its whole party fits the free places (409 does_not_fit otherwise),
+-- under the seat-count lock as cancelling takes it. Who and when are kept.
+CREATE OR REPLACE FUNCTION api_signup_confirm(p_id uuid, p_by uuid) RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    x signups;
+    g groups;
+    v_taken int;
+BEGIN
+    SELECT * INTO x FROM signups WHERE id = p_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such signup.';
+    END IF;
+    IF x.session_id IS NULL THEN
+        SELECT * INTO g FROM groups WHERE org_id = x.org_id AND id = x.group_id FOR UPDATE;
+        v_taken := g.seats_taken;
+    ELSE
+        SELECT seats_taken INTO v_taken FROM sessions WHERE org_id = x.org_id AND id = x.session_id FOR UPDATE;
+        SELECT * INTO g FROM groups WHERE org_id = x.org_id AND id = x.group_id;
+    END IF;
+    SELECT * INTO x FROM signups WHERE org_id = x.org_id AND id = p_id;
+    IF x.status <> 'waitlisted' THEN
+        PERFORM signup_fail('not_waitlisted', '409', NULL, 'Only a waitlisted signup can be confirmed.');
+    END IF;
+    IF g.capacity IS NOT NULL AND v_taken + x.seats > g.capacity THEN
+        PERFORM signup_fail('does_not_fit', '409', NULL,
+            format('The party of %s does not fit: %s places are free.', x.seats, greatest(g.capacity - v_taken, 0)));
+    END IF;
+    UPDATE signups SET status = 'confirmed', confirmed_by = p_by, confirmed_at = now(), updated_at = now()
+    WHERE org_id = x.org_id AND id = x.id
+    RETURNING * INTO x;
+    PERFORM seats_store(x.org_id, x.group_id, x.session_id, v_taken + x.seats);
+    PERFORM outbox_add(x.org_id, signup_recipient(x), 'signup_promoted',
+        jsonb_build_object('signup_id', x.id, 'group_id', x.group_id, 'session_id', x.session_id,
+                           'confirmed_by', p_by));
+    RETURN json_build_object('signup', signup_listed_json(x, (SELECT display_name FROM persons WHERE id = x.person_id)));
 END
 $$;
 
@@ -338,14 +424,25 @@ RETURNS json LANGUAGE sql STABLE AS $$
     WHERE m.leads OR (m.signup).id IS NOT NULL
 $$;
 
+-- A signup as the group's leaders and coordinators see it (and nobody
+-- else: a guest's name is personal data). A guest signup (no person) has
+-- the name the coordinator took down and who made it. p_name: the person's
+-- display name (NULL for a guest).
+CREATE OR REPLACE FUNCTION signup_listed_json(x signups, p_name text) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', x.id, 'person_id', x.person_id,
+        'display_name', CASE WHEN x.person_id IS NULL THEN x.guest_name ELSE p_name END,
+        'adults', x.adults, 'children', x.children, 'status', x.status,
+        'waitlist_position', waitlist_position(x), 'note', x.note,
+        'on_behalf', x.person_id IS NULL, 'signed_up_by', x.signed_up_by,
+        'confirmed_by', x.confirmed_by, 'confirmed_at', x.confirmed_at)
+$$;
+
 -- Who is coming: p_session NULL lists the series signups of a group.
 CREATE OR REPLACE FUNCTION api_signups_list(p_group uuid, p_session uuid) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object('signups', coalesce(json_agg(json_build_object(
-            'id', x.id, 'person_id', x.person_id, 'display_name', p.display_name,
-            'adults', x.adults, 'children', x.children, 'status', x.status,
-            'waitlist_position', waitlist_position(x), 'note', x.note)
+    SELECT json_build_object('signups', coalesce(json_agg(signup_listed_json(x, p.display_name)
         ORDER BY x.status, x.queue_seq), '[]'))
-    FROM signups x JOIN persons p ON p.id = x.person_id
+    FROM signups x LEFT JOIN persons p ON p.id = x.person_id
     WHERE x.group_id = p_group AND x.session_id IS NOT DISTINCT FROM p_session
       AND x.status <> 'cancelled'
 $$;
@@ -388,14 +485,16 @@ BEGIN
 END
 $$;
 
--- More room (a larger capacity) lets the waitlists move up at once; less
--- room bumps nobody (capacity_lowering_check).
+-- More room (a larger capacity), or a waitlist policy that became 'fit',
+-- lets the waitlists move up at once; less room bumps nobody
+-- (capacity_lowering_check).
 CREATE OR REPLACE FUNCTION groups_capacity_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     s sessions;
     v_taken int;
 BEGIN
-    IF NEW.capacity IS NOT NULL AND OLD.capacity IS NOT NULL AND NEW.capacity <= OLD.capacity THEN
+    IF NEW.capacity IS NOT NULL AND OLD.capacity IS NOT NULL AND NEW.capacity <= OLD.capacity
+       AND NOT (NEW.waitlist_policy = 'fit' AND OLD.waitlist_policy <> 'fit') THEN
         RETURN NEW;
     END IF;
     v_taken := waitlist_promote(NEW.org_id, NEW.id, NULL, NEW.capacity, NEW.seats_taken);
@@ -414,5 +513,5 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE TRIGGER groups_capacity_changed AFTER UPDATE OF capacity ON groups
+CREATE OR REPLACE TRIGGER groups_capacity_changed AFTER UPDATE OF capacity, waitlist_policy ON groups
     FOR EACH ROW EXECUTE FUNCTION groups_capacity_changed();

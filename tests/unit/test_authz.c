@@ -302,6 +302,37 @@ static void test_signup_cancel_owner_or_coordinator(void **state)
     assert_false(authz_allows(&stranger.p, AUTHZ_SIGNUP_CANCEL, &t));
 }
 
+/* Confirming by hand and signing up on someone's behalf: the org's
+ * coordinators and admins only; not the owner, not a group's leader, not
+ * another org's coordinator. */
+static void test_signup_confirm_and_on_behalf_coordinators_only(void **state)
+{
+    struct fixture owner, coord, leader, other, admin;
+    (void)state;
+    fixture_init(&owner, false);
+    fixture_join(&owner, "x", ROLE_MEMBER);
+    fixture_init(&coord, false);
+    fixture_join(&coord, "x", ROLE_COORDINATOR);
+    fixture_init(&leader, false);
+    fixture_join(&leader, "x", ROLE_LEADER);
+    fixture_init(&other, false);
+    fixture_join(&other, "y", ROLE_COORDINATOR);
+    fixture_init(&admin, true);
+    snprintf(owner.p.person_id, sizeof(owner.p.person_id), "bbbbbbbb-0000-4000-8000-000000000011");
+    snprintf(leader.p.person_id, sizeof(leader.p.person_id), "bbbbbbbb-0000-4000-8000-000000000012");
+    const char *leaders[] = { leader.p.person_id };
+    struct authz_target t = { .org_slug = "x", .owner_id = owner.p.person_id, .leaders = leaders, .nleaders = 1 };
+    enum authz_action actions[] = { AUTHZ_SIGNUP_CONFIRM, AUTHZ_SIGNUP_ON_BEHALF };
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(authz_allows(&coord.p, actions[i], &t));
+        assert_true(authz_allows(&admin.p, actions[i], &t));
+        assert_false(authz_allows(&owner.p, actions[i], &t));
+        assert_false(authz_allows(&leader.p, actions[i], &t));
+        assert_false(authz_allows(&other.p, actions[i], &t));
+        assert_false(authz_allows(NULL, actions[i], &t));
+    }
+}
+
 static void test_absence_and_reports(void **state)
 {
     struct fixture member, coord, leader;
@@ -391,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_demoted_leader_has_no_rights),
         cmocka_unit_test(test_closed_group_link),
         cmocka_unit_test(test_signup_cancel_owner_or_coordinator),
+        cmocka_unit_test(test_signup_confirm_and_on_behalf_coordinators_only),
         cmocka_unit_test(test_absence_and_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
