@@ -31,6 +31,7 @@ struct group_change {
     struct occurrence_params occ;
     char horizon[32];
     bool confirm_below_taken;       /* ?confirm=capacity_below_taken */
+    bool dry_run;                   /* ?dry_run=true: answer, save nothing */
 };
 
 static void group_change_free(void *p)
@@ -135,7 +136,7 @@ static void updated_cb(const struct db_result *r, void *arg)
      * later: drop the feeds now, so that the coordinator's next look at the
      * group's feed (most likely sent to this worker) never joins a render
      * from before the change. Other workers learn it from the NOTIFY. */
-    if (r->status == DB_OK)
+    if (r->status == DB_OK && !c->dry_run)
         feed_cache_invalidate();
     reply_group(c->ctx, r, 200);
 }
@@ -158,27 +159,31 @@ static bool may_set_leaders(struct req_ctx *ctx, json_t *patch)
         authz_allows(ctx->principal, AUTHZ_GROUP_SET_LEADERS, &ctx->facts->target);
 }
 
-static const char *const patch_params[] = { "confirm", NULL };
+static const char *const patch_params[] = { "confirm", "dry_run", NULL };
 static const char *const confirmations[] = { "capacity_below_taken", NULL };
+static const char *const booleans[] = { "true", "false", NULL };
 
-/* Before the group's facts are loaded: the patch itself, and whether it
- * means to lower the capacity below the seats taken (the database decides
- * whether it does). */
+/* Before the group's facts are loaded: the patch itself, whether it means
+ * to lower the capacity below the seats taken (the database decides whether
+ * it does), and whether it is only to be tried (dry_run). */
 int api_groups_patch_check(struct req_ctx *ctx)
 {
     struct invalid inv;
     json_t *clean;
-    const char *confirm, *unknown = query_unknown(ctx, patch_params);
+    const char *confirm, *dry_run, *unknown = query_unknown(ctx, patch_params);
     if (unknown != NULL) {
         query_reply_unknown(ctx, unknown);
         return -1;
     }
     if (query_choice(ctx, "confirm", confirmations, &confirm, &inv) != 0
+        || query_choice(ctx, "dry_run", booleans, &dry_run, &inv) != 0
         || group_input_parse(ctx->body, true, &clean, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return -1;
     }
-    group_change_new(ctx, clean)->confirm_below_taken = confirm != NULL;
+    struct group_change *c = group_change_new(ctx, clean);
+    c->confirm_below_taken = confirm != NULL;
+    c->dry_run = dry_run != NULL && strcmp(dry_run, "true") == 0;
     return 0;
 }
 
@@ -207,8 +212,10 @@ void api_groups_patch(struct req_ctx *ctx)
     char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[0], c->clean_text, c->occ.starts, c->occ.ends,
         c->horizon[0] ? c->horizon : NULL, viewer_id(ctx), scope, c->confirm_below_taken ? "true" : "false" };
-    db_pool_query(ctx->srv->pool, "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7, $8)", 8, params, updated_cb,
-        c);
+    db_pool_query(ctx->srv->pool,
+        c->dry_run ? "SELECT api_group_update_dry_run($1, $2, $3, $4, $5, $6, $7, $8)"
+                   : "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7, $8)",
+        8, params, updated_cb, c);
     free(scope);
 }
 

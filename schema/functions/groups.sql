@@ -187,7 +187,9 @@ $$;
 -- Upsert the series occurrences [p_starts, p_ends) (Unix seconds) and drop
 -- untouched future ones that are no longer in the series. Touched sessions
 -- (moved, cancelled: sequence > 0), past ones and those anything hangs on
--- (session_has_history, sessions.sql) stay as they are.
+-- (session_has_history, sessions.sql) stay as they are. A new group's
+-- sessions are made here; a changed schedule re-times them instead
+-- (schedule_retime, schedules.sql).
 CREATE OR REPLACE FUNCTION group_sync_sessions(g groups, p_starts bigint[], p_ends bigint[], p_from timestamptz,
                                     p_horizon timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -254,6 +256,15 @@ CREATE OR REPLACE FUNCTION api_group_facts(p_id uuid, p_viewer uuid) RETURNS jso
     SELECT group_json(g, p_viewer) FROM groups g WHERE g.id = p_id
 $$;
 
+-- {"group": ...}, with "over_capacity" and "schedule_change" when there is
+-- something to say (each is null otherwise).
+CREATE OR REPLACE FUNCTION group_update_answer(p_group json, p_over json, p_change json) RETURNS json
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT json_object_agg(k, v ORDER BY n)
+    FROM (VALUES (1, 'group', p_group), (2, 'over_capacity', p_over), (3, 'schedule_change', p_change)) AS a(n, k, v)
+    WHERE v IS NOT NULL
+$$;
+
 -- p_confirm: the request means to lower the capacity below the seats taken
 -- (?confirm=capacity_below_taken); the answer then lists what is over-full.
 CREATE OR REPLACE FUNCTION api_group_update(p_id uuid, p jsonb, p_starts bigint[], p_ends bigint[],
@@ -263,6 +274,7 @@ DECLARE
     g groups;
     v_capacity int;
     v_over json;
+    v_change json;
 BEGIN
     SELECT * INTO g FROM groups WHERE id = p_id FOR UPDATE;
     IF NOT FOUND THEN
@@ -289,13 +301,28 @@ BEGIN
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p ? 'schedule' THEN
-        PERFORM group_sync_sessions(g, coalesce(p_starts, '{}'), coalesce(p_ends, '{}'), now(),
-                                    p_horizon);
+        v_change := schedule_retime(g, p_starts, p_ends, p_horizon);
     END IF;
-    IF v_over IS NOT NULL THEN
-        RETURN json_build_object('group', group_seen_json(g, p_viewer, p_scope), 'over_capacity', v_over);
-    END IF;
-    RETURN json_build_object('group', group_seen_json(g, p_viewer, p_scope));
+    RETURN group_update_answer(group_seen_json(g, p_viewer, p_scope), v_over, v_change);
+END
+$$;
+
+-- The change api_group_update would make, answered the same and saved
+-- nowhere (?dry_run=true): it runs in a subtransaction that is rolled back,
+-- so no session, outbox row or feed notification (feeds_changed) outlives
+-- it. PIDRY is raised here only, to roll back, and never leaves.
+CREATE OR REPLACE FUNCTION api_group_update_dry_run(p_id uuid, p jsonb, p_starts bigint[], p_ends bigint[],
+                                 p_horizon timestamptz, p_viewer uuid, p_scope jsonb, p_confirm boolean)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    v_answer json;
+BEGIN
+    BEGIN
+        v_answer := api_group_update(p_id, p, p_starts, p_ends, p_horizon, p_viewer, p_scope, p_confirm);
+        RAISE EXCEPTION 'dry_run' USING ERRCODE = 'PIDRY';
+    EXCEPTION WHEN SQLSTATE 'PIDRY' THEN
+        RETURN v_answer;
+    END;
 END
 $$;
 

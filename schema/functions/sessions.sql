@@ -17,8 +17,8 @@ CREATE OR REPLACE FUNCTION session_json(s sessions, g groups) RETURNS json LANGU
 $$;
 
 -- Does anything hang on the session (signups, attendance, absence notices,
--- tallies)? Then a schedule change keeps it (group_sync_sessions): it is no
--- longer "untouched".
+-- tallies)? Then a schedule change cancels it rather than deleting it
+-- (schedule_retime, schedules.sql).
 CREATE OR REPLACE FUNCTION session_has_history(s sessions) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM signups x WHERE x.org_id = s.org_id AND x.session_id = s.id)
         OR EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id)
@@ -132,13 +132,23 @@ LANGUAGE sql AS $$
               g.schedule_rrule, coalesce(extract(epoch FROM g.horizon_until)::bigint, 0)
 $$;
 
--- Add the occurrences [horizon_until, p_horizon) and release the claim.
+-- Add the occurrences [horizon_until, p_horizon) and release the claim,
+-- unless the claim is gone: a schedule change (schedule_retime,
+-- schedules.sql) took it while the occurrences were expanded from the old
+-- rule. The row lock waits for such a change to commit.
 CREATE OR REPLACE FUNCTION horizon_extend(p_org uuid, p_id uuid, p_starts bigint[], p_ends bigint[],
-                               p_horizon timestamptz) RETURNS void LANGUAGE sql AS $$
+                               p_horizon timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM groups
+    WHERE org_id = p_org AND id = p_id AND horizon_claimed_until IS NOT NULL FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
     INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
     SELECT p_org, p_id, 'series', to_timestamp(st), to_timestamp(st), to_timestamp(en)
     FROM unnest(p_starts, p_ends) AS o(st, en)
     ON CONFLICT (org_id, group_id, original_start) DO NOTHING;
     UPDATE groups SET horizon_until = greatest(horizon_until, p_horizon), horizon_claimed_until = NULL
     WHERE org_id = p_org AND id = p_id;
+END
 $$;

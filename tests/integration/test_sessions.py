@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Sessions: schedules expanded into sessions in the group's wall time (DST, intervals,
 monthly weekdays, COUNT, UNTIL, camps, midnight, other zones), the listing window, cancel,
-restore, move, extra sessions, who may change them, and a schedule change that keeps
-past, cancelled and moved sessions."""
+restore, move, extra sessions, who may change them, and a schedule change that re-times
+the future sessions (keeping past, held and extra ones), also as a dry run."""
 
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -487,64 +487,158 @@ def test_group_change_without_schedule_keeps_sessions(server, api, circle, serie
     assert list_sessions(server, g["id"]) == sessions
 
 
-def test_schedule_change_regenerates_only_untouched_future_sessions(server, api, circle):
+def schedule_patch(api, gid, schedule, token, qs=""):
+    return api("PATCH", f"{GROUPS}/{gid}{qs}", json={"schedule": schedule}, token=token)
+
+
+def test_schedule_change_retimes_the_future_sessions_to_the_new_rule(server, api, circle):
+    """Tuesdays become Thursdays: the n-th meeting still to come becomes the n-th
+    Thursday, with its id, its signup and its cancellation; a move is superseded.
+    Past and extra sessions stay, and no Tuesday is left beside a Thursday."""
     d0 = weekday_on_or_after(today() - timedelta(days=28), TUESDAY)
     g = group_with(server, circle, weekly(d0), capacity=10)
     span = {"from": (d0 - timedelta(days=1)).isoformat(),
             "to": (today() + timedelta(days=120)).isoformat()}
     before = list_sessions(server, g["id"], **span)
     now = datetime.now(timezone.utc)
-    past = [s for s in before if parse_time(s["starts_at"]) < now - timedelta(days=1)]
-    future = [s for s in before if parse_time(s["starts_at"]) > now + timedelta(days=1)]
-    assert len(past) >= 3, before
-    assert len(future) >= 10, before
-    assert_series(past, g, [d0 + timedelta(weeks=i) for i in range(len(past))], 18)
+    past = [s for s in before if parse_time(s["starts_at"]) < now]
+    future = [s for s in before if parse_time(s["starts_at"]) > now]
+    assert len(past) >= 3 and len(future) >= 10, before
+    signup = assert_json(api("POST", f"{SESSIONS}/{future[0]['id']}/signups", json={},
+                             token=circle.member.token), 201)["signup"]
     cancelled = assert_json(session_patch(api, future[1]["id"],
                                           {"status": "cancelled", "reason": "Juhlapyhä"},
                                           circle.coord.token), 200)["session"]
     moved_day = parse_time(future[2]["starts_at"]).date() + timedelta(days=1)
-    moved = assert_json(session_patch(api, future[2]["id"], extra_body(moved_day, 12),
-                                      circle.coord.token), 200)["session"]
+    assert_json(session_patch(api, future[2]["id"], extra_body(moved_day, 12), circle.coord.token), 200)
     extra_day = parse_time(future[3]["starts_at"]).date() + timedelta(days=4)
     extra = assert_json(api("POST", f"{GROUPS}/{g['id']}/sessions", json=extra_body(extra_day, 10),
                             token=circle.coord.token), 201)["session"]
     # From now on: Thursdays at 17:00 for two hours.
-    new_first = weekday_on_or_after(today() + timedelta(days=2), THURSDAY)
+    new_first = weekday_on_or_after(today() + timedelta(days=1), THURSDAY)
     schedule = weekly(new_first, hh=17, minutes=120, rule="FREQ=WEEKLY;BYDAY=TH")
-    r = api("PATCH", f"{GROUPS}/{g['id']}", json={"schedule": schedule}, token=circle.leader.token)
-    p = assert_json(r, 200)["group"]
+    body = assert_json(schedule_patch(api, g["id"], schedule, circle.leader.token), 200)
+    p = body["group"]
     assert p["schedule"]["rrule"] == "FREQ=WEEKLY;BYDAY=TH"
-    assert p["schedule"]["duration_minutes"] == 120
     after = list_sessions(server, g["id"], **span)
     by_id = {s["id"]: s for s in after}
-    # Past sessions stay as they were.
-    for s in past:
-        assert by_id.get(s["id"]) == s, f"past session changed or gone: {s}"
-    # The cancelled, the moved and the extra ones stay, with their ids and status.
-    for s in (cancelled, moved, extra):
-        assert by_id.get(s["id"]) == s, f"touched session changed or gone: {s} -> {by_id.get(s['id'])}"
-    # Every other future session follows the new schedule.
-    kept = {s["id"] for s in past} | {cancelled["id"], moved["id"], extra["id"]}
-    regenerated = [s for s in after if s["id"] not in kept
-                   and parse_time(s["starts_at"]) > now + timedelta(days=1)]
+    for s in past + [extra]:
+        assert by_id.get(s["id"]) == s, f"past or extra session changed or gone: {s}"
+    series = [s for s in after if parse_time(s["starts_at"]) > now and not s["extra"]]
     last = today() + timedelta(days=118)
-    want = [new_first + timedelta(weeks=i) for i in range(30)
-            if new_first + timedelta(weeks=i) <= last]
-    assert_series([s for s in regenerated if parse_time(s["starts_at"]).date() <= last], p,
-                  want, 17, minutes=120)
-    assert not [s for s in after if s["id"] not in kept
-                and parse_time(s["starts_at"]) > now + timedelta(days=1)
-                and parse_time(s["starts_at"]).weekday() == TUESDAY], "old Tuesdays left behind"
+    thursdays = [new_first + timedelta(weeks=i) for i in range(20) if new_first + timedelta(weeks=i) <= last]
+    assert [parse_time(s["starts_at"]).date() for s in series] == thursdays
+    for s in series:
+        assert_local(s["starts_at"], HELSINKI, parse_time(s["starts_at"]).date(), 17)
+        assert parse_time(s["ends_at"]) - parse_time(s["starts_at"]) == timedelta(minutes=120)
+    # The n-th future meeting is the n-th Thursday, with what hung on it.
+    assert [s["id"] for s in series[:len(thursdays)]] == [s["id"] for s in future[:len(thursdays)]]
+    assert series[0]["seats_taken"] == 1
+    assert series[1]["status"] == "cancelled" and series[1]["cancel_reason"] == "Juhlapyhä"
+    assert series[1]["sequence"] == cancelled["sequence"] + 1
+    assert all(s["status"] == "scheduled" for s in series if s["id"] != cancelled["id"])
+    mine = assert_json(api("GET", "/api/v1/me/signups", token=circle.member.token), 200)["signups"]
+    assert signup["id"] in [x["id"] for x in mine]
+    # The answer says what moved.
+    change = body["schedule_change"]
+    assert set(change) == {"moved", "added", "removed"}
+    assert [m["id"] for m in change["moved"][:3]] == [s["id"] for s in future[:3]]
+    m0 = change["moved"][0]
+    assert m0 == {"id": future[0]["id"], "old_starts_at": future[0]["starts_at"],
+                  "old_ends_at": future[0]["ends_at"], "starts_at": series[0]["starts_at"],
+                  "ends_at": series[0]["ends_at"], "status": "scheduled"}
+    assert change["moved"][1]["status"] == "cancelled"
     assert starts(after) == sorted(starts(after))
 
 
-def test_schedule_removed_keeps_touched_sessions(server, api, circle, series):
+def test_fewer_meetings_cancel_what_people_signed_up_for_and_delete_the_rest(server, api, circle, series):
+    """Four Tuesdays become two Thursdays: the first two are re-timed, the third
+    (nobody signed up) is gone, the fourth (a signup) is cancelled and keeps it."""
     g, sessions = series
-    c = assert_json(session_patch(api, sessions[2]["id"], {"status": "cancelled", "reason": "Syy"},
-                                  circle.coord.token), 200)["session"]
-    r = api("PATCH", f"{GROUPS}/{g['id']}", json={"schedule": None}, token=circle.coord.token)
-    assert assert_json(r, 200)["group"]["schedule"] is None
-    assert list_sessions(server, g["id"]) == [c]
+    signup = assert_json(api("POST", f"{SESSIONS}/{sessions[3]['id']}/signups", json={},
+                             token=circle.member.token), 201)["signup"]
+    first = parse_time(sessions[0]["starts_at"]).date() + timedelta(days=2)
+    body = assert_json(schedule_patch(api, g["id"], weekly(first, rule="FREQ=WEEKLY;BYDAY=TH;COUNT=2"),
+                                      circle.coord.token), 200)
+    after = list_sessions(server, g["id"])
+    assert [s["id"] for s in after] == [sessions[0]["id"], sessions[1]["id"], sessions[3]["id"]]
+    assert [parse_time(s["starts_at"]).date() for s in after[:2]] == [first, first + timedelta(weeks=1)]
+    assert after[2]["starts_at"] == sessions[3]["starts_at"]
+    assert after[2]["status"] == "cancelled" and after[2]["cancel_reason"] == "schedule_changed"
+    assert after[2]["seats_taken"] == 1 and after[2]["sequence"] == 1
+    change = body["schedule_change"]
+    assert [m["id"] for m in change["moved"]] == [sessions[0]["id"], sessions[1]["id"]]
+    assert change["added"] == []
+    assert change["removed"] == [
+        {"id": sessions[2]["id"], "starts_at": sessions[2]["starts_at"], "ends_at": sessions[2]["ends_at"],
+         "action": "deleted"},
+        {"id": sessions[3]["id"], "starts_at": sessions[3]["starts_at"], "ends_at": sessions[3]["ends_at"],
+         "action": "cancelled"}]
+    mine = assert_json(api("GET", "/api/v1/me/signups", token=circle.member.token), 200)["signups"]
+    assert [x["status"] for x in mine if x["id"] == signup["id"]] == ["confirmed"]
+
+
+def test_more_meetings_are_added(server, api, circle, series):
+    g, sessions = series
+    first = parse_time(sessions[0]["starts_at"]).date()
+    body = assert_json(schedule_patch(api, g["id"], weekly(first, rule="FREQ=WEEKLY;BYDAY=TU;COUNT=6"),
+                                      circle.coord.token), 200)
+    after = list_sessions(server, g["id"])
+    assert [s["id"] for s in after[:4]] == [s["id"] for s in sessions] and len(after) == 6
+    assert after[:4] == sessions, "an unchanged meeting changed"
+    change = body["schedule_change"]
+    assert change["moved"] == [] and change["removed"] == []
+    assert change["added"] == [{"id": s["id"], "starts_at": s["starts_at"], "ends_at": s["ends_at"]}
+                               for s in after[4:]]
+
+
+def test_schedule_removed_cancels_or_deletes_the_future_sessions(server, api, circle, series):
+    """No schedule, no meetings to come: those nobody signed up for go (a
+    cancelled one too), the one with a signup is cancelled."""
+    g, sessions = series
+    assert_json(session_patch(api, sessions[2]["id"], {"status": "cancelled", "reason": "Syy"},
+                              circle.coord.token), 200)
+    assert_json(api("POST", f"{SESSIONS}/{sessions[1]['id']}/signups", json={},
+                    token=circle.member.token), 201)
+    r = schedule_patch(api, g["id"], None, circle.coord.token)
+    body = assert_json(r, 200)
+    assert body["group"]["schedule"] is None
+    left = list_sessions(server, g["id"])
+    assert [(s["id"], s["status"], s["cancel_reason"]) for s in left] == \
+        [(sessions[1]["id"], "cancelled", "schedule_changed")]
+    assert [(x["id"], x["action"]) for x in body["schedule_change"]["removed"]] == \
+        [(sessions[0]["id"], "deleted"), (sessions[1]["id"], "cancelled"), (sessions[2]["id"], "deleted"),
+         (sessions[3]["id"], "deleted")]
+
+
+def test_a_dry_run_answers_the_same_and_saves_nothing(server, api, circle, series):
+    g, sessions = series
+    assert_json(api("POST", f"{SESSIONS}/{sessions[3]['id']}/signups", json={},
+                    token=circle.member.token), 201)
+    first = parse_time(sessions[0]["starts_at"]).date() + timedelta(days=2)
+    schedule = weekly(first, rule="FREQ=WEEKLY;BYDAY=TH;COUNT=3")
+    dry = assert_json(schedule_patch(api, g["id"], schedule, circle.coord.token, "?dry_run=true"), 200)
+    assert list_sessions(server, g["id"]) == sessions[:3] + [dict(sessions[3], seats_taken=1)]
+    assert assert_json(api("GET", f"{GROUPS}/{g['id']}"), 200)["group"]["schedule"] == g["schedule"]
+    real = assert_json(schedule_patch(api, g["id"], schedule, circle.coord.token, "?dry_run=false"), 200)
+    assert [x["id"] for x in dry["schedule_change"]["moved"]] == [s["id"] for s in sessions[:3]]
+    assert dry["schedule_change"] == real["schedule_change"]
+    assert dry["group"]["schedule"] == real["group"]["schedule"]
+
+
+@pytest.mark.parametrize("qs,status,field", [("?dry_run=yes", 422, "dry_run"), ("?dry_run=", 422, "dry_run"),
+                                              ("?dryrun=true", 400, None)])
+def test_a_dry_run_takes_true_or_false(api, circle, series, qs, status, field):
+    g, _ = series
+    r = schedule_patch(api, g["id"], None, circle.coord.token, qs)
+    assert r.status == status, r
+    if field:
+        assert r.body["error"]["field"] == field
+    assert list_sessions_count(api, g["id"]) == 4
+
+
+def list_sessions_count(api, gid):
+    return len(assert_json(api("GET", f"{GROUPS}/{gid}/sessions"), 200)["sessions"])
 
 
 def test_duration_change_moves_untouched_ends(server, api, circle, series):
@@ -592,7 +686,7 @@ def test_odd_session_queries_never_500(api, circle, series, qs):
 
 
 def test_schedule_change_keeps_a_session_people_signed_up_for(server, api, circle, series):
-    """An untouched session with a signup is history: a new schedule leaves it be."""
+    """A session with a signup is never deleted: a schedule without it cancels it."""
     g, sessions = series
     g = assert_json(api("PATCH", f"{GROUPS}/{g['id']}", json={"access": "open", "capacity": 5},
                         token=circle.coord.token), 200)["group"]
@@ -603,3 +697,4 @@ def test_schedule_change_keeps_a_session_people_signed_up_for(server, api, circl
     kept = list_sessions(server, g["id"])
     assert [s["id"] for s in kept] == [sessions[1]["id"]], kept
     assert kept[0]["seats_taken"] == 1 and signup["status"] == "confirmed"
+    assert kept[0]["status"] == "cancelled" and kept[0]["cancel_reason"] == "schedule_changed"
