@@ -109,6 +109,34 @@ def test_changed_schedule_of_an_ongoing_group_brings_back_no_past_meeting(server
     assert_feed_is_the_api(server, g["id"], feed(server, org_path(o.slug)))
 
 
+def test_a_new_schedule_moves_the_meeting_a_person_signed_up_for_in_every_feed(server, o):
+    """A weekly Tuesday group under way moves to Wednesdays. The second meeting
+    to come, which p2 signed up for, becomes the second Wednesday: p2's feed
+    shows it there with a higher SEQUENCE, and the group's feed starts its rule
+    at the first meeting to come, with no Tuesday left beside the Wednesdays."""
+    first_tuesday = weekday_on_or_after(today() - timedelta(weeks=3), TUESDAY)
+    g = series_group(server, o, weekly(first_tuesday))
+    now = datetime.now(timezone.utc)
+    coming = [s for s in list_sessions(server, g["id"]) if parse_time(s["starts_at"]) > now]
+    signed_up(server, "session", coming[1]["id"], o.p2.token, "confirmed")
+    mine, uid = my_feed_path(server, o.p2), f"p-{coming[1]['id']}@piiri"
+    before = feed(server, mine).with_uid(uid)[0]
+    group_before = settled(server, group_path(g["id"]), lambda f: True, "the feed").master(uid_of(g))
+    assert_json(server.api("PATCH", f"/api/v1/groups/{g['id']}", token=o.coord.token,
+                           json={"schedule": weekly(first_tuesday + timedelta(days=1))}), 200)
+    after = [s for s in list_sessions(server, g["id"]) if parse_time(s["starts_at"]) > now]
+    assert {parse_time(s["starts_at"]).astimezone(HKI).weekday() for s in after} == {WEDNESDAY}, after
+    assert after[1]["id"] == coming[1]["id"]
+    moved = feed(server, mine).with_uid(uid)
+    assert len(moved) == 1 and moved[0]["DTSTART"].dt == parse_time(after[1]["starts_at"])
+    assert int(moved[0]["SEQUENCE"]) > int(before["SEQUENCE"])
+    f = settled(server, group_path(g["id"]), lambda f: b"BYDAY=WE" in f.raw, "the new rule")
+    master = f.master(uid_of(g))
+    assert master["DTSTART"].dt == parse_time(after[0]["starts_at"])
+    assert int(master["SEQUENCE"]) > int(group_before["SEQUENCE"])
+    assert_feed_is_the_api(server, g["id"], f)
+
+
 def test_cancellations_and_moves_older_than_the_window_stay_gone(server, o):
     """A group that began twenty weeks ago had a meeting cancelled sixteen
     weeks ago and one moved fifteen weeks ago: both are older than the feed's
@@ -178,14 +206,16 @@ def test_a_change_of_the_group_raises_every_event_a_change_of_capacity_none(serv
     extra session, a session kept from an earlier schedule and a moved
     override all get a higher SEQUENCE and a later DTSTAMP. A new capacity
     shows nowhere: the feeds' bytes stay the same."""
-    first = weekday_on_or_after(today() + timedelta(days=10), TUESDAY)
-    g = series_group(server, o, weekly(first, COUNT=6))
-    s = list_sessions(server, g["id"])
+    first = weekday_on_or_after(today() - timedelta(days=7), TUESDAY)  # held already
+    g = series_group(server, o, weekly(first, COUNT=7))
+    s = [x for x in list_sessions(server, g["id"], **{"from": first.isoformat()})
+         if parse_time(x["starts_at"]) > datetime.now(timezone.utc)]
     signed_up(server, "session", s[0]["id"], o.p1.token, "confirmed")
+    # The first meeting, held, is kept at 18:00; those to come move to 18:30.
     assert_json(server.api("PATCH", f"/api/v1/groups/{g['id']}", token=o.coord.token,
-                           json={"schedule": weekly(first, 18, 30, COUNT=6)}), 200)  # s[0] is kept
-    add_session(server, g["id"], o.coord.token, helsinki(first + timedelta(days=4), 12))
-    moving = list_sessions(server, g["id"])[3]
+                           json={"schedule": weekly(first, 18, 30, COUNT=7)}), 200)
+    add_session(server, g["id"], o.coord.token, helsinki(first + timedelta(weeks=1, days=4), 12))
+    moving = s[3]
     move_session(server, moving["id"], o.coord.token, helsinki(first + timedelta(weeks=2, days=1), 17),
                  hours=1.5)
     camp_day = first + timedelta(days=30)

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The notification outbox: every change a person should hear about is a row,
-written in the same transaction as the change, with ids and no content."""
+written in the same transaction as the change, with ids and no content (also
+each session a new schedule moves or cancels)."""
 
 import json
 import subprocess
 
-from helpers import (add_session, cancel_session, cancel_signup, in_days, make_group, move_session,
-                     org_with_people, signed_up)
+from helpers import (add_session, assert_json, cancel_session, cancel_signup, in_days, make_group,
+                     move_session, org_with_people, signed_up)
 
 
 def outbox(pg, person_id):
@@ -54,3 +55,54 @@ def test_series_participants_hear_of_a_cancelled_session(pg, server, admin):
     cancel_session(server, s["id"], o.coord.token)
     kinds = [k for k, _ in outbox(pg, o.p1.id)]
     assert kinds == ["signup_confirmed", "session_cancelled"]
+
+
+def weekly_from(days, rule, hhmm="18:00"):
+    """A schedule starting DAYS from today at HHMM, repeating by RULE."""
+    from datetime import timedelta
+    from helpers import today
+    return {"start": f"{(today() + timedelta(days=days)).isoformat()}T{hhmm}", "duration_minutes": 90,
+            "rrule": rule}
+
+
+def patch_schedule(server, gid, token, schedule, qs=""):
+    r = server.api("PATCH", f"/api/v1/groups/{gid}{qs}", json={"schedule": schedule}, token=token)
+    return assert_json(r, 200)
+
+
+def test_a_new_schedule_tells_the_series_of_each_move_and_cancellation(pg, server, admin):
+    """Three weekly meetings become two, a day later: a participant of the series
+    hears of two moves and one cancellation, one row each; a dry run says nothing."""
+    o = org_with_people(server, admin[1], coord="coordinator", p1="member", p2="member")
+    g = make_group(server, o.slug, o.coord.token, capacity=5, schedule=weekly_from(10, "FREQ=WEEKLY;COUNT=3"))
+    signed_up(server, "group", g["id"], o.p1.token, "confirmed")
+    gone = signed_up(server, "group", g["id"], o.p2.token, "confirmed")
+    assert cancel_signup(server, gone["id"], o.p2.token).status == 204
+    schedule = weekly_from(11, "FREQ=WEEKLY;COUNT=2")
+    dry = patch_schedule(server, g["id"], o.coord.token, schedule, "?dry_run=true")
+    assert [k for k, _ in outbox(pg, o.p1.id)] == ["signup_confirmed"], "a dry run wrote to the outbox"
+    change = patch_schedule(server, g["id"], o.coord.token, schedule)["schedule_change"]
+    assert change == dry["schedule_change"]
+    rows = outbox(pg, o.p1.id)[1:]
+    moved = [m["id"] for m in change["moved"]]
+    cancelled = [x["id"] for x in change["removed"]]
+    assert len(moved) == 2 and [x["action"] for x in change["removed"]] == ["cancelled"]
+    assert sorted((k, p["session_id"]) for k, p in rows) == sorted(
+        [("session_moved", s) for s in moved] + [("session_cancelled", s) for s in cancelled])
+    assert all(p["group_id"] == g["id"] for _, p in rows)
+    # p2 cancelled their signup: none of their business.
+    assert [k for k, _ in outbox(pg, o.p2.id)] == ["signup_confirmed"]
+
+
+def test_a_new_schedule_tells_each_session_s_people_only(pg, server, admin):
+    o = org_with_people(server, admin[1], coord="coordinator", p1="member", p2="member")
+    g = make_group(server, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=5,
+                   schedule=weekly_from(10, "FREQ=WEEKLY;COUNT=3"))
+    r = server.api("GET", f"/api/v1/groups/{g['id']}/sessions")
+    s = assert_json(r, 200)["sessions"]
+    signed_up(server, "session", s[0]["id"], o.p1.token, "confirmed")
+    signed_up(server, "session", s[2]["id"], o.p2.token, "confirmed")
+    # Same days, half an hour later: every meeting moves.
+    patch_schedule(server, g["id"], o.coord.token, weekly_from(10, "FREQ=WEEKLY;COUNT=3", "18:30"))
+    assert outbox(pg, o.p1.id)[1:] == [("session_moved", {"session_id": s[0]["id"], "group_id": g["id"]})]
+    assert outbox(pg, o.p2.id)[1:] == [("session_moved", {"session_id": s[2]["id"], "group_id": g["id"]})]
