@@ -30,12 +30,76 @@ CREATE OR REPLACE FUNCTION schedule_notify(s sessions, p_kind text) RETURNS void
 $$;
 
 -- The future sessions that follow the rule: from the series, not started,
--- not held on the record; in the order they meet.
-CREATE OR REPLACE FUNCTION schedule_future_sessions(g groups) RETURNS SETOF sessions LANGUAGE sql STABLE AS $$
+-- not held on the record; in the order they meet. Locked, so that a signup
+-- for one either comes first (and is seen) or waits for the change.
+CREATE OR REPLACE FUNCTION schedule_future_sessions(g groups) RETURNS SETOF sessions LANGUAGE sql AS $$
     SELECT s.* FROM sessions s
     WHERE s.org_id = g.org_id AND s.group_id = g.id AND s.origin = 'series' AND s.starts_at > now()
       AND NOT session_has_attendance(s)
     ORDER BY s.starts_at, s.id
+    FOR UPDATE
+$$;
+
+-- The session s at its n-th occurrence [p_start, p_end): the item of
+-- "moved", or null when its time stays (a session already there is not
+-- written at all, so its feeds keep their bytes).
+CREATE OR REPLACE FUNCTION schedule_move(s sessions, g groups, p_start timestamptz, p_end timestamptz)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    v_old sessions := s;
+BEGIN
+    UPDATE sessions SET original_start = p_start, starts_at = p_start, ends_at = p_end,
+        sequence = sequence + 1, updated_at = now()
+    WHERE org_id = s.org_id AND id = s.id
+    RETURNING * INTO s;
+    IF (v_old.starts_at, v_old.ends_at) = (s.starts_at, s.ends_at) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM schedule_notify(s, 'session_moved');
+    RETURN json_build_object('id', s.id,
+        'old_starts_at', rfc3339(v_old.starts_at, g.schedule_timezone),
+        'old_ends_at', rfc3339(v_old.ends_at, g.schedule_timezone),
+        'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
+        'ends_at', rfc3339(s.ends_at, g.schedule_timezone), 'status', s.status);
+END
+$$;
+
+-- A new session at an occurrence no session stands for: the item of "added".
+CREATE OR REPLACE FUNCTION schedule_add(g groups, p_start timestamptz, p_end timestamptz) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    s sessions;
+BEGIN
+    INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
+    VALUES (g.org_id, g.id, 'series', p_start, p_start, p_end)
+    RETURNING * INTO s;
+    RETURN json_build_object('id', s.id, 'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
+                             'ends_at', rfc3339(s.ends_at, g.schedule_timezone));
+END
+$$;
+
+-- A session the new schedule has no occurrence for: deleted, or cancelled
+-- when anyone is signed up or anything else hangs on it (a signup is never
+-- lost). The item of "removed", or null for one cancelled already.
+CREATE OR REPLACE FUNCTION schedule_remove(s sessions, g groups) RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    v_action text := 'deleted';
+BEGIN
+    IF session_has_people(s) OR session_has_history(s) THEN
+        IF s.status = 'cancelled' THEN
+            RETURN NULL;
+        END IF;
+        v_action := 'cancelled';
+        UPDATE sessions SET status = 'cancelled', cancel_reason = 'schedule_changed',
+            sequence = sequence + 1, updated_at = now()
+        WHERE org_id = s.org_id AND id = s.id RETURNING * INTO s;
+        PERFORM schedule_notify(s, 'session_cancelled');
+    ELSE
+        DELETE FROM sessions WHERE org_id = s.org_id AND id = s.id;
+    END IF;
+    RETURN json_build_object('id', s.id, 'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
+                             'ends_at', rfc3339(s.ends_at, g.schedule_timezone), 'action', v_action);
+END
 $$;
 
 -- Re-time the group's future sessions (schedule_future_sessions) to the new
@@ -43,88 +107,49 @@ $$;
 -- the n-th session becomes the n-th occurrence and keeps its id, signups,
 -- absence notices and status (a cancelled one stays cancelled at its new
 -- time; a move is superseded by the new time). Surplus occurrences are
--- added; surplus sessions are deleted, or cancelled ("schedule_changed")
--- when anything hangs on them, so no signup is ever lost. Past, held and
--- extra sessions stay as they are; an occurrence one of them already
--- stands for is not made again. People signed up hear of every move and
--- cancellation (the notification outbox). Returns {moved, added, removed}.
+-- added, surplus sessions removed (schedule_remove). Past, held and extra
+-- sessions stay as they are; an occurrence one of them already stands for
+-- is not made again. People signed up hear of every move and cancellation
+-- (the notification outbox). Returns {moved, added, removed}.
 CREATE OR REPLACE FUNCTION schedule_retime(g groups, p_starts bigint[], p_ends bigint[], p_horizon timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
-    v_old sessions[];
-    v_ids uuid[];
-    v_new_starts timestamptz[];
-    v_new_ends timestamptz[];
-    s sessions;
+    v_old sessions[] := ARRAY(SELECT f FROM schedule_future_sessions(g) f);
+    v_starts timestamptz[];
+    v_ends timestamptz[];
+    v_moving uuid[];
     v_moved json[] := '{}';
     v_added json[] := '{}';
     v_removed json[] := '{}';
-    v_old_start timestamptz;
-    v_old_end timestamptz;
-    v_action text;
-    i int;
+    v_item json;
 BEGIN
-    v_old := ARRAY(SELECT f FROM schedule_future_sessions(g) f);
-    v_ids := ARRAY(SELECT x.id FROM unnest(v_old) x);
-    SELECT coalesce(array_agg(to_timestamp(st) ORDER BY st), '{}'), coalesce(array_agg(to_timestamp(en) ORDER BY st), '{}')
-    INTO v_new_starts, v_new_ends
+    SELECT coalesce(array_agg(to_timestamp(st) ORDER BY st), '{}'),
+           coalesce(array_agg(to_timestamp(en) ORDER BY st), '{}')
+    INTO v_starts, v_ends
     FROM unnest(coalesce(p_starts, '{}'), coalesce(p_ends, '{}')) AS o(st, en)
     WHERE to_timestamp(st) > now()
       AND NOT EXISTS (SELECT 1 FROM sessions k
                       WHERE k.org_id = g.org_id AND k.group_id = g.id
                         AND k.original_start = to_timestamp(st)
-                        AND k.id <> ALL (v_ids));
-    -- The sessions to re-time give up their occurrence first: the n-th may
-    -- take the one another of them still holds (the unique original_start).
+                        AND k.id <> ALL (ARRAY(SELECT x.id FROM unnest(v_old) x)));
+    -- The sessions that change give up their occurrence first, as the n-th
+    -- may take one another of them still holds (original_start is unique).
     -- A far shift keeps them distinct and out of every feed's reach, and
     -- leaves moved_from alone (sessions_moved_from, feeds.sql).
+    v_moving := ARRAY(SELECT v_old[i].id FROM generate_series(1, least(cardinality(v_old), cardinality(v_starts))) i
+                      WHERE (v_old[i].original_start, v_old[i].starts_at, v_old[i].ends_at)
+                            IS DISTINCT FROM (v_starts[i], v_starts[i], v_ends[i]));
     UPDATE sessions SET original_start = original_start + interval '100000 years'
-    WHERE org_id = g.org_id
-      AND id = ANY (v_ids[1:least(cardinality(v_ids), cardinality(v_new_starts))]);
-    FOR i IN 1 .. greatest(cardinality(v_old), cardinality(v_new_starts)) LOOP
-        IF i <= cardinality(v_old) AND i <= cardinality(v_new_starts) THEN
-            v_old_start := v_old[i].starts_at;
-            v_old_end := v_old[i].ends_at;
-            UPDATE sessions SET original_start = v_new_starts[i], starts_at = v_new_starts[i],
-                ends_at = v_new_ends[i],
-                sequence = sequence + CASE WHEN (v_old[i].original_start, v_old_start, v_old_end)
-                                                IS DISTINCT FROM (v_new_starts[i], v_new_starts[i], v_new_ends[i])
-                                           THEN 1 ELSE 0 END,
-                updated_at = now()
-            WHERE org_id = g.org_id AND id = v_old[i].id
-            RETURNING * INTO s;
-            IF (v_old_start, v_old_end) IS DISTINCT FROM (s.starts_at, s.ends_at) THEN
-                v_moved := v_moved || json_build_object('id', s.id,
-                    'old_starts_at', rfc3339(v_old_start, g.schedule_timezone),
-                    'old_ends_at', rfc3339(v_old_end, g.schedule_timezone),
-                    'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
-                    'ends_at', rfc3339(s.ends_at, g.schedule_timezone), 'status', s.status);
-                PERFORM schedule_notify(s, 'session_moved');
-            END IF;
-        ELSIF i <= cardinality(v_new_starts) THEN
-            INSERT INTO sessions (org_id, group_id, origin, original_start, starts_at, ends_at)
-            VALUES (g.org_id, g.id, 'series', v_new_starts[i], v_new_starts[i], v_new_ends[i])
-            RETURNING * INTO s;
-            v_added := v_added || json_build_object('id', s.id,
-                'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
-                'ends_at', rfc3339(s.ends_at, g.schedule_timezone));
-        ELSE
-            s := v_old[i];
-            v_action := 'deleted';
-            IF session_has_people(s) OR session_has_history(s) THEN
-                CONTINUE WHEN s.status = 'cancelled';  -- nothing changes for anyone
-                v_action := 'cancelled';
-                UPDATE sessions SET status = 'cancelled', cancel_reason = 'schedule_changed',
-                    sequence = sequence + 1, updated_at = now()
-                WHERE org_id = s.org_id AND id = s.id RETURNING * INTO s;
-                PERFORM schedule_notify(s, 'session_cancelled');
-            ELSE
-                DELETE FROM sessions WHERE org_id = s.org_id AND id = s.id;
-            END IF;
-            v_removed := v_removed || json_build_object('id', s.id,
-                'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
-                'ends_at', rfc3339(s.ends_at, g.schedule_timezone),
-                'action', v_action);
+    WHERE org_id = g.org_id AND id = ANY (v_moving);
+    FOR i IN 1 .. greatest(cardinality(v_old), cardinality(v_starts)) LOOP
+        IF i > cardinality(v_starts) THEN
+            v_item := schedule_remove(v_old[i], g);
+            IF v_item IS NOT NULL THEN v_removed := v_removed || v_item; END IF;
+        ELSIF i > cardinality(v_old) THEN
+            v_added := v_added || schedule_add(g, v_starts[i], v_ends[i]);
+        ELSIF v_old[i].id = ANY (v_moving) THEN
+            v_item := schedule_move(v_old[i], g, v_starts[i], v_ends[i]);
+            IF v_item IS NOT NULL THEN v_moved := v_moved || v_item; END IF;
         END IF;
     END LOOP;
     -- A horizon round that expanded the old rule must not store it

@@ -592,6 +592,17 @@ def test_more_meetings_are_added(server, api, circle, series):
                                for s in after[4:]]
 
 
+def test_the_same_schedule_again_changes_nothing(server, api, circle, series):
+    """A client that sends the whole group back moves no meeting and raises no
+    SEQUENCE (calendars would show a change that is none)."""
+    g, sessions = series
+    c = assert_json(session_patch(api, sessions[1]["id"], {"status": "cancelled", "reason": "Syy"},
+                                  circle.coord.token), 200)["session"]
+    body = assert_json(schedule_patch(api, g["id"], g["schedule"], circle.coord.token), 200)
+    assert body["schedule_change"] == {"moved": [], "added": [], "removed": []}
+    assert list_sessions(server, g["id"]) == [sessions[0], c] + sessions[2:]
+
+
 def test_schedule_removed_cancels_or_deletes_the_future_sessions(server, api, circle, series):
     """No schedule, no meetings to come: those nobody signed up for go (a
     cancelled one too), the one with a signup is cancelled."""
