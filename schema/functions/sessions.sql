@@ -135,12 +135,14 @@ $$;
 -- Add the occurrences [horizon_until, p_horizon) and release the claim,
 -- unless the claim is gone: a schedule change (schedule_retime,
 -- schedules.sql) took it while the occurrences were expanded from the old
--- rule. The row lock waits for such a change to commit.
+-- rule. The group's row is written first, so the update waits for such a
+-- change to commit, and the tables are locked in the order a migrate takes
+-- them (groups before sessions), which cannot deadlock with it.
 CREATE OR REPLACE FUNCTION horizon_extend(p_org uuid, p_id uuid, p_starts bigint[], p_ends bigint[],
                                p_horizon timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM groups
-    WHERE org_id = p_org AND id = p_id AND horizon_claimed_until IS NOT NULL FOR UPDATE;
+    UPDATE groups SET horizon_until = greatest(horizon_until, p_horizon), horizon_claimed_until = NULL
+    WHERE org_id = p_org AND id = p_id AND horizon_claimed_until IS NOT NULL;
     IF NOT FOUND THEN
         RETURN;
     END IF;
@@ -148,7 +150,5 @@ BEGIN
     SELECT p_org, p_id, 'series', to_timestamp(st), to_timestamp(st), to_timestamp(en)
     FROM unnest(p_starts, p_ends) AS o(st, en)
     ON CONFLICT (org_id, group_id, original_start) DO NOTHING;
-    UPDATE groups SET horizon_until = greatest(horizon_until, p_horizon), horizon_claimed_until = NULL
-    WHERE org_id = p_org AND id = p_id;
 END
 $$;
