@@ -63,5 +63,5 @@ ALTER TABLE absence_notices
 UPDATE absence_notices SET updated_at = created_at;
 
 -- Their signatures changed (the reason; the ETag a replace must match).
-DROP FUNCTION api_absence(uuid, uuid);
-DROP FUNCTION api_attendance_put(uuid, jsonb, int, numeric, uuid);
+DROP FUNCTION IF EXISTS api_absence(uuid, uuid);
+DROP FUNCTION IF EXISTS api_attendance_put(uuid, jsonb, int, numeric, uuid);

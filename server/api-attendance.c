@@ -104,18 +104,11 @@ static struct attendance_put *attendance_state(struct req_ctx *ctx)
     return a;
 }
 
-/* Before the session's facts are loaded: If-Match, the records, the tallies. */
+/* Before the session's facts are loaded: the records and the tallies. */
 int api_attendance_put_check(struct req_ctx *ctx)
 {
     struct invalid inv;
     struct attendance_put *a = attendance_state(ctx);
-    const char *im = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-Match");
-    if (im == NULL) {
-        http_reply_error(ctx, 428, "if_match_required",
-            "Send If-Match with the attendance's ETag (from GET), so that no other leader's marks are lost.", NULL);
-        return -1;
-    }
-    read_if_match(im, a->if_match, sizeof(a->if_match));
     if (read_records(ctx->body, &a->records, &inv) != 0 || read_tallies(ctx->body, a, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return -1;
@@ -139,9 +132,9 @@ int api_attendance_patch_check(struct req_ctx *ctx)
 static void attendance_reply_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
+    int status = ctx->ok_status; /* read first: a reply below frees ctx */
     json_t *body = api_row_json(ctx, r), *created;
     char etag[32];
-    int status = ctx->ok_status;
     if (body == NULL)
         return;
     snprintf(etag, sizeof(etag), "\"v%" JSON_INTEGER_FORMAT "\"", json_integer_value(json_object_get(body, "version")));
@@ -160,10 +153,18 @@ void api_attendance_query(struct req_ctx *ctx, const char *sql, int nparams, con
     db_pool_query(ctx->srv->pool, sql, nparams, params, attendance_reply_cb, ctx);
 }
 
-/* Authorized on the session's facts (AUTHZ_GROUP_PEOPLE). */
+/* Authorized on the session's facts (AUTHZ_GROUP_PEOPLE); so only those
+ * who may read the ETag hear that it is missing. */
 void api_attendance_put(struct req_ctx *ctx)
 {
     struct attendance_put *a = ctx->state;
+    const char *im = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-Match");
+    if (im == NULL) {
+        http_reply_error(ctx, 428, "if_match_required",
+            "Send If-Match with the attendance's ETag (from GET), so that no other leader's marks are lost.", NULL);
+        return;
+    }
+    read_if_match(im, a->if_match, sizeof(a->if_match));
     const char *params[] = { ctx->params[0], a->records, a->walk_ins, a->has_hours ? a->hours : NULL,
         ctx->principal->person_id, a->if_match };
     api_attendance_query(ctx, "SELECT api_attendance_put($1, $2, $3, $4, $5, $6)", 6, params);
