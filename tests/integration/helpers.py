@@ -609,6 +609,9 @@ ROUTES.extend([
     ("/api/v1/signups/{id}", r"/api/v1/signups/[^/]+"),
     ("/api/v1/sessions/{id}/absence", r"/api/v1/sessions/[^/]+/absence"),
     ("/api/v1/sessions/{id}/attendance", r"/api/v1/sessions/[^/]+/attendance"),
+    ("/api/v1/sessions/{id}/attendance/records/{person_id}", r"/api/v1/sessions/[^/]+/attendance/records/[^/]+"),
+    ("/api/v1/sessions/{id}/attendance/drop-ins/{drop_in_id}",
+     r"/api/v1/sessions/[^/]+/attendance/drop-ins/[^/]+"),
     ("/api/v1/orgs/{slug}/reports/attendance", r"/api/v1/orgs/[^/]+/reports/attendance"),
 ])
 
