@@ -286,6 +286,8 @@ static void render_event(struct ics_out *o, const struct ics_event *e, struct ic
     }
     if (e->status > ICS_STATUS_NONE && e->status <= ICS_STATUS_CANCELLED)
         ics_line_put(o, "STATUS", render_statuses[e->status]);
+    if (e->transparent)
+        ics_line_put(o, "TRANSP", "TRANSPARENT");
     ics_line_put(o, "END", "VEVENT");
 }
 

@@ -63,6 +63,7 @@ struct ics_event {
                                wall time differs, and parsers expand the rule from the wall time
                                written. NULL = each instant's own wall time */
     enum ics_status status; /* ICS_STATUS_NONE (or a value out of range) = omitted */
+    bool transparent;       /* TRANSP:TRANSPARENT (the time is not busy); false = omitted (OPAQUE) */
 };
 
 struct ics_calendar {

@@ -18,12 +18,12 @@ void api_attendance_signup_put(struct req_ctx *ctx)
         return;
     }
     const char *params[] = { ctx->params[0], ctx->params[1], status, ctx->principal->person_id };
-    api_query_json(ctx, "SELECT api_attendance_signup_set($1, $2, $3, $4)", 4, params, 200);
+    api_attendance_query(ctx, "SELECT api_attendance_signup_set($1, $2, $3, $4)", 4, params);
 }
 
 /* DELETE: nothing recorded for the guest any more. */
 void api_attendance_signup_delete(struct req_ctx *ctx)
 {
     const char *params[] = { ctx->params[0], ctx->params[1], NULL, ctx->principal->person_id };
-    api_query_json(ctx, "SELECT api_attendance_signup_set($1, $2, $3, $4)", 4, params, 200);
+    api_attendance_query(ctx, "SELECT api_attendance_signup_set($1, $2, $3, $4)", 4, params);
 }

@@ -158,22 +158,3 @@ void api_signups_session_list(struct req_ctx *ctx)
     const char *params[] = { ctx->facts->u.session.group_id, ctx->params[0] };
     api_query_json(ctx, "SELECT api_signups_list($1, $2)", 2, params, 200);
 }
-
-/* ---- absence notices (authorized on the session's facts) ---- */
-
-static void absence_done_cb(const struct db_result *r, void *arg)
-{
-    struct req_ctx *ctx = arg;
-    json_t *body = api_row_json(ctx, r);
-    if (body == NULL)
-        return;
-    int status = json_is_true(json_object_get(body, "created")) ? 201 : 200;
-    json_object_del(body, "created");
-    http_reply_json(ctx, status, body);
-}
-
-void api_absence_create(struct req_ctx *ctx)
-{
-    const char *params[] = { ctx->params[0], ctx->principal->person_id };
-    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2)", 2, params, absence_done_cb, ctx);
-}

@@ -21,6 +21,9 @@ json_t *api_row_json(struct req_ctx *ctx, const struct db_result *r) __attribute
 /* Run a statement returning one JSON value and reply with it (status on
  * success, 404 when it returns NULL, the error model otherwise). */
 void api_query_json(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params, int status);
+/* Run a statement returning a session's attendance (attendance.sql) and
+ * reply with it, its version as the ETag header (api-attendance.c). */
+void api_attendance_query(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params);
 /* Run a statement and reply 204, or 404 when its one boolean is false. */
 void api_query_empty(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params);
 void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv);
@@ -68,9 +71,16 @@ void api_signups_session_list(struct req_ctx *ctx);
 void api_me_signups(struct req_ctx *ctx);
 void api_me_sessions(struct req_ctx *ctx);
 void api_absence_create(struct req_ctx *ctx);
+void api_absence_delete(struct req_ctx *ctx);
 void api_attendance_put(struct req_ctx *ctx);
 int api_attendance_put_check(struct req_ctx *ctx);
+void api_attendance_patch(struct req_ctx *ctx);
+int api_attendance_patch_check(struct req_ctx *ctx);
 void api_attendance_get(struct req_ctx *ctx);
+void api_attendance_record_put(struct req_ctx *ctx);
+void api_attendance_record_delete(struct req_ctx *ctx);
+void api_attendance_drop_in_put(struct req_ctx *ctx);
+void api_attendance_drop_in_delete(struct req_ctx *ctx);
 void api_reports_attendance(struct req_ctx *ctx);
 void api_reports_rollup(struct req_ctx *ctx);
 void api_me_patch(struct req_ctx *ctx);

@@ -46,8 +46,11 @@ enum authz_action {
                                   shows an open group's link only, a personal feed a
                                   confirmed signup's (feeds.sql) */
     AUTHZ_GROUP_PEOPLE,        /* who signed up, attendance: as EDIT.
-                                  SQL (api_attendance_put): records only for the
-                                  session's confirmed participants */
+                                  SQL (attendance.sql): writes only for a session
+                                  that has started and is not cancelled
+                                  (attendance_lock, 422), records only for the
+                                  session's confirmed participants, a drop-in only
+                                  for a member of the org, hours the sender's own */
     /* Signing up (POST .../signups) asks no action: anyone signed in may try, and
      * the rules are facts of the data checked in the one transaction that also
      * resolves the person from the token hash (ROUTE_PERSON_IN_SQL).
@@ -71,10 +74,11 @@ enum authz_action {
                                   the rules of signing up, but neither the members-only
                                   audience nor one signup per person, as a guest is
                                   nobody's account */
-    AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away: its
-                                  confirmed participants. SQL (api_absence,
-                                  attendance.sql): a confirmed participant of that very
-                                  session (403 otherwise) */
+    AUTHZ_ABSENCE_NOTICE,      /* tell a closed group's leader you will be away, or
+                                  withdraw it: its confirmed participants. SQL
+                                  (api_absence, attendance.sql): a confirmed participant
+                                  of that very session (403 otherwise); withdrawing
+                                  touches the sender's own notice only */
     AUTHZ_ORG_REPORTS,         /* attendance reports: the org's coordinators, admins */
     AUTHZ_MATCHING_MANAGE,     /* one-to-one matching in an org (supporters, requests,
                                   candidates, proposals, settings, access log): its

@@ -20,6 +20,8 @@
 
 #define MAX_OCCURRENCES 1500 /* a daily rule over the 458 days of the window */
 #define DISCREET_TITLE "Piiri: vertaistapaaminen"
+/* Before the title of a session the person sent an absence notice for ("absent"). */
+#define ABSENT_PREFIX "Poissa: "
 
 static struct ics_event *event_add(struct feed_events *l)
 {
@@ -382,6 +384,12 @@ void feed_events_person(struct feed_events *l, json_t *feed)
         free(note);
         if (discreet)
             e->summary = DISCREET_TITLE;
+        /* An absence notice: the person is not coming, so the time is free
+         * and the title says so first. */
+        if (json_is_true(json_object_get(x, "not_attending"))) {
+            e->transparent = true;
+            e->summary = keep(l, xasprintf("%s%s", ABSENT_PREFIX, e->summary ? e->summary : ""));
+        }
         e->uid = uid_add(l, "p-", str(x, "id"));
         e->start_utc = num(x, "start");
         e->end_utc = num(x, "end");

@@ -151,10 +151,14 @@ static const char *reason_phrase(int status)
     switch (status) {
     case 409:
         return "Conflict";
+    case 412:
+        return "Precondition Failed";
     case 415:
         return "Unsupported Media Type";
     case 422:
         return "Unprocessable Entity";
+    case 428:
+        return "Precondition Required";
     case 429:
         return "Too Many Requests";
     case 503:

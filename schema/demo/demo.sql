@@ -181,8 +181,13 @@ SELECT org_id, id, '00000000-0000-4000-8000-000000000004',
 FROM demo_oct WHERE day IN ('10-06', '10-13')
 ON CONFLICT DO NOTHING;
 
-INSERT INTO session_tallies (org_id, session_id, walk_ins, volunteer_hours, updated_by)
+INSERT INTO session_tallies (org_id, session_id, walk_ins, updated_by)
 SELECT org_id, id, CASE day WHEN '10-06' THEN 6 WHEN '10-13' THEN 4 ELSE 9 END,
-       CASE day WHEN '10-27' THEN 3 ELSE 2.5 END, '00000000-0000-4000-8000-000000000003'
+       '00000000-0000-4000-8000-000000000003'
+FROM demo_oct WHERE day IN ('10-06', '10-13', '10-27')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO volunteer_hours (org_id, session_id, person_id, hours)
+SELECT org_id, id, '00000000-0000-4000-8000-000000000003', CASE day WHEN '10-27' THEN 3 ELSE 2.5 END
 FROM demo_oct WHERE day IN ('10-06', '10-13', '10-27')
 ON CONFLICT DO NOTHING;

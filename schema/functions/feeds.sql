@@ -142,7 +142,10 @@ $$;
 -- series they joined, each a standalone event. The link goes to confirmed
 -- participants only. SEQUENCE never goes down for the person: each earlier
 -- signup of theirs in the group counts two, so signing up again after a
--- cancellation (even onto the waitlist) is above a confirmation before it.
+-- cancellation (even onto the waitlist) is above a confirmation before it,
+-- and every absence notice given or withdrawn counts one (the notice's row
+-- stays when it is withdrawn). A session with a notice is not_attending:
+-- the event is shown free (TRANSP:TRANSPARENT) with a marker in its title.
 CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'discreet', p.discreet_calendar,
@@ -160,13 +163,17 @@ CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE s
                                    WHERE y.person_id = x.person_id AND y.org_id = x.org_id
                                      AND y.group_id = x.group_id
                                      AND (y.created_at, y.id) < (x.created_at, x.id))
-                            + CASE x.status WHEN 'confirmed' THEN 1 ELSE 0 END,
-                'modified', epoch(greatest(s.updated_at, g.ics_changed_at, x.updated_at, p.feed_changed_at)))
+                            + CASE x.status WHEN 'confirmed' THEN 1 ELSE 0 END
+                            + coalesce(n.changes, 0),
+                'not_attending', n.person_id IS NOT NULL AND n.withdrawn_at IS NULL,
+                'modified', epoch(greatest(s.updated_at, g.ics_changed_at, x.updated_at, p.feed_changed_at,
+                                           n.updated_at)))
                 ORDER BY s.starts_at, s.id), '[]')
             FROM signups x
             JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
             JOIN sessions s ON s.org_id = x.org_id AND s.group_id = x.group_id
                            AND (s.id = x.session_id OR x.session_id IS NULL)
+            LEFT JOIN absence_notices n ON n.org_id = s.org_id AND n.session_id = s.id AND n.person_id = p.id
             WHERE x.person_id = p.id AND x.status <> 'cancelled'
               AND s.ends_at > feed_window_from() AND s.starts_at < feed_window_to()))
     FROM persons p WHERE p.calendar_token = p_token AND p.erased_at IS NULL

@@ -38,7 +38,10 @@ $$;
 -- the signup for that session or the series, one adult without one);
 -- walk-ins are a count of their own. A guest signup (a coordinator's, for
 -- someone without an account) present counts its party as visits, but is
--- among no unique or first-time participants (no person to count once). A held session with neither records
+-- among no unique or first-time participants (no person to count once). A
+-- drop-in is one adult's visit: a member who dropped in is a participant
+-- like anyone present, a guest typed in by name is not. Volunteer hours are
+-- every leader's, summed. A held session with neither records
 -- nor a tally is "not recorded", not a session nobody came to. Days: the
 -- local days a held session covers up to today (a camp's days).
 -- First-time participants are people whose first present ever (in the
@@ -66,14 +69,23 @@ RETURNS json LANGUAGE sql STABLE AS $$
         SELECT NULL, x.adults, x.children
         FROM signup_attendance a JOIN held h ON h.org_id = a.org_id AND h.id = a.session_id
         JOIN signups x ON x.org_id = a.org_id AND x.id = a.signup_id
-        WHERE a.status = 'present'),
+        WHERE a.status = 'present'
+        UNION ALL  -- a drop-in: one adult, a member's person or a guest's nobody
+        SELECT d.person_id, 1, 0
+        FROM attendance_drop_ins d JOIN held h ON h.org_id = d.org_id AND h.id = d.session_id),
     tallies AS (
         SELECT t.* FROM session_tallies t JOIN held h ON h.org_id = t.org_id AND h.id = t.session_id),
+    hours AS (
+        SELECT v.* FROM volunteer_hours v JOIN held h ON h.org_id = v.org_id AND h.id = v.session_id),
+    presences AS (  -- every person's presence, with a record or as a drop-in
+        SELECT a.org_id, a.session_id, a.person_id FROM attendance a WHERE a.status = 'present'
+        UNION ALL
+        SELECT d.org_id, d.session_id, d.person_id FROM attendance_drop_ins d WHERE d.person_id IS NOT NULL),
     firsts AS (  -- each person's first presence ever in a held session
         SELECT a.person_id, min(s.starts_at) AS first_at
-        FROM attendance a JOIN sessions s ON s.org_id = a.org_id AND s.id = a.session_id
+        FROM presences a JOIN sessions s ON s.org_id = a.org_id AND s.id = a.session_id
         WHERE a.org_id = ANY (p_orgs) AND (p_group IS NULL OR s.group_id = p_group)
-          AND a.status = 'present' AND s.status = 'scheduled' AND s.starts_at <= now()
+          AND s.status = 'scheduled' AND s.starts_at <= now()
         GROUP BY a.person_id),
     days AS (
         SELECT count(*) AS n FROM held h,
@@ -89,7 +101,10 @@ RETURNS json LANGUAGE sql STABLE AS $$
         'sessions_not_recorded', (SELECT count(*) FROM held h
             WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = h.org_id AND a.session_id = h.id)
               AND NOT EXISTS (SELECT 1 FROM signup_attendance a WHERE a.org_id = h.org_id AND a.session_id = h.id)
-              AND NOT EXISTS (SELECT 1 FROM session_tallies t WHERE t.org_id = h.org_id AND t.session_id = h.id)),
+              AND NOT EXISTS (SELECT 1 FROM session_tallies t WHERE t.org_id = h.org_id AND t.session_id = h.id)
+              AND NOT EXISTS (SELECT 1 FROM volunteer_hours v WHERE v.org_id = h.org_id AND v.session_id = h.id)
+              AND NOT EXISTS (SELECT 1 FROM attendance_drop_ins d
+                              WHERE d.org_id = h.org_id AND d.session_id = h.id)),
         'days_held', (SELECT n FROM days),
         'visits', (SELECT adults + children FROM visits) + (SELECT n FROM walk_ins),
         'adult_visits', (SELECT adults FROM visits),
@@ -98,7 +113,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
         'unique_participants', (SELECT count(DISTINCT person_id) FROM present),
         'first_time_participants', (SELECT count(*) FROM firsts f
             WHERE f.first_at >= p_from AND f.first_at < p_to),
-        'volunteer_hours', (SELECT coalesce(sum(volunteer_hours), 0) FROM tallies))
+        'volunteer_hours', (SELECT coalesce(sum(hours), 0) FROM hours))
 $$;
 
 CREATE OR REPLACE FUNCTION attendance_report(p_org text, p_from timestamptz, p_to timestamptz)

@@ -24,6 +24,8 @@ CREATE OR REPLACE FUNCTION session_has_history(s sessions) RETURNS boolean LANGU
         OR EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id)
         OR EXISTS (SELECT 1 FROM absence_notices n WHERE n.org_id = s.org_id AND n.session_id = s.id)
         OR EXISTS (SELECT 1 FROM session_tallies t WHERE t.org_id = s.org_id AND t.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM volunteer_hours v WHERE v.org_id = s.org_id AND v.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM attendance_drop_ins d WHERE d.org_id = s.org_id AND d.session_id = s.id)
 $$;
 
 -- Reading and changing ------------------------------------------------------

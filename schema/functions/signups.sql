@@ -406,7 +406,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
                   AND x.status <> 'cancelled' AND (x.session_id = s.id OR x.session_id IS NULL)
                 ORDER BY x.session_id IS NULL LIMIT 1) AS signup,
                EXISTS (SELECT 1 FROM absence_notices n
-                       WHERE n.org_id = s.org_id AND n.session_id = s.id AND n.person_id = p_person) AS absent
+                       WHERE n.org_id = s.org_id AND n.session_id = s.id AND n.person_id = p_person
+                         AND n.withdrawn_at IS NULL) AS absent
         FROM mine_groups mg
         JOIN groups g ON g.org_id = mg.org_id AND g.id = mg.group_id
         JOIN sessions s ON s.org_id = g.org_id AND s.group_id = g.id

@@ -609,6 +609,9 @@ ROUTES.extend([
     ("/api/v1/signups/{id}", r"/api/v1/signups/[^/]+"),
     ("/api/v1/sessions/{id}/absence", r"/api/v1/sessions/[^/]+/absence"),
     ("/api/v1/sessions/{id}/attendance", r"/api/v1/sessions/[^/]+/attendance"),
+    ("/api/v1/sessions/{id}/attendance/records/{person_id}", r"/api/v1/sessions/[^/]+/attendance/records/[^/]+"),
+    ("/api/v1/sessions/{id}/attendance/drop-ins/{drop_in_id}",
+     r"/api/v1/sessions/[^/]+/attendance/drop-ins/[^/]+"),
     ("/api/v1/orgs/{slug}/reports/attendance", r"/api/v1/orgs/[^/]+/reports/attendance"),
 ])
 
@@ -820,13 +823,23 @@ def attendance_path(sid):
     return f"/api/v1/sessions/{sid}/attendance"
 
 
-def put_attendance(srv, sid, token, records=(), walk_ins=0, **extra):
+def attendance_etag(srv, sid, token):
+    """The ETag GET gives the attendance of session SID (None when it refuses)."""
+    r = raw_get(srv, attendance_path(sid), token=token)
+    return r.headers.get("ETag") if r.status == 200 else None
+
+
+def put_attendance(srv, sid, token, records=(), walk_ins=0, if_match="read", **extra):
     """PUT the attendance of session SID; returns the Resp. RECORDS: (person, status)
-    pairs, or dicts as they are."""
+    pairs, or dicts as they are. IF_MATCH: "read" sends the ETag a GET gives just
+    before, None sends no If-Match, anything else is sent as it is."""
     recs = [r if isinstance(r, dict) else {"person_id": getattr(r[0], "id", r[0]), "status": r[1]}
             for r in records]
     body = {"records": recs, "walk_ins": walk_ins, **extra}
-    return srv.api("PUT", attendance_path(sid), json=body, token=token)
+    if if_match == "read":
+        if_match = attendance_etag(srv, sid, token) if token else None
+    headers = {"If-Match": if_match} if if_match is not None else {}
+    return srv.api("PUT", attendance_path(sid), json=body, token=token, headers=headers)
 
 
 def marked(srv, sid, token, records=(), walk_ins=0, **extra):

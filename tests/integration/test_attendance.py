@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from helpers import (add_session, assert_error, assert_json, attendance_path, cancel_signup,
+from helpers import (add_session, assert_error, assert_json, attendance_etag, attendance_path, cancel_signup,
                      in_days, make_group, marked, move_session, org_with_people,
                      put_attendance, raw_get, register, signed_up)
 
@@ -177,7 +177,8 @@ def test_bad_attendance_422(server, w, marked_once, change, field):
     for k in ("walk_ins", "volunteer_hours"):
         if k in change:
             body[k] = change[k]
-    r = server.api("PUT", attendance_path(s["id"]), json=body, token=w.leader.token)
+    r = server.api("PUT", attendance_path(s["id"]), json=body, token=w.leader.token,
+                   headers={"If-Match": attendance_etag(server, s["id"], w.leader.token)})
     assert_error(r, 422, "invalid", field)
     assert get_attendance(server, s["id"], w.leader.token) == before, "a rejected PUT changed something"
 

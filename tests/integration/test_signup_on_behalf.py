@@ -181,7 +181,7 @@ def test_a_guest_who_came_counts_as_visits_in_the_report(server, o):
     assert [(y["signup_id"], y["adults"], y["children"], y["status"]) for y in after["guest_signups"]] == \
         [(x["id"], 1, 2, "present")]
     r = server.api("PUT", path, json={"records": [{"person_id": o.p1.id, "status": "present"}], "walk_ins": 0},
-                   token=o.leader.token)
+                   token=o.leader.token, headers={"If-Match": r.headers["ETag"]})
     assert_json(r, 200)
     frm, to = in_days(-10).date().isoformat(), in_days(10).date().isoformat()
     rep = assert_json(server.api("GET", f"/api/v1/orgs/{o.slug}/reports/attendance?from={frm}&to={to}",
