@@ -84,14 +84,27 @@ static int read_tallies(json_t *body, struct attendance_put *a, struct invalid *
     return 0;
 }
 
-/* If-Match holds one strong ETag as GET gave it ("v<version>"). Anything
- * else cannot match the current attendance: version -1, so 412. */
+/* Is h "*" (with white space around it)? */
+static bool is_any(const char *h)
+{
+    h += strspn(h, " \t");
+    if (*h != '*')
+        return false;
+    h++;
+    return h[strspn(h, " \t")] == '\0';
+}
+
+/* If-Match holds one strong ETag as GET gave it ("v<version>"), or "*"
+ * (any version: out is left empty). Anything else cannot match the
+ * current attendance: version -1, so 412. */
 static void read_if_match(const char *h, char *out, size_t size)
 {
     unsigned long long v;
     char end;
     if (sscanf(h, " \"v%llu\"%c", &v, &end) == 1 || (sscanf(h, " \"v%llu\" %c", &v, &end) == 1))
         snprintf(out, size, "%llu", v);
+    else if (is_any(h))
+        out[0] = '\0';
     else
         snprintf(out, size, "-1");
 }
@@ -166,7 +179,7 @@ void api_attendance_put(struct req_ctx *ctx)
     }
     read_if_match(im, a->if_match, sizeof(a->if_match));
     const char *params[] = { ctx->params[0], a->records, a->walk_ins, a->has_hours ? a->hours : NULL,
-        ctx->principal->person_id, a->if_match };
+        ctx->principal->person_id, a->if_match[0] != '\0' ? a->if_match : NULL };
     api_attendance_query(ctx, "SELECT api_attendance_put($1, $2, $3, $4, $5, $6)", 6, params);
 }
 

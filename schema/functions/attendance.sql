@@ -195,13 +195,14 @@ $$;
 
 -- Replace the session's records, walk-ins and the requester's hours, if the
 -- attendance is still at version p_if_match (412 otherwise: somebody else
--- changed it since it was read). Guest signups' marks and drop-ins stay.
+-- changed it since it was read; NULL: If-Match: *, any version). Guest
+-- signups' marks and drop-ins stay.
 CREATE OR REPLACE FUNCTION api_attendance_put(p_session uuid, p_records jsonb, p_walk_ins int, p_hours numeric,
                                    p_by uuid, p_if_match bigint) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     s sessions := attendance_lock(p_session);
 BEGIN
-    IF attendance_version(s) <> p_if_match THEN
+    IF p_if_match IS NOT NULL AND attendance_version(s) <> p_if_match THEN
         RAISE EXCEPTION 'precondition_failed' USING ERRCODE = 'PI412',
             HINT = 'The attendance has changed since it was read: read it again (its ETag) and retry.';
     END IF;
@@ -224,7 +225,8 @@ EXCEPTION WHEN unique_violation THEN
 END
 $$;
 
--- Change the walk-ins and the requester's hours, each only when given.
+-- Change the walk-ins and the requester's hours, each only when given (a
+-- body with neither changes nothing, not even the version).
 CREATE OR REPLACE FUNCTION api_attendance_patch(p_session uuid, p_walk_ins int, p_hours numeric, p_by uuid)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -236,7 +238,9 @@ BEGIN
     IF p_hours IS NOT NULL THEN
         PERFORM attendance_set_hours(s, p_by, p_hours);
     END IF;
-    PERFORM attendance_bump(s);
+    IF p_walk_ins IS NOT NULL OR p_hours IS NOT NULL THEN
+        PERFORM attendance_bump(s);
+    END IF;
     RETURN attendance_json(s);
 END
 $$;

@@ -203,6 +203,21 @@ def test_a_stale_replace_is_refused_and_loses_nothing(server, w):
     assert records_of(assert_json(again, 200)) == [(w.p1.id, "present")]
 
 
+def test_if_match_any_replaces_whatever_the_version(server, w):
+    s = held(server, w, -16)
+    assert_json(server.api("PATCH", attendance_path(s["id"]), json={"walk_ins": 2}, token=w.leader2.token), 200)
+    body = assert_json(put_attendance(server, s["id"], w.leader.token, [(w.p2, "absent")], walk_ins=0,
+                                      if_match="*"), 200)
+    assert records_of(body) == [(w.p2.id, "absent")] and body["walk_ins"] == 0
+
+
+def test_an_empty_patch_changes_nothing(server, w):
+    s = held(server, w, -17)
+    before, etag = get(server, s["id"], w.leader.token)
+    r = server.api("PATCH", attendance_path(s["id"]), json={}, token=w.leader.token)
+    assert assert_json(r, 200) == before and r.headers.get("ETag") == etag
+
+
 def test_replace_sets_only_the_requesters_hours(server, w):
     s = held(server, w, -10)
     assert_json(server.api("PATCH", attendance_path(s["id"]), json={"volunteer_hours": 1.25},

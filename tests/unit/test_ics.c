@@ -565,6 +565,23 @@ static void test_status(void **state)
     }
 }
 
+/* An event the person will not attend is free time; others say nothing
+ * (OPAQUE is the default). */
+static void test_transparent(void **state)
+{
+    struct ics_event e = event("tr@piiri", "2027-01-11T18:00:00+02:00", "2027-01-11T19:00:00+02:00");
+    e.status = ICS_STATUS_CONFIRMED;
+    char *flat = render_unfolded(&e, 1);
+    assert_no_line_starting(flat, "TRANSP");
+    free(flat);
+    e.transparent = true;
+    flat = render_unfolded(&e, 1);
+    assert_line(flat, "TRANSP:TRANSPARENT");
+    if (strstr(flat, "STATUS:CONFIRMED\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n") == NULL)
+        fail_msg("TRANSP not at the end of the event:\n%s", flat);
+    free(flat);
+}
+
 static void test_url_checked(void **state)
 {
     const char *refused[] = { "https://x.example/a\r\nX-EVIL:1", "https://x.example/a\nb",
@@ -1019,6 +1036,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_until_in_utc),
         cmocka_unit_test(test_all_day_camp),
         cmocka_unit_test(test_status),
+        cmocka_unit_test(test_transparent),
         cmocka_unit_test(test_url_checked),
         cmocka_unit_test(test_event_without_uid_skipped),
         cmocka_unit_test(test_vtimezone_helsinki),
