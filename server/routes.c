@@ -101,6 +101,10 @@ static const struct route page_routes[] = {
     P(GET, "/", web_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}", web_lang_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/", web_front, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/groups/{id:uuid}", web_group, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/orgs/{slug}", web_org, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/privacy", web_privacy, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/accessibility", web_accessibility, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do
