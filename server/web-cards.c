@@ -108,6 +108,8 @@ json_t *web_group_card(const json_t *group, const char *lang)
     json_object_set_new(card, "kind", json_string(web_t(lang, key)));
     snprintf(key, sizeof(key), "access_%s", access ? access : "open");
     json_object_set_new(card, "access", json_string(web_t(lang, key)));
+    const char *audience = json_string_value(json_object_get(group, "audience"));
+    json_object_set_new(card, "members_only", json_boolean(audience != NULL && strcmp(audience, "members") == 0));
     const json_t *next = json_object_get(group, "next_session");
     if (json_is_object(next))
         json_object_set_new(card, "next", web_session_view(next, lang));

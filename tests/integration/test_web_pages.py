@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from helpers import (assert_json, create_group, in_days, org_with_people, raw_get, register, signed_up,
-                     unique)
+from helpers import (assert_json, create_group, http_request, in_days, org_with_people, raw_get, register,
+                     signed_up, unique)
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'; manifest-src 'self'; worker-src 'self'")
@@ -165,7 +165,7 @@ def test_api_errors_stay_json(server):
 
 
 def test_post_to_a_page_is_an_html_405(server):
-    r = server.api("POST", "/fi/", body="x", headers={"Content-Type": "text/plain"})
+    r = http_request(server.host, server.port, "POST", "/fi/", body="x", headers={"Content-Type": "text/plain"})
     assert r.status == 405
     assert "<html" in html(r)
 
@@ -328,3 +328,17 @@ def test_privacy_and_accessibility_pages(server, lang, privacy, accessibility):
     assert f"<h1>{accessibility}</h1>" in text
     assert "WCAG 2.1" in text and "saavutettavuus@avi.fi" in text and "0295 016 000" in text
     assert "Etelä-Suomen aluehallintovirasto" in text
+
+
+def test_members_only_group_says_so_on_its_card(server, org):
+    word = unique("jasen")
+    create_group(server, org.slug, org.coord.token, title=f"Jäsenille {word}", audience="members")
+    create_group(server, org.slug, org.coord.token, title=f"Kaikille {word}")
+    text = html(page(server, f"/fi/?q={word}"))
+    cards = re.findall(r'<li class="card">.*?</li>', text, re.S)
+    assert len(cards) == 2
+    members = [c for c in cards if "Jäsenille" in c][0]
+    everyone = [c for c in cards if "Kaikille" in c][0]
+    assert "Vain yhdistyksen jäsenet voivat ilmoittautua." in members
+    assert "Vain yhdistyksen jäsenet" not in everyone
+    assert html(page(server, f"/fi/?q={word}&audience=members")).count('<li class="card">') == 1
