@@ -177,8 +177,13 @@ static void set_sessions(json_t *view, const json_t *g, const json_t *sessions, 
     json_array_foreach(sessions, i, s) {
         json_t *v = web_session_view(s, lang);
         bool cancelled = json_is_true(json_object_get(v, "cancelled"));
-        if (i == 0)
+        if (i == 0 && series && json_is_true(json_object_get(v, "limited"))) {
+            /* A series has one count of places: said once, by its form. */
             full_series = json_is_true(json_object_get(v, "full"));
+            json_object_set(view, "series_room", json_object_get(v, "room"));
+        }
+        if (series)
+            json_object_set_new(v, "limited", json_false());
         if (!series && !cancelled && json_array_size(forms) < SESSION_FORMS) {
             char *action = xasprintf("/%s/sessions/%s/signup", lang, json_string_value(json_object_get(s, "id")));
             char suffix[8];

@@ -274,9 +274,11 @@ def test_closed_group_form_is_for_the_series_and_says_waitlist_when_full(server,
     assert f'action="/sv/groups/{g["id"]}/signup"' in text
     assert "Anmälan gäller hela serien" in text
     assert ">Anmäl dig</button>" in text and "Ställ dig i kö" not in text
+    assert text.count("1 plats ledig") == 1  # once for the series, not per session
     signed_up(server, "group", g["id"], register(server).token, status="confirmed")
     text = group_page(server, "fi", g["id"])
     assert ">Liity jonoon</button>" in text
+    assert '<p class="room">Täynnä, voit liittyä jonoon</p>' in text
     assert "Ryhmä on täynnä. Jos lähetät ilmoittautumisen, pääset jonoon." in text
     assert 'aria-describedby="full"' in text
 
