@@ -45,6 +45,8 @@ struct req_ctx {
     json_t *body;                       /* the parsed object, when the route takes a body */
     struct principal *principal;        /* who is asking, when the route loads one */
     char token_hash[67];                /* the credential's hash, when one was sent */
+    char csrf[44];                      /* the CSRF token forms must carry, when the
+                                           credential is the session cookie; else "" */
     struct facts *facts;                /* what the route's facts loader found */
     int ok_status;                      /* api_query_json: status on success */
     void *state;                        /* handler state, freed with state_free */

@@ -8,6 +8,7 @@
 #include "dispatch.h"
 #include "facts.h"
 #include "util.h"
+#include "web-session.h"
 
 #define R(method, pattern, handler, who, body, facts, action, check) \
     { { ROUTER_##method, pattern }, handler, ROUTE_##who, ROUTE_BODY_##body, facts, action, check }
@@ -25,6 +26,11 @@ static const struct route core_routes[] = {
     R(POST, "/api/v1/auth/register", api_auth_register, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/auth/login", api_auth_login, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/auth/logout", api_auth_logout, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+
+    /* The web client's sign-in forms: the same accounts, a session cookie. */
+    R(POST, "/{lang:slug}/signin", web_session_signin, ANYONE, FORM, NULL, AUTHZ_NONE, web_session_lang_check),
+    R(POST, "/{lang:slug}/register", web_session_register, ANYONE, FORM, NULL, AUTHZ_NONE, web_session_lang_check),
+    R(POST, "/{lang:slug}/signout", web_session_signout, PERSON, FORM, NULL, AUTHZ_NONE, web_session_lang_check),
 
     R(GET, "/api/v1/me", api_me_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(DELETE, "/api/v1/me", api_me_delete, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
