@@ -19,6 +19,7 @@
 #include "periodic.h"
 #include "server.h"
 #include "util.h"
+#include "web.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -130,6 +131,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     bool https = strcmp(principal_cookie_name(cfg->public_url), PRINCIPAL_COOKIE_HOST) == 0;
     struct dispatch *dispatch = dispatch_new(routes_table(cfg->matching),
         https ? principal_sources_https : principal_sources, https ? principal_nsources_https : principal_nsources);
+    dispatch_set_html(dispatch, &web_dispatch_html);
     if (http_start(&srv, dispatch_request, dispatch, &cause) != 0) {
         log_error("%s", cause);
         free(cause);

@@ -28,6 +28,13 @@ def form(api, path, fields=None, cookie=None, headers=None, source=None, raw=Non
     return api("POST", path, body=body, headers=h, source=source)
 
 
+def page(r, status):
+    """The HTML page of a reply with STATUS, as text."""
+    assert r.status == status, (r.status, r.body[:300] if isinstance(r.body, bytes) else r.body)
+    assert r.headers["Content-Type"].startswith("text/html"), r.headers
+    return r.body.decode("utf-8")
+
+
 def cookie_headers(r):
     """The reply's Set-Cookie headers (the helper joins them with ", ": no cookie of
     ours has a comma, as none has an Expires date)."""
@@ -97,15 +104,19 @@ def test_the_cookie_is_stored_only_as_its_hash(server, api, signed_in):
 
 
 def test_a_wrong_password_is_refused_and_sets_no_cookie(api, person):
-    r = form(api, "/fi/signin", {"email": person.email, "password": "wrong-" + new_password()},
+    r = form(api, "/en/signin", {"email": person.email, "password": "wrong-" + new_password()},
              source=fresh_source())
-    assert r.status == 401
+    html = page(r, 401)
+    # The form again, the message beside the password and in the summary; the address kept.
+    assert 'id="password-error"' in html and "The email address or the password is wrong." in html
+    assert 'class="error-summary"' in html and 'href="#password"' in html
+    assert f'value="{person.email}"' in html and person.password not in html
     assert not [h for h in cookie_headers(r) if h.startswith("piiri_session=")]
 
 
 def test_sign_out_revokes_the_session(server, api, signed_in):
     person, value, cookie = signed_in
-    assert_error(form(api, "/fi/signout", {}, cookie=cookie), 403, "csrf_failed")
+    page(form(api, "/fi/signout", {}, cookie=cookie), 403)
     r = form(api, "/fi/signout", {"csrf": csrf_of(value)}, cookie=cookie)
     assert r.status == 303 and r.headers["Location"] == "/fi/"
     cleared, attrs = session_cookie(r)
@@ -146,12 +157,12 @@ def test_web_sign_in_shares_the_api_login_throttle(api, person):
     src = fresh_source()
     wrong = {"email": person.email, "password": "wrong-" + new_password()}
     for _ in range(3):
-        assert_error(form(api, "/fi/signin", wrong, source=src), 401, "invalid_credentials")
+        page(form(api, "/fi/signin", wrong, source=src), 401)
     for _ in range(2):
         assert_error(api("POST", LOGIN, json=wrong, source=src), 401, "invalid_credentials")
     # Five failures of this account from this address, by either door: both are shut.
     r = form(api, "/fi/signin", {"email": person.email, "password": person.password}, source=src)
-    assert_error(r, 429, "too_many_attempts")
+    assert "Liian monta yritystä" in page(r, 429)
     assert int(r.headers["Retry-After"]) > 0
     assert_error(api("POST", LOGIN, json={"email": person.email, "password": person.password}, source=src),
                  429, "too_many_attempts")
@@ -203,11 +214,28 @@ def test_origin_of_another_site_is_refused(server, api, signed_in):
 def test_sign_in_form_checks_where_it_was_sent_from(server, api, person):
     fields = {"email": person.email, "password": person.password}
     for bad in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
-        assert_error(form(api, "/fi/signin", fields, headers=bad, source=fresh_source()), 403, "csrf_failed")
-        assert_error(form(api, "/fi/register", {}, headers=bad, source=fresh_source()), 403, "csrf_failed")
+        page(form(api, "/fi/signin", fields, headers=bad, source=fresh_source()), 403)
+        page(form(api, "/fi/register", {}, headers=bad, source=fresh_source()), 403)
     r = form(api, "/fi/signin", fields, source=fresh_source(),
              headers={"Origin": server.base_url, "Sec-Fetch-Site": "same-origin"})
     assert r.status == 303
+
+
+def test_sign_in_and_register_pages(api, signed_in):
+    for lang, title in (("fi", "Kirjaudu sisään"), ("sv", "Logga in"), ("en", "Sign in")):
+        html = page(api("GET", f"/{lang}/signin"), 200)
+        assert f"<title>{title} –" in html and f'action="/{lang}/signin"' in html
+        assert 'name="csrf"' not in html  # signed out: no session, no token
+    html = page(api("GET", "/en/register"), 200)
+    assert 'autocomplete="new-password"' in html
+    _, value, cookie = signed_in
+    # Signed in: the sign-in page sends the browser to my page; every page's
+    # header has the sign-out form with the session's token.
+    r = api("GET", "/fi/signin", headers={"Cookie": cookie})
+    assert r.status == 303 and r.headers["Location"] == "/fi/me"
+    html = page(api("GET", "/fi/", headers={"Cookie": cookie}), 200)
+    assert f'<input type="hidden" name="csrf" value="{csrf_of(value)}">' in html
+    assert 'action="/fi/signout"' in html
 
 
 def test_register_form(api):
@@ -218,19 +246,24 @@ def test_register_form(api):
     src = fresh_source()
     r = form(api, "/en/register", {"email": email, "password": password, "display_name": name}, source=src)
     assert r.status == 303 and r.headers["Location"] == "/en/signin?registered=1"
-    assert_error(form(api, "/en/register", {"email": email, "password": "short", "display_name": name},
-                      source=src), 422, "invalid", field="password")
+    html = page(form(api, "/en/register", {"email": email, "password": "short", "display_name": name},
+                     source=src), 422)
+    assert 'id="password-error"' in html and "at least 8 characters" in html
+    html = page(form(api, "/en/register", {}, source=src), 422)
+    for field in ("display_name", "email", "password"):
+        assert f'href="#{field}"' in html and f'id="{field}-error"' in html
     r = form(api, "/en/signin", {"email": email, "password": password}, source=src)
     assert r.status == 303
 
 
 def test_form_bodies_are_checked(api, signed_in):
     _, value, cookie = signed_in
-    assert_error(form(api, "/fi/signin", raw="email=a&email=b"), 400, "malformed_form")
-    assert_error(form(api, "/fi/signin", raw="email=%FF"), 400, "malformed_form")
-    assert_error(api("POST", "/fi/signin", json={"email": "a"}), 415, "unsupported_media_type")
-    assert_error(form(api, "/xx/signin", {}), 404, "not_found")
-    assert_error(form(api, "/fi/signin", {}, source=fresh_source()), 422, "invalid", field="email")
+    page(form(api, "/fi/signin", raw="email=a&email=b"), 400)
+    page(form(api, "/fi/signin", raw="email=%FF"), 400)
+    page(api("POST", "/fi/signin", json={"email": "a"}), 415)
+    page(form(api, "/xx/signin", {}), 404)
+    html = page(form(api, "/fi/signin", {}, source=fresh_source()), 422)
+    assert 'id="email-error"' in html and 'id="password-error"' in html
 
 
 def test_https_public_url_makes_a_host_only_secure_cookie(pg, api):
