@@ -108,6 +108,15 @@ static const struct route page_routes[] = {
     P(GET, "/{lang}/register", web_session_register_page, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/register", web_session_register, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/signout", web_session_signout, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
+    /* A member's pages (web-pages-member.c): signing up resolves the cookie in
+     * its own transaction, as the API's signups do. */
+    P(POST, "/{lang}/groups/{id:uuid}/signup", web_signup_group, PERSON_IN_SQL, FORM, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/signup", web_signup_session, PERSON_IN_SQL, FORM, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/signups/{id:uuid}", web_signup, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/signups/{id:uuid}/cancel", web_signup_cancel_page, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/signups/{id:uuid}/cancel", web_signup_cancel, PERSON, FORM, &facts_signup, AUTHZ_SIGNUP_CANCEL,
+        NULL),
+    P(GET, "/{lang}/me", web_me, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do
