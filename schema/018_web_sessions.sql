@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- Web sessions: the web client's sign-in cookie, for the same accounts as
 -- the API's bearer tokens and kept the same way, as a hash only (the
--- functions: schema/functions/auth.sql).
+-- functions: schema/functions/auth.sql); and the reason an absence notice
+-- may give (schema/functions/attendance.sql).
 
 CREATE TABLE web_sessions (
     token_hash bytea PRIMARY KEY,           -- SHA-256 of the cookie's value; never the value
@@ -10,3 +11,8 @@ CREATE TABLE web_sessions (
     expires_at timestamptz NOT NULL
 );
 CREATE INDEX web_sessions_person ON web_sessions (person_id);
+
+-- An absence notice may say why (optional, the person's own words: erased
+-- with the account). api_absence takes it.
+ALTER TABLE absence_notices ADD COLUMN reason text;
+DROP FUNCTION IF EXISTS api_absence(uuid, uuid);

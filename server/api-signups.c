@@ -174,6 +174,12 @@ static void absence_done_cb(const struct db_result *r, void *arg)
 
 void api_absence_create(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->params[0], ctx->principal->person_id };
-    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2)", 2, params, absence_done_cb, ctx);
+    struct invalid inv;
+    const char *reason;
+    if (json_optional_string(ctx->body, "reason", 0, NOTE_MAX_CHARS, &reason, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { ctx->params[0], ctx->principal->person_id, reason };
+    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2, $3)", 3, params, absence_done_cb, ctx);
 }

@@ -222,6 +222,7 @@ void web_signup_cancel_page(struct req_ctx *ctx)
     signup_page(ctx, "signup-cancel");
 }
 
+/* Done: back to my page. */
 static void cancelled_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
@@ -245,6 +246,21 @@ void web_signup_cancel(struct req_ctx *ctx)
     }
     const char *params[] = { ctx->params[1], ctx->principal->person_id };
     db_pool_query(ctx->srv->pool, "SELECT api_signup_cancel($1, $2)", 2, params, cancelled_cb, ctx);
+}
+
+/* ---- an absence notice, from my page ---- */
+
+/* The facts (the session) are loaded and authz asked before this. */
+void web_absence(struct req_ctx *ctx)
+{
+    const char *reason = json_string_value(json_object_get(ctx->body, "reason"));
+    if (reason != NULL && strlen(reason) > 2000) {
+        struct invalid inv = { "reason", "is too long" };
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { ctx->params[1], ctx->principal->person_id, reason };
+    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2, $3)", 3, params, cancelled_cb, ctx);
 }
 
 /* ---- my page ---- */
@@ -284,6 +300,15 @@ static json_t *my_sessions(const json_t *sessions, const char *lang)
         json_t *v = json_pack("{s:O, s:s, s:b}", "group_title", json_object_get(s, "group_title"), "status_text",
             web_t(lang, key), "cancelled", strcmp(json_string_value(json_object_get(s, "status")) ?: "", "cancelled") == 0);
         set_text(v, "when_text", when_text(s, lang));
+        /* An absence notice is for a participant's coming session. */
+        const char *role = json_string_value(json_object_get(s, "role"));
+        bool can_notify = role && strcmp(role, "participant") == 0 && status &&
+            (strcmp(status, "confirmed") == 0 || strcmp(status, "waitlisted") == 0) &&
+            !json_is_true(json_object_get(v, "cancelled"));
+        if (can_notify)
+            set_text(v, "absence_action", xasprintf("/%s/sessions/%s/absence", lang,
+                                              json_string_value(json_object_get(s, "id")) ?: ""));
+        set_text(v, "id", xstrdup(json_string_value(json_object_get(s, "id")) ?: ""));
         json_array_append_new(out, v);
     }
     return out;

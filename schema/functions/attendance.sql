@@ -4,7 +4,8 @@
 
 -- Absence notices ---------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION api_absence(p_session uuid, p_person uuid) RETURNS json LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION api_absence(p_session uuid, p_person uuid, p_reason text) RETURNS json
+LANGUAGE plpgsql AS $$
 DECLARE
     s sessions;
     a absence_notices;
@@ -18,7 +19,8 @@ BEGIN
         RAISE EXCEPTION 'forbidden' USING ERRCODE = 'PI403',
             HINT = 'Only confirmed participants can send an absence notice.';
     END IF;
-    INSERT INTO absence_notices (org_id, session_id, person_id) VALUES (s.org_id, s.id, p_person)
+    INSERT INTO absence_notices (org_id, session_id, person_id, reason)
+    VALUES (s.org_id, s.id, p_person, nullif(btrim(p_reason), ''))
     ON CONFLICT DO NOTHING RETURNING * INTO a;
     IF a.session_id IS NULL THEN
         SELECT * INTO a FROM absence_notices

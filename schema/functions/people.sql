@@ -43,7 +43,7 @@ CREATE OR REPLACE FUNCTION api_export(p_person uuid) RETURNS json LANGUAGE sql S
         'signups', (SELECT coalesce(json_agg(signup_json(x) ORDER BY x.created_at), '[]')
                     FROM signups x WHERE x.person_id = p.id),
         'absence_notices', (SELECT coalesce(json_agg(json_build_object('session_id', n.session_id,
-                                'created_at', n.created_at) ORDER BY n.created_at), '[]')
+                                'reason', n.reason, 'created_at', n.created_at) ORDER BY n.created_at), '[]')
                             FROM absence_notices n WHERE n.person_id = p.id),
         'attendance', (SELECT coalesce(json_agg(json_build_object('session_id', a.session_id,
                            'status', a.status, 'marked_at', a.marked_at) ORDER BY a.marked_at), '[]')
@@ -101,6 +101,7 @@ BEGIN
     DELETE FROM memberships WHERE person_id = p_person;
     DELETE FROM idempotency_keys WHERE person_id = p_person;
     UPDATE signups SET note = NULL WHERE person_id = p_person;
+    UPDATE absence_notices SET reason = NULL WHERE person_id = p_person;
     UPDATE persons SET email = NULL, display_name = NULL, password_hash = NULL,
                        is_admin = false, erased_at = now()
     WHERE id = p_person;

@@ -224,3 +224,22 @@ def test_my_data_export_and_erasure(server, api, closed_group):
     email = b.personal[0]
     assert server.api("POST", "/api/v1/auth/login", json={"email": email, "password": "x" * 12},
                       source=fresh_source()).status == 401
+
+
+def test_absence_notice_with_a_reason(api, closed_group):
+    b = register_and_sign_in(api)
+    token = b.csrf(b.get("/fi/me"))
+    assert b.post(f"/fi/groups/{closed_group['id']}/signup", {"adults": "1", "csrf": token}).status == 303
+    html = b.get("/fi/me")
+    action = re.search(r'action="(/fi/sessions/[0-9a-f-]{36}/absence)"', html).group(1)
+    assert "En pääse tähän tapaamiseen" in html
+    r = b.post(action, {"reason": "  Lapsi sairastui.  ", "csrf": b.csrf(html)})
+    assert r.status == 303 and r.headers["Location"] == "/fi/me"
+    html = b.get("/fi/me")
+    assert "ilmoitit poissaolosta" in html and action not in html
+    export = b._send("GET", "/api/v1/me/export").body
+    assert [n["reason"] for n in export["absence_notices"]] == ["Lapsi sairastui."]
+    # Someone else may not send a notice for a session they are not in.
+    other = register_and_sign_in(api)
+    token = other.csrf(other.get("/fi/me"))
+    assert other.post(action, {"csrf": token}).status == 403
