@@ -300,10 +300,9 @@ static json_t *my_sessions(const json_t *sessions, const char *lang)
         json_t *v = json_pack("{s:O, s:s, s:b}", "group_title", json_object_get(s, "group_title"), "status_text",
             web_t(lang, key), "cancelled", strcmp(json_string_value(json_object_get(s, "status")) ?: "", "cancelled") == 0);
         set_text(v, "when_text", when_text(s, lang));
-        /* An absence notice is for a participant's coming session. */
+        /* An absence notice is for a confirmed participant's coming session. */
         const char *role = json_string_value(json_object_get(s, "role"));
-        bool can_notify = role && strcmp(role, "participant") == 0 && status &&
-            (strcmp(status, "confirmed") == 0 || strcmp(status, "waitlisted") == 0) &&
+        bool can_notify = role && strcmp(role, "participant") == 0 && status && strcmp(status, "confirmed") == 0 &&
             !json_is_true(json_object_get(v, "cancelled"));
         if (can_notify)
             set_text(v, "absence_action", xasprintf("/%s/sessions/%s/absence", lang,
