@@ -67,7 +67,7 @@ static void signed_up_cb(const struct db_result *r, void *arg)
     free(to);
 }
 
-static void signup(struct req_ctx *ctx, const char *kind)
+static void signup_from_form(struct req_ctx *ctx, const char *kind)
 {
     int adults = form_count(ctx->body, "adults", 1), children = form_count(ctx->body, "children", 0);
     const char *note = json_string_value(json_object_get(ctx->body, "note"));
@@ -89,12 +89,12 @@ static void signup(struct req_ctx *ctx, const char *kind)
 
 void web_signup_group(struct req_ctx *ctx)
 {
-    signup(ctx, "group");
+    signup_from_form(ctx, "group");
 }
 
 void web_signup_session(struct req_ctx *ctx)
 {
-    signup(ctx, "session");
+    signup_from_form(ctx, "session");
 }
 
 /* ---- what a signup is, in words ---- */

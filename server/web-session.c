@@ -101,8 +101,8 @@ static void reply_form(struct req_ctx *ctx, int status, const char *tpl, const s
         json_array_append_new(list, json_pack("{s:s, s:s}", "field", errors[i].field, "text", text));
     }
     json_object_set_new(view, "errors", list);
-    const char *registered = http_query_param(ctx, "registered");
-    json_object_set_new(view, "registered", json_boolean(registered != NULL && strcmp(registered, "1") == 0));
+    const char *notice = http_query_param(ctx, "registered");
+    json_object_set_new(view, "registered", json_boolean(notice != NULL && strcmp(notice, "1") == 0));
     web_reply_page(ctx, status, lang, tpl, view);
 }
 
