@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "config.h"
+#include "dispatch.h"
 #include "facts.h"
 #include "group-view.h"
 #include "principal.h"
@@ -67,8 +68,48 @@ static void signed_up_cb(const struct db_result *r, void *arg)
     free(to);
 }
 
+/* Why the group could not take the signup, as the catalog says it. */
+static const char *signup_error_key(int status, const char *code)
+{
+    static const char *const known[] = { "already_signed_up", "registration_closed", "series_ended",
+        "session_over", "session_cancelled", "group_archived" };
+    for (size_t i = 0; i < ARRAY_LEN(known); i++) {
+        if (strcmp(code, known[i]) == 0) {
+            static char key[48];
+            snprintf(key, sizeof(key), "signup_err_%s", known[i]);
+            return key;
+        }
+    }
+    if (strcmp(code, "invalid") == 0)
+        return "signup_err_party";
+    if (status == 403)
+        return "signup_err_forbidden";
+    return NULL;
+}
+
+/* A refused signup: a page that says why, with the way back to the group
+ * (the group's id is the path's; a session's page leads to my page). Not
+ * signed in, no such group: the pages' usual error. */
+static void signup_error_reply(struct req_ctx *ctx, int status, const char *code, const char *message)
+{
+    const char *lang = page_lang(ctx);
+    const char *key = status == 401 || status == 404 ? NULL : signup_error_key(status, code);
+    if (key == NULL && status != 409 && status != 422 && status != 403) {
+        web_dispatch_html.error_reply(ctx, status, code, message);
+        return;
+    }
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(ctx->req));
+    bool group = path != NULL && strstr(path, "/groups/") != NULL;
+    char *back = group ? xasprintf("/%s/groups/%s", lang, ctx->params[1]) : xasprintf("/%s/me", lang);
+    json_t *view = json_pack("{s:s, s:s, s:s}", "title", web_t(lang, "signup_error_title"), "text",
+        web_t(lang, key ? key : "signup_err_other"), "group_href", back);
+    free(back);
+    web_reply_page(ctx, status, lang, "signup-error", view);
+}
+
 static void signup_from_form(struct req_ctx *ctx, const char *kind)
 {
+    ctx->error_reply = signup_error_reply;
     int adults = form_count(ctx->body, "adults", 1), children = form_count(ctx->body, "children", 0);
     const char *note = json_string_value(json_object_get(ctx->body, "note"));
     if (adults < 0 || children < 0 || adults + children < 1 || adults + children > PARTY_MAX) {

@@ -158,7 +158,14 @@ def test_sign_up_form_errors_and_csrf(api, closed_group):
     token = b.csrf(b.get("/fi/me"))
     r = b.post(path, {"adults": "lots", "csrf": token})
     assert r.status == 422 and r.headers["Content-Type"].startswith("text/html")
+    html = r.body.decode()
+    assert "aikuisia ja lapsia yhteensä 1–12" in html and f'href="/fi/groups/{closed_group["id"]}"' in html
     assert b.post(path, {"adults": "0", "children": "0", "csrf": token}).status == 422
+    assert b.post(path, {"adults": "3", "csrf": token}).status == 422  # more than the group's places
+    # Sent twice (a double click): the second says where the first is.
+    assert b.post(path, {"adults": "1", "csrf": token}).status == 303
+    r = b.post(path, {"adults": "1", "csrf": token})
+    assert r.status == 409 and "Olet jo ilmoittautunut tähän." in r.body.decode()
     # Signed out: the form needs an account.
     anon = Browser(api)
     assert anon.post(path, {"adults": "1"}).status == 401
