@@ -136,5 +136,22 @@ void web_group(struct req_ctx *ctx);
 void web_org(struct req_ctx *ctx);
 void web_privacy(struct req_ctx *ctx);
 void web_accessibility(struct req_ctx *ctx);
+/* A member's (web-pages-member.c): signing up, the confirmation, my page,
+ * cancelling. */
+void web_signup_group(struct req_ctx *ctx);
+void web_signup_session(struct req_ctx *ctx);
+void web_signup(struct req_ctx *ctx);
+void web_signup_cancel_page(struct req_ctx *ctx);
+void web_signup_cancel(struct req_ctx *ctx);
+void web_me(struct req_ctx *ctx);
+void web_absence(struct req_ctx *ctx);
+/* My account's forms (web-pages-account.c): the feed's discreet titles and
+ * a new feed link, erasing the account with a confirmation step; and the
+ * calendar part of my page over api_me's JSON (new). */
+json_t *web_calendar_view(const json_t *me);
+void web_me_calendar(struct req_ctx *ctx);
+void web_me_calendar_link(struct req_ctx *ctx);
+void web_me_erase_page(struct req_ctx *ctx);
+void web_me_erase(struct req_ctx *ctx);
 
 #endif
