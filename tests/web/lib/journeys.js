@@ -6,6 +6,7 @@
 
 const report = require('./report');
 const { watchedPage } = require('./browser');
+const { tabTo, enterAndLoad } = require('./keyboard');
 
 const HERVANTA = 'Perhekahvila Hervanta';
 
@@ -18,27 +19,10 @@ async function step(what, fn) {
   }
 }
 
-// Front page → words in the search field → Enter → the group's link → its page.
-async function findGroup(context, base) {
-  const page = await watchedPage(context, [base]);
-  const problems = [];
-  const steps = [
-    ['open the front page /fi/', async () => { await page.goto(`${base}/fi/`); }],
-    ['type "hervanta" in the search field (input name=q) and press Enter', async () => {
-      await page.locator('input[name="q"]').first().fill('hervanta');
-      await Promise.all([page.waitForEvent('load'), page.locator('input[name="q"]').first().press('Enter')]);
-    }],
-    [`a result links to "${HERVANTA}"`, async () => {
-      await page.getByRole('link', { name: HERVANTA }).first().waitFor({ timeout: 5000 });
-    }],
-    ['following it opens the group page', async () => {
-      await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: HERVANTA }).first().click()]);
-      if (!/\/fi\/groups\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname)) throw new Error(`at ${page.url()}`);
-      const h1 = await page.locator('h1').first().textContent({ timeout: 5000 });
-      if (!h1.includes(HERVANTA)) throw new Error(`its h1 is "${h1.trim()}"`);
-    }],
-  ];
-  for (const [what, fn] of steps) {
+// Runs STEPS ([what, fn]) in order, stopping at the first that fails; the
+// problems are that step's and what the page noted on the way.
+async function steps(page, list, problems = []) {
+  for (const [what, fn] of list) {
     const p = await step(what, fn);
     if (p) { problems.push(p); break; }
   }
@@ -47,7 +31,52 @@ async function findGroup(context, base) {
   return problems;
 }
 
-const JOURNEYS = [['find a group by words and open it', findGroup]];
+async function onGroupPage(page, lang, title) {
+  if (!new RegExp(`^/${lang}/groups/[0-9a-f-]{36}$`).test(new URL(page.url()).pathname)) throw new Error(`at ${page.url()}`);
+  const h1 = await page.locator('h1').first().textContent({ timeout: 5000 });
+  if (!h1.includes(title)) throw new Error(`its h1 is "${h1.trim()}"`);
+}
+
+// The same by keyboard alone: Tab to the search field, type, Enter, Tab to
+// the result, Enter.
+async function findGroupByKeyboard(context, base) {
+  const page = await watchedPage(context, [base]);
+  const problems = [];
+  return steps(page, [
+    ['open the front page /fi/', async () => { await page.goto(`${base}/fi/`); }],
+    ['Tab to the search field (input name=q), type "hervanta", Enter', async () => {
+      await tabTo(page, { tag: 'input', name: 'q' }, problems);
+      await page.keyboard.type('hervanta');
+      await enterAndLoad(page);
+    }],
+    [`Tab to the link "${HERVANTA}" and Enter opens the group page`, async () => {
+      await tabTo(page, { tag: 'a', text: new RegExp(HERVANTA) }, problems);
+      await enterAndLoad(page);
+      await onGroupPage(page, 'fi', HERVANTA);
+    }],
+  ], problems);
+}
+
+// Front page → words in the search field → Enter → the group's link → its page.
+async function findGroup(context, base) {
+  const page = await watchedPage(context, [base]);
+  return steps(page, [
+    ['open the front page /fi/', async () => { await page.goto(`${base}/fi/`); }],
+    ['type "hervanta" in the search field (input name=q) and press Enter', async () => {
+      await page.locator('input[name="q"]').first().fill('hervanta');
+      await Promise.all([page.waitForEvent('load'), page.locator('input[name="q"]').first().press('Enter')]);
+    }],
+    [`a result links to "${HERVANTA}", which opens the group page`, async () => {
+      await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: HERVANTA }).first().click()]);
+      await onGroupPage(page, 'fi', HERVANTA);
+    }],
+  ]);
+}
+
+const JOURNEYS = [
+  ['find a group by words and open it', findGroup],
+  ['find a group by words and open it, by keyboard alone', findGroupByKeyboard],
+];
 
 async function all(browser, base, only) {
   for (const js of [true, false]) {
