@@ -29,10 +29,13 @@ SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 # checked when it is created, so a file comes after those whose functions its
 # SQL functions call (schema/README.md). Every file of schema/functions/ is here.
 FUNCTIONS   := $(addprefix schema/functions/,base.sql auth.sql orgs.sql groups.sql sessions.sql outbox.sql \
-                 signups.sql attendance.sql reports.sql matching.sql people.sql feeds.sql)
+                 signups.sql attendance.sql reports.sql matching.sql people.sql feeds.sql \
+                 web.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error FUNCTIONS in the Makefile must list every schema/functions/*.sql file once)
 endif
+# The web client (clients/web/): templates, static files, string catalogs, built in.
+WEB_FILES   := $(sort $(wildcard clients/web/templates/*.mustache clients/web/static/* clients/web/i18n/*.json))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all run stop test unit integration integration-pgbouncer integration-upgrade web-test bench soak fuzz fuzz-smoke \
@@ -45,6 +48,10 @@ all: build/piirid
 build/schema.c: $(SCHEMA) $(FUNCTIONS) scripts/embed-schema.sh Makefile
 	@mkdir -p build
 	sh scripts/embed-schema.sh $(SCHEMA) -- $(FUNCTIONS) > $@
+
+build/web.c: $(WEB_FILES) scripts/embed-web.sh Makefile
+	@mkdir -p build
+	sh scripts/embed-web.sh $(WEB_FILES) > $@
 
 build/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/obj
@@ -83,6 +90,14 @@ build/asan/obj/mustache/%.o: mustache/%.c mustache/*.h
 build/obj/schema.o: build/schema.c server/migrate.h
 	$(CC) $(RELEASE_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+build/obj/web.o: build/web.c server/web-assets.h
+	@mkdir -p build/obj
+	$(CC) $(RELEASE_CFLAGS) -c $< -o $@
+
+build/asan/obj/web.o: build/web.c server/web-assets.h
+	@mkdir -p build/asan/obj
+	$(CC) $(ASAN_CFLAGS) -c $< -o $@
+
 build/asan/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/asan/obj
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -DPIIRI_VERSION='"$(VERSION)"' -c $< -o $@
@@ -98,13 +113,13 @@ ASAN_MATCH_OBJS = $(patsubst matching/%.c,build/asan/obj/matching/%.o,$(MATCH_SR
 MUSTACHE_OBJS      = $(patsubst mustache/%.c,build/obj/mustache/%.o,$(MUSTACHE_SRCS))
 ASAN_MUSTACHE_OBJS = $(patsubst mustache/%.c,build/asan/obj/mustache/%.o,$(MUSTACHE_SRCS))
 PIIRID_OBJS     = $(patsubst server/%.c,build/obj/%.o,$(SERVER_SRCS)) $(CAL_OBJS) $(MATCH_OBJS) $(MUSTACHE_OBJS) \
-                  build/obj/schema.o
+                  build/obj/schema.o build/obj/web.o
 
 build/piirid: $(PIIRID_OBJS)
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
 build/asan/libpiiri.a: $(patsubst server/%.c,build/asan/obj/%.o,$(LIB_SRCS)) $(ASAN_CAL_OBJS) $(ASAN_MATCH_OBJS) \
-		$(ASAN_MUSTACHE_OBJS) build/asan/obj/schema.o
+		$(ASAN_MUSTACHE_OBJS) build/asan/obj/schema.o build/asan/obj/web.o
 	rm -f $@ && ar rcs $@ $^
 
 build/asan/piirid: build/asan/obj/main.o build/asan/libpiiri.a
@@ -203,7 +218,8 @@ FUZZ_CFLAGS := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer -fsanitize=address,u
 FUZZ_OBJS    = $(patsubst server/%.c,build/fuzz/obj/%.o,$(LIB_SRCS)) \
                $(patsubst calendars/%.c,build/fuzz/obj/cal-%.o,$(CAL_SRCS)) \
                $(patsubst matching/%.c,build/fuzz/obj/matching/%.o,$(MATCH_SRCS)) \
-               $(patsubst mustache/%.c,build/fuzz/obj/mustache/%.o,$(MUSTACHE_SRCS)) build/fuzz/obj/schema.o
+               $(patsubst mustache/%.c,build/fuzz/obj/mustache/%.o,$(MUSTACHE_SRCS)) build/fuzz/obj/schema.o \
+               build/fuzz/obj/web.o
 
 build/fuzz/obj/%.o: server/%.c server/*.h $(wildcard calendars/*.h) $(wildcard matching/*.h)
 	@mkdir -p build/fuzz/obj
@@ -224,6 +240,10 @@ build/fuzz/obj/mustache/%.o: mustache/%.c mustache/*.h
 build/fuzz/obj/schema.o: build/schema.c server/migrate.h
 	@mkdir -p build/fuzz/obj
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/web.o: build/web.c server/web-assets.h
+	@mkdir -p build/fuzz/obj
+	clang $(FUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/libpiiri.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -283,8 +303,9 @@ REQFUZZ_SRCS  := $(filter-out $(patsubst %,server/%.c,$(REQFUZZ_FAKED)),$(SERVER
 REQFUZZ_OBJS  := $(patsubst server/%.c,build/fuzz/request/%.o,$(REQFUZZ_SRCS)) \
                  $(patsubst calendars/%.c,build/fuzz/request/cal-%.o,$(CAL_SRCS)) \
                  $(patsubst matching/%.c,build/fuzz/request/matching/%.o,$(MATCH_SRCS)) \
+                 $(patsubst mustache/%.c,build/fuzz/request/mustache/%.o,$(MUSTACHE_SRCS)) build/fuzz/request/web.o \
                  $(patsubst tests/fuzz/request/%.c,build/fuzz/request/tests/%.o,$(filter-out %/db-record.c,$(wildcard tests/fuzz/request/*.c)))
-REQFUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iserver -Icalendars -Imatching -Itests/fuzz/request $(PKG_CFLAGS) \
+REQFUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iserver -Icalendars -Imatching -Imustache -Itests/fuzz/request $(PKG_CFLAGS) \
                   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
                   -DPIIRI_VERSION='"$(VERSION)"' -DREQFUZZ_ANSWERS='"$(CURDIR)/tests/fuzz/request/answers.json"'
 REQFUZZ_WARN  := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wno-unused-parameter -Werror
@@ -300,6 +321,14 @@ build/fuzz/request/cal-%.o: calendars/%.c calendars/*.h
 build/fuzz/request/matching/%.o: matching/%.c matching/*.h
 	@mkdir -p build/fuzz/request/matching
 	clang $(call LIB_ONLY,$(REQFUZZ_CFLAGS)) -c $< -o $@
+
+build/fuzz/request/mustache/%.o: mustache/%.c mustache/*.h
+	@mkdir -p build/fuzz/request/mustache
+	clang $(call LIB_ONLY,$(REQFUZZ_CFLAGS)) $(JANSSON_CFLAGS) -c $< -o $@
+
+build/fuzz/request/web.o: build/web.c server/web-assets.h
+	@mkdir -p build/fuzz/request
+	clang $(REQFUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/request/tests/%.o: tests/fuzz/request/%.c tests/fuzz/request/*.h server/*.h
 	@mkdir -p build/fuzz/request/tests

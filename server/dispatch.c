@@ -92,6 +92,7 @@ struct dispatch {
     const struct route_table *table;
     const struct principal_source *const *sources;
     size_t nsources;
+    const struct dispatch_html *html; /* may be NULL */
 };
 
 struct dispatch *dispatch_new(const struct route_table *t, const struct principal_source *const *sources,
@@ -107,6 +108,11 @@ struct dispatch *dispatch_new(const struct route_table *t, const struct principa
 void dispatch_free(struct dispatch *d)
 {
     free(d);
+}
+
+void dispatch_set_html(struct dispatch *d, const struct dispatch_html *html)
+{
+    d->html = html;
 }
 
 /* What the pipeline attached to the context, freed with it. */
@@ -128,14 +134,19 @@ static void release(struct req_ctx *ctx)
 
 /* The route for the method and path; 404 or 405 (with Allow) and -1 when
  * there is none. */
-static int route(struct req_ctx *ctx, const struct route_table *t, struct router_match *m)
+static int route(struct req_ctx *ctx, const struct dispatch *d, struct router_match *m)
 {
+    const struct route_table *t = d->table;
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(ctx->req));
+    if (d->html != NULL && path != NULL && d->html->is_page_path(path))
+        ctx->error_reply = d->html->error_reply;
     if (path != NULL && router_match(t->routes, t->n, sizeof(t->routes[0]), ctx->method, path, strlen(path),
                             m) == 0) {
         ctx->route = m->route;
         ctx->log_pattern = t->labels[m->route];
         ctx->def = &t->routes[m->route];
+        if (d->html != NULL && ctx->def->answers == ROUTE_ANSWERS_HTML)
+            ctx->error_reply = d->html->error_reply;
         return 0;
     }
     if (path != NULL && m->allowed != 0) {
@@ -360,9 +371,13 @@ static bool checked(struct req_ctx *ctx)
     return ctx->def->check == NULL || ctx->def->check(ctx) == 0;
 }
 
+/* The loader's target is the path's first {id:uuid}: a page's path starts
+ * with its {lang}. */
 static void facts_load(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->params[0], ctx->principal ? ctx->principal->person_id : NULL };
+    int id = router_pattern_param(ctx->def->entry.pattern, ROUTER_PARAM_UUID);
+    const char *params[] = { id >= 0 && id < ROUTER_MAX_PARAMS ? ctx->params[id] : NULL,
+        ctx->principal ? ctx->principal->person_id : NULL };
     db_pool_query(ctx->srv->pool, ctx->def->facts->sql, ctx->def->facts->nparams, params, facts_loaded_cb, ctx);
 }
 
@@ -390,7 +405,7 @@ void dispatch_request(struct req_ctx *ctx, void *arg)
     const struct dispatch *d = arg;
     struct router_match m;
     ctx->release = release;
-    if (route(ctx, d->table, &m) != 0 || typed_params(ctx, &m) != 0 || read_body(ctx) != 0)
+    if (route(ctx, d, &m) != 0 || typed_params(ctx, &m) != 0 || read_body(ctx) != 0)
         return;
     principal_step(ctx, d);
 }

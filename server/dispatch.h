@@ -38,6 +38,12 @@ enum route_body {
     ROUTE_BODY_JSON_OR_EMPTY, /* the same, but no body at all means {} */
 };
 
+/* What a route answers, and so how its errors are written. */
+enum route_answers {
+    ROUTE_ANSWERS_JSON, /* the API: errors in the JSON error model */
+    ROUTE_ANSWERS_HTML, /* a web page: errors are HTML pages too (dispatch_set_html) */
+};
+
 /* One endpoint and what it needs before its handler runs. Path parameters
  * are typed in the pattern ("{id:uuid}", "{slug}", "{token}"): a value not
  * of its type is 404 before anything else.
@@ -57,6 +63,7 @@ struct route {
     const struct facts_loader *facts;
     enum authz_action action;
     int (*check)(struct req_ctx *ctx);
+    enum route_answers answers; /* JSON unless the route says HTML */
 };
 
 /* ---- the table, built at start-up ---- */
@@ -87,6 +94,16 @@ struct dispatch;
 struct dispatch *dispatch_new(const struct route_table *t, const struct principal_source *const *sources,
     size_t nsources);
 void dispatch_free(struct dispatch *d);
+
+/* How errors of the web pages are answered: on a route that answers HTML,
+ * and on a path that is_page_path says is a page's though no route matched
+ * (/fi/no-such-page), http_reply_error goes to error_reply. Borrowed: it
+ * must outlive the dispatcher. Without it every error is JSON. */
+struct dispatch_html {
+    bool (*is_page_path)(const char *path);
+    void (*error_reply)(struct req_ctx *ctx, int status, const char *code, const char *message);
+};
+void dispatch_set_html(struct dispatch *d, const struct dispatch_html *html);
 /* The transport's request callback (http_start); arg is the dispatcher. */
 void dispatch_request(struct req_ctx *ctx, void *arg);
 

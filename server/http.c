@@ -234,6 +234,12 @@ void http_reply_json(struct req_ctx *ctx, int status, json_t *body)
 
 void http_reply_error(struct req_ctx *ctx, int status, const char *code, const char *message, const char *field)
 {
+    if (ctx->error_reply != NULL) {
+        void (*reply)(struct req_ctx *, int, const char *, const char *) = ctx->error_reply;
+        ctx->error_reply = NULL; /* an error while replying is then plain JSON */
+        reply(ctx, status, code, message);
+        return;
+    }
     json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
     if (err == NULL)
         fatalx("out of memory");

@@ -38,6 +38,9 @@ struct req_ctx {
     /* Called once when the context is freed, to free what the request
      * callback attached below. */
     void (*release)(struct req_ctx *ctx);
+    /* When set, http_reply_error hands the error to it instead of writing
+     * JSON (the web pages answer errors as HTML pages); it must reply. */
+    void (*error_reply)(struct req_ctx *ctx, int status, const char *code, const char *message);
 
     /* The pipeline's (dispatch.c), for handlers to read. */
     const struct route *def;            /* the matched route */

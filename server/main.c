@@ -12,6 +12,7 @@
 #include "migrate.h"
 #include "supervisor.h"
 #include "util.h"
+#include "web.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -121,6 +122,7 @@ static int cmd_serve(const struct config *cfg)
         fatalx("%s", cause);
     cmd_migrate(cfg);
     hasher_init(cfg->workers);
+    web_init(); /* templates compiled, static files compressed, before the workers fork */
     const struct route_table *routes = routes_table(cfg->matching);
     metrics_init(route_table_size(routes), route_table_metric_labels(routes), cfg->workers);
     int status = supervisor_run(cfg, conninfo, listen_conninfo);

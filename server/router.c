@@ -18,6 +18,7 @@ static const struct {
     { "uuid", ROUTER_PARAM_UUID },
     { "slug", ROUTER_PARAM_SLUG },
     { "token", ROUTER_PARAM_TOKEN },
+    { "lang", ROUTER_PARAM_LANG },
 };
 
 static enum router_param_type type_named(const char *name, size_t len)
@@ -36,7 +37,7 @@ static enum router_param_type type_declared(const char *open, const char *close)
     if (colon != NULL)
         return type_named(colon + 1, (size_t)(close - colon - 1));
     enum router_param_type t = type_named(name, (size_t)(close - name));
-    return t == ROUTER_PARAM_SLUG || t == ROUTER_PARAM_TOKEN ? t : ROUTER_PARAM_UNTYPED;
+    return t == ROUTER_PARAM_SLUG || t == ROUTER_PARAM_TOKEN || t == ROUTER_PARAM_LANG ? t : ROUTER_PARAM_UNTYPED;
 }
 
 /* Match one pattern segment against one path segment; capture "{...}". */
@@ -162,6 +163,9 @@ bool router_param_valid(enum router_param_type type, const char *value, size_t l
         return strlen(value) == len && valid_slug(value);
     case ROUTER_PARAM_TOKEN:
         return feed_token_valid(value, len);
+    case ROUTER_PARAM_LANG: /* the page languages (web-lang.c has their catalogs) */
+        return len == 2 && (memcmp(value, "fi", 2) == 0 || memcmp(value, "sv", 2) == 0 ||
+            memcmp(value, "en", 2) == 0);
     case ROUTER_PARAM_UNKNOWN:
         break;
     }

@@ -18,14 +18,15 @@ enum router_method {
 
 #define ROUTER_MAX_PARAMS 4
 
-/* What a path parameter must be. "{name:type}" names the type; "{slug}" and
- * "{token}" are their own type; any other "{name}" is untyped (a pattern of
+/* What a path parameter must be. "{name:type}" names the type; "{slug}",
+ * "{token}" and "{lang}" are their own type; any other "{name}" is untyped (a pattern of
  * the server's table may not have one: route_table_add refuses it). */
 enum router_param_type {
     ROUTER_PARAM_UNTYPED,
     ROUTER_PARAM_UUID,   /* a canonical UUID */
     ROUTER_PARAM_SLUG,   /* an organization's slug (valid_slug) */
     ROUTER_PARAM_TOKEN,  /* a feed token: 22 characters of base64url */
+    ROUTER_PARAM_LANG,   /* a language of the web client's pages: fi, sv or en */
     ROUTER_PARAM_UNKNOWN, /* "{name:what}" with a type the router does not know */
 };
 

@@ -8,9 +8,14 @@
 #include "dispatch.h"
 #include "facts.h"
 #include "util.h"
+#include "web.h"
 
 #define R(method, pattern, handler, who, body, facts, action, check) \
-    { { ROUTER_##method, pattern }, handler, ROUTE_##who, ROUTE_BODY_##body, facts, action, check }
+    { { ROUTER_##method, pattern }, handler, ROUTE_##who, ROUTE_BODY_##body, facts, action, check, ROUTE_ANSWERS_JSON }
+/* A web page: the same pipeline, and its errors are HTML pages (web.h). */
+#define P(method, pattern, handler, who, body, facts, action, check) \
+    { { ROUTER_##method, pattern }, handler, ROUTE_##who, ROUTE_BODY_##body, facts, action, check, \
+        ROUTE_ANSWERS_HTML }
 
 static const struct route core_routes[] = {
     R(GET, "/healthz", api_healthz, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
@@ -89,6 +94,15 @@ static const struct route core_routes[] = {
         AUTHZ_ORG_REPORTS, NULL),
 };
 
+/* The web client's pages: the language is the first segment, so that a
+ * link keeps it. The static files' routes (one per hashed name) are added
+ * from web-static.c. */
+static const struct route page_routes[] = {
+    P(GET, "/", web_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}", web_lang_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/", web_front, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+};
+
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do
  * not exist (404 like any unknown path). A route about one supporter,
  * request or pairing loads its facts (facts.h) and asks authz before its
@@ -149,6 +163,10 @@ const struct route_table *routes_table(bool matching)
     if (built[i] == NULL) {
         built[i] = route_table_new();
         route_table_add(built[i], core_routes, ARRAY_LEN(core_routes));
+        route_table_add(built[i], page_routes, ARRAY_LEN(page_routes));
+        size_t nstatic;
+        const struct route *statics = web_static_routes(&nstatic);
+        route_table_add(built[i], statics, nstatic);
         if (matching)
             route_table_add(built[i], matching_routes, ARRAY_LEN(matching_routes));
     }

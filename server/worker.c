@@ -19,6 +19,7 @@
 #include "periodic.h"
 #include "server.h"
 #include "util.h"
+#include "web.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -126,6 +127,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     srv.worker = slot;
     srv.base = loop_new();
     struct dispatch *dispatch = dispatch_new(routes_table(cfg->matching), principal_sources, principal_nsources);
+    dispatch_set_html(dispatch, &web_dispatch_html);
     if (http_start(&srv, dispatch_request, dispatch, &cause) != 0) {
         log_error("%s", cause);
         free(cause);

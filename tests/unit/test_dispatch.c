@@ -102,11 +102,33 @@ static void nothing(struct req_ctx *ctx)
 }
 
 static const struct route test_routes[] = {
-    { { ROUTER_GET, "/whoami" }, whoami, ROUTE_PERSON, ROUTE_BODY_NONE, NULL, AUTHZ_NONE, NULL },
-    { { ROUTER_GET, "/things/{id:uuid}" }, nothing, ROUTE_PERSON, ROUTE_BODY_NONE, NULL, AUTHZ_NONE, NULL },
+    { { ROUTER_GET, "/whoami" }, whoami, ROUTE_PERSON, ROUTE_BODY_NONE, NULL, AUTHZ_NONE, NULL,
+        ROUTE_ANSWERS_JSON },
+    { { ROUTER_GET, "/things/{id:uuid}" }, nothing, ROUTE_PERSON, ROUTE_BODY_NONE, NULL, AUTHZ_NONE, NULL,
+        ROUTE_ANSWERS_JSON },
     { { ROUTER_GET, "/orgs/{slug}/report" }, nothing, ROUTE_PERSON, ROUTE_BODY_NONE, NULL, AUTHZ_ORG_REPORTS,
-        NULL },
+        NULL, ROUTE_ANSWERS_JSON },
+    { { ROUTER_GET, "/{lang}/things/{id:uuid}" }, nothing, ROUTE_ANYONE, ROUTE_BODY_NONE, NULL, AUTHZ_NONE, NULL,
+        ROUTE_ANSWERS_HTML },
+    { { ROUTER_GET, "/{lang}/mine" }, nothing, ROUTE_PERSON, ROUTE_BODY_NONE, NULL, AUTHZ_NONE, NULL,
+        ROUTE_ANSWERS_HTML },
 };
+
+/* HTML errors as the web client would give them, shortened. */
+static bool page_path(const char *path)
+{
+    return strncmp(path, "/fi/", 4) == 0;
+}
+
+static void page_error(struct req_ctx *ctx, int status, const char *code, const char *message)
+{
+    struct evbuffer *b = evbuffer_new();
+    evbuffer_add_printf(b, "<p>%d %s</p>", status, code);
+    http_reply_text(ctx, status, "text/html; charset=utf-8", b);
+    evbuffer_free(b);
+}
+
+static const struct dispatch_html test_html = { page_path, page_error };
 
 /* ---- the server and a client on one loop ---- */
 
@@ -247,6 +269,34 @@ static void test_cookie_means_nothing_without_its_source(void **state)
 }
 
 /* Sources are walked in order; the first whose credential is there decides. */
+/* A route that answers HTML has its errors as pages; so has a path of the
+ * pages' that no route matched; the API's stay JSON. */
+static void test_page_errors_are_html(void **state)
+{
+    struct fixture *f = fixture_start(bearer_only, 1);
+    (void)state;
+    struct answer a = ask(f, EVHTTP_REQ_GET, "/fi/things/not-a-uuid", NULL, NULL);
+    assert_int_equal(a.status, 404);
+    assert_string_equal(a.body, "{\"error\":{\"code\":\"not_found\",\"message\":\"No such resource.\"}}\n");
+    dispatch_set_html(f->dispatch, &test_html);
+    a = ask(f, EVHTTP_REQ_GET, "/fi/things/not-a-uuid", NULL, NULL);
+    assert_int_equal(a.status, 404);
+    assert_string_equal(a.body, "<p>404 not_found</p>");
+    a = ask(f, EVHTTP_REQ_GET, "/fi/mine", NULL, NULL);
+    assert_int_equal(a.status, 401);
+    assert_string_equal(a.body, "<p>401 unauthorized</p>");
+    a = ask(f, EVHTTP_REQ_GET, "/fi/no-such-page", NULL, NULL);
+    assert_int_equal(a.status, 404);
+    assert_string_equal(a.body, "<p>404 not_found</p>");
+    a = ask(f, EVHTTP_REQ_DELETE, "/fi/things/00000000-0000-4000-8000-000000000000", NULL, NULL);
+    assert_int_equal(a.status, 405);
+    assert_string_equal(a.body, "<p>405 method_not_allowed</p>");
+    a = ask(f, EVHTTP_REQ_GET, "/things/not-a-uuid", NULL, NULL);
+    assert_int_equal(a.status, 404);
+    assert_non_null(strstr(a.body, "\"not_found\""));
+    fixture_stop(f);
+}
+
 static void test_sources_in_order(void **state)
 {
     struct fixture *f = fixture_start(bearer_then_cookie, 2);
@@ -318,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_no_cookie_is_401_without_a_lookup),
         cmocka_unit_test(test_cookie_means_nothing_without_its_source),
         cmocka_unit_test(test_sources_in_order),
+        cmocka_unit_test(test_page_errors_are_html),
         cmocka_unit_test(test_typed_parameter_before_principal),
         cmocka_unit_test(test_org_action_on_the_path_slug),
         cmocka_unit_test(test_server_table),

@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The web client's pages (docs/web.md): languages in the URL, the headers of
+every page, ETags, static files with hashed names, the front page's words for
+when a group meets and whether there is room, errors as HTML pages, and the
+escaping of group texts."""
+
+import gzip
+import html as htmllib
+import re
+from datetime import timedelta
+
+import pytest
+
+from helpers import (assert_json, create_group, in_days, org_with_people, raw_get, register, signed_up,
+                     unique)
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'; manifest-src 'self'; worker-src 'self'")
+WEEKDAY = {"fi": ["ma", "ti", "ke", "to", "pe", "la", "su"],
+           "sv": ["mån", "tis", "ons", "tors", "fre", "lör", "sön"],
+           "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+MONTH_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def page(server, path, headers=None):
+    """GET PATH as a browser would (not recorded: the answers are HTML)."""
+    return raw_get(server, path, headers=headers, record=False)
+
+
+def html(r):
+    assert r.headers.get("Content-Type") == "text/html; charset=utf-8", r.headers
+    body = r.body
+    if r.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return body.decode("utf-8")
+
+
+def when_words(lang, start, hours=2):
+    """A session's time as the page writes it (docs/web.md)."""
+    end = start + timedelta(hours=hours)
+    wd = WEEKDAY[lang][start.weekday()]
+    if lang == "en":
+        return f"{wd} {start.day} {MONTH_EN[start.month - 1]} {start.year}, {start:%H:%M}–{end:%H:%M}"
+    word = "kl." if lang == "sv" else "klo"
+    return f"{wd} {start.day}.{start.month}.{start.year} {word} {start.hour}.{start:%M}–{end.hour}.{end:%M}"
+
+
+@pytest.fixture(scope="module")
+def org(server, admin):
+    return org_with_people(server, admin[1], coord="coordinator")
+
+
+def weekly(start):
+    return {"start": start.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 120, "timezone": "Europe/Helsinki",
+            "rrule": "FREQ=WEEKLY"}
+
+
+def test_root_sends_to_the_browsers_language(server):
+    for accept, lang in [(None, "fi"), ("sv-FI,sv;q=0.9,en;q=0.5", "sv"), ("en-GB,en;q=0.9", "en"),
+                         ("de-DE,de;q=0.9", "fi"), ("de, en;q=0.4, sv;q=0.7", "sv"), ("sv;q=0, en", "en")]:
+        r = page(server, "/", headers={"Accept-Language": accept} if accept else None)
+        assert r.status == 303, (accept, r.status)
+        assert r.headers["Location"] == f"/{lang}/", accept
+        assert "Accept-Language" in r.headers.get("Vary", "")
+    r = page(server, "/sv")
+    assert (r.status, r.headers["Location"]) == (301, "/sv/")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_front_page_headers_and_language(server, lang):
+    r = page(server, f"/{lang}/")
+    assert r.status == 200
+    text = html(r)
+    assert r.headers["Content-Security-Policy"] == CSP
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert r.headers["Content-Language"] == lang
+    assert f'<html lang="{lang}">' in text
+    # No inline script or style, nothing from elsewhere.
+    assert not re.search(r"<script(?![^>]*\ssrc=\"/static/)", text), "an inline script"
+    assert "<style" not in text and " style=" not in text
+    assert not re.search(r"(src|href)=\"(https?:)?//", text), "a third-party URL"
+    # The language switcher links this page in each language; this one is marked.
+    for other in ("fi", "sv", "en"):
+        assert f'href="/{other}/"' in text
+    assert f'href="/{lang}/" lang="{lang}" aria-current="page"' in text
+    assert '<form method="get" action="/%s/" role="search">' % lang in text
+
+
+def test_switcher_keeps_the_search(server):
+    text = html(page(server, "/fi/?q=kahvila&kind=family_cafe"))
+    hrefs = [htmllib.unescape(h) for h in re.findall(r'<a href="([^"]*)" lang="sv"', text)]
+    assert hrefs == ["/sv/?q=kahvila&kind=family_cafe"]
+
+
+def test_unchanged_page_answers_304(server):
+    r = page(server, "/en/")
+    etag = r.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert "no-cache" in r.headers["Cache-Control"]
+    again = page(server, "/en/", headers={"If-None-Match": etag})
+    assert again.status == 304 and again.body == b""
+    assert again.headers["ETag"] == etag
+    other = page(server, "/en/", headers={"If-None-Match": '"0000"'})
+    assert other.status == 200
+
+
+def test_page_is_gzipped_when_asked(server):
+    plain = page(server, "/fi/")
+    zipped = page(server, "/fi/", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers.get("Content-Encoding") == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert html(zipped) == html(plain)
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    refused = page(server, "/fi/", headers={"Accept-Encoding": "gzip;q=0"})
+    assert refused.headers.get("Content-Encoding") is None
+
+
+def static_paths(text):
+    return re.findall(r'(?:href|src)="(/static/[^"]+)"', text)
+
+
+def test_static_files_are_hashed_cached_and_gzipped(server):
+    paths = static_paths(html(page(server, "/fi/")))
+    names = {re.sub(r"\.[0-9a-f]{12}\.", ".", p) for p in paths}
+    assert names == {"/static/app.css", "/static/app.js", "/static/icon.svg"}, paths
+    for p in paths:
+        r = page(server, p)
+        assert r.status == 200, p
+        assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert r.headers.get("Content-Encoding") is None
+        z = page(server, p, headers={"Accept-Encoding": "gzip"})
+        assert z.headers.get("Content-Encoding") == "gzip", p
+        assert gzip.decompress(z.body) == r.body
+        assert "Accept-Encoding" in z.headers["Vary"]
+    css = [p for p in paths if p.endswith(".css")][0]
+    assert page(server, css).headers["Content-Type"] == "text/css; charset=utf-8"
+    # Another hash (an old version) is not served.
+    stale = re.sub(r"\.[0-9a-f]{12}\.", ".000000000000.", css)
+    r = page(server, stale)
+    assert r.status == 404 and "<html" in html(r)
+
+
+@pytest.mark.parametrize("path, lang, status", [
+    ("/fi/ei-tallaista-sivua", "fi", 404),
+    ("/sv/groups/not-a-uuid", "sv", 404),
+    ("/en/groups/00000000-0000-4000-8000-000000000000", "en", 404),
+    ("/fi/?kind=nonsense", "fi", 422),
+])
+def test_errors_are_pages_in_the_language(server, path, lang, status):
+    r = page(server, path)
+    assert r.status == status
+    text = html(r)
+    assert f'<html lang="{lang}">' in text
+    assert r.headers["Content-Security-Policy"] == CSP
+    assert f'href="/{lang}/"' in text
+    titles = {"fi": {404: "Sivua ei löytynyt", 422: "Tarkista tiedot"},
+              "sv": {404: "Sidan hittades inte"}, "en": {404: "Page not found"}}
+    assert f"<h1>{titles[lang][status]}</h1>" in text
+
+
+def test_api_errors_stay_json(server):
+    r = raw_get(server, "/api/v1/groups/not-a-uuid", record=False)
+    assert r.status == 404 and r.headers["Content-Type"] == "application/json"
+
+
+def test_post_to_a_page_is_an_html_405(server):
+    r = server.api("POST", "/fi/", body="x", headers={"Content-Type": "text/plain"})
+    assert r.status == 405
+    assert "<html" in html(r)
+
+
+def test_front_page_words_for_next_meeting_and_room(server, org):
+    word = unique("kerho")
+    start = in_days(9, hour=18)
+    token = org.coord.token
+    open_g = create_group(server, org.slug, token, title=f"Avoin {word}", capacity=3, schedule=weekly(start),
+                          location={"name": "Runosmäen nuorisotila", "municipality": "Turku"})
+    closed_g = create_group(server, org.slug, token, title=f"Suljettu {word}", access="closed", kind="peer_group",
+                            capacity=1, schedule=weekly(start), modality="remote")
+    free_g = create_group(server, org.slug, token, title=f"Rajaton {word}", schedule=weekly(start))
+    sessions = assert_json(server.api("GET", f"/api/v1/groups/{open_g['id']}/sessions"), 200)["sessions"]
+    signed_up(server, "session", sessions[0]["id"], register(server).token, adults=1)
+    signed_up(server, "group", closed_g["id"], register(server).token, status="confirmed")
+    for _ in range(2):
+        signed_up(server, "group", closed_g["id"], register(server).token, status="waitlisted")
+
+    text = html(page(server, f"/fi/?q={word}"))
+    cards = {m.group(1): m.group(0) for m in re.finditer(r'<li class="card">.*?>(\w+) ' + word + r'<.*?</li>',
+                                                              text, re.S)}
+    assert set(cards) == {"Avoin", "Suljettu", "Rajaton"}, text
+    assert "2 paikkaa vapaana" in cards["Avoin"]
+    assert "Täynnä, jonossa 2" in cards["Suljettu"]
+    assert "Ei paikkarajaa" in cards["Rajaton"]
+    assert "Runosmäen nuorisotila, Turku" in cards["Avoin"]
+    assert "Etänä verkossa" in cards["Suljettu"]
+    assert f'<time datetime="{start.isoformat()}">{when_words("fi", start)}</time>' in cards["Avoin"]
+    assert "Löytyi 3 ryhmää" in text
+    for lang, room in [("sv", "2 platser lediga"), ("en", "2 places left")]:
+        text = html(page(server, f"/{lang}/?q={word}"))
+        assert when_words(lang, start) in text
+        assert room in text
+    assert html(page(server, f"/en/?q={word}&modality=remote")).count('<li class="card">') == 1
+
+
+def test_group_texts_fall_back_to_finnish_marked(server, org):
+    word = unique("perhe")
+    create_group(server, org.slug, org.coord.token, title=f"Vain suomeksi {word}")
+    create_group(server, org.slug, org.coord.token, title=f"Suomeksi {word}", title_sv=f"På svenska {word}")
+    text = html(page(server, f"/sv/?q={word}"))
+    assert re.search(r'<a href="/sv/groups/[0-9a-f-]+" lang="fi">Vain suomeksi ' + word + "</a>", text), text
+    assert re.search(r'<a href="/sv/groups/[0-9a-f-]+">På svenska ' + word + "</a>", text), text
+    text = html(page(server, f"/fi/?q={word}"))
+    assert ' lang="fi">' not in text.split("<main", 1)[1]
+
+
+def test_group_texts_are_escaped(server, org):
+    word = unique("xss")
+    create_group(server, org.slug, org.coord.token, title=f"<script>alert(1)</script> \"{word}\" & <b>",
+                 location={"name": "<img src=x onerror=alert(1)>"})
+    text = html(page(server, f"/fi/?q={word}"))
+    assert "<script>alert" not in text and "<img src=x" not in text and "<b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&lt;img src&#61;x onerror&#61;alert(1)&gt;" in text
