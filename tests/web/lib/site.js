@@ -19,6 +19,7 @@ const SKIP = /^\/(static|api|feeds?)\/|\.(ics|json|css|js|png|svg|ico|webmanifes
 // Forms not sent empty: they end or destroy something even when empty.
 const DANGEROUS = /sign-?out|log-?out|erase|delete|remove|rotate/;
 const MAX_PAGES = Number(process.env.PIIRI_WEB_MAX_PAGES || 200);
+const WORKERS = Number(process.env.PIIRI_WEB_WORKERS || 2);
 
 function pageName(state, url) {
   const u = new URL(url);
@@ -72,17 +73,15 @@ async function crawl(context, base, artifacts, state, only) {
     queue.push(url);
   };
   for (const lang of LANGS) for (const p of PUBLIC) add(`${base}/${lang}${p}`);
-  const page = await watchedPage(context, [base]);
   let count = 0;
-  while (queue.length && count < MAX_PAGES) {
-    const url = queue.shift();
+  let busy = 0;
+  const visit = async (page, url) => {
     const label = `${state} ${new URL(url).pathname}${new URL(url).search}`;
     page.problems = [];
     page.lastDocument = null;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url);
     const found = await linksAndForms(page, base);
-    count++;
     if (!only || label.includes(only)) {
       report.check(label, await checkLoaded(page, label, artifacts, pageName(state, url), (s) => s === 200));
     }
@@ -93,9 +92,26 @@ async function crawl(context, base, artifacts, state, only) {
         forms.set(formKey(lang, f), { url, index: f.index });
       }
     }
-  }
+  };
+  // WORKERS pages at a time; one whose queue is empty waits while another
+  // may still find links.
+  const worker = async () => {
+    const page = await watchedPage(context, [base]);
+    while (count < MAX_PAGES) {
+      if (!queue.length) {
+        if (!busy) break;
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      const url = queue.shift();
+      count++;
+      busy++;
+      try { await visit(page, url); } finally { busy--; }
+    }
+    await page.close();
+  };
+  await Promise.all(Array.from({ length: WORKERS }, worker));
   if (queue.length) report.fail(`${state}: more than ${MAX_PAGES} pages`, [`not checked: ${queue.slice(0, 5).join(' ')}...`]);
-  await page.close();
   return forms;
 }
 
