@@ -31,7 +31,9 @@ async function main() {
   } finally {
     await browser.close();
   }
+  const vnuStarted = Date.now();
   const found = vnu(documents);
+  console.log(`(vnu over ${Object.keys(documents).length} documents: ${Math.round((Date.now() - vnuStarted) / 1000)} s)`);
   if (FIXTURES) selftestVnu(found);
   for (const label of Object.keys(documents).map((f) => documents[f])) {
     if (label.startsWith('selftest ')) continue;
