@@ -59,6 +59,8 @@ struct auth_state {
     char person_id[37];
     char attempt_id[37];
     enum hasher_tier tier;
+    api_auth_web_done web_done;             /* a web sign-in: a session, not a token */
+    void (*web_registered)(struct req_ctx *ctx);
 };
 
 static void auth_state_free(void *p)
@@ -178,6 +180,10 @@ static void register_done_cb(const struct db_result *r, void *arg)
         return;
     }
     /* The same answer whether the account was made now or existed. */
+    if (st->web_registered != NULL) {
+        st->web_registered(st->ctx);
+        return;
+    }
     http_reply_json(st->ctx, 202, json_pack("{s:s, s:s}", "status", "accepted", "message",
         "If this address had no account, it has one now: sign in with the address and the password."));
 }
@@ -214,7 +220,23 @@ static void register_counted_cb(const struct db_result *r, void *arg)
         reply_busy(ctx);
 }
 
+static struct auth_state *register_start(struct req_ctx *ctx);
+
 void api_auth_register(struct req_ctx *ctx)
+{
+    (void)register_start(ctx);
+}
+
+void api_auth_register_web(struct req_ctx *ctx, void (*registered)(struct req_ctx *ctx))
+{
+    struct auth_state *st = register_start(ctx);
+    if (st != NULL)
+        st->web_registered = registered;
+}
+
+/* Check the body and count the attempt; NULL when a reply has been sent.
+ * The state (owned by ctx) is returned before its statement answers. */
+static struct auth_state *register_start(struct req_ctx *ctx)
 {
     struct invalid inv;
     const char *email, *password, *name, *why;
@@ -222,24 +244,25 @@ void api_auth_register(struct req_ctx *ctx)
     if (json_require_string(ctx->body, "email", 3, 254, &email, &inv) != 0 ||
         check_password(ctx->body, &password, &inv) != 0 || json_display_name(ctx->body, true, &name, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
-        return;
+        return NULL;
     }
     if (email_identity(email, &stored, &key, &why) != 0) {
         inv = (struct invalid) { "email", why };
         api_reply_invalid(ctx, &inv);
-        return;
+        return NULL;
     }
     struct auth_state *st = auth_state_new(ctx);
     st->email = stored;
     st->email_key = key;
     auth_keys_derive("register", key, ctx->client_addr, &st->keys);
     if (!admit(st))
-        return;
+        return NULL;
     const char *params[] = { st->keys.addr, st->keys.email };
     db_pool_query(ctx->srv->pool,
         "SELECT api_register_begin(ARRAY[$1::bytea, $2::bytea], ARRAY[" REGISTER_MAX_PER_ADDRESS
         ", " REGISTER_MAX_PER_EMAIL "], interval '" REGISTER_WINDOW "')",
         2, params, register_counted_cb, st);
+    return st;
 }
 
 /* ---- login ---- */
@@ -257,6 +280,11 @@ static void login_finished_cb(const struct db_result *r, void *arg)
     if (person == NULL)
         return;
     bool kept = PQgetvalue(r->res, 0, 1)[0] == 't';
+    if (st->web_done != NULL) {
+        st->web_done(ctx, person, st->token, kept ? st->device : st->new_device);
+        json_decref(person);
+        return;
+    }
     http_reply_json(ctx, 200, json_pack("{s:o, s:s, s:s}", "person", person, "token", st->token,
         "device_token", kept ? st->device : st->new_device));
 }
@@ -290,8 +318,10 @@ static void login_verified_cb(enum hasher_outcome outcome, char *hash, void *arg
     const char *shown_key = st->device[0] ? st->device_key : NULL;
     const char *params[] = { st->person_id, st->token_hash, days, st->attempt_id, st->keys.pair, shown,
         shown_key, st->new_device_hash, DEVICE_DAYS };
-    db_pool_query(ctx->srv->pool, "SELECT * FROM api_login_finish($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9,
-        params, login_finished_cb, st);
+    db_pool_query(ctx->srv->pool,
+        st->web_done != NULL ? "SELECT * FROM web_login_finish($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                             : "SELECT * FROM api_login_finish($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        9, params, login_finished_cb, st);
 }
 
 static void login_forgiven_cb(const struct db_result *r, void *arg)
@@ -364,18 +394,25 @@ static void login_begun_cb(const struct db_result *r, void *arg)
 
 /* The device token shown, if it looks like one of ours; anything else is
  * as if none was shown. */
-static int read_device(struct auth_state *st, struct invalid *inv)
+static void use_device(struct auth_state *st, const char *device)
 {
-    const char *device;
-    if (json_optional_string(st->ctx->body, "device_token", 0, 256, &device, inv) != 0)
-        return -1;
     if (device != NULL && token_well_formed(device, strlen(device))) {
         snprintf(st->device, sizeof(st->device), "%s", device);
         token_hash_param(device, TOKEN_TEXT_LEN, st->device_hash);
         token_key_hash_param("device", device, st->device_key);
     }
+}
+
+static int read_device(struct auth_state *st, struct invalid *inv)
+{
+    const char *device;
+    if (json_optional_string(st->ctx->body, "device_token", 0, 256, &device, inv) != 0)
+        return -1;
+    use_device(st, device);
     return 0;
 }
+
+static void login_start(struct auth_state *st);
 
 void api_auth_login(struct req_ctx *ctx)
 {
@@ -391,6 +428,29 @@ void api_auth_login(struct req_ctx *ctx)
         api_reply_invalid(ctx, &inv);
         return;
     }
+    login_start(st);
+}
+
+void api_auth_login_web(struct req_ctx *ctx, const char *device, api_auth_web_done done)
+{
+    struct invalid inv;
+    const char *email, *password;
+    if (json_require_string(ctx->body, "email", 1, 254, &email, &inv) != 0 ||
+        json_require_string(ctx->body, "password", 0, PASSWORD_MAX_BYTES, &password, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    struct auth_state *st = auth_state_new(ctx);
+    st->web_done = done;
+    use_device(st, device);
+    login_start(st);
+}
+
+/* Step 1 of every login, with the body checked and the device read. */
+static void login_start(struct auth_state *st)
+{
+    struct req_ctx *ctx = st->ctx;
+    const char *email = json_string_value(json_object_get(ctx->body, "email"));
     st->email_key = email_key(email);
     auth_keys_derive("login", st->email_key, ctx->client_addr, &st->keys);
     if (!admit(st))
@@ -409,5 +469,7 @@ void api_auth_login(struct req_ctx *ctx)
 void api_auth_logout(struct req_ctx *ctx)
 {
     const char *params[] = { ctx->token_hash };
-    api_query_empty(ctx, "DELETE FROM auth_tokens WHERE token_hash = $1", 1, params);
+    api_query_empty(ctx,
+        "WITH t AS (DELETE FROM auth_tokens WHERE token_hash = $1) DELETE FROM web_sessions WHERE token_hash = $1",
+        1, params);
 }

@@ -72,7 +72,10 @@ json_t *api_row_json(struct req_ctx *ctx, const struct db_result *r)
 void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv)
 {
     char message[320];
-    snprintf(message, sizeof(message), "%s %s.", inv->field, inv->message);
+    enum messages_lang lang = http_messages_lang(ctx);
+    const char *phrase = messages_phrase(lang, inv->message);
+    /* "adults is required." reads as a sentence in English only. */
+    snprintf(message, sizeof(message), phrase == inv->message ? "%s %s." : "%s: %s.", inv->field, phrase);
     http_reply_error(ctx, 422, "invalid", message, inv->field);
 }
 

@@ -35,6 +35,15 @@ void api_metrics(struct req_ctx *ctx);
 void api_auth_register(struct req_ctx *ctx);
 void api_auth_login(struct req_ctx *ctx);
 void api_auth_logout(struct req_ctx *ctx);
+/* The same login and registration for the web client's forms (the body an
+ * object of strings with the same fields): the login makes a web session
+ * and hands done the person (borrowed), the session cookie's value and the
+ * device token to keep (device: the one the browser showed, or NULL); the
+ * registration calls registered when it is accepted. Refusals are
+ * http_reply_error's, as for the API. done and registered must reply. */
+typedef void (*api_auth_web_done)(struct req_ctx *ctx, json_t *person, const char *session, const char *device);
+void api_auth_login_web(struct req_ctx *ctx, const char *device, api_auth_web_done done);
+void api_auth_register_web(struct req_ctx *ctx, void (*registered)(struct req_ctx *ctx));
 void api_me_get(struct req_ctx *ctx);
 void api_me_export(struct req_ctx *ctx);
 void api_me_delete(struct req_ctx *ctx);

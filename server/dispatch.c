@@ -6,6 +6,8 @@
 #include "dispatch.h"
 
 #include "api.h"
+#include "dispatch-csrf.h"
+#include "form.h"
 #include "log.h"
 #include "token.h"
 #include "util.h"
@@ -233,8 +235,32 @@ static void integers_back(json_t *v)
     }
 }
 
-/* Parse the body as one JSON object when the route takes one; -1 when a
- * reply has been sent. */
+static bool content_type_is_form(struct evhttp_request *req)
+{
+    const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+    size_t n = strlen("application/x-www-form-urlencoded");
+    return ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 &&
+        (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* A form body into ctx->body; -1 when a reply has been sent. */
+static int read_form(struct req_ctx *ctx, const char *data, size_t len)
+{
+    const char *cause;
+    if (!content_type_is_form(ctx->req)) {
+        http_reply_error(ctx, 415, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.",
+            NULL);
+        return -1;
+    }
+    if (form_parse(data ? data : "", len, &ctx->body, &cause) != 0) {
+        http_reply_error(ctx, 400, "malformed_form", cause, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse the body as one JSON object (or a form) when the route takes one;
+ * -1 when a reply has been sent. */
 static int read_body(struct req_ctx *ctx)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(ctx->req);
@@ -243,14 +269,16 @@ static int read_body(struct req_ctx *ctx)
 
     if (ctx->def->body == ROUTE_BODY_NONE)
         return 0;
-    if (len == 0 && ctx->def->body == ROUTE_BODY_JSON_OR_EMPTY) { /* "sign me up", defaults */
-        ctx->body = json_object();
+    if (len == 0 && (ctx->def->body == ROUTE_BODY_JSON_OR_EMPTY || ctx->def->body == ROUTE_BODY_FORM)) {
+        ctx->body = json_object(); /* "sign me up", defaults; an empty form */
         return 0;
     }
     if (len > HTTP_MAX_BODY) {
         http_reply_error(ctx, 413, "payload_too_large", "The request body is larger than 1 MiB.", NULL);
         return -1;
     }
+    if (ctx->def->body == ROUTE_BODY_FORM)
+        return read_form(ctx, (const char *)evbuffer_pullup(in, -1), len);
     if (!content_type_is_json(ctx->req)) {
         http_reply_error(ctx, 415, "unsupported_media_type", "Send the body as application/json.", NULL);
         return -1;
@@ -296,6 +324,13 @@ static void principal_loaded(enum principal_outcome outcome, struct principal *p
         facts_step(ctx);
         return;
     case PRINCIPAL_UNKNOWN:
+        if (ctx->csrf[0] != '\0' && ctx->def->who == ROUTE_PERSON_OPTIONAL) {
+            /* A cookie that outlived its session: the browser keeps sending it. */
+            ctx->csrf[0] = '\0';
+            ctx->token_hash[0] = '\0';
+            facts_step(ctx);
+            return;
+        }
         reply_unauthorized(ctx);
         return;
     case PRINCIPAL_UNAVAILABLE:
@@ -324,7 +359,9 @@ static void principal_step(struct req_ctx *ctx, const struct dispatch *d)
         source = d->sources[i];
         found = source->find(headers, &token, &len);
     }
-    if (found == PRINCIPAL_ABSENT && ctx->def->who == ROUTE_PERSON_OPTIONAL) {
+    bool stale = found != PRINCIPAL_ABSENT && source->ambient &&
+        (found != PRINCIPAL_PRESENT || !token_well_formed(token, len));
+    if ((found == PRINCIPAL_ABSENT || stale) && ctx->def->who == ROUTE_PERSON_OPTIONAL) {
         facts_step(ctx);
         return;
     }
@@ -332,6 +369,8 @@ static void principal_step(struct req_ctx *ctx, const struct dispatch *d)
         reply_unauthorized(ctx);
         return;
     }
+    if (source->ambient && !dispatch_csrf_passed(ctx, token, len))
+        return;
     token_hash_param(token, len, ctx->token_hash);
     if (ctx->def->who == ROUTE_PERSON_IN_SQL)
         facts_step(ctx);
@@ -406,6 +445,8 @@ void dispatch_request(struct req_ctx *ctx, void *arg)
     struct router_match m;
     ctx->release = release;
     if (route(ctx, d, &m) != 0 || typed_params(ctx, &m) != 0 || read_body(ctx) != 0)
+        return;
+    if (ctx->def->body == ROUTE_BODY_FORM && !dispatch_csrf_origin_passed(ctx))
         return;
     principal_step(ctx, d);
 }

@@ -36,6 +36,9 @@ enum route_body {
     ROUTE_BODY_NONE,          /* the body is not read */
     ROUTE_BODY_JSON,          /* a JSON object (ctx->body): 400/413/415 otherwise */
     ROUTE_BODY_JSON_OR_EMPTY, /* the same, but no body at all means {} */
+    ROUTE_BODY_FORM,          /* an HTML form (form.h) as an object of strings, no
+                                 body meaning {}: 400/413/415 otherwise. The pipeline
+                                 checks and drops the "csrf" field (dispatch-csrf.h) */
 };
 
 /* What a route answers, and so how its errors are written. */

@@ -232,6 +232,11 @@ void http_reply_json(struct req_ctx *ctx, int status, json_t *body)
     free(text);
 }
 
+enum messages_lang http_messages_lang(struct req_ctx *ctx)
+{
+    return messages_lang(evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Language"));
+}
+
 void http_reply_error(struct req_ctx *ctx, int status, const char *code, const char *message, const char *field)
 {
     if (ctx->error_reply != NULL) {
@@ -240,6 +245,7 @@ void http_reply_error(struct req_ctx *ctx, int status, const char *code, const c
         reply(ctx, status, code, message);
         return;
     }
+    message = messages_sentence(http_messages_lang(ctx), code, message);
     json_t *err = json_pack("{s:s, s:s}", "code", code, "message", message);
     if (err == NULL)
         fatalx("out of memory");

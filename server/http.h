@@ -6,6 +6,7 @@
 #ifndef PIIRI_HTTP_H
 #define PIIRI_HTTP_H
 
+#include "messages.h"
 #include "router.h"
 #include "server.h"
 
@@ -48,6 +49,8 @@ struct req_ctx {
     json_t *body;                       /* the parsed object, when the route takes a body */
     struct principal *principal;        /* who is asking, when the route loads one */
     char token_hash[67];                /* the credential's hash, when one was sent */
+    char csrf[44];                      /* the CSRF token forms must carry, when the
+                                           credential is the session cookie; else "" */
     struct facts *facts;                /* what the route's facts loader found */
     int ok_status;                      /* api_query_json: status on success */
     void *state;                        /* handler state, freed with state_free */
@@ -72,8 +75,12 @@ void http_free(struct server *srv);
 void http_reply_json(struct req_ctx *ctx, int status, json_t *body /* stolen */);
 /* body_json: a JSON text produced elsewhere (the database), sent as is. */
 void http_reply_json_text(struct req_ctx *ctx, int status, const char *body_json, size_t len);
+/* message is in English; the reply has it in the request's Accept-Language
+ * where messages.h has a translation. */
 void http_reply_error(struct req_ctx *ctx, int status, const char *code, const char *message,
     const char *field /* may be NULL */);
+/* The language of the request's error messages. */
+enum messages_lang http_messages_lang(struct req_ctx *ctx);
 void http_reply_empty(struct req_ctx *ctx, int status);
 void http_reply_text(struct req_ctx *ctx, int status, const char *content_type, struct evbuffer *body);
 

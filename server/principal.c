@@ -13,12 +13,15 @@
 #include <string.h>
 #include <strings.h>
 
-static const char sql_principal[] =
-    "SELECT p.id, p.is_admin, m.org_id, o.slug, m.role"
-    " FROM auth_tokens t JOIN persons p ON p.id = t.person_id"
-    " LEFT JOIN memberships m ON m.person_id = p.id"
-    " LEFT JOIN organizations o ON o.id = m.org_id"
-    " WHERE t.token_hash = $1 AND t.expires_at > now()";
+#define SQL_PRINCIPAL(table) \
+    "SELECT p.id, p.is_admin, m.org_id, o.slug, m.role" \
+    " FROM " table " t JOIN persons p ON p.id = t.person_id" \
+    " LEFT JOIN memberships m ON m.person_id = p.id" \
+    " LEFT JOIN organizations o ON o.id = m.org_id" \
+    " WHERE t.token_hash = $1 AND t.expires_at > now()"
+
+static const char sql_principal[] = SQL_PRINCIPAL("auth_tokens");
+static const char sql_web_principal[] = SQL_PRINCIPAL("web_sessions");
 
 /* ---- Authorization: Bearer TOKEN ---- */
 
@@ -40,10 +43,64 @@ static enum principal_credential bearer_find(const struct evkeyvalq *headers, co
     return PRINCIPAL_PRESENT;
 }
 
-const struct principal_source principal_bearer = { "bearer", bearer_find, principal_load_token };
+const struct principal_source principal_bearer = { "bearer", bearer_find, principal_load_token, false };
 
-const struct principal_source *const principal_sources[] = { &principal_bearer };
+/* ---- Cookie: piiri_session=TOKEN ---- */
+
+const char *principal_cookie_value(const char *header, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    const char *c = header;
+    while (c != NULL && *c != '\0') {
+        while (*c == ' ' || *c == ';')
+            c++;
+        size_t pair = strcspn(c, ";");
+        if (pair > n && strncmp(c, name, n) == 0 && c[n] == '=') {
+            const char *v = c + n + 1;
+            *len = pair - n - 1;
+            while (*len > 0 && v[*len - 1] == ' ')
+                (*len)--;
+            return v;
+        }
+        c += pair;
+    }
+    return NULL;
+}
+
+static enum principal_credential cookie_find_named(const struct evkeyvalq *headers, const char *name,
+    const char **token, size_t *len)
+{
+    const char *v = principal_cookie_value(evhttp_find_header(headers, "Cookie"), name, len);
+    if (v == NULL)
+        return PRINCIPAL_ABSENT;
+    *token = v;
+    return PRINCIPAL_PRESENT;
+}
+
+static enum principal_credential cookie_find(const struct evkeyvalq *headers, const char **token, size_t *len)
+{
+    return cookie_find_named(headers, PRINCIPAL_COOKIE, token, len);
+}
+
+static enum principal_credential cookie_host_find(const struct evkeyvalq *headers, const char **token,
+    size_t *len)
+{
+    return cookie_find_named(headers, PRINCIPAL_COOKIE_HOST, token, len);
+}
+
+const struct principal_source principal_cookie = { "cookie", cookie_find, principal_load_web_session, true };
+const struct principal_source principal_cookie_host = { "cookie", cookie_host_find, principal_load_web_session,
+    true };
+
+const char *principal_cookie_name(const char *public_url)
+{
+    return strncasecmp(public_url, "https://", 8) == 0 ? PRINCIPAL_COOKIE_HOST : PRINCIPAL_COOKIE;
+}
+
+const struct principal_source *const principal_sources[] = { &principal_bearer, &principal_cookie };
 const size_t principal_nsources = ARRAY_LEN(principal_sources);
+const struct principal_source *const principal_sources_https[] = { &principal_bearer, &principal_cookie_host };
+const size_t principal_nsources_https = ARRAY_LEN(principal_sources_https);
 
 /* ---- the person behind a token ---- */
 
@@ -86,14 +143,24 @@ static void loaded_cb(const struct db_result *r, void *arg)
         st.cb(PRINCIPAL_LOADED, principal_from_rows(r->res, st.token_hash), st.arg);
 }
 
-void principal_load_token(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg)
+static void load(struct db_pool *pool, const char *sql, const char *token_hash, principal_loaded_cb cb, void *arg)
 {
     struct load_state *st = xcalloc(1, sizeof(*st));
     st->cb = cb;
     st->arg = arg;
     snprintf(st->token_hash, sizeof(st->token_hash), "%s", token_hash);
     const char *params[] = { st->token_hash };
-    db_pool_query(pool, sql_principal, 1, params, loaded_cb, st);
+    db_pool_query(pool, sql, 1, params, loaded_cb, st);
+}
+
+void principal_load_token(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg)
+{
+    load(pool, sql_principal, token_hash, cb, arg);
+}
+
+void principal_load_web_session(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg)
+{
+    load(pool, sql_web_principal, token_hash, cb, arg);
 }
 
 void principal_free(struct principal *p)

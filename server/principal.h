@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Who is asking: where a request carries its credential (the principal
- * sources: a Bearer token today), and the person behind it with their site
- * role and memberships, loaded in one query. Knows nothing of HTTP replies:
+ * sources: a Bearer token, the web session cookie), and the person behind
+ * it with their site role and memberships, loaded in one query. Knows nothing of HTTP replies:
  * the dispatcher walks the sources and answers 401 or 503 itself. */
 #ifndef PIIRI_PRINCIPAL_H
 #define PIIRI_PRINCIPAL_H
@@ -61,17 +61,37 @@ struct principal_source {
     const char *name;
     enum principal_credential (*find)(const struct evkeyvalq *headers, const char **token, size_t *len);
     void (*load)(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg);
+    /* A browser sends this credential by itself, also on requests another
+     * site makes it send: the dispatcher asks such a request that changes
+     * something for its CSRF token, and treats a stale one on a route for
+     * anyone as no credential. */
+    bool ambient;
 };
 
 /* Authorization: Bearer TOKEN, looked up in auth_tokens. */
 extern const struct principal_source principal_bearer;
-/* The sources of the real server, in order (the web client's session
- * cookie will be one more). */
+/* The web session cookie, looked up in web_sessions: "piiri_session", or
+ * "__Host-piiri_session" when the public URL is https (the browser then
+ * takes it only from this host, over https, for Path=/). */
+#define PRINCIPAL_COOKIE "piiri_session"
+#define PRINCIPAL_COOKIE_HOST "__Host-piiri_session"
+extern const struct principal_source principal_cookie;
+extern const struct principal_source principal_cookie_host;
+/* The sources of the real server, in order: Bearer first, so that a
+ * request with a token is never asked for a CSRF token. */
 extern const struct principal_source *const principal_sources[];
 extern const size_t principal_nsources;
+extern const struct principal_source *const principal_sources_https[];
+extern const size_t principal_nsources_https;
+/* The name of the session cookie a server with this public URL sets. */
+const char *principal_cookie_name(const char *public_url);
+/* The value of cookie name in a Cookie header (borrowed), or NULL. */
+const char *principal_cookie_value(const char *header, const char *name, size_t *len);
 
 /* Load the person behind a token hash (from auth_tokens, with their
  * memberships) and call cb exactly once, from the loop. */
 void principal_load_token(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg);
+/* The same from web_sessions. */
+void principal_load_web_session(struct db_pool *pool, const char *token_hash, principal_loaded_cb cb, void *arg);
 
 #endif

@@ -8,6 +8,7 @@
 #include "dispatch.h"
 #include "facts.h"
 #include "util.h"
+#include "web-session.h"
 #include "web.h"
 
 #define R(method, pattern, handler, who, body, facts, action, check) \
@@ -101,6 +102,21 @@ static const struct route page_routes[] = {
     P(GET, "/", web_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}", web_lang_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/", web_front, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    /* Signing in: the API's accounts and login steps, a session cookie (web-session.h). */
+    P(GET, "/{lang}/signin", web_session_signin_page, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/signin", web_session_signin, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/register", web_session_register_page, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/register", web_session_register, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/signout", web_session_signout, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
+    /* A member's pages (web-pages-member.c): signing up resolves the cookie in
+     * its own transaction, as the API's signups do. */
+    P(POST, "/{lang}/groups/{id:uuid}/signup", web_signup_group, PERSON_IN_SQL, FORM, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/signup", web_signup_session, PERSON_IN_SQL, FORM, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/signups/{id:uuid}", web_signup, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/signups/{id:uuid}/cancel", web_signup_cancel_page, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/signups/{id:uuid}/cancel", web_signup_cancel, PERSON, FORM, &facts_signup, AUTHZ_SIGNUP_CANCEL,
+        NULL),
+    P(GET, "/{lang}/me", web_me, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

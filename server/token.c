@@ -53,3 +53,21 @@ void token_key_hash_param(const char *kind, const char *value, char out[TOKEN_HA
     out[1] = 'x';
     sodium_bin2hex(out + 2, TOKEN_HASH_PARAM_LEN - 1, digest, sizeof(digest));
 }
+
+void token_csrf(const char *token, size_t len, char out[TOKEN_TEXT_LEN + 1])
+{
+    static const char purpose[] = "piiri csrf v1";
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)token, len);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)purpose, sizeof(purpose) - 1);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2base64(out, TOKEN_TEXT_LEN + 1, mac, sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(mac, sizeof(mac));
+}
+
+bool token_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}

@@ -20,4 +20,11 @@ void token_hash_param(const char *token, size_t len, char out[TOKEN_HASH_PARAM_L
 /* Hash of a rate-limit key ("email:x@y", "addr:1.2.3.4") as a bytea parameter. */
 void token_key_hash_param(const char *kind, const char *value, char out[TOKEN_HASH_PARAM_LEN + 1]);
 
+/* The CSRF token of a web session: an HMAC keyed by the session cookie's
+ * value, so that only who can read the cookie can compute it, nothing is
+ * stored for it, and it tells nothing of the cookie (token.c). */
+void token_csrf(const char *token, size_t len, char out[TOKEN_TEXT_LEN + 1]);
+/* Equal strings, in time that does not depend on where they differ. */
+bool token_equal(const char *a, const char *b);
+
 #endif

@@ -167,8 +167,11 @@ static void add_common(struct req_ctx *ctx, const char *lang, json_t *view)
     json_object_set(view, "t", catalogs[lang_index(lang)]);
     json_object_set(view, "assets", assets);
     json_object_set_new(view, "langs", switcher(ctx, lang));
+    /* The session's form token ("" signed out) and whether anyone is
+     * signed in, for the header's account links and every form. */
     if (json_object_get(view, "csrf_token") == NULL)
-        json_object_set_new(view, "csrf_token", json_string(""));
+        json_object_set_new(view, "csrf_token", json_string(ctx->csrf));
+    json_object_set_new(view, "signed_in", json_boolean(ctx->principal != NULL));
 }
 
 /* A strong validator of the bytes sent (so the gzip form has its own): an

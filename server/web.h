@@ -136,5 +136,13 @@ void web_group(struct req_ctx *ctx);
 void web_org(struct req_ctx *ctx);
 void web_privacy(struct req_ctx *ctx);
 void web_accessibility(struct req_ctx *ctx);
+/* A member's (web-pages-member.c): signing up, the confirmation, my page,
+ * cancelling. */
+void web_signup_group(struct req_ctx *ctx);
+void web_signup_session(struct req_ctx *ctx);
+void web_signup(struct req_ctx *ctx);
+void web_signup_cancel_page(struct req_ctx *ctx);
+void web_signup_cancel(struct req_ctx *ctx);
+void web_me(struct req_ctx *ctx);
 
 #endif

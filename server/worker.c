@@ -22,8 +22,10 @@
 #include "web.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -126,7 +128,9 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     srv.cfg = cfg;
     srv.worker = slot;
     srv.base = loop_new();
-    struct dispatch *dispatch = dispatch_new(routes_table(cfg->matching), principal_sources, principal_nsources);
+    bool https = strcmp(principal_cookie_name(cfg->public_url), PRINCIPAL_COOKIE_HOST) == 0;
+    struct dispatch *dispatch = dispatch_new(routes_table(cfg->matching),
+        https ? principal_sources_https : principal_sources, https ? principal_nsources_https : principal_nsources);
     dispatch_set_html(dispatch, &web_dispatch_html);
     if (http_start(&srv, dispatch_request, dispatch, &cause) != 0) {
         log_error("%s", cause);

@@ -133,42 +133,83 @@ BEGIN
 END
 $$;
 
--- Step 2, the password matched: a new sign-in token; this attempt, the
--- pair's earlier failures (this address knew the password) and the device's
--- are forgiven, not the address's nor the email's (they may be someone
--- else's). The device token shown is kept if it is this person's, else
--- p_new_device is stored (a person keeps the 20 last used).
-CREATE OR REPLACE FUNCTION api_login_finish(p_person uuid, p_token bytea, p_days int, p_attempt uuid,
-                                 p_pair bytea, p_device bytea, p_device_key bytea,
-                                 p_new_device bytea, p_device_days int)
-RETURNS TABLE (person json, device_kept boolean)
-LANGUAGE plpgsql AS $$
+-- What every successful login does besides making its credential: this
+-- attempt, the pair's earlier failures (this address knew the password) and
+-- the device's are forgiven, not the address's nor the email's (they may be
+-- someone else's). The device token shown is kept if it is this person's,
+-- else p_new_device is stored (a person keeps the 20 last used). Returns
+-- whether the device shown was kept.
+CREATE OR REPLACE FUNCTION login_succeeded(p_person uuid, p_attempt uuid, p_pair bytea, p_device bytea,
+                                           p_device_key bytea, p_new_device bytea, p_device_days int)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    v_kept boolean;
+BEGIN
+    DELETE FROM login_failures
+    WHERE attempt_id = p_attempt OR key_hash = p_pair OR key_hash = p_device_key;
+    UPDATE login_devices SET last_used_at = now(), expires_at = now() + make_interval(days => p_device_days)
+    WHERE token_hash = p_device AND person_id = p_person AND expires_at > now();
+    v_kept := FOUND;
+    IF NOT v_kept THEN
+        INSERT INTO login_devices (token_hash, person_id, expires_at)
+        VALUES (p_new_device, p_person, now() + make_interval(days => p_device_days));
+        DELETE FROM login_devices d
+        WHERE d.person_id = p_person
+          AND (d.expires_at <= now()
+               OR d.token_hash NOT IN (SELECT x.token_hash FROM login_devices x WHERE x.person_id = p_person
+                                       ORDER BY x.last_used_at DESC LIMIT 20));
+    END IF;
+    RETURN v_kept;
+END
+$$;
+
+-- The account a login is for, unless it was erased meanwhile (401).
+CREATE OR REPLACE FUNCTION login_person(p_person uuid) RETURNS persons LANGUAGE plpgsql AS $$
 DECLARE
     p persons;
-    v_kept boolean;
 BEGIN
     SELECT * INTO p FROM persons WHERE id = p_person AND erased_at IS NULL;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'invalid_credentials' USING ERRCODE = 'PI401',
             HINT = 'The email address or the password is wrong.';
     END IF;
+    RETURN p;
+END
+$$;
+
+-- Step 2, the password matched: a new sign-in token (login_succeeded does
+-- the rest).
+CREATE OR REPLACE FUNCTION api_login_finish(p_person uuid, p_token bytea, p_days int, p_attempt uuid,
+                                 p_pair bytea, p_device bytea, p_device_key bytea,
+                                 p_new_device bytea, p_device_days int)
+RETURNS TABLE (person json, device_kept boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    p persons := login_person(p_person);
+BEGIN
     INSERT INTO auth_tokens (token_hash, person_id, expires_at)
     VALUES (p_token, p.id, now() + make_interval(days => p_days));
-    DELETE FROM login_failures
-    WHERE attempt_id = p_attempt OR key_hash = p_pair OR key_hash = p_device_key;
-    UPDATE login_devices SET last_used_at = now(), expires_at = now() + make_interval(days => p_device_days)
-    WHERE token_hash = p_device AND person_id = p.id AND expires_at > now();
-    v_kept := FOUND;
-    IF NOT v_kept THEN
-        INSERT INTO login_devices (token_hash, person_id, expires_at)
-        VALUES (p_new_device, p.id, now() + make_interval(days => p_device_days));
-        DELETE FROM login_devices d
-        WHERE d.person_id = p.id
-          AND (d.expires_at <= now()
-               OR d.token_hash NOT IN (SELECT x.token_hash FROM login_devices x WHERE x.person_id = p.id
-                                       ORDER BY x.last_used_at DESC LIMIT 20));
-    END IF;
-    RETURN QUERY SELECT person_json(p), v_kept;
+    RETURN QUERY SELECT person_json(p),
+        login_succeeded(p.id, p_attempt, p_pair, p_device, p_device_key, p_new_device, p_device_days);
+END
+$$;
+
+-- Step 2 of a web sign-in (the same step 1, api_login_begin): a web
+-- session whose cookie value hashes to p_session, instead of a token.
+CREATE OR REPLACE FUNCTION web_login_finish(p_person uuid, p_session bytea, p_days int, p_attempt uuid,
+                                 p_pair bytea, p_device bytea, p_device_key bytea,
+                                 p_new_device bytea, p_device_days int)
+RETURNS TABLE (person json, device_kept boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    p persons := login_person(p_person);
+BEGIN
+    INSERT INTO web_sessions (token_hash, person_id, expires_at)
+    VALUES (p_session, p.id, now() + make_interval(days => p_days));
+    DELETE FROM web_sessions WHERE ctid = ANY (ARRAY(
+        SELECT ctid FROM web_sessions WHERE expires_at <= now() ORDER BY expires_at LIMIT 20));
+    RETURN QUERY SELECT person_json(p),
+        login_succeeded(p.id, p_attempt, p_pair, p_device, p_device_key, p_new_device, p_device_days);
 END
 $$;
 

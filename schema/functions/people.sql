@@ -34,6 +34,10 @@ CREATE OR REPLACE FUNCTION api_export(p_person uuid) RETURNS json LANGUAGE sql S
                                                            'expires_at', t.expires_at)
                                              ORDER BY t.created_at), '[]')
                    FROM auth_tokens t WHERE t.person_id = p.id),
+        'web_sessions', (SELECT coalesce(json_agg(json_build_object('created_at', w.created_at,
+                                                                 'expires_at', w.expires_at)
+                                                   ORDER BY w.created_at), '[]')
+                         FROM web_sessions w WHERE w.person_id = p.id),
         'calendar', json_build_object('discreet_titles', p.discreet_calendar,
                                       'has_feed_link', p.calendar_token IS NOT NULL),
         'signups', (SELECT coalesce(json_agg(signup_json(x) ORDER BY x.created_at), '[]')
@@ -93,6 +97,7 @@ BEGIN
         PERFORM api_signup_cancel(v_id, p_person);
     END LOOP;
     DELETE FROM auth_tokens WHERE person_id = p_person;
+    DELETE FROM web_sessions WHERE person_id = p_person;
     DELETE FROM memberships WHERE person_id = p_person;
     DELETE FROM idempotency_keys WHERE person_id = p_person;
     UPDATE signups SET note = NULL WHERE person_id = p_person;

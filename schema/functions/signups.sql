@@ -130,13 +130,18 @@ BEGIN
 END
 $$;
 
--- The person the bearer token (its hash) is of; 401 without one.
+-- The person the credential (its hash: a bearer token or a web session's
+-- cookie) is of; 401 without one.
 CREATE OR REPLACE FUNCTION signup_person(p_token bytea) RETURNS uuid LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_person uuid;
 BEGIN
     SELECT t.person_id INTO v_person FROM auth_tokens t
-    WHERE t.token_hash = p_token AND t.expires_at > now();
+    WHERE t.token_hash = p_token AND t.expires_at > now()
+    UNION ALL
+    SELECT w.person_id FROM web_sessions w
+    WHERE w.token_hash = p_token AND w.expires_at > now()
+    LIMIT 1;
     IF v_person IS NULL THEN
         RAISE EXCEPTION 'unauthorized' USING ERRCODE = 'PI401',
             HINT = 'Sign in: send Authorization: Bearer TOKEN.';

@@ -87,7 +87,7 @@ static void cookie_load(struct db_pool *pool, const char *token_hash, principal_
     assert_int_equal(event_base_once(cookie.base, -1, EV_TIMEOUT, cookie_loaded_cb, pl, &now), 0);
 }
 
-static const struct principal_source cookie_source = { "cookie", cookie_find, cookie_load };
+static const struct principal_source cookie_source = { "cookie", cookie_find, cookie_load, true };
 
 /* ---- test routes ---- */
 

@@ -1,0 +1,27 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- What a member's pages read (server/web-pages-member.c): a signup's
+-- confirmation and my page, from the API's own functions (signup_json,
+-- api_my_signups, api_my_sessions, group_seen_json), one round trip each.
+
+-- One of the person's own signups with its group and its session (a
+-- session signup's) or the series' next session; NULL when the signup is
+-- not theirs, so that nobody reads another's signup by its id.
+CREATE OR REPLACE FUNCTION web_signup_page(p_person uuid, p_signup uuid, p_scope jsonb) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'signup', signup_json(x),
+        'group', group_seen_json(g, p_person, p_scope),
+        'session', (SELECT web_session_json(s, g) FROM sessions s
+                    WHERE s.org_id = x.org_id AND s.id = x.session_id),
+        'next_session', CASE WHEN x.session_id IS NULL THEN web_next_session(g.id) END)
+    FROM signups x JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
+    WHERE x.id = p_signup AND x.person_id = p_person
+$$;
+
+-- My page: my signups (api_my_signups) and the sessions I attend or lead
+-- within p_days (api_my_sessions).
+CREATE OR REPLACE FUNCTION web_me_page(p_person uuid, p_days int) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'signups', api_my_signups(p_person) -> 'signups',
+        'sessions', api_my_sessions(p_person, now(), now() + make_interval(days => p_days)) -> 'sessions')
+$$;

@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A member's journeys through the web client with plain HTTP and no JavaScript, as a
+browser without scripts would make them: register, sign in, sign up from the group's
+form, the confirmation page, my page, cancelling with a confirmation step, signing
+out. The queue is said on the confirmation; nobody reads another's signup; no
+personal data goes into a URL or a page title."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from helpers import (add_session, fresh_source, in_days, make_group, new_email, new_name, new_password,
+                     org_with_people, remember)
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class Browser:
+    """One browser: its cookies, and the pages it was shown."""
+
+    def __init__(self, api):
+        self.api = api
+        self.cookies = {}
+        self.source = fresh_source()
+        self.visited = []
+
+    def _send(self, method, path, fields=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        body = None
+        if fields is not None:
+            headers["Content-Type"] = FORM
+            body = urlencode(fields)
+        r = self.api(method, path, body=body, headers=headers, source=self.source)
+        self.visited.append(path)
+        for header in (r.headers.get("Set-Cookie") or "").split(", "):
+            if "=" in header:
+                name, value = header.split(";", 1)[0].split("=", 1)
+                if value:
+                    self.cookies[name] = value
+                    remember("tokens", value)
+                else:
+                    self.cookies.pop(name, None)
+        return r
+
+    def get(self, path, status=200):
+        r = self._send("GET", path)
+        assert r.status == status, (path, r.status, r.body[:400])
+        return r.body.decode("utf-8") if isinstance(r.body, bytes) else r.body
+
+    def post(self, path, fields):
+        return self._send("POST", path, fields)
+
+    def csrf(self, html):
+        """The form token of the page, as the browser would send it back."""
+        m = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert m, "no csrf field on the page"
+        return m.group(1)
+
+
+def title_of(html):
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+@pytest.fixture
+def closed_group(server, admin_token):
+    o = org_with_people(server, admin_token, coord="coordinator")
+    g = make_group(server, o.slug, o.coord.token, capacity=2,
+                   location={"name": "Runosmäen nuorisotila", "municipality": "Turku"})
+    add_session(server, g["id"], o.coord.token, in_days(7))
+    return g
+
+
+def register_and_sign_in(api, lang="fi"):
+    b = Browser(api)
+    email, password, name = new_email(), new_password(), new_name()
+    for kind, v in (("emails", email), ("passwords", password), ("names", name)):
+        remember(kind, v)
+    b.get(f"/{lang}/register")
+    r = b.post(f"/{lang}/register", {"display_name": name, "email": email, "password": password})
+    assert r.status == 303
+    html = b.get(r.headers["Location"])
+    assert 'role="status"' in html  # "if this address had no account, it has one now"
+    r = b.post(f"/{lang}/signin", {"email": email, "password": password})
+    assert r.status == 303 and r.headers["Location"] == f"/{lang}/me"
+    b.personal = (email, name)
+    return b
+
+
+def test_the_whole_journey_without_javascript(api, closed_group):
+    b = register_and_sign_in(api)
+    html = b.get("/fi/me")
+    assert "Et ole vielä ilmoittautunut mihinkään." in html
+    token = b.csrf(html)
+
+    # Sign up as the group page's form does: adults, children, note, csrf.
+    r = b.post(f"/fi/groups/{closed_group['id']}/signup",
+               {"adults": "1", "children": "1", "note": "", "csrf": token})
+    assert r.status == 303
+    confirmation = r.headers["Location"]
+    assert re.fullmatch(r"/fi/signups/[0-9a-f-]{36}", confirmation)
+    html = b.get(confirmation)
+    # Enough on its own: what, when, where, status, how to cancel, the calendar.
+    assert closed_group["title"] in html
+    assert "Runosmäen nuorisotila, Turku" in html
+    assert "Paikkasi on vahvistettu." in html
+    assert re.search(r"klo \d\d\.\d\d", html)
+    assert f'href="{confirmation}/cancel"' in html
+    assert f"webcal://" in html and f"/calendars/groups/{closed_group['id']}.ics" in html
+
+    html = b.get("/fi/me")
+    assert closed_group["title"] in html and "Paikkasi on vahvistettu." in html
+    assert "Tulevat tapaamiset" in html and "paikka vahvistettu" in html
+
+    # Cancelling: a link leads to a confirmation step; only its POST cancels.
+    html = b.get(f"{confirmation}/cancel")
+    assert "Haluatko varmasti perua" in html
+    assert "Paikkasi on vahvistettu." in b.get(confirmation)
+    r = b.post(f"{confirmation}/cancel", {"csrf": b.csrf(html)})
+    assert r.status == 303 and r.headers["Location"] == "/fi/me"
+    html = b.get("/fi/me")
+    assert "Ilmoittautuminen on peruttu." in html
+    assert "Haluatko" not in html and f'href="{confirmation}/cancel"' not in html
+
+    # Signing out from the header's form.
+    r = b.post("/fi/signout", {"csrf": b.csrf(html)})
+    assert r.status == 303 and "piiri_session" not in b.cookies
+    b.get("/fi/me", status=401)
+
+    # Nothing personal in any address or title the browser was shown.
+    email, name = b.personal
+    for path in b.visited:
+        assert email not in path and name not in path
+
+
+def test_a_full_group_puts_the_next_in_the_queue(api, closed_group):
+    first, second = register_and_sign_in(api), register_and_sign_in(api, "en")
+    for b, lang, adults in ((first, "fi", "2"), (second, "en", "1")):
+        token = b.csrf(b.get(f"/{lang}/me"))
+        r = b.post(f"/{lang}/groups/{closed_group['id']}/signup", {"adults": adults, "csrf": token})
+        assert r.status == 303
+        b.confirmation = r.headers["Location"]
+    html = second.get(second.confirmation)
+    assert "You are on the waiting list." in html and "You are first in the queue." in html
+    assert "You are first in the queue." in second.get("/en/me")
+    # Another's signup is not to be read by its id, nor cancelled.
+    first.get(second.confirmation.replace("/en/", "/fi/"), status=404)
+    first.get(second.confirmation.replace("/en/", "/fi/") + "/cancel", status=404)
+    token = first.csrf(first.get("/fi/me"))
+    assert first.post(second.confirmation.replace("/en/", "/fi/") + "/cancel", {"csrf": token}).status == 403
+
+
+def test_sign_up_form_errors_and_csrf(api, closed_group):
+    b = register_and_sign_in(api)
+    path = f"/fi/groups/{closed_group['id']}/signup"
+    assert b.post(path, {"adults": "1"}).status == 403  # no token: csrf_failed
+    token = b.csrf(b.get("/fi/me"))
+    r = b.post(path, {"adults": "lots", "csrf": token})
+    assert r.status == 422 and r.headers["Content-Type"].startswith("text/html")
+    assert b.post(path, {"adults": "0", "children": "0", "csrf": token}).status == 422
+    # Signed out: the form needs an account.
+    anon = Browser(api)
+    assert anon.post(path, {"adults": "1"}).status == 401
+
+
+def test_pages_titles_hold_no_personal_data(api, closed_group):
+    b = register_and_sign_in(api, "sv")
+    email, name = b.personal
+    token = b.csrf(b.get("/sv/me"))
+    r = b.post(f"/sv/groups/{closed_group['id']}/signup", {"adults": "1", "csrf": token})
+    for path in ("/sv/me", r.headers["Location"], r.headers["Location"] + "/cancel"):
+        t = title_of(b.get(path))
+        assert email not in t and name not in t and closed_group["title"] not in t
