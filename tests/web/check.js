@@ -25,7 +25,7 @@ async function main() {
   try {
     if (FIXTURES) await selftest(browser, FIXTURES, ARTIFACTS);
     if (SITE) {
-      await site.everyPage(browser, SITE, ARTIFACTS, ONLY);
+      if (!ONLY.startsWith('journey')) await site.everyPage(browser, SITE, ARTIFACTS, ONLY);
       await journeys.all(browser, SITE, ONLY);
     }
   } finally {
