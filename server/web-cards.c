@@ -81,9 +81,10 @@ json_t *web_session_view(const json_t *session, const char *lang)
     if (web_format_session(lang, starts, ends, when, sizeof(when)) != 0)
         snprintf(when, sizeof(when), "%s", starts ? starts : "");
     char *room = room_words(session, lang, &full);
-    json_t *v = json_pack("{s:s?, s:s, s:s?, s:s, s:b, s:b}", "id",
+    json_t *v = json_pack("{s:s?, s:s, s:s?, s:s, s:b, s:b, s:b}", "id",
         json_string_value(json_object_get(session, "id")), "text", when, "datetime", starts, "room", room, "full",
-        full, "cancelled", status != NULL && strcmp(status, "cancelled") == 0);
+        full, "limited", json_is_integer(json_object_get(session, "capacity")), "cancelled",
+        status != NULL && strcmp(status, "cancelled") == 0);
     free(room);
     const char *reason = json_string_value(json_object_get(session, "cancel_reason"));
     if (reason != NULL)
