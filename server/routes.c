@@ -121,6 +121,10 @@ static const struct route page_routes[] = {
     P(POST, "/{lang}/signups/{id:uuid}/cancel", web_signup_cancel, PERSON, FORM, &facts_signup, AUTHZ_SIGNUP_CANCEL,
         NULL),
     P(GET, "/{lang}/me", web_me, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/me/calendar", web_me_calendar, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/me/calendar-link", web_me_calendar_link, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/me/erase", web_me_erase_page, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/me/erase", web_me_erase, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

@@ -301,12 +301,13 @@ static void me_loaded_cb(const struct db_result *r, void *arg)
     json_t *view = json_pack("{s:s, s:b, s:b, s:o, s:o}", "title", web_t(lang, "me_title"), "has_signups",
         json_array_size(signups) > 0, "has_sessions", json_array_size(sessions) > 0, "signups", signups,
         "sessions", sessions);
+    json_object_set_new(view, "calendar", web_calendar_view(json_object_get(page, "me")));
     json_decref(page);
     web_reply_page(ctx, 200, lang, "me", view);
 }
 
 void web_me(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->principal->person_id, ME_DAYS };
-    db_pool_query(ctx->srv->pool, "SELECT web_me_page($1, $2)", 2, params, me_loaded_cb, ctx);
+    const char *params[] = { ctx->principal->person_id, ME_DAYS, ctx->srv->cfg->public_url };
+    db_pool_query(ctx->srv->pool, "SELECT web_me_page($1, $2, $3)", 3, params, me_loaded_cb, ctx);
 }

@@ -144,5 +144,13 @@ void web_signup(struct req_ctx *ctx);
 void web_signup_cancel_page(struct req_ctx *ctx);
 void web_signup_cancel(struct req_ctx *ctx);
 void web_me(struct req_ctx *ctx);
+/* My account's forms (web-pages-account.c): the feed's discreet titles and
+ * a new feed link, erasing the account with a confirmation step; and the
+ * calendar part of my page over api_me's JSON (new). */
+json_t *web_calendar_view(const json_t *me);
+void web_me_calendar(struct req_ctx *ctx);
+void web_me_calendar_link(struct req_ctx *ctx);
+void web_me_erase_page(struct req_ctx *ctx);
+void web_me_erase(struct req_ctx *ctx);
 
 #endif

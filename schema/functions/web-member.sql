@@ -18,10 +18,13 @@ LANGUAGE sql STABLE AS $$
     WHERE x.id = p_signup AND x.person_id = p_person
 $$;
 
--- My page: my signups (api_my_signups) and the sessions I attend or lead
+-- My page: who I am with my feed's links (api_me, on the public URL
+-- p_base), my signups (api_my_signups) and the sessions I attend or lead
 -- within p_days (api_my_sessions).
-CREATE OR REPLACE FUNCTION web_me_page(p_person uuid, p_days int) RETURNS json LANGUAGE sql STABLE AS $$
+CREATE OR REPLACE FUNCTION web_me_page(p_person uuid, p_days int, p_base text) RETURNS json
+LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
+        'me', api_me(p_person, p_base),
         'signups', api_my_signups(p_person) -> 'signups',
         'sessions', api_my_sessions(p_person, now(), now() + make_interval(days => p_days)) -> 'sessions')
 $$;

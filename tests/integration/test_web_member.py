@@ -6,6 +6,7 @@ out. The queue is said on the confirmation; nobody reads another's signup; no
 personal data goes into a URL or a page title."""
 
 import re
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -171,3 +172,55 @@ def test_pages_titles_hold_no_personal_data(api, closed_group):
     for path in ("/sv/me", r.headers["Location"], r.headers["Location"] + "/cancel"):
         t = title_of(b.get(path))
         assert email not in t and name not in t and closed_group["title"] not in t
+
+
+def test_calendar_help_on_my_page(server, api):
+    b = register_and_sign_in(api, "en")
+    html = b.get("/en/me")
+    feed = re.search(r'value="(http://[^"]+/calendars/people/[^"]+\.ics)"', html).group(1)
+    remember("tokens", feed.rsplit("/", 1)[1][:-4])
+    assert f'href="webcal://{feed.split("://", 1)[1]}"' in html
+    assert "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in unescape(html)
+    for app in ("Google", "Apple", "Outlook", "Thunderbird"):
+        assert f"<dt>{app}</dt>" in html
+    assert 'name="discreet" type="checkbox" value="on" aria' in html  # not checked yet
+    # Discreet titles on, then a new link: the old one stops working.
+    r = b.post("/en/me/calendar", {"discreet": "on", "csrf": b.csrf(html)})
+    assert r.status == 303 and r.headers["Location"] == "/en/me#calendar"
+    html = b.get("/en/me")
+    assert 'value="on" checked' in html
+    r = b.post("/en/me/calendar-link", {"csrf": b.csrf(html)})
+    assert r.status == 303
+    html = b.get("/en/me")
+    new_feed = re.search(r'value="(http://[^"]+/calendars/people/[^"]+\.ics)"', html).group(1)
+    remember("tokens", new_feed.rsplit("/", 1)[1][:-4])
+    assert new_feed != feed
+    path = lambda u: "/" + u.split("/", 3)[3]
+    assert api("GET", path(feed)).status == 404
+    assert api("GET", path(new_feed)).status == 200
+    # Discreet titles off again: the box sent unchecked sends no field.
+    assert b.post("/en/me/calendar", {"csrf": b.csrf(html)}).status == 303
+    assert 'value="on" checked' not in b.get("/en/me")
+
+
+def test_my_data_export_and_erasure(server, api, closed_group):
+    b = register_and_sign_in(api)
+    html = b.get("/fi/me")
+    assert 'href="/api/v1/me/export" download' in html
+    r = b._send("GET", "/api/v1/me/export")
+    assert r.status == 200 and r.body["person"]["email"] == b.personal[0]
+    assert len(r.body["web_sessions"]) == 1 and set(r.body["web_sessions"][0]) == {"created_at", "expires_at"}
+    token = b.csrf(html)
+    r = b.post(f"/fi/groups/{closed_group['id']}/signup", {"adults": "1", "csrf": token})
+    assert r.status == 303
+    # Erasing: the link leads to a confirmation step; its form erases.
+    html = b.get("/fi/me/erase")
+    assert "Tätä ei voi perua." in html
+    assert b.post("/fi/me/erase", {}).status == 403  # no token
+    r = b.post("/fi/me/erase", {"csrf": b.csrf(html)})
+    assert r.status == 303 and r.headers["Location"] == "/fi/"
+    assert "piiri_session" not in b.cookies
+    b.get("/fi/me", status=401)
+    email = b.personal[0]
+    assert server.api("POST", "/api/v1/auth/login", json={"email": email, "password": "x" * 12},
+                      source=fresh_source()).status == 401
