@@ -46,7 +46,11 @@ async function watchedPage(context, origins) {
       note(`request to another origin: ${r.url().slice(0, 120)}`);
     }
   });
-  page.on('requestfailed', (r) => note(`request failed: ${r.url()} (${r.failure() && r.failure().errorText})`));
+  page.on('requestfailed', (r) => {
+    // ERR_ABORTED: the page went on to the next one before this loaded.
+    const why = r.failure() && r.failure().errorText;
+    if (why !== 'net::ERR_ABORTED') note(`request failed: ${r.url()} (${why})`);
+  });
   page.on('response', (r) => {
     const req = r.request();
     if (req.frame() !== page.mainFrame() || !req.isNavigationRequest()) {
