@@ -103,7 +103,8 @@ async function cutOff(page, label) {
   return page.evaluate((label) => {
     const out = [];
     for (const el of document.body.querySelectorAll('*')) {
-      if (window.__piiriHidden(el)) continue;
+      // A field's value scrolls inside it, as a long address in a copy field does.
+      if (window.__piiriHidden(el) || ['input', 'textarea', 'select'].includes(el.localName)) continue;
       const s = getComputedStyle(el);
       const clipsX = s.overflowX === 'hidden' || s.overflowX === 'clip';
       const clipsY = s.overflowY === 'hidden' || s.overflowY === 'clip';
