@@ -38,7 +38,7 @@ endif
 WEB_FILES   := $(sort $(wildcard clients/web/templates/*.mustache clients/web/static/* clients/web/i18n/*.json))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run stop test unit integration integration-pgbouncer integration-upgrade bench soak fuzz fuzz-smoke \
+.PHONY: all run stop test unit integration integration-pgbouncer integration-upgrade web-test bench soak fuzz fuzz-smoke \
         fuzz-record lint lint-cycles lint-objects deps deps-test deps-bench format clean install
 
 all: build/piirid
@@ -157,7 +157,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps-test
-	@$(MAKE) --no-print-directory unit fuzz-smoke integration integration-pgbouncer integration-upgrade
+	@$(MAKE) --no-print-directory unit fuzz-smoke integration integration-pgbouncer integration-upgrade web-test
 
 unit: $(addprefix build/asan/tests/,$(UNIT_TESTS))
 	@failed=0; for t in $^; do echo "== $$t"; $$t || failed=1; done; exit $$failed
@@ -169,6 +169,20 @@ build/feeds-js/.installed: tests/feeds-js/package.json tests/feeds-js/package-lo
 	cp tests/feeds-js/package.json tests/feeds-js/package-lock.json build/feeds-js/
 	cd build/feeds-js && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The browser checks' modules (tests/web): Playwright drives Debian's chromium,
+# so no browser is downloaded, and vnu-jar runs on Debian's Java, so its
+# install script (which would fetch one) is not run.
+build/web-js/.installed: tests/web/package.json tests/web/package-lock.json
+	rm -rf build/web-js && mkdir -p build/web-js
+	cp tests/web/package.json tests/web/package-lock.json build/web-js/
+	cd build/web-js && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Every page in a real browser against piirid with the demo data (tests/web/README.md);
+# screenshots and the saved pages go to build/web-artifacts/.
+web-test: build/asan/piirid build/web-js/.installed
+	PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 tests/web/run.py
 
 integration: build/asan/piirid build/feeds-js/.installed
 	cd tests/integration && PIIRI_BIN=$(CURDIR)/build/asan/piirid /usr/bin/python3 -m pytest -q -p no:cacheprovider

@@ -9,7 +9,9 @@ pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libs
 case $mode in
 run) ;;
 test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events python3-vobject clang
-            libclang-rt-14-dev pgbouncer clang-tools-14 cppcheck nodejs libfaketime)
+            libclang-rt-14-dev pgbouncer clang-tools-14 cppcheck nodejs libfaketime
+            chromium default-jre-headless)
+      # chromium: the browser the web checks drive (tests/web); Java: the Nu Html Checker's.
       # The feed tests' JavaScript parsers (npm ci, Makefile). Debian's nodejs comes
       # without npm; other builds of nodejs carry their own.
       command -v npm >/dev/null || pkgs+=(npm) ;;

@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Runs the browser checks (tests/web/check.js) against a real piirid: starts a
+throwaway PostgreSQL and piirid with the integration tests' helpers, loads the
+demo data (schema/demo/demo.sql), serves tests/web/fixtures/ on a second port
+for the checks' own self-test, then runs node and exits with its status.
+
+Environment: PIIRI_BIN (default build/asan/piirid), PIIRI_WEB_ARTIFACTS
+(default build/web-artifacts), PIIRI_WEB_ONLY (a substring: only the checks
+whose names contain it), PIIRI_WEB_KEEP=1 (leave the server running and print
+its URL, for looking at the pages by hand; Ctrl-C stops it)."""
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+os.environ.setdefault("PIIRI_BIN", "build/asan/piirid")
+
+from helpers import Cluster, Server, tail, wait_until  # noqa: E402
+
+HERE = ROOT / "tests" / "web"
+JS_DIR = ROOT / "build" / "web-js"
+DEMO = ROOT / "schema" / "demo" / "demo.sql"
+# A demo group whose sessions the horizon timer makes: the data is ready when it has some.
+HERVANTA = "20000000-0000-4000-8000-000000000001"
+# The headers piirid's pages carry (docs/web.md), so the fixtures meet the same CSP.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'")
+
+
+class FixtureHandler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_fixtures():
+    handler = functools.partial(FixtureHandler, directory=str(HERE / "fixtures"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def load_demo(srv):
+    p = subprocess.run(["psql", srv.db_url, "-Xq", "-v", "ON_ERROR_STOP=1", "-f", str(DEMO)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, f"loading {DEMO} failed: {p.stderr}"
+
+    def sessions_made():
+        r = srv.api("GET", f"/api/v1/groups/{HERVANTA}/sessions")
+        return r.status == 200 and len(r.body.get("sessions", [])) > 4
+    wait_until(sessions_made, timeout=60, what="the demo groups' sessions")
+
+
+def run_checks(site, fixtures, artifacts):
+    env = dict(os.environ, NODE_PATH=str(JS_DIR / "node_modules"), PIIRI_WEB_URL=site,
+               PIIRI_WEB_FIXTURES=fixtures, PIIRI_WEB_ARTIFACTS=str(artifacts))
+    return subprocess.run(["node", str(HERE / "check.js")], env=env, cwd=ROOT).returncode
+
+
+def main():
+    artifacts = Path(os.environ.get("PIIRI_WEB_ARTIFACTS", ROOT / "build" / "web-artifacts"))
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    httpd, fixtures = serve_fixtures()
+    cluster = Cluster("web")
+    srv = None
+    try:
+        cluster.start()
+        srv = Server(cluster.url, "web").start()
+        load_demo(srv)
+        if os.environ.get("PIIRI_WEB_KEEP") == "1":
+            print(f"piirid with the demo data on {srv.base_url} (Ctrl-C stops it)", flush=True)
+            threading.Event().wait()
+        rc = run_checks(srv.base_url, fixtures, artifacts)
+        if rc != 0:
+            print(f"\n--- piirid log (last lines, {srv.log_path}) ---\n{tail(srv.log_path, lines=40)}")
+        print(f"screenshots and saved pages: {artifacts}")
+        return rc
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        httpd.shutdown()
+        stopped = srv.stop() if srv is not None else 0
+        cluster.destroy()
+        if stopped != 0:
+            # A sanitizer's report (a leak, say) ends piirid with a failure.
+            print(f"piirid exited with {stopped} on SIGTERM:\n{tail(srv.log_path, lines=60)}")
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
