@@ -14,7 +14,7 @@
 #define REASON_MAX 500
 
 /* The reason, trimmed (new; NULL when there is none or it is blank). */
-static int read_reason(json_t *body, char **out, struct invalid *inv)
+int absence_reason_read(json_t *body, char **out, struct invalid *inv)
 {
     json_t *v = body ? json_object_get(body, "reason") : NULL;
     *out = NULL;
@@ -57,7 +57,7 @@ void api_absence_create(struct req_ctx *ctx)
 {
     struct invalid inv;
     char *reason;
-    if (read_reason(ctx->body, &reason, &inv) != 0) {
+    if (absence_reason_read(ctx->body, &reason, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return;
     }

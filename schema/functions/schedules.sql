@@ -4,11 +4,13 @@
 -- week, not the Tuesdays people signed up for beside the new Thursdays.
 
 -- Has the session been held on the record (attendance, a guest's attendance,
--- walk-ins)? Then it is history, and a new schedule does not touch it.
+-- walk-ins, a leader's hours, drop-ins)? Then it is history, and a new schedule does not touch it.
 CREATE OR REPLACE FUNCTION session_has_attendance(s sessions) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id)
         OR EXISTS (SELECT 1 FROM signup_attendance a WHERE a.org_id = s.org_id AND a.session_id = s.id)
         OR EXISTS (SELECT 1 FROM session_tallies t WHERE t.org_id = s.org_id AND t.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM volunteer_hours h WHERE h.org_id = s.org_id AND h.session_id = s.id)
+        OR EXISTS (SELECT 1 FROM attendance_drop_ins d WHERE d.org_id = s.org_id AND d.session_id = s.id)
 $$;
 
 -- Is anyone signed up for the session: for it alone, or for the whole
