@@ -52,6 +52,10 @@ static const struct config_key config_keys[] = {
         0 },
     { "token_days", "PIIRI_TOKEN_DAYS", CONFIG_INT, offsetof(struct config, token_days), "30", 1, 3650 },
     { "log_level", "PIIRI_LOG_LEVEL", CONFIG_LEVEL, offsetof(struct config, log_level), "info", 0, 0 },
+    /* Where the web pages' accessibility statement and privacy notice send
+     * feedback and requests: the service's operator. */
+    { "contact_email", "PIIRI_CONTACT_EMAIL", CONFIG_STRING, offsetof(struct config, contact_email),
+        "tietosuoja@piiri.example", 0, 0 },
     /* A secret: at least 16 characters, never echoed in a message. */
     { "metrics_token", "PIIRI_METRICS_TOKEN", CONFIG_STRING, offsetof(struct config, metrics_token), NULL, 16,
         0 },
@@ -295,5 +299,6 @@ void config_free(struct config *cfg)
     free(cfg->trusted_proxies);
     netaddr_cidrs_free(&cfg->trusted_proxy_list);
     free(cfg->metrics_token);
+    free(cfg->contact_email);
     memset(cfg, 0, sizeof(*cfg));
 }

@@ -30,6 +30,7 @@ struct config {
     int token_days;          /* lifetime of a sign-in token */
     char *log_level;
     char *metrics_token;     /* bearer token for /metrics from outside loopback; NULL: none */
+    char *contact_email;     /* the operator's address on the privacy and accessibility pages */
 };
 
 /* Fill in every default. */

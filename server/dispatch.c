@@ -140,15 +140,18 @@ static int route(struct req_ctx *ctx, const struct dispatch *d, struct router_ma
 {
     const struct route_table *t = d->table;
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(ctx->req));
-    if (d->html != NULL && path != NULL && d->html->is_page_path(path))
+    int matched = path != NULL
+        ? router_match(t->routes, t->n, sizeof(t->routes[0]), ctx->method, path, strlen(path), m)
+        : -1;
+    /* Errors are pages on a page's path, unless an API route answers there;
+     * "/nope" matches "/{lang}" but is no page's, so its 404 stays JSON. */
+    if (d->html != NULL && path != NULL && d->html->is_page_path(path) &&
+        (matched != 0 || t->routes[m->route].answers == ROUTE_ANSWERS_HTML))
         ctx->error_reply = d->html->error_reply;
-    if (path != NULL && router_match(t->routes, t->n, sizeof(t->routes[0]), ctx->method, path, strlen(path),
-                            m) == 0) {
+    if (matched == 0) {
         ctx->route = m->route;
         ctx->log_pattern = t->labels[m->route];
         ctx->def = &t->routes[m->route];
-        if (d->html != NULL && ctx->def->answers == ROUTE_ANSWERS_HTML)
-            ctx->error_reply = d->html->error_reply;
         return 0;
     }
     if (path != NULL && m->allowed != 0) {

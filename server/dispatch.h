@@ -98,10 +98,11 @@ struct dispatch *dispatch_new(const struct route_table *t, const struct principa
     size_t nsources);
 void dispatch_free(struct dispatch *d);
 
-/* How errors of the web pages are answered: on a route that answers HTML,
- * and on a path that is_page_path says is a page's though no route matched
- * (/fi/no-such-page), http_reply_error goes to error_reply. Borrowed: it
- * must outlive the dispatcher. Without it every error is JSON. */
+/* How errors of the web pages are answered: on a path that is_page_path
+ * says is a page's (/fi/..., not /nope), when the route matched answers HTML
+ * or no route matched (/fi/no-such-page), http_reply_error goes to
+ * error_reply. Borrowed: it must outlive the dispatcher. Without it every
+ * error is JSON. */
 struct dispatch_html {
     bool (*is_page_path)(const char *path);
     void (*error_reply)(struct req_ctx *ctx, int status, const char *code, const char *message);

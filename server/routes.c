@@ -102,6 +102,10 @@ static const struct route page_routes[] = {
     P(GET, "/", web_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}", web_lang_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/", web_front, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/groups/{id:uuid}", web_group, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/orgs/{slug}", web_org, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/privacy", web_privacy, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/accessibility", web_accessibility, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     /* Signing in: the API's accounts and login steps, a session cookie (web-session.h). */
     P(GET, "/{lang}/signin", web_session_signin_page, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/signin", web_session_signin, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),

@@ -81,9 +81,10 @@ json_t *web_session_view(const json_t *session, const char *lang)
     if (web_format_session(lang, starts, ends, when, sizeof(when)) != 0)
         snprintf(when, sizeof(when), "%s", starts ? starts : "");
     char *room = room_words(session, lang, &full);
-    json_t *v = json_pack("{s:s?, s:s, s:s?, s:s, s:b, s:b}", "id",
+    json_t *v = json_pack("{s:s?, s:s, s:s?, s:s, s:b, s:b, s:b}", "id",
         json_string_value(json_object_get(session, "id")), "text", when, "datetime", starts, "room", room, "full",
-        full, "cancelled", status != NULL && strcmp(status, "cancelled") == 0);
+        full, "limited", json_is_integer(json_object_get(session, "capacity")), "cancelled",
+        status != NULL && strcmp(status, "cancelled") == 0);
     free(room);
     const char *reason = json_string_value(json_object_get(session, "cancel_reason"));
     if (reason != NULL)
@@ -107,6 +108,8 @@ json_t *web_group_card(const json_t *group, const char *lang)
     json_object_set_new(card, "kind", json_string(web_t(lang, key)));
     snprintf(key, sizeof(key), "access_%s", access ? access : "open");
     json_object_set_new(card, "access", json_string(web_t(lang, key)));
+    const char *audience = json_string_value(json_object_get(group, "audience"));
+    json_object_set_new(card, "members_only", json_boolean(audience != NULL && strcmp(audience, "members") == 0));
     const json_t *next = json_object_get(group, "next_session");
     if (json_is_object(next))
         json_object_set_new(card, "next", web_session_view(next, lang));

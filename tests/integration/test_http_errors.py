@@ -13,7 +13,7 @@ from helpers import (MIB, assert_error, assert_json, fresh_source, is_json_type,
 
 def test_unknown_route_404(api):
     for method, path in [("GET", "/nope"), ("GET", "/api/v1/nope"), ("POST", "/api/v2/orgs"),
-                         ("GET", "/api/v1/orgs/a/b/c/d"), ("GET", "/")]:
+                         ("GET", "/api/v1/orgs/a/b/c/d"), ("GET", "/favicon.ico")]:
         assert_error(api(method, path), 404, "not_found")
 
 

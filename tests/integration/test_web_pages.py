@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from helpers import (assert_json, create_group, in_days, org_with_people, raw_get, register, signed_up,
-                     unique)
+from helpers import (assert_json, create_group, http_request, in_days, org_with_people, raw_get, register,
+                     signed_up, unique)
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'; manifest-src 'self'; worker-src 'self'")
@@ -165,7 +165,7 @@ def test_api_errors_stay_json(server):
 
 
 def test_post_to_a_page_is_an_html_405(server):
-    r = server.api("POST", "/fi/", body="x", headers={"Content-Type": "text/plain"})
+    r = http_request(server.host, server.port, "POST", "/fi/", body="x", headers={"Content-Type": "text/plain"})
     assert r.status == 405
     assert "<html" in html(r)
 
@@ -222,3 +222,125 @@ def test_group_texts_are_escaped(server, org):
     assert "<script>alert" not in text and "<img src=x" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src&#61;x onerror&#61;alert(1)&gt;" in text
+
+
+def group_page(server, lang, gid, headers=None):
+    r = page(server, f"/{lang}/groups/{gid}", headers=headers)
+    assert r.status == 200, r.status
+    return html(r)
+
+
+def test_group_page_says_what_who_where_when(server, org):
+    start = in_days(10, hour=10)
+    g = create_group(server, org.slug, org.coord.token, title="Isien perhekahvila", title_en="Dads' family café",
+                     description="Leikkiä, kahvia ja vertaistukea.", leader_type="peer", cost="Maksuton",
+                     languages=["fi", "sv"], target_groups=["families"], capacity=10,
+                     location={"name": "Perhetalo Villa Tuira", "address": "Tuiran puistokatu 2",
+                               "municipality": "Oulu", "accessibility": "Esteetön sisäänkäynti, hissi"},
+                     schedule={"start": start.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 120,
+                               "timezone": "Europe/Helsinki", "rrule": "FREQ=WEEKLY;INTERVAL=2"})
+    text = group_page(server, "fi", g["id"])
+    weekday = ["maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai"]
+    assert f"joka toinen {weekday[start.weekday()]} klo 10–12" in text
+    assert "<h1>Isien perhekahvila</h1>" in text
+    assert "<title>Isien perhekahvila – Piiri</title>" in text
+    assert "Koulutetut vertaisohjaajat" in text
+    assert "Perhetalo Villa Tuira, Oulu" in text and "Tuiran puistokatu 2" in text
+    assert "Esteetön sisäänkäynti, hissi" in text
+    assert "suomi, ruotsi" in text and "perheet" in text and "Maksuton" in text
+    assert f'<time datetime="{start.isoformat()}">{when_words("fi", start)}</time> – ' \
+           '<span class="room">10 paikkaa vapaana</span>' in text
+    # An open group: a form per coming session, posting to that session.
+    sessions = assert_json(server.api("GET", f"/api/v1/groups/{g['id']}/sessions"), 200)["sessions"]
+    assert f'action="/fi/sessions/{sessions[0]["id"]}/signup"' in text
+    assert '<input type="hidden" name="csrf" value="">' in text
+    assert "<legend>Keitä tulee</legend>" in text
+    assert 'name="adults"' in text and 'name="children"' in text and 'name="note"' in text
+    assert "Ryhmän ohjaajat näkevät tämän viestin." in text
+    # In English: the English title, the Finnish description and texts marked.
+    text = group_page(server, "en", g["id"])
+    assert "<h1>Dads&#39; family café</h1>" in text
+    assert '<p class="description" lang="fi">Leikkiä, kahvia ja vertaistukea.</p>' in text
+    assert '<dd lang="fi">Esteetön sisäänkäynti, hissi</dd>' in text
+    assert "every other" in text and "10:00–12:00" in text
+
+
+def test_closed_group_form_is_for_the_series_and_says_waitlist_when_full(server, org):
+    start = in_days(12, hour=18)
+    g = create_group(server, org.slug, org.coord.token, title=f"Suljettu {unique('r')}", kind="peer_group",
+                     access="closed", capacity=1, schedule=weekly(start))
+    text = group_page(server, "sv", g["id"])
+    assert text.count('<form method="post"') == 1
+    assert f'action="/sv/groups/{g["id"]}/signup"' in text
+    assert "Anmälan gäller hela serien" in text
+    assert ">Anmäl dig</button>" in text and "Ställ dig i kö" not in text
+    assert text.count("1 plats ledig") == 1  # once for the series, not per session
+    signed_up(server, "group", g["id"], register(server).token, status="confirmed")
+    text = group_page(server, "fi", g["id"])
+    assert ">Liity jonoon</button>" in text
+    assert '<p class="room">Täynnä, voit liittyä jonoon</p>' in text
+    assert "Ryhmä on täynnä. Jos lähetät ilmoittautumisen, pääset jonoon." in text
+    assert 'aria-describedby="full"' in text
+
+
+def test_cancelled_session_says_so(server, org):
+    from helpers import cancel_session
+    start = in_days(8, hour=17)
+    g = create_group(server, org.slug, org.coord.token, title=f"Peruttava {unique('r')}", schedule=weekly(start))
+    sessions = assert_json(server.api("GET", f"/api/v1/groups/{g['id']}/sessions"), 200)["sessions"]
+    cancel_session(server, sessions[0]["id"], org.coord.token, reason="Ohjaaja sairastui")
+    text = group_page(server, "fi", g["id"])
+    assert re.search(r'<span class="cancelled">Peruttu:</span> <del><time datetime="[^"]+">[^<]+</time></del>'
+                     r" – Ohjaaja sairastui", text)
+    assert f'action="/fi/sessions/{sessions[0]["id"]}/signup"' not in text
+    assert f'action="/fi/sessions/{sessions[1]["id"]}/signup"' in text
+
+
+def test_group_page_304_and_unknown_group(server, org):
+    g = create_group(server, org.slug, org.coord.token)
+    r = page(server, f"/fi/groups/{g['id']}")
+    again = page(server, f"/fi/groups/{g['id']}", headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status == 304
+    server.api("PATCH", f"/api/v1/groups/{g['id']}", json={"title": "Uusi nimi"}, token=org.coord.token)
+    changed = page(server, f"/fi/groups/{g['id']}", headers={"If-None-Match": r.headers["ETag"]})
+    assert changed.status == 200 and "Uusi nimi" in html(changed)
+
+
+def test_org_page_lists_its_groups(server, org):
+    word = unique("orgsivu")
+    create_group(server, org.slug, org.coord.token, title=f"Ryhmä {word}")
+    r = page(server, f"/sv/orgs/{org.slug}")
+    assert r.status == 200
+    text = html(r)
+    assert f"<h1>{org.org['name']}</h1>" in text
+    assert f'lang="fi">Ryhmä {word}</a>' in text
+    assert page(server, "/fi/orgs/ei-tallaista-yhdistysta").status == 404
+
+
+@pytest.mark.parametrize("lang, privacy, accessibility", [
+    ("fi", "Tietosuojaseloste", "Saavutettavuusseloste"),
+    ("sv", "Dataskyddsbeskrivning", "Tillgänglighetsutlåtande"),
+    ("en", "Privacy notice", "Accessibility statement"),
+])
+def test_privacy_and_accessibility_pages(server, lang, privacy, accessibility):
+    text = html(page(server, f"/{lang}/privacy"))
+    assert f"<h1>{privacy}</h1>" in text and f'<html lang="{lang}">' in text
+    assert "mailto:tietosuoja@piiri.example" in text
+    text = html(page(server, f"/{lang}/accessibility"))
+    assert f"<h1>{accessibility}</h1>" in text
+    assert "WCAG 2.1" in text and "saavutettavuus@avi.fi" in text and "0295 016 000" in text
+    assert "Etelä-Suomen aluehallintovirasto" in text
+
+
+def test_members_only_group_says_so_on_its_card(server, org):
+    word = unique("jasen")
+    create_group(server, org.slug, org.coord.token, title=f"Jäsenille {word}", audience="members")
+    create_group(server, org.slug, org.coord.token, title=f"Kaikille {word}")
+    text = html(page(server, f"/fi/?q={word}"))
+    cards = re.findall(r'<li class="card">.*?</li>', text, re.S)
+    assert len(cards) == 2
+    members = [c for c in cards if "Jäsenille" in c][0]
+    everyone = [c for c in cards if "Kaikille" in c][0]
+    assert "Vain yhdistyksen jäsenet voivat ilmoittautua." in members
+    assert "Vain yhdistyksen jäsenet" not in everyone
+    assert html(page(server, f"/fi/?q={word}&audience=members")).count('<li class="card">') == 1

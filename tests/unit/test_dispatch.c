@@ -294,6 +294,10 @@ static void test_page_errors_are_html(void **state)
     a = ask(f, EVHTTP_REQ_GET, "/things/not-a-uuid", NULL, NULL);
     assert_int_equal(a.status, 404);
     assert_non_null(strstr(a.body, "\"not_found\""));
+    /* A page route's pattern matches, but the path is no page's: JSON. */
+    a = ask(f, EVHTTP_REQ_GET, "/de/things/not-a-uuid", NULL, NULL);
+    assert_int_equal(a.status, 404);
+    assert_non_null(strstr(a.body, "\"not_found\""));
     fixture_stop(f);
 }
 

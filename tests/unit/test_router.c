@@ -350,6 +350,15 @@ static void test_param_valid(void **state)
     assert_false(router_param_valid(ROUTER_PARAM_TOKEN, "abcdefghijklmnopqrstu=", 22));
     assert_true(router_param_valid(ROUTER_PARAM_UNTYPED, "anything", 8));
     assert_false(router_param_valid(ROUTER_PARAM_UNKNOWN, "anything", 8));
+    /* The web pages' languages, as their paths write them. */
+    assert_true(router_param_valid(ROUTER_PARAM_LANG, "fi", 2));
+    assert_true(router_param_valid(ROUTER_PARAM_LANG, "sv", 2));
+    assert_true(router_param_valid(ROUTER_PARAM_LANG, "en", 2));
+    assert_false(router_param_valid(ROUTER_PARAM_LANG, "FI", 2));
+    assert_false(router_param_valid(ROUTER_PARAM_LANG, "de", 2));
+    assert_false(router_param_valid(ROUTER_PARAM_LANG, "fin", 3));
+    assert_int_equal(router_pattern_typed("/{lang}/groups/{id:uuid}"), 0);
+    assert_int_equal(router_pattern_param("/{lang}/groups/{id:uuid}", ROUTER_PARAM_UUID), 1);
 }
 
 static void test_pattern_label_and_typed(void **state)
