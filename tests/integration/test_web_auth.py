@@ -261,7 +261,7 @@ def test_form_bodies_are_checked(api, signed_in):
     page(form(api, "/fi/signin", raw="email=a&email=b"), 400)
     page(form(api, "/fi/signin", raw="email=%FF"), 400)
     page(api("POST", "/fi/signin", json={"email": "a"}), 415)
-    page(form(api, "/xx/signin", {}), 404)
+    assert_error(form(api, "/xx/signin", {}), 404, "not_found")  # not a language: not a page
     html = page(form(api, "/fi/signin", {}, source=fresh_source()), 422)
     assert 'id="email-error"' in html and 'id="password-error"' in html
 
