@@ -97,7 +97,6 @@ json_t *web_group_card(const json_t *group, const char *lang)
     const char *title_lang, *id = json_string_value(json_object_get(group, "id"));
     const char *title = web_group_text(group, "title", lang, &title_lang);
     const char *kind = json_string_value(json_object_get(group, "kind"));
-    const char *access = json_string_value(json_object_get(group, "access"));
     char key[40], *href = xasprintf("/%s/groups/%s", lang, id ? id : "");
     char *where = web_group_where(group, lang);
     json_t *card = json_pack("{s:s, s:s?, s:s?, s:s, s:s?}", "href", href, "title", title, "title_lang", title_lang,
@@ -106,12 +105,21 @@ json_t *web_group_card(const json_t *group, const char *lang)
     free(where);
     snprintf(key, sizeof(key), "kind_%s", kind ? kind : "other");
     json_object_set_new(card, "kind", json_string(web_t(lang, key)));
-    snprintf(key, sizeof(key), "access_%s", access ? access : "open");
-    json_object_set_new(card, "access", json_string(web_t(lang, key)));
+    json_object_set_new(card, "access", json_string(web_group_access(group, lang)));
     const char *audience = json_string_value(json_object_get(group, "audience"));
     json_object_set_new(card, "members_only", json_boolean(audience != NULL && strcmp(audience, "members") == 0));
     const json_t *next = json_object_get(group, "next_session");
     if (json_is_object(next))
         json_object_set_new(card, "next", web_session_view(next, lang));
     return card;
+}
+
+const char *web_group_access(const json_t *group, const char *lang)
+{
+    const char *access = json_string_value(json_object_get(group, "access"));
+    if (access != NULL && strcmp(access, "closed") == 0)
+        return web_t(lang, "access_closed");
+    /* An open group with a capacity takes signups per session: "come without
+     * signing up" would send people to a full room. */
+    return web_t(lang, json_is_integer(json_object_get(group, "capacity")) ? "access_open_limited" : "access_open");
 }

@@ -220,7 +220,7 @@ static json_t *group_view(const json_t *page, const char *lang)
     if (json_object_get(view, "title") == NULL)
         json_object_set_new(view, "title", json_string(""));
     set_word(view, "kind", "kind_", json_string_value(json_object_get(g, "kind")), lang);
-    set_word(view, "access", "access_", json_string_value(json_object_get(g, "access")), lang);
+    json_object_set_new(view, "access", json_string(web_group_access(g, lang)));
     set_word(view, "modality", "modality_", json_string_value(json_object_get(g, "modality")), lang);
     json_object_set_new(view, "members_only",
         json_boolean(strcmp(field(g, "audience"), "members") == 0));

@@ -126,6 +126,9 @@ json_t *web_session_view(const json_t *session, const char *lang);
 /* Where the group meets, in words: "Runosmäen nuorisotila, Turku",
  * "Etänä"; new. */
 char *web_group_where(const json_t *group, const char *lang);
+/* How a group is joined, in the page's words: closed (the whole series), open
+ * with a capacity (sign up per session) or open (just come). */
+const char *web_group_access(const json_t *group, const char *lang);
 
 /* ---- pages ---- */
 

@@ -192,6 +192,11 @@ def test_front_page_words_for_next_meeting_and_room(server, org):
     assert "2 paikkaa vapaana" in cards["Avoin"]
     assert "Täynnä, jonossa 2" in cards["Suljettu"]
     assert "Ei paikkarajaa" in cards["Rajaton"]
+    # How one joins: an open group with a capacity takes signups per session,
+    # so only one without says "come without signing up".
+    assert "Avoin: ilmoittaudu kerralle etukäteen" in cards["Avoin"]
+    assert "Avoin: voit tulla ilman ilmoittautumista" in cards["Rajaton"]
+    assert "Suljettu: ilmoittaudu etukäteen koko sarjaan" in cards["Suljettu"]
     assert "Runosmäen nuorisotila, Turku" in cards["Avoin"]
     assert "Etänä verkossa" in cards["Suljettu"]
     assert f'<time datetime="{start.isoformat()}">{when_words("fi", start)}</time>' in cards["Avoin"]
