@@ -177,7 +177,8 @@ static void add_signup_words(json_t *view, const json_t *signup, const char *lan
     json_object_set_new(view, "waitlisted", json_boolean(status && strcmp(status, "waitlisted") == 0));
     if (json_is_integer(pos))
         set_text(view, "position_text", web_tn(lang, "queue_position", (long)json_integer_value(pos)));
-    if (status == NULL || strcmp(status, "cancelled") != 0)
+    bool over = json_is_true(json_object_get(signup, "over")); /* my page says; a past meeting stays */
+    if ((status == NULL || strcmp(status, "cancelled") != 0) && !over)
         set_text(view, "cancel_href", xasprintf("/%s/signups/%s/cancel", lang, id ? id : ""));
     set_text(view, "href", xasprintf("/%s/signups/%s", lang, id ? id : ""));
 }

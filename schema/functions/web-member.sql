@@ -19,12 +19,16 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- My page: who I am with my feed's links (api_me, on the public URL
--- p_base), my signups (api_my_signups) and the sessions I attend or lead
+-- p_base), my signups (api_my_signups, each saying whether it is over) and the sessions I attend or lead
 -- within p_days (api_my_sessions).
 CREATE OR REPLACE FUNCTION web_me_page(p_person uuid, p_days int, p_base text) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'me', api_me(p_person, p_base),
-        'signups', api_my_signups(p_person) -> 'signups',
+        -- A session signup whose meeting has begun is history: nothing to cancel.
+        'signups', (SELECT coalesce(json_agg(e || jsonb_build_object('over',
+                                        e ->> 'session_id' IS NOT NULL AND (e ->> 'starts_at')::timestamptz <= now())
+                                    ORDER BY n), '[]')
+                    FROM jsonb_array_elements((api_my_signups(p_person) -> 'signups')::jsonb) WITH ORDINALITY t (e, n)),
         'sessions', api_my_sessions(p_person, now(), now() + make_interval(days => p_days)) -> 'sessions')
 $$;

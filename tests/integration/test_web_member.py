@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from helpers import (add_session, fresh_source, in_days, make_group, new_email, new_name, new_password,
-                     org_with_people, remember)
+                     org_with_people, psql, remember)
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -250,3 +250,18 @@ def test_absence_notice_with_a_reason(api, closed_group):
     other = register_and_sign_in(api)
     token = other.csrf(other.get("/fi/me"))
     assert other.post(action, {"csrf": token}).status == 403
+
+
+def test_a_meeting_that_has_begun_offers_no_cancel(server, api, admin_token):
+    o = org_with_people(server, admin_token, coord="coordinator")
+    g = make_group(server, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=10)
+    soon, later = (add_session(server, g["id"], o.coord.token, in_days(d)) for d in (2, 9))
+    b = register_and_sign_in(api)
+    for s in (soon, later):
+        r = b.post(f"/fi/sessions/{s['id']}/signup", {"adults": "1", "csrf": b.csrf(b.get("/fi/me"))})
+        assert r.status == 303, r.status
+    assert b.get("/fi/me").count("/cancel\"") == 2
+    # The first meeting has begun: it stays in the list, with nothing to cancel.
+    psql(server.db_url, f"UPDATE sessions SET starts_at = now() - interval '1 hour', "
+                        f"ends_at = now() + interval '1 hour' WHERE id = '{soon['id']}'")
+    assert b.get("/fi/me").count("/cancel\"") == 1
