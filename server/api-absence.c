@@ -14,7 +14,7 @@
 #define REASON_MAX 500
 
 /* The reason, trimmed (new; NULL when there is none or it is blank). */
-int absence_reason_read(json_t *body, char **out, struct invalid *inv)
+static int absence_reason_read(json_t *body, char **out, struct invalid *inv)
 {
     json_t *v = body ? json_object_get(body, "reason") : NULL;
     *out = NULL;
@@ -53,7 +53,7 @@ static void absence_done_cb(const struct db_result *r, void *arg)
     http_reply_json(ctx, status, body);
 }
 
-void api_absence_create(struct req_ctx *ctx)
+void absence_give(struct req_ctx *ctx, const char *session_id, db_done_cb done)
 {
     struct invalid inv;
     char *reason;
@@ -63,8 +63,13 @@ void api_absence_create(struct req_ctx *ctx)
     }
     ctx->state = reason;
     ctx->state_free = free;
-    const char *params[] = { ctx->params[0], ctx->principal->person_id, reason };
-    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2, $3)", 3, params, absence_done_cb, ctx);
+    const char *params[] = { session_id, ctx->principal->person_id, reason };
+    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2, $3)", 3, params, done, ctx);
+}
+
+void api_absence_create(struct req_ctx *ctx)
+{
+    absence_give(ctx, ctx->params[0], absence_done_cb);
 }
 
 /* DELETE: withdrawn (204 also when there was nothing to withdraw). */

@@ -80,9 +80,10 @@ void api_signups_session_list(struct req_ctx *ctx);
 void api_me_signups(struct req_ctx *ctx);
 void api_me_sessions(struct req_ctx *ctx);
 void api_absence_create(struct req_ctx *ctx);
-/* An absence notice's optional "reason" in a body, trimmed and checked (the
- * API's and the web page's one rule): 0 with *out malloc'd or NULL; -1 with *inv. */
-int absence_reason_read(json_t *body, char **out, struct invalid *inv);
+/* Gives the principal's absence notice for SESSION_ID with the body's optional
+ * "reason" (trimmed and checked: the API's and the web page's one rule); DONE
+ * gets api_absence's answer. An invalid reason is answered here. */
+void absence_give(struct req_ctx *ctx, const char *session_id, db_done_cb done);
 void api_absence_delete(struct req_ctx *ctx);
 void api_attendance_put(struct req_ctx *ctx);
 int api_attendance_put_check(struct req_ctx *ctx);

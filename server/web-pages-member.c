@@ -295,16 +295,7 @@ void web_signup_cancel(struct req_ctx *ctx)
 /* The facts (the session) are loaded and authz asked before this. */
 void web_absence(struct req_ctx *ctx)
 {
-    struct invalid inv;
-    char *reason;
-    if (absence_reason_read(ctx->body, &reason, &inv) != 0) {
-        api_reply_invalid(ctx, &inv);
-        return;
-    }
-    ctx->state = reason;
-    ctx->state_free = free;
-    const char *params[] = { ctx->params[1], ctx->principal->person_id, reason };
-    db_pool_query(ctx->srv->pool, "SELECT api_absence($1, $2, $3)", 3, params, cancelled_cb, ctx);
+    absence_give(ctx, ctx->params[1], cancelled_cb);
 }
 
 /* ---- my page ---- */
