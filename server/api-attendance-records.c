@@ -10,19 +10,10 @@
 
 #include <string.h>
 
-static const char *const statuses[] = { "present", "absent", "excused", NULL };
-
 /* PUT {"status": ...}: set one participant's record. */
 void api_attendance_record_put(struct req_ctx *ctx)
 {
-    struct invalid inv;
-    const char *status;
-    if (json_require_enum(ctx->body, "status", statuses, &status, &inv) != 0) {
-        api_reply_invalid(ctx, &inv);
-        return;
-    }
-    const char *params[] = { ctx->params[0], ctx->params[1], status, ctx->principal->person_id };
-    api_attendance_query(ctx, "SELECT api_attendance_record_set($1, $2, $3, $4)", 4, params);
+    api_attendance_mark(ctx, "SELECT api_attendance_record_set($1, $2, $3, $4)");
 }
 
 /* DELETE: nothing recorded for the person any more (204 also when nothing was). */

@@ -6,19 +6,10 @@
 #include "api.h"
 #include "principal.h"
 
-static const char *const statuses[] = { "present", "absent", "excused", NULL };
-
 /* PUT {"status": ...}: set the record. */
 void api_attendance_signup_put(struct req_ctx *ctx)
 {
-    struct invalid inv;
-    const char *status;
-    if (json_require_enum(ctx->body, "status", statuses, &status, &inv) != 0) {
-        api_reply_invalid(ctx, &inv);
-        return;
-    }
-    const char *params[] = { ctx->params[0], ctx->params[1], status, ctx->principal->person_id };
-    api_attendance_query(ctx, "SELECT api_attendance_signup_set($1, $2, $3, $4)", 4, params);
+    api_attendance_mark(ctx, "SELECT api_attendance_signup_set($1, $2, $3, $4)");
 }
 
 /* DELETE: nothing recorded for the guest any more. */

@@ -19,7 +19,7 @@
 #define WALK_INS_MAX 100000
 #define HOURS_MAX 10000
 
-static const char *const statuses[] = { "present", "absent", "excused", NULL };
+const char *const attendance_statuses[] = { "present", "absent", "excused", NULL };
 
 struct attendance_put {
     char *records;          /* clean JSON array */
@@ -46,7 +46,7 @@ static int read_records(json_t *body, char **out, struct invalid *inv)
         const char *person = json_string_value(json_object_get(r, "person_id"));
         const char *status = json_string_value(json_object_get(r, "status"));
         bool known = false;
-        for (const char *const *s = statuses; status && *s; s++)
+        for (const char *const *s = attendance_statuses; status && *s; s++)
             known = known || strcmp(*s, status) == 0;
         if (person == NULL || !valid_uuid(person, strlen(person)) || !known) {
             inv->message = known || status == NULL ? "must hold person ids and statuses"
@@ -164,6 +164,18 @@ void api_attendance_query(struct req_ctx *ctx, const char *sql, int nparams, con
 {
     ctx->ok_status = 200;
     db_pool_query(ctx->srv->pool, sql, nparams, params, attendance_reply_cb, ctx);
+}
+
+void api_attendance_mark(struct req_ctx *ctx, const char *sql)
+{
+    struct invalid inv;
+    const char *status;
+    if (json_require_enum(ctx->body, "status", attendance_statuses, &status, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    const char *params[] = { ctx->params[0], ctx->params[1], status, ctx->principal->person_id };
+    api_attendance_query(ctx, sql, 4, params);
 }
 
 /* Authorized on the session's facts (AUTHZ_GROUP_PEOPLE); so only those

@@ -24,6 +24,11 @@ void api_query_json(struct req_ctx *ctx, const char *sql, int nparams, const cha
 /* Run a statement returning a session's attendance (attendance.sql) and
  * reply with it, its version as the ETag header (api-attendance.c). */
 void api_attendance_query(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params);
+/* The statuses a record may have, NULL-terminated. */
+extern const char *const attendance_statuses[];
+/* Mark one (a participant, a guest signup) with the body's "status": SQL
+ * takes (session, the path's second id, status, marked by). */
+void api_attendance_mark(struct req_ctx *ctx, const char *sql);
 /* Run a statement and reply 204, or 404 when its one boolean is false. */
 void api_query_empty(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params);
 void api_reply_invalid(struct req_ctx *ctx, const struct invalid *inv);
