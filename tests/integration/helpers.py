@@ -58,6 +58,15 @@ def wait_until(predicate, timeout=10.0, interval=0.02, what=None):
         time.sleep(interval)
 
 
+def every_worker_ready(srv, timeout=30.0):
+    """Waits until /readyz is 200 from every worker, after PostgreSQL came back.
+    Each worker's pool reconnects on its own backoff, so one 200 says only that
+    one worker is back; 16 fresh connections in a row reach both of two workers
+    but for a chance of 2 in 65536."""
+    wait_until(lambda: all(srv.api("GET", "/readyz", timeout=5).status == 200 for _ in range(16)),
+               timeout, 0.1, "/readyz 200 from every worker")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

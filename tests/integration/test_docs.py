@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 import pytest
 
 from helpers import (PGCLUSTER, ROOT, Cluster, Headers, Server, _record_secrets_out, fresh_source, patiently,
-                     psql, remember, wait_until)
+                     every_worker_ready, psql, remember)
 
 DOC = ROOT / "docs" / "api.md"
 DOC_ORIGIN = "127.0.0.1:8080"
@@ -375,7 +375,7 @@ class Runner:
             return self.cluster.stop()
         if step == "database start":
             self.cluster.start()
-            return wait_until(lambda: self.srv.api("GET", "/readyz").status == 200, 30, 0.1, "/readyz 200")
+            return every_worker_ready(self.srv)
         m = re.fullmatch(r"(?:expect (\d{3}) )?(GET|POST|PUT|PATCH|DELETE) (\S+)(?: as (\S+))?"
                          r"(?: (?P<body>[\[{].*?))?(?: -> (?P<binds>.*))?", step)
         if not m:

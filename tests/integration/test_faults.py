@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import (PGCLUSTER, Cluster, Headers, Resp, Server, add_session, assert_error,
+from helpers import (PGCLUSTER, Cluster, Headers, Resp, Server, add_session, assert_error, every_worker_ready,
                      assert_json, in_days, make_group, measured, people_in_sql, psql, set_role,
                      sign_up, signup_listing, unique, wait_until, worker_pids)
 
@@ -350,11 +350,9 @@ def burst_through(own_cluster, own_server, label, fault):
         t_back = time.monotonic()
         b.wait_for(201, 1, since=t_back, what="a 201 after PostgreSQL is back")
         recovered = time.monotonic() - t_back
-        # Every worker is back once a connection of its pool is open again (16
-        # fresh connections reach both workers but for a chance of 2 in 65536);
+        # Every worker is back once a connection of its pool is open again;
         # from then on nothing is refused.
-        wait_until(lambda: all(srv.api("GET", "/readyz", timeout=5).status == 200 for _ in range(16)),
-                   15, 0.1, "/readyz from every worker")
+        every_worker_ready(srv, 15)
         t_ready = time.monotonic()
         b.wait_for(201, 40, since=t_ready, what="signups after PostgreSQL is back")
     lost = b.out.lost()
