@@ -14,7 +14,7 @@
 #include "http.h"
 #include "http-conn.h"
 #include "log.h"
-#include "matching-purge.h"
+#include "purge.h"
 #include "metrics.h"
 #include "periodic.h"
 #include "server.h"
@@ -93,6 +93,7 @@ static void pool_gauges_run(struct periodic_round *round)
 static const struct periodic_job jobs[] = {
     { "horizon", 2000, 600 * 1000, false, horizon_run },
     { "matching-purge", 3000, 3600 * 1000, false, matching_purge_run },
+    { "guest-names-purge", 4000, 3600 * 1000, false, guest_names_purge_run },
     { "pool-gauges", 1000, 1000, true, pool_gauges_run },
 };
 
