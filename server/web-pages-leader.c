@@ -56,6 +56,13 @@ static void add_when(json_t *view, const json_t *session, const char *lang)
         json_boolean(strcmp(json_string_value(json_object_get(session, "status")) ?: "", "cancelled") == 0));
 }
 
+/* "Tulossa 3 henkilöä", or that nobody has signed up; new. */
+static char *seats_words(const json_t *session, const char *lang)
+{
+    long seats = (long)json_integer_value(json_object_get(session, "seats_taken"));
+    return seats > 0 ? web_tn(lang, "today_seats", seats) : xstrdup(web_t(lang, "today_seats_none"));
+}
+
 /* ---- Today ---- */
 
 /* A session I lead as the Today page shows it. */
@@ -65,7 +72,7 @@ static json_t *led_session_view(const json_t *s, const char *lang)
     json_t *v = json_pack("{s:s}", "id", id);
     add_when(v, s, lang);
     add_group(v, json_object_get(s, "group"), lang);
-    set_text(v, "seats_text", web_tn(lang, "today_seats", (long)json_integer_value(json_object_get(s, "seats_taken"))));
+    set_text(v, "seats_text", seats_words(s, lang));
     long waiting = (long)json_integer_value(json_object_get(s, "waitlisted"));
     if (waiting > 0)
         set_text(v, "waiting_text", web_tn(lang, "today_waiting", waiting));
@@ -160,8 +167,8 @@ static void coming_loaded_cb(const struct db_result *r, void *arg)
     json_object_set_new(view, "waitlisted", waitlisted);
     add_when(view, session, lang);
     add_group(view, json_object_get(page, "group"), lang);
-    set_text(view, "seats_text",
-        web_tn(lang, "today_seats", (long)json_integer_value(json_object_get(session, "seats_taken"))));
+    if (json_array_size(confirmed) > 0)
+        set_text(view, "seats_text", seats_words(session, lang));
     set_text(view, "attendance_href", xasprintf("/%s/sessions/%s/attendance", lang, ctx->params[1]));
     set_text(view, "today_href", xasprintf("/%s/today", lang));
     json_decref(page);
