@@ -103,7 +103,7 @@ bool web_next_path_ok(const char *next)
     for (const char *p = next; *p; p++) {
         unsigned char c = (unsigned char)*p;
         bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            strchr("/-_.?=&", c) != NULL;
+            strchr("/-_.", c) != NULL;
         if (!plain)
             return false;
     }

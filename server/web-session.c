@@ -232,9 +232,13 @@ void web_session_signin(struct req_ctx *ctx)
     free(device);
 }
 
+/* On to the sign-in form, with the page the person came for (next). */
 static void registered(struct req_ctx *ctx)
 {
-    see_other(ctx, "signin?registered=1");
+    const char *next = next_path(ctx);
+    char *rest = next ? xasprintf("signin?registered=1&next=%s", next) : xstrdup("signin?registered=1");
+    see_other(ctx, rest);
+    free(rest);
 }
 
 void web_session_register(struct req_ctx *ctx)

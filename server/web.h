@@ -39,9 +39,10 @@ const char *web_lang_of_path(const char *path);
  * on it are HTML pages. */
 bool web_is_page_path(const char *path);
 /* Is next a path the sign-in form may send the person on to: a path of
- * this site under /fi/, /sv/ or /en/, without "//", "\\", "..", a scheme,
- * control characters or anything but plain path and query characters?
- * Anything else would make the form an open redirect. */
+ * this site under /fi/, /sv/ or /en/, of letters, digits and "/-_." only,
+ * without "//" or ".." (so no scheme, backslash, query, fragment, escape or
+ * control character)? Anything else would make the form an open redirect;
+ * a plain path also goes into a query string (?next=) as it is. */
 bool web_next_path_ok(const char *next);
 
 /* ---- dates and times (web-dates.c, pure) ---- */
