@@ -139,6 +139,10 @@ static const struct route page_routes[] = {
     P(POST, "/{lang}/me/calendar-link", web_me_calendar_link, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/me/erase", web_me_erase_page, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/me/erase", web_me_erase, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
+    /* A leader's pages (web-pages-leader.c): who is coming is the API's
+     * signup lists', authorized as they are. */
+    P(GET, "/{lang}/today", web_today, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/sessions/{id:uuid}/coming", web_coming, PERSON, NONE, &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

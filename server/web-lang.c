@@ -88,3 +88,24 @@ bool web_is_page_path(const char *path)
     return path != NULL && (strcmp(path, "/") == 0 || web_lang_of_path(path) != NULL ||
         strncmp(path, "/static/", 8) == 0);
 }
+
+#define NEXT_PATH_MAX 512
+
+bool web_next_path_ok(const char *next)
+{
+    if (next == NULL || strlen(next) > NEXT_PATH_MAX)
+        return false;
+    /* "/fi/..." exactly: a language segment and a slash. */
+    if (web_lang_of_path(next) == NULL || next[3] != '/')
+        return false;
+    if (strstr(next, "//") != NULL || strstr(next, "..") != NULL)
+        return false;
+    for (const char *p = next; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("/-_.", c) != NULL;
+        if (!plain)
+            return false;
+    }
+    return true;
+}

@@ -140,13 +140,23 @@ void web_signup_session(struct req_ctx *ctx)
 
 /* ---- what a signup is, in words ---- */
 
-static const char *status_key(const char *status)
+/* The catalog key of a signup's status in words. phase: "past" when its
+ * meeting has been (a series': the group's meetings have ended), "now"
+ * while it is under way, NULL when it is to come; series: a signup for
+ * the whole series. A cancelled signup is cancelled whenever its meeting. */
+static const char *status_key(const char *status, const char *phase, bool series)
 {
-    if (status != NULL && strcmp(status, "waitlisted") == 0)
-        return "signup_status_waitlisted";
+    bool waiting = status != NULL && strcmp(status, "waitlisted") == 0;
     if (status != NULL && strcmp(status, "cancelled") == 0)
         return "signup_status_cancelled";
-    return "signup_status_confirmed";
+    if (phase != NULL && strcmp(phase, "past") == 0) {
+        if (series)
+            return waiting ? "signup_status_series_past_waitlisted" : "signup_status_series_past_confirmed";
+        return waiting ? "signup_status_past_waitlisted" : "signup_status_past_confirmed";
+    }
+    if (phase != NULL && strcmp(phase, "now") == 0)
+        return waiting ? "signup_status_now_waitlisted" : "signup_status_now_confirmed";
+    return waiting ? "signup_status_waitlisted" : "signup_status_confirmed";
 }
 
 /* "ti 24.11.2026 klo 18.00–20.00" for a session JSON, or NULL. */
@@ -167,18 +177,22 @@ static void set_text(json_t *view, const char *key, char *text /* freed */)
     free(text);
 }
 
-/* Status, queue position and the cancel link of a signup into view. */
-static void add_signup_words(json_t *view, const json_t *signup, const char *lang)
+/* Status, queue position and the cancel link of a signup into view; phase
+ * as status_key's. A meeting that has begun has nothing to cancel and no
+ * queue to stand in. */
+static void add_signup_words(json_t *view, const json_t *signup, const char *lang, const char *phase)
 {
     const char *id = json_string_value(json_object_get(signup, "id"));
     const char *status = json_string_value(json_object_get(signup, "status"));
     json_t *pos = json_object_get(signup, "waitlist_position");
-    json_object_set_new(view, "status_text", json_string(web_t(lang, status_key(status))));
-    json_object_set_new(view, "waitlisted", json_boolean(status && strcmp(status, "waitlisted") == 0));
-    if (json_is_integer(pos))
+    bool series = !json_is_string(json_object_get(signup, "session_id"));
+    bool over = phase != NULL;
+    bool cancelled = status != NULL && strcmp(status, "cancelled") == 0;
+    json_object_set_new(view, "status_text", json_string(web_t(lang, status_key(status, phase, series))));
+    json_object_set_new(view, "waitlisted", json_boolean(!over && status && strcmp(status, "waitlisted") == 0));
+    if (json_is_integer(pos) && !over)
         set_text(view, "position_text", web_tn(lang, "queue_position", (long)json_integer_value(pos)));
-    bool over = json_is_true(json_object_get(signup, "over")); /* my page says; a past meeting stays */
-    if ((status == NULL || strcmp(status, "cancelled") != 0) && !over)
+    if (!cancelled && !over)
         set_text(view, "cancel_href", xasprintf("/%s/signups/%s/cancel", lang, id ? id : ""));
     set_text(view, "href", xasprintf("/%s/signups/%s", lang, id ? id : ""));
 }
@@ -211,7 +225,9 @@ static json_t *signup_view(struct req_ctx *ctx, const json_t *page)
     set_text(view, "where_text", web_group_where(group, lang));
     set_text(view, "webcal_href", xasprintf("webcal://%s/calendars/groups/%s.ics", public_host(ctx), gid ? gid : ""));
     json_object_set_new(view, "me_href", json_sprintf("/%s/me", lang));
-    add_signup_words(view, signup, lang);
+    add_signup_words(view, signup, lang, json_string_value(json_object_get(page, "phase")));
+    json_object_set_new(view, "session_cancelled", json_boolean(json_is_object(session) &&
+        strcmp(json_string_value(json_object_get(session, "status")) ?: "", "cancelled") == 0));
     const char *id = json_string_value(json_object_get(signup, "id"));
     json_object_set_new(view, "cancel_action", json_sprintf("/%s/signups/%s/cancel", lang, id ? id : ""));
     return view;
@@ -317,7 +333,11 @@ static json_t *my_signups(const json_t *signups, const char *lang)
             set_text(v, "when_text", xasprintf("%s %s", day, time));
         } else if (json_is_object(next))
             set_text(v, "when_text", when_text(next, lang));
-        add_signup_words(v, x, lang);
+        /* my page says: begun (over), and ended (past) */
+        const char *phase = json_is_true(json_object_get(x, "past")) ? "past"
+            : json_is_true(json_object_get(x, "over"))               ? "now"
+                                                                     : NULL;
+        add_signup_words(v, x, lang, phase);
         json_array_append_new(out, v);
     }
     return out;

@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "mustache.h"
+#include "principal.h"
 #include "util.h"
 #include "web-assets.h"
 
@@ -161,6 +162,17 @@ static json_t *switcher(struct req_ctx *ctx, const char *lang)
     return langs;
 }
 
+/* Does the header show "Today"? To those who may lead a group: a leader or
+ * a coordinator in some org (the page then lists the sessions they lead). */
+static bool leads_groups(const struct principal *p)
+{
+    for (int i = 0; p != NULL && i < p->nmemberships; i++) {
+        if (p->memberships[i].role >= ROLE_LEADER)
+            return true;
+    }
+    return false;
+}
+
 static void add_common(struct req_ctx *ctx, const char *lang, json_t *view)
 {
     json_object_set_new(view, "lang", json_string(lang));
@@ -172,6 +184,7 @@ static void add_common(struct req_ctx *ctx, const char *lang, json_t *view)
     if (json_object_get(view, "csrf_token") == NULL)
         json_object_set_new(view, "csrf_token", json_string(ctx->csrf));
     json_object_set_new(view, "signed_in", json_boolean(ctx->principal != NULL));
+    json_object_set_new(view, "leads", json_boolean(leads_groups(ctx->principal)));
 }
 
 /* A strong validator of the bytes sent (so the gzip form has its own): an

@@ -47,6 +47,30 @@ static void see_other(struct req_ctx *ctx, const char *rest)
     http_reply_empty(ctx, 303);
 }
 
+/* Where the person goes once signed in: the form's (or the query's) next
+ * when it is a path of this site's pages (web_next_path_ok), else my page.
+ * Borrowed from the request, or NULL for my page. */
+static const char *next_path(struct req_ctx *ctx)
+{
+    const char *next = ctx->body ? json_string_value(json_object_get(ctx->body, "next")) : NULL;
+    if (next == NULL)
+        next = http_query_param(ctx, "next");
+    return web_next_path_ok(next) ? next : NULL;
+}
+
+/* 303 to next, or to my page. */
+static void see_next(struct req_ctx *ctx)
+{
+    const char *next = next_path(ctx);
+    if (next == NULL) {
+        see_other(ctx, "me");
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", next);
+    web_add_headers(ctx);
+    http_reply_empty(ctx, 303);
+}
+
 static const char *device_cookie_name(const struct req_ctx *ctx)
 {
     return https(ctx) ? DEVICE_COOKIE_HOST : DEVICE_COOKIE;
@@ -66,7 +90,7 @@ static void signed_in(struct req_ctx *ctx, json_t *person, const char *session, 
     (void)person;
     set_cookie(ctx, principal_cookie_name(ctx->srv->cfg->public_url), session, ctx->srv->cfg->token_days);
     set_cookie(ctx, device_cookie_name(ctx), device, DEVICE_DAYS);
-    see_other(ctx, "me");
+    see_next(ctx);
 }
 
 /* ---- the forms and their errors ---- */
@@ -103,6 +127,9 @@ static void reply_form(struct req_ctx *ctx, int status, const char *tpl, const s
     json_object_set_new(view, "errors", list);
     const char *notice = http_query_param(ctx, "registered");
     json_object_set_new(view, "registered", json_boolean(notice != NULL && strcmp(notice, "1") == 0));
+    const char *next = next_path(ctx);
+    if (next != NULL)
+        json_object_set_new(view, "next", json_string(next));
     web_reply_page(ctx, status, lang, tpl, view);
 }
 
@@ -171,7 +198,7 @@ static bool already_in(struct req_ctx *ctx)
 {
     if (ctx->principal == NULL)
         return false;
-    see_other(ctx, "me");
+    see_next(ctx);
     return true;
 }
 
@@ -205,9 +232,13 @@ void web_session_signin(struct req_ctx *ctx)
     free(device);
 }
 
+/* On to the sign-in form, with the page the person came for (next). */
 static void registered(struct req_ctx *ctx)
 {
-    see_other(ctx, "signin?registered=1");
+    const char *next = next_path(ctx);
+    char *rest = next ? xasprintf("signin?registered=1&next=%s", next) : xstrdup("signin?registered=1");
+    see_other(ctx, rest);
+    free(rest);
 }
 
 void web_session_register(struct req_ctx *ctx)

@@ -38,6 +38,12 @@ const char *web_lang_of_path(const char *path);
 /* Is the path one of the web client's (/, /fi/..., /static/...)? Errors
  * on it are HTML pages. */
 bool web_is_page_path(const char *path);
+/* Is next a path the sign-in form may send the person on to: a path of
+ * this site under /fi/, /sv/ or /en/, of letters, digits and "/-_." only,
+ * without "//" or ".." (so no scheme, backslash, query, fragment, escape or
+ * control character)? Anything else would make the form an open redirect;
+ * a plain path also goes into a query string (?next=) as it is. */
+bool web_next_path_ok(const char *next);
 
 /* ---- dates and times (web-dates.c, pure) ---- */
 
@@ -156,5 +162,9 @@ void web_me_calendar(struct req_ctx *ctx);
 void web_me_calendar_link(struct req_ctx *ctx);
 void web_me_erase_page(struct req_ctx *ctx);
 void web_me_erase(struct req_ctx *ctx);
+/* A leader's (web-pages-leader.c): "Today", the sessions I lead this week;
+ * who is coming to a session (its facts loaded and authz asked first). */
+void web_today(struct req_ctx *ctx);
+void web_coming(struct req_ctx *ctx);
 
 #endif

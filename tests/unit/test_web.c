@@ -47,6 +47,29 @@ static void test_path_language(void **state)
     assert_false(web_is_page_path("/healthz"));
 }
 
+/* Where the sign-in form may send a person on to: only a page of this site. */
+static void test_next_path(void **state)
+{
+    (void)state;
+    static const char *const good[] = { "/fi/me", "/sv/today", "/en/sessions/0b1c-2d/coming",
+        "/fi/signups/0b1c-2d", "/fi/" };
+    static const char *const bad[] = { NULL, "", "/", "/fi", "fi/me", "/FI/me", "/de/me", "/api/v1/me",
+        "//evil.example", "///evil.example", "/fi//evil.example", "https://evil.example/fi/",
+        "/\\evil.example", "/fi/\\evil", "/fi/../../evil", "/fi/..", "javascript:alert(1)", "/fi/me#x",
+        "/fi/%2F%2Fevil", "/fi/me\r\nSet-Cookie: a=b", "/fi/a b", "/fi/\x01", "/fi/groups?q=x&next=//evil", "/fi/m\xc3\xa4" };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(web_next_path_ok(good[i]));
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (web_next_path_ok(bad[i]))
+            fail_msg("taken as next: %s", bad[i] ? bad[i] : "(null)");
+    }
+    char long_path[600];
+    memset(long_path, 'a', sizeof(long_path) - 1);
+    memcpy(long_path, "/fi/", 4);
+    long_path[sizeof(long_path) - 1] = '\0';
+    assert_false(web_next_path_ok(long_path));
+}
+
 static void session(const char *lang, const char *a, const char *b, const char *want)
 {
     char buf[120];
@@ -145,6 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negotiation),
         cmocka_unit_test(test_path_language),
+        cmocka_unit_test(test_next_path),
         cmocka_unit_test(test_session_times),
         cmocka_unit_test(test_schedule_words),
         cmocka_unit_test(test_gzip_accepted),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// What members do, end to end, once with JavaScript and once without: find a
-// group on the front page by words and open it. Each step says what it
+// What members and leaders do, end to end, once with JavaScript and once
+// without: find a group on the front page by words and open it, sign up, and
+// a leader's Today and who is coming. Each step says what it
 // expected when it fails.
 'use strict';
 
@@ -9,6 +10,7 @@ const path = require('path');
 const report = require('./report');
 const { watchedPage } = require('./browser');
 const { tabTo, enterAndLoad } = require('./keyboard');
+const { DEMO_PASSWORD } = require('./signin');
 
 const HERVANTA = 'Perhekahvila Hervanta';
 // A closed peer group of the demo, signed up to as a series (capacity 8).
@@ -225,11 +227,46 @@ async function memberByKeyboard(context, base) {
   ], problems);
 }
 
+// A leader at the meeting: a signed-out visit to Today goes to the sign-in
+// form and back; then Today is one tap from the front page, and who is
+// coming one more.
+async function leader(context, base) {
+  const page = await watchedPage(context, [base]);
+  return steps(page, [
+    ['signed out, /fi/today leads to the sign-in form (next=/fi/today)', async () => {
+      await page.goto(`${base}/fi/today`);
+      at(page, /^\/fi\/signin\?next=\/fi\/today$/);
+    }],
+    ['sign in as the demo leader: back on Today', async () => {
+      await page.fill('input[name="email"]', 'lauri@piiri.example');
+      await page.fill('input[name="password"]', DEMO_PASSWORD);
+      await click(page, 'button', T.signin_button);
+      at(page, /^\/fi\/today$/);
+    }],
+    [`the front page's header has "${T.account_today}", one tap to Today`, async () => {
+      await page.goto(`${base}/fi/`);
+      await click(page, 'link', T.account_today);
+      at(page, /^\/fi\/today$/);
+      await seesText(page, T.today_intro);
+    }],
+    [`"${T.today_coming_link}" opens who is coming`, async () => {
+      await Promise.all([page.waitForEvent('load'),
+        page.locator('main').getByRole('link', { name: T.today_coming_link }).first().click()]);
+      at(page, /^\/fi\/sessions\/[0-9a-f-]{36}\/coming$/);
+      const h1 = await page.locator('h1').first().textContent();
+      if (h1.trim() !== T.coming_title) throw new Error(`its h1 is "${h1.trim()}"`);
+      await seesText(page, T.coming_confirmed_heading);
+      await seesText(page, T.coming_waitlisted_heading);
+    }],
+  ]);
+}
+
 const JOURNEYS = [
   ['find a group by words and open it', findGroup],
   ['find a group by words and open it, by keyboard alone', findGroupByKeyboard],
   ['register, sign in, sign up, confirmation, my page, cancel, sign out', member],
   ['the whole sign-up journey by keyboard alone', memberByKeyboard],
+  ['a leader: Today from the front page, who is coming', leader],
 ];
 
 async function all(browser, base, only) {

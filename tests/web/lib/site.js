@@ -76,17 +76,28 @@ function formKey(lang, f) {
   return `${lang} ${f.method.toUpperCase()} ${path}`;
 }
 
-async function crawl(context, base, artifacts, state, only) {
+// The states the pages are checked in: signed out, signed in as the demo
+// member, and as the demo leader Lauri, whose crawl starts at his Today page
+// and follows only the leader's pages (the rest he sees as any member).
+const STATES = [
+  { state: 'signed-out' },
+  { state: 'signed-in' },
+  { state: 'signed-in-leader', email: 'lauri@piiri.example', start: ['/today'],
+    follow: /^\/(fi|sv|en)\/(today|sessions\/[0-9a-f-]{36}\/coming)$/ },
+];
+
+async function crawl(context, base, artifacts, state, only, start = PUBLIC, follow = null) {
   const seen = new Set();
   const queue = [];
   const forms = new Map();
   const add = (url) => {
     const path = new URL(url).pathname;
     if (seen.has(url) || SKIP.test(path) || !(path === '/' || langOf(url)) || !inThisLanguage(url)) return;
+    if (follow && !follow.test(path)) return;
     seen.add(url);
     queue.push(url);
   };
-  for (const lang of LANGS) for (const p of PUBLIC) add(`${base}/${lang}${p}`);
+  for (const lang of LANGS) for (const p of start) add(`${base}/${lang}${p}`);
   let count = 0;
   let busy = 0;
   const visit = async (page, url) => {
@@ -160,15 +171,15 @@ async function sendEmpty(context, base, artifacts, state, key, form) {
 }
 
 async function everyPage(browser, base, artifacts, only) {
-  for (const state of ['signed-out', 'signed-in']) {
+  for (const { state, email, start, follow } of STATES) {
     const context = await browser.newContext();
     context.setDefaultTimeout(10000);
-    if (state === 'signed-in' && !(await signin.signIn(context, base, 'fi'))) {
-      console.log('skip  signed-in pages: the site has no sign-in page yet');
+    if (state !== 'signed-out' && !(await signin.signIn(context, base, 'fi', email))) {
+      console.log(`skip  ${state} pages: the site has no sign-in page yet`);
       await context.close();
       continue;
     }
-    const forms = await crawl(context, base, artifacts, state, only);
+    const forms = await crawl(context, base, artifacts, state, only, start, follow);
     for (const [key, form] of forms) {
       if (!only || key.includes(only)) await sendEmpty(context, base, artifacts, state, key, form);
     }
