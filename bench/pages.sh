@@ -10,8 +10,8 @@
 #   page weight, first visit /fi/: 9.1 KB compressed, 4 requests (css 2.9, html 3.6, img 0.4, js 0.6)
 #   lighthouse /fi/ (mobile): performance 100, accessibility 100; FCP 0.8 s, LCP 0.8 s, ...
 #
-# Set-up (not timed): a private PostgreSQL cluster (unless PIIRI_DATABASE_URL
-# is set) with the demo data (schema/demo/demo.sql), $PIIRI_BIN serve with
+# Set-up (not timed): a private PostgreSQL cluster (always: PIIRI_DATABASE_URL
+# is not used) with the demo data (schema/demo/demo.sql), $PIIRI_BIN serve with
 # two workers. Settings as bench/run.sh (BENCH_DURATION, BENCH_ROUNDS,
 # BENCH_CONNECTIONS, BENCH_THREADS), and BENCH_RENDER_SAMPLES (500),
 # BENCH_LIGHTHOUSE (1; 0 skips it). Lighthouse needs node and npm: it is
@@ -34,6 +34,8 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 read -r piiri_port nginx_port < <(bench_free_ports 2)
+# Always a cluster of its own: the demo data goes into no database given with PIIRI_DATABASE_URL.
+unset PIIRI_DATABASE_URL
 bench_database fast
 base=http://127.0.0.1:$piiri_port
 # First with a log line per request: their durations are the render times.
