@@ -4,31 +4,22 @@
 -- round trip too: a group's next session, the room left in it and how many
 -- wait for a place.
 
--- These two run once per group card or listed session of every page, and
--- their subqueries keep PostgreSQL from inlining them: as SQL functions they
--- were planned again for every page (most of the front page's time), while
--- PL/pgSQL keeps their plans for the life of the pooled connection.
-
 -- A session as the pages show it: session_json and the length of the line
 -- for a place in it (a series signup's line for a closed group or a camp).
-CREATE OR REPLACE FUNCTION web_session_json(s sessions, g groups) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN session_json(s, g)::jsonb || jsonb_build_object('waitlisted',
+CREATE OR REPLACE FUNCTION web_session_json(s sessions, g groups) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT session_json(s, g)::jsonb || jsonb_build_object('waitlisted',
         (SELECT count(*) FROM signups w
          WHERE w.org_id = s.org_id AND w.group_id = s.group_id AND w.status = 'waitlisted'
            AND signup_target(w.session_id) = signup_target(
-               CASE WHEN g.access = 'closed' OR g.kind = 'camp' THEN NULL ELSE s.id END)));
-END
+               CASE WHEN g.access = 'closed' OR g.kind = 'camp' THEN NULL ELSE s.id END)))
 $$;
 
 -- The group's next scheduled session that has not started, or NULL.
-CREATE OR REPLACE FUNCTION web_next_session(p_id uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN (SELECT web_session_json(s, g)
-            FROM groups g JOIN sessions s ON s.org_id = g.org_id AND s.group_id = g.id
-            WHERE g.id = p_id AND s.status = 'scheduled' AND s.starts_at > now()
-            ORDER BY s.starts_at, s.id LIMIT 1);
-END
+CREATE OR REPLACE FUNCTION web_next_session(p_id uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT web_session_json(s, g)
+    FROM groups g JOIN sessions s ON s.org_id = g.org_id AND s.group_id = g.id
+    WHERE g.id = p_id AND s.status = 'scheduled' AND s.starts_at > now()
+    ORDER BY s.starts_at, s.id LIMIT 1
 $$;
 
 -- The front page: api_groups_list (the same parameters, the same rules of
