@@ -177,7 +177,9 @@ def lighthouse(path):
           f"FCP {metric('first-contentful-paint', 's')}, LCP {metric('largest-contentful-paint', 's')}, "
           f"TBT {metric('total-blocking-time', 'ms')}, CLS {metric('cumulative-layout-shift', '')}, "
           f"SI {metric('speed-index', 's')}, "
-          f"{audits.get('total-byte-weight', {}).get('numericValue', 0) / 1000:.1f} KB transferred")
+          f"{audits.get('total-byte-weight', {}).get('numericValue', 0) / 1000:.1f} KB transferred; "
+          f"CPU benchmark index {rep.get('environment', {}).get('benchmarkIndex', 0):.0f}, "
+          f"slowdown {rep.get('configSettings', {}).get('throttling', {}).get('cpuSlowdownMultiplier', '-')}x")
     for c in ("performance", "accessibility"):
         for ref in cats.get(c, {}).get("auditRefs", []):
             a = audits.get(ref["id"], {})

@@ -14,7 +14,8 @@
 # is not used) with the demo data (schema/demo/demo.sql), $PIIRI_BIN serve with
 # two workers. Settings as bench/run.sh (BENCH_DURATION, BENCH_ROUNDS,
 # BENCH_CONNECTIONS, BENCH_THREADS), and BENCH_RENDER_SAMPLES (500),
-# BENCH_LIGHTHOUSE (1; 0 skips it). Lighthouse needs node and npm: it is
+# BENCH_LIGHTHOUSE (1; 0 skips it), BENCH_LIGHTHOUSE_CPU_SLOWDOWN (Lighthouse's
+# own, 4: how much slower than this machine the simulated phone is). Lighthouse needs node and npm: it is
 # installed from bench/lighthouse/package-lock.json into build/bench-lighthouse
 # and drives Debian's /usr/bin/chromium (CHROME_PATH).
 # SPDX-License-Identifier: Apache-2.0
@@ -148,12 +149,14 @@ session=$(curl -fsS "$base/api/v1/groups/$hervanta/sessions" | /usr/bin/python3 
 attendance=/fi/sessions/$session/attendance
 
 lighthouse() { # NAME PATH [COOKIE]
-    local headers=() out=$tmp/lh-${2//\//_}.json log=$tmp/lh-${2//\//_}.log
-    [ -z "${3:-}" ] || headers=(--extra-headers "{\"Cookie\": \"$3\"}")
+    local opts=() out=$tmp/lh-${2//\//_}.json log=$tmp/lh-${2//\//_}.log
+    [ -z "${3:-}" ] || opts=(--extra-headers "{\"Cookie\": \"$3\"}")
+    [ -z "${BENCH_LIGHTHOUSE_CPU_SLOWDOWN:-}" ] ||
+        opts+=(--throttling.cpuSlowdownMultiplier="$BENCH_LIGHTHOUSE_CPU_SLOWDOWN")
     if ! CHROME_PATH=/usr/bin/chromium node "$lh/node_modules/lighthouse/cli/index.js" "$base$2" \
         --quiet --form-factor=mobile --only-categories=performance,accessibility \
         --chrome-flags="--headless=new --no-sandbox --disable-dev-shm-usage" \
-        --output=json --output-path="$out" "${headers[@]}" >"$log" 2>&1; then
+        --output=json --output-path="$out" "${opts[@]}" >"$log" 2>&1; then
         echo "bench: lighthouse failed on $2:" >&2
         tail -n 20 "$log" >&2
         echo "lighthouse $1 (mobile): failed"
