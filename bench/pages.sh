@@ -74,13 +74,13 @@ done
 # The same bytes for nginx: piirid's page and its gzip answer, each the same twice.
 mkdir -p "$tmp/nginx/www/fi/groups"
 for i in "${!pages[@]}"; do
-    f=${pages[$i]}
-    [ "${f%/}" = "$f" ] || f=${f}index.html
-    curl -fsS -o "$tmp/nginx/www$f" "$base${pages[$i]}"
-    curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/nginx/www$f.gz" "$base${pages[$i]}"
+    file=${pages[$i]}
+    [ "${file%/}" = "$file" ] || file=${file}index.html
+    curl -fsS -o "$tmp/nginx/www$file" "$base${pages[$i]}"
+    curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/nginx/www$file.gz" "$base${pages[$i]}"
     curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/again.gz" "$base${pages[$i]}"
-    cmp -s "$tmp/nginx/www$f.gz" "$tmp/again.gz" || { echo "bench: ${pages[$i]} changed between fetches" >&2; exit 1; }
-    gzip -dc "$tmp/nginx/www$f.gz" | cmp -s - "$tmp/nginx/www$f" || { echo "bench: no gzip answer for ${pages[$i]}" >&2; exit 1; }
+    cmp -s "$tmp/nginx/www$file.gz" "$tmp/again.gz" || { echo "bench: ${pages[$i]} changed between fetches" >&2; exit 1; }
+    gzip -dc "$tmp/nginx/www$file.gz" | cmp -s - "$tmp/nginx/www$file" || { echo "bench: no gzip answer for ${pages[$i]}" >&2; exit 1; }
 done
 
 # Then without per-request log lines, as nginx runs with access_log off.
@@ -91,27 +91,27 @@ bench_start_nginx "$nginx_port" 'default_type "text/html; charset=utf-8";
         gzip_static on;
         gzip_vary on;'
 for i in "${!pages[@]}"; do
-    f=${pages[$i]}
-    [ "${f%/}" = "$f" ] || f=${f}index.html
-    curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/nginx.gz" "http://127.0.0.1:$nginx_port${pages[$i]}" &&
-        cmp -s "$tmp/nginx/www$f.gz" "$tmp/nginx.gz" || {
+    file=${pages[$i]}
+    [ "${file%/}" = "$file" ] || file=${file}index.html
+    if ! curl -fsS -H 'Accept-Encoding: gzip' -o "$tmp/nginx.gz" "http://127.0.0.1:$nginx_port${pages[$i]}" ||
+        ! cmp -s "$tmp/nginx/www$file.gz" "$tmp/nginx.gz"; then
         echo "bench: nginx did not serve the bytes of ${pages[$i]}; its log:" >&2
         cat "$tmp/nginx/error.log" >&2
         exit 1
-    }
+    fi
 done
 
 echo "bench: wrk -t$threads -c$conns -d$duration x ${BENCH_ROUNDS:-2} rounds each, pages gzip; $(bench_load)" >&2
 declare -A line=() loaded=()
 for i in "${!pages[@]}"; do
-    f=${pages[$i]}
-    [ "${f%/}" = "$f" ] || f=${f}index.html
+    file=${pages[$i]}
+    [ "${file%/}" = "$file" ] || file=${file}index.html
     curl -fsS -o "$tmp/metrics-before" "$base/metrics"
     line[$i]=$(bench_compare "${names[$i]}" "$base${pages[$i]}" "http://127.0.0.1:$nginx_port${pages[$i]}" \
         -H 'Accept-Encoding: gzip')
     curl -fsS -o "$tmp/metrics-after" "$base/metrics"
     loaded[$i]=$(/usr/bin/python3 bench/pages.py hist "$tmp/metrics-before" "$tmp/metrics-after" "${patterns[$i]}")
-    bench_report "${names[$i]} ${pages[$i]} (gzip, $(stat -c %s "$tmp/nginx/www$f.gz") bytes)" "${line[$i]}"
+    bench_report "${names[$i]} ${pages[$i]} (gzip, $(stat -c %s "$tmp/nginx/www$file.gz") bytes)" "${line[$i]}"
 done
 for i in "${!pages[@]}"; do
     read -r p50 p99 max <<<"${render[$i]}"
@@ -165,10 +165,10 @@ lighthouse() { # NAME PATH [COOKIE]
     echo "lighthouse $1 (mobile): $(/usr/bin/python3 bench/pages.py lighthouse "$out")"
 }
 lighthouse /fi/ /fi/
-lighthouse /fi/groups/{id} "/fi/groups/$hervanta"
+lighthouse "/fi/groups/{id}" "/fi/groups/$hervanta"
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base$attendance")
 if [ "$status" = 200 ]; then
-    lighthouse /fi/sessions/{id}/attendance "$attendance" "$cookie"
+    lighthouse "/fi/sessions/{id}/attendance" "$attendance" "$cookie"
 else
     echo "lighthouse /fi/sessions/{id}/attendance (mobile): skipped (the page answers $status)"
 fi
