@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every bench: calendar rendering (bench/ics.sh), the cached org feed (bench/feeds.sh) and then
+# Every bench: calendar rendering (bench/ics.sh), the cached org feed (bench/feeds.sh), the web
+# pages (bench/pages.sh) and then
 # piirid's GET /healthz side by side with nginx serving a static file of the same size, idle
 # connections (bench/idle.sh), the signup storm against pgbench (bench/signups.sh) and the
 # soak (bench/soak.sh).
@@ -13,6 +14,7 @@ duration=${BENCH_DURATION:-10s} conns=${BENCH_CONNECTIONS:-64} threads=${BENCH_T
 scripts/deps.sh bench
 bench/ics.sh # rendering only: no server or database
 bench/feeds.sh # the cached org feed: its own cluster, piirid and nginx
+bench/pages.sh # the web pages: against nginx, render time, weight, Lighthouse
 
 tmp=$(mktemp -d /tmp/piiri-bench.XXXXXX)
 chmod 755 "$tmp" # as root, PostgreSQL and nginx's workers run unprivileged

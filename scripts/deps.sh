@@ -15,7 +15,9 @@ test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events pyth
       # The feed tests' JavaScript parsers (npm ci, Makefile). Debian's nodejs comes
       # without npm; other builds of nodejs carry their own.
       command -v npm >/dev/null || pkgs+=(npm) ;;
-bench) pkgs+=(wrk nginx-light) ;;
+bench) pkgs+=(wrk nginx-light nodejs chromium)
+       # nginx: the reference server; node and chromium: ical-generator and Lighthouse (bench/).
+       command -v npm >/dev/null || pkgs+=(npm) ;;
 *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
 esac
 

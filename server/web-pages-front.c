@@ -137,14 +137,21 @@ static char *more_href(struct req_ctx *ctx, const char *lang, const char *cursor
     return next;
 }
 
-static bool filtered(struct req_ctx *ctx)
+/* Whether the query narrows the list: by words too (with_words), or by the
+ * filters alone (whose fold-out is then open, so that what is in use shows). */
+static bool filtered_by(struct req_ctx *ctx, bool with_words)
 {
     static const char *const names[] = { "q", "municipality", "kind", "modality", "language", "audience" };
-    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+    for (size_t i = with_words ? 0 : 1; i < ARRAY_LEN(names); i++) {
         if (given(ctx, names[i]))
             return true;
     }
     return false;
+}
+
+static bool filtered(struct req_ctx *ctx)
+{
+    return filtered_by(ctx, true);
 }
 
 static void listed_cb(const struct db_result *r, void *arg)
@@ -160,8 +167,9 @@ static void listed_cb(const struct db_result *r, void *arg)
     size_t n = json_array_size(cards);
     const char *next = json_string_value(json_object_get(body, "next"));
     char *count = web_tn(lang, next ? "results_first" : filtered(ctx) ? "results_found" : "results_all", (long)n);
-    json_t *view = json_pack("{s:s, s:o, s:o, s:b, s:s, s:b}", "title", web_t(lang, "front_title"), "form",
-        form_view(ctx, lang), "groups", cards, "has_groups", n > 0, "count", count, "searched", filtered(ctx));
+    json_t *view = json_pack("{s:s, s:o, s:o, s:b, s:s, s:b, s:b}", "title", web_t(lang, "front_title"), "form",
+        form_view(ctx, lang), "groups", cards, "has_groups", n > 0, "count", count, "searched", filtered(ctx),
+        "filters_open", filtered_by(ctx, false));
     free(count);
     if (next != NULL) {
         char *cursor = query_cursor_encode(next);

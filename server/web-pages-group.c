@@ -18,6 +18,7 @@
 
 #define GROUP_SESSIONS "12" /* coming sessions listed */
 #define SESSION_FORMS 4     /* of them, with a form of their own (open groups) */
+#define SESSIONS_SHOWN 3    /* of them, before the rest fold out */
 #define PARTY_MAX 12        /* adults + children, as the API takes them */
 
 /* A string field of the group, "" when there is none. */
@@ -203,7 +204,20 @@ static void set_sessions(json_t *view, const json_t *g, const json_t *sessions, 
     if (archived)
         json_array_clear(forms);
     json_object_set_new(view, "has_sessions", json_boolean(json_array_size(list) > 0));
+    /* The next few in sight, the rest behind a fold: on a phone a dozen dates
+     * would push the sign-up form far down. */
+    json_t *more = json_array();
+    while (json_array_size(list) > SESSIONS_SHOWN) {
+        json_array_append(more, json_array_get(list, SESSIONS_SHOWN));
+        json_array_remove(list, SESSIONS_SHOWN);
+    }
+    if (json_array_size(more) > 0) {
+        char *label = web_tn(lang, "g_more_sessions", (long)json_array_size(more));
+        json_object_set_new(view, "more_sessions_label", json_string(label));
+        free(label);
+    }
     json_object_set_new(view, "sessions", list);
+    json_object_set_new(view, "more_sessions", more);
     json_object_set_new(view, "has_forms", json_boolean(json_array_size(forms) > 0));
     json_object_set_new(view, "forms", forms);
     json_object_set_new(view, "series", json_boolean(series));

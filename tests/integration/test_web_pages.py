@@ -349,3 +349,53 @@ def test_members_only_group_says_so_on_its_card(server, org):
     assert "Vain yhdistyksen jäsenet voivat ilmoittautua." in members
     assert "Vain yhdistyksen jäsenet" not in everyone
     assert html(page(server, f"/fi/?q={word}&audience=members")).count('<li class="card">') == 1
+
+
+def test_group_page_shows_the_next_sessions_and_folds_the_rest(server, org):
+    # On a phone a dozen dates would push the sign-up form far down: the next
+    # three are in sight, the rest behind a <details>, every one still listed.
+    start = in_days(3, hour=18)
+    g = create_group(server, org.slug, org.coord.token, title=f"Viikoittain {unique('r')}", capacity=8,
+                     schedule=weekly(start))
+    sessions = assert_json(server.api("GET", f"/api/v1/groups/{g['id']}/sessions"), 200)["sessions"]
+    assert len(sessions) > 4
+    text = group_page(server, "fi", g["id"])
+    shown, folded = text.split('<details class="more-sessions">', 1)
+    folded = folded.split("</details>", 1)[0]
+    listed = shown.split('<ul class="sessions"', 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 3
+    shown_n = min(len(sessions), 12)  # the page lists at most twelve
+    assert f"<summary>Näytä vielä {shown_n - 3} tapaamista</summary>" in folded
+    assert folded.count("<li>") == shown_n - 3
+    for s in sessions[:3]:
+        assert f'<time datetime="{s["starts_at"]}">' in listed
+    assert f'<time datetime="{sessions[3]["starts_at"]}">' in folded
+    # The sign-up is one link away from the top.
+    assert '<a href="#signup-heading">Siirry ilmoittautumiseen</a>' in shown
+    text = group_page(server, "en", g["id"])
+    assert f"<summary>Show {shown_n - 3} more meetings</summary>" in text
+
+
+def test_group_page_with_few_sessions_folds_nothing(server, org):
+    start = in_days(5, hour=12)
+    g = create_group(server, org.slug, org.coord.token, title=f"Kerran {unique('r')}",
+                     schedule={"start": start.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60,
+                               "timezone": "Europe/Helsinki"})
+    text = group_page(server, "fi", g["id"])
+    assert '<ul class="sessions"' in text and "more-sessions" not in text
+
+
+def test_front_page_filters_fold_out_open_only_when_in_use(server, org):
+    # The words first; the five filters behind a <details> that is open when
+    # one of them is in use, so that what narrows the list is in sight.
+    text = html(page(server, "/fi/"))
+    assert '<details class="filters">' in text and "<summary>Rajaa hakua</summary>" in text
+    words_at = text.index('id="q"')
+    assert words_at < text.index('<details class="filters">') < text.index('id="municipality"')
+    assert text.index(">Hae ryhmiä</button>") < text.index('<details class="filters">')
+    assert '<details class="filters">' in html(page(server, "/fi/?q=perhekahvila"))
+    for query in ("municipality=Oulu", "kind=family_cafe", "modality=remote", "language=sv", "audience=members"):
+        assert '<details class="filters" open>' in html(page(server, f"/fi/?{query}")), query
+    text = html(page(server, "/sv/?municipality=Oulu"))
+    assert '<details class="filters" open>' in text and 'value="Oulu"' in text
+    assert ">Sök med de här valen</button>" in text
