@@ -19,68 +19,92 @@
 struct mail_phrases {
     const char *kind, *lang;
     const char *subject;
-    const char *paras[MAX_PARAS]; /* {{{x}}}: raw here, the HTML template escapes the whole paragraph */
+    const char
+        *paras[MAX_PARAS]; /* {{{x}}}: raw here, the HTML template escapes the whole paragraph */
 };
 
 static const struct mail_phrases phrases[] = {
     { "signup_confirmed", "fi", "Paikkasi on varattu",
-        { "Paikkasi on varattu{{#group}} ryhmään {{{group}}}{{/group}}.", "{{#when}}Aika: {{{when}}}{{/when}}",
-            "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu toiselle.",
+        { "Paikkasi on varattu{{#group}} ryhmään {{{group}}}{{/group}}.",
+            "{{#when}}Aika: {{{when}}}{{/when}}",
+            "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
+            "toiselle.",
             "Tervetuloa!" } },
     { "signup_confirmed", "sv", "Din plats är bokad",
-        { "Din plats är bokad{{#group}} i {{{group}}}{{/group}}.", "{{#when}}Tid: {{{when}}}{{/when}}",
-            "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon annan.", "Välkommen!" } },
+        { "Din plats är bokad{{#group}} i {{{group}}}{{/group}}.",
+            "{{#when}}Tid: {{{when}}}{{/when}}",
+            "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon annan.",
+            "Välkommen!" } },
     { "signup_confirmed", "en", "Your place is booked",
-        { "Your place is booked{{#group}} in {{{group}}}{{/group}}.", "{{#when}}When: {{{when}}}{{/when}}",
-            "If you cannot come after all, you can cancel in Piiri, and the place goes to someone else.",
+        { "Your place is booked{{#group}} in {{{group}}}{{/group}}.",
+            "{{#when}}When: {{{when}}}{{/when}}",
+            "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
+            "else.",
             "Welcome!" } },
     { "signup_waitlisted", "fi", "Olet jonossa",
-        { "Ryhmä{{#group}} {{{group}}}{{/group}} on nyt täynnä, joten olet jonossa{{#position}}, sijalla "
+        { "Ryhmä{{#group}} {{{group}}}{{/group}} on nyt täynnä, joten olet jonossa{{#position}}, "
+          "sijalla "
           "{{position}}{{/position}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
-            "Kun paikka vapautuu, saat siitä viestin. Sinun ei tarvitse tehdä mitään sitä ennen." } },
+            "Kun paikka vapautuu, saat siitä viestin. Sinun ei tarvitse tehdä mitään sitä "
+            "ennen." } },
     { "signup_waitlisted", "sv", "Du står i kö",
-        { "Gruppen{{#group}} {{{group}}}{{/group}} är full just nu, så du står i kö{{#position}}, som nummer "
+        { "Gruppen{{#group}} {{{group}}}{{/group}} är full just nu, så du står i kö{{#position}}, "
+          "som nummer "
           "{{position}}{{/position}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
-            "När en plats blir ledig får du ett meddelande. Du behöver inte göra något innan dess." } },
+            "När en plats blir ledig får du ett meddelande. Du behöver inte göra något innan "
+            "dess." } },
     { "signup_waitlisted", "en", "You are on the waiting list",
-        { "The group{{#group}} {{{group}}}{{/group}} is full for now, so you are on the waiting list"
+        { "The group{{#group}} {{{group}}}{{/group}} is full for now, so you are on the waiting "
+          "list"
           "{{#position}}, number {{position}}{{/position}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
-            "When a place opens up, we will write to you. You do not need to do anything before then." } },
+            "When a place opens up, we will write to you. You do not need to do anything before "
+            "then." } },
     { "signup_promoted", "fi", "Sinulle vapautui paikka",
         { "Jonosta vapautui paikka, ja se on nyt sinun{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
-            "Jos et pääsekään, peru ilmoittautumisesi Piirissä, niin paikka siirtyy seuraavalle.", "Tervetuloa!" } },
+            "Jos et pääsekään, peru ilmoittautumisesi Piirissä, niin paikka siirtyy seuraavalle.",
+            "Tervetuloa!" } },
     { "signup_promoted", "sv", "En plats blev ledig för dig",
         { "En plats blev ledig och den är nu din{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
-            "Om du inte kan komma, avboka i Piiri så går platsen till nästa i kön.", "Välkommen!" } },
+            "Om du inte kan komma, avboka i Piiri så går platsen till nästa i kön.",
+            "Välkommen!" } },
     { "signup_promoted", "en", "A place opened up for you",
         { "A place opened up and it is now yours{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
-            "If you cannot come, cancel in Piiri and the place goes to the next person waiting.", "Welcome!" } },
+            "If you cannot come, cancel in Piiri and the place goes to the next person waiting.",
+            "Welcome!" } },
     { "session_cancelled", "fi", "Tapaaminen on peruttu",
-        { "Valitettavasti tapaaminen{{#group}} ({{{group}}}){{/group}} on peruttu{{#when}}: {{{when}}}{{/when}}.",
+        { "Valitettavasti tapaaminen{{#group}} ({{{group}}}){{/group}} on peruttu{{#when}}: "
+          "{{{when}}}{{/when}}.",
             "{{#reason}}Syy: {{{reason}}}{{/reason}}",
             "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." } },
     { "session_cancelled", "sv", "En träff är inställd",
-        { "Tyvärr är träffen{{#group}} ({{{group}}}){{/group}} inställd{{#when}}: {{{when}}}{{/when}}.",
-            "{{#reason}}Orsak: {{{reason}}}{{/reason}}", "Du behöver inte göra något. Vi beklagar ändringen." } },
+        { "Tyvärr är träffen{{#group}} ({{{group}}}){{/group}} inställd{{#when}}: "
+          "{{{when}}}{{/when}}.",
+            "{{#reason}}Orsak: {{{reason}}}{{/reason}}",
+            "Du behöver inte göra något. Vi beklagar ändringen." } },
     { "session_cancelled", "en", "A meeting is cancelled",
-        { "We are sorry: the meeting{{#group}} ({{{group}}}){{/group}} is cancelled{{#when}}: {{{when}}}{{/when}}.",
+        { "We are sorry: the meeting{{#group}} ({{{group}}}){{/group}} is cancelled{{#when}}: "
+          "{{{when}}}{{/when}}.",
             "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." } },
     { "session_moved", "fi", "Tapaamisen aika muuttui",
         { "Tapaamisen{{#group}} ({{{group}}}){{/group}} aika on muuttunut.",
             "{{#when}}Uusi aika: {{{when}}}{{/when}}",
             "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." } },
     { "session_moved", "sv", "En träff har fått ny tid",
-        { "Träffen{{#group}} ({{{group}}}){{/group}} har fått en ny tid.", "{{#when}}Ny tid: {{{when}}}{{/when}}",
-            "Din anmälan gäller fortfarande. Om den nya tiden inte passar kan du avboka i Piiri." } },
+        { "Träffen{{#group}} ({{{group}}}){{/group}} har fått en ny tid.",
+            "{{#when}}Ny tid: {{{when}}}{{/when}}",
+            "Din anmälan gäller fortfarande. Om den nya tiden inte passar kan du avboka i "
+            "Piiri." } },
     { "session_moved", "en", "A meeting has a new time",
-        { "The meeting{{#group}} ({{{group}}}){{/group}} has a new time.", "{{#when}}New time: {{{when}}}{{/when}}",
-            "Your signup still stands. If the new time does not suit you, you can cancel in Piiri." } },
+        { "The meeting{{#group}} ({{{group}}}){{/group}} has a new time.",
+            "{{#when}}New time: {{{when}}}{{/when}}",
+            "Your signup still stands. If the new time does not suit you, you can cancel in "
+            "Piiri." } },
 };
 
 /* What every message of a language shares. */
@@ -92,20 +116,24 @@ struct mail_frame {
 };
 
 static const struct mail_frame frames[] = {
-    { "fi", "Hei{{#name}} {{{name}}}{{/name}},", "Viesti koskee ilmoittautumista, jonka teit henkilön {{{guest}}} puolesta.",
+    { "fi", "Hei{{#name}} {{{name}}}{{/name}},",
+        "Viesti koskee ilmoittautumista, jonka teit henkilön {{{guest}}} puolesta.",
         "Tämä viesti tuli Piiristä, koska ilmoittauduit sen kautta. Siihen ei tarvitse vastata.",
         { "ma", "ti", "ke", "to", "pe", "la", "su" }, "klo" },
-    { "sv", "Hej{{#name}} {{{name}}}{{/name}},", "Meddelandet gäller anmälan som du gjorde för {{{guest}}}.",
+    { "sv", "Hej{{#name}} {{{name}}}{{/name}},",
+        "Meddelandet gäller anmälan som du gjorde för {{{guest}}}.",
         "Det här meddelandet kommer från Piiri eftersom du anmälde dig där. Du behöver inte svara.",
         { "mån", "tis", "ons", "tors", "fre", "lör", "sön" }, "kl." },
-    { "en", "Hello{{#name}} {{{name}}}{{/name}},", "This is about the signup you made for {{{guest}}}.",
+    { "en", "Hello{{#name}} {{{name}}}{{/name}},",
+        "This is about the signup you made for {{{guest}}}.",
         "This message comes from Piiri because you signed up there. There is no need to reply.",
         { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" }, "at" },
 };
 
 static const char html_source[] =
     "<!DOCTYPE html>\n<html lang=\"{{lang}}\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{{subject}}</title>\n</head>\n"
+    "<meta name=\"viewport\" content=\"width=device-width, "
+    "initial-scale=1\">\n<title>{{subject}}</title>\n</head>\n"
     "<body style=\"font-family: sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a;\">\n"
     "<p>{{greeting}}</p>\n{{#paragraphs}}<p>{{.}}</p>\n{{/paragraphs}}"
     "<p style=\"color: #555555; font-size: 14px;\">{{footer}}</p>\n</body>\n</html>\n";
@@ -152,8 +180,9 @@ static char *message_id(const json_t *view, const char *from)
 {
     char *addr = mail_address(from);
     const char *at = strrchr(addr, '@');
-    char *id = xasprintf("<piiri-outbox-%lld.%s@%s>", (long long)json_integer_value(json_object_get(view, "id")),
-        str(view, "org_id"), at && at[1] ? at + 1 : "localhost");
+    char *id = xasprintf("<piiri-outbox-%lld.%s@%s>",
+        (long long)json_integer_value(json_object_get(view, "id")), str(view, "org_id"),
+        at && at[1] ? at + 1 : "localhost");
     free(addr);
     return id;
 }
@@ -167,14 +196,16 @@ static json_t *phrase_data(const json_t *view, const struct mail_frame *f)
     const char *date = str(view, "date"), *time = str(view, "time");
     json_int_t wd = json_integer_value(json_object_get(view, "weekday"));
     if (date != NULL && time != NULL && wd >= 1 && wd <= 7)
-        json_object_set_new(data, "when", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
+        json_object_set_new(
+            data, "when", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
     return data;
 }
 
 int mail_message_build(const json_t *view, const char *from, struct mail_message *m, char **cause)
 {
     memset(m, 0, sizeof(*m));
-    const char *kind = str(view, "kind"), *lang = str(view, "language"), *email = str(view, "email");
+    const char *kind = str(view, "kind"), *lang = str(view, "language"),
+               *email = str(view, "email");
     const struct mail_frame *f = frame_for(lang ? lang : "fi");
     const struct mail_phrases *p = kind ? phrases_for(kind, f->lang) : NULL;
     if (p == NULL || email == NULL) {
@@ -201,8 +232,8 @@ int mail_message_build(const json_t *view, const char *from, struct mail_message
     m->text = xasprintf("%s\n-- \n%s\n", text, f->footer);
     free(text);
 
-    json_t *page = json_pack("{s:s, s:s, s:s, s:o, s:s}", "lang", f->lang, "subject", p->subject, "greeting",
-        greeting, "paragraphs", paras, "footer", f->footer);
+    json_t *page = json_pack("{s:s, s:s, s:s, s:o, s:s}", "lang", f->lang, "subject", p->subject,
+        "greeting", greeting, "paragraphs", paras, "footer", f->footer);
     if (page == NULL)
         fatalx("out of memory");
     struct mustache_template *tpl = mustache_compile(html_source, sizeof(html_source) - 1, cause);

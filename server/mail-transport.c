@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define SMTP_CONNECT_TIMEOUT_S 10
-#define SMTP_TIMEOUT_S 60
+#define SMTP_TIMEOUT_S         60
 
 static void date_header(char *out, size_t n)
 {
@@ -62,7 +62,8 @@ static void add_text_part(curl_mime *mime, const char *data, const char *type)
     curl_mime_encoder(part, "quoted-printable");
 }
 
-static enum mail_outcome smtp_send(const struct config *cfg, const struct mail_message *m, int *code)
+static enum mail_outcome smtp_send(
+    const struct config *cfg, const struct mail_message *m, int *code)
 {
     CURL *curl = curl_easy_init();
     if (curl == NULL)
@@ -88,7 +89,8 @@ static enum mail_outcome smtp_send(const struct config *cfg, const struct mail_m
     curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-    curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when offered; smtps:// always */
+    curl_easy_setopt(
+        curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when offered; smtps:// always */
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)SMTP_CONNECT_TIMEOUT_S);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT_S);
@@ -129,7 +131,8 @@ static void add_base64(FILE *f, const char *s)
     for (size_t at = 0; at < len; at += 57) {
         size_t n = len - at < 57 ? len - at : 57;
         char line[80];
-        sodium_bin2base64(line, sizeof(line), (const unsigned char *)s + at, n, sodium_base64_VARIANT_ORIGINAL);
+        sodium_bin2base64(
+            line, sizeof(line), (const unsigned char *)s + at, n, sodium_base64_VARIANT_ORIGINAL);
         fprintf(f, "%s\n", line);
     }
 }
@@ -152,19 +155,24 @@ static int maildir_dirs(const char *dir)
     return 0;
 }
 
-static void write_message(FILE *f, const struct config *cfg, const struct mail_message *m, const char *name)
+static void write_message(
+    FILE *f, const struct config *cfg, const struct mail_message *m, const char *name)
 {
     char date[64];
     date_header(date, sizeof(date));
     char *subject = mail_header_encode(m->subject);
     fprintf(f,
-        "Date: %s\nFrom: %s\nTo: <%s>\nSubject: %s\nMessage-ID: %s\nAuto-Submitted: auto-generated\n"
+        "Date: %s\nFrom: %s\nTo: <%s>\nSubject: %s\nMessage-ID: %s\nAuto-Submitted: "
+        "auto-generated\n"
         "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"mixed-%s\"\n\n"
-        "--mixed-%s\nContent-Type: multipart/alternative; boundary=\"alt-%s\"\nContent-Disposition: inline\n\n"
+        "--mixed-%s\nContent-Type: multipart/alternative; "
+        "boundary=\"alt-%s\"\nContent-Disposition: inline\n\n"
         "--alt-%s\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
         date, cfg->mail_from, m->to, subject, m->message_id, name, name, name, name);
     add_base64(f, m->text);
-    fprintf(f, "\n--alt-%s\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n", name);
+    fprintf(f,
+        "\n--alt-%s\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
+        name);
     add_base64(f, m->html);
     fprintf(f, "\n--alt-%s--\n\n--mixed-%s--\n", name, name);
     free(subject);
@@ -204,7 +212,8 @@ static enum mail_outcome maildir_write(const struct config *cfg, const struct ma
     return out;
 }
 
-enum mail_outcome mail_transport_send(const struct config *cfg, const struct mail_message *m, int *code)
+enum mail_outcome mail_transport_send(
+    const struct config *cfg, const struct mail_message *m, int *code)
 {
     *code = 0;
     if (cfg->smtp_url != NULL)

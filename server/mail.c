@@ -26,9 +26,9 @@
 #include <sys/select.h>
 #include <time.h>
 
-#define SWEEP_S 30        /* a look at the queue without a notification */
-#define RECONNECT_S 2     /* between attempts to reach PostgreSQL */
-#define MAX_ATTEMPTS 12   /* tries before a row fails for good */
+#define SWEEP_S      30 /* a look at the queue without a notification */
+#define RECONNECT_S  2  /* between attempts to reach PostgreSQL */
+#define MAX_ATTEMPTS 12 /* tries before a row fails for good */
 
 static volatile sig_atomic_t stopping;
 
@@ -69,10 +69,13 @@ static PGconn *connect_db(const char *conninfo)
     return conn;
 }
 
-static const char *const outcome_words[] = { [MAIL_SENT] = "sent", [MAIL_RETRY] = "retry", [MAIL_FAILED] = "failed" };
+static const char *const outcome_words[] = {
+    [MAIL_SENT] = "sent", [MAIL_RETRY] = "retry", [MAIL_FAILED] = "failed"
+};
 
 /* Record the outcome in the open transaction and commit it. */
-static bool finish(PGconn *conn, const struct config *cfg, const json_t *view, const char *outcome, int code)
+static bool finish(
+    PGconn *conn, const struct config *cfg, const json_t *view, const char *outcome, int code)
 {
     char id[32], code_s[16], retry[16], max[16];
     snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(view, "id")));
@@ -81,7 +84,8 @@ static bool finish(PGconn *conn, const struct config *cfg, const json_t *view, c
     snprintf(max, sizeof(max), "%d", MAX_ATTEMPTS);
     const char *params[] = { json_string_value(json_object_get(view, "org_id")), id, outcome,
         code > 0 ? code_s : NULL, retry, max };
-    PGresult *res = PQexecParams(conn, "SELECT mail_done($1, $2, $3, $4, $5, $6)", 6, NULL, params, NULL, NULL, 0);
+    PGresult *res = PQexecParams(
+        conn, "SELECT mail_done($1, $2, $3, $4, $5, $6)", 6, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         log_error("mail: %s", PQresultErrorMessage(res));
         PQclear(res);
@@ -89,11 +93,12 @@ static bool finish(PGconn *conn, const struct config *cfg, const json_t *view, c
     }
     const char *status = PQgetvalue(res, 0, 0);
     if (strcmp(outcome, "retry") == 0)
-        metrics_mail_count(strcmp(status, "failed") == 0 ? METRICS_MAIL_FAILED : METRICS_MAIL_RETRIED);
+        metrics_mail_count(
+            strcmp(status, "failed") == 0 ? METRICS_MAIL_FAILED : METRICS_MAIL_RETRIED);
     else
-        metrics_mail_count(strcmp(outcome, "sent") == 0 ? METRICS_MAIL_SENT
-                : strcmp(outcome, "failed") == 0        ? METRICS_MAIL_FAILED
-                                                        : METRICS_MAIL_SKIPPED);
+        metrics_mail_count(strcmp(outcome, "sent") == 0     ? METRICS_MAIL_SENT
+                           : strcmp(outcome, "failed") == 0 ? METRICS_MAIL_FAILED
+                                                            : METRICS_MAIL_SKIPPED);
     log_info("mail: outbox row %s %s (reply %d)", id, status, code);
     PQclear(res);
     return ok(PQexec(conn, "COMMIT"), PGRES_COMMAND_OK);
@@ -154,7 +159,8 @@ static double queue_look(PGconn *conn)
         PQclear(res);
         return -1;
     }
-    metrics_mail_queue(strtoll(PQgetvalue(res, 0, 0), NULL, 10), strtod(PQgetvalue(res, 0, 1), NULL));
+    metrics_mail_queue(
+        strtoll(PQgetvalue(res, 0, 0), NULL, 10), strtod(PQgetvalue(res, 0, 1), NULL));
     double next = PQgetisnull(res, 0, 2) ? SWEEP_S : strtod(PQgetvalue(res, 0, 2), NULL);
     PQclear(res);
     return next < 0 ? 0 : next > SWEEP_S ? SWEEP_S : next;
@@ -168,7 +174,8 @@ static bool wait_for_work(PGconn *conn, double seconds)
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(fd, &fds);
-    struct timeval tv = { (time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) };
+    struct timeval tv = { (time_t)seconds,
+        (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) };
     if (select(fd + 1, &fds, NULL, NULL, &tv) < 0 && errno != EINTR)
         return false;
     if (PQconsumeInput(conn) == 0)
@@ -189,8 +196,8 @@ static void pause_s(int seconds)
 int mail_main(const struct config *cfg, const char *conninfo)
 {
     log_set_tag("mail");
-    prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlive the supervisor */
-    prctl(PR_SET_NAME, "piirid-mail");  /* for ps and the tests' kill -9 */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);                     /* never outlive the supervisor */
+    prctl(PR_SET_NAME, "piirid-mail");                    /* for ps and the tests' kill -9 */
     struct sigaction sa = { .sa_handler = stop_handler }; /* no SA_RESTART: select and sleep wake */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);

@@ -48,6 +48,7 @@ enum mail_outcome {
 
 /* Send over SMTP (cfg->smtp_url) or write into cfg->maildir. *code: the
  * SMTP reply code (0 when there was none). */
-enum mail_outcome mail_transport_send(const struct config *cfg, const struct mail_message *m, int *code);
+enum mail_outcome mail_transport_send(
+    const struct config *cfg, const struct mail_message *m, int *code);
 
 #endif

@@ -21,9 +21,9 @@ static const char *const langs[] = { "fi", "sv", "en" };
 static json_t *view(const char *kind, const char *lang, const char *group)
 {
     json_t *v = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i}", "org_id",
-        "5a1b0000-0000-4000-8000-000000000001", "id", (json_int_t)42, "kind", kind, "language", lang, "email",
-        "aino@example.org", "name", "Aino", "date", "25.11.2026", "weekday", 3, "time", "10.00", "reason",
-        "Ohjaaja <sairastui>", "position", 2);
+        "5a1b0000-0000-4000-8000-000000000001", "id", (json_int_t)42, "kind", kind, "language",
+        lang, "email", "aino@example.org", "name", "Aino", "date", "25.11.2026", "weekday", 3,
+        "time", "10.00", "reason", "Ohjaaja <sairastui>", "position", 2);
     assert_non_null(v);
     if (group != NULL)
         json_object_set_new(v, "group", json_string(group));
@@ -42,7 +42,8 @@ static void test_every_kind_in_every_language(void **state)
             assert_non_null(strstr(m.text, "Surevien vanhempien ryhmä"));
             assert_non_null(strstr(m.html, "Surevien vanhempien ryhmä"));
             assert_non_null(strstr(m.text, "Aino"));
-            assert_string_equal(m.message_id, "<piiri-outbox-42.5a1b0000-0000-4000-8000-000000000001@example.org>");
+            assert_string_equal(
+                m.message_id, "<piiri-outbox-42.5a1b0000-0000-4000-8000-000000000001@example.org>");
             assert_string_equal(m.to, "aino@example.org");
             mail_message_free(&m);
             json_decref(v);
