@@ -294,7 +294,10 @@ def test_metrics_show_the_queue(pg, mailer, smtp, admin):
     assert m["piiri_mail_sent_total"] >= 1
 
 
-def test_maildir_without_smtp(pg, admin):
+def test_maildir_without_smtp(pg, admin, mailer):
+    # The SMTP server's delivery process shares the queue: stopped, the row is this one's.
+    smtp_pid = mail_pid(mailer)
+    os.kill(smtp_pid, signal.SIGSTOP)
     with tempfile.TemporaryDirectory() as d:
         maildir = Path(d) / "mail"
         srv = Server(pg.url, "maildir", env={"PIIRI_MAILDIR": str(maildir), "PIIRI_MAIL_FROM": FROM}).start()
@@ -318,5 +321,7 @@ def test_maildir_without_smtp(pg, admin):
             assert parts(msg) == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html"]
             assert g["title"] in msg.get_body(("plain",)).get_content()
             assert list((maildir / "tmp").iterdir()) == []
+            assert outbox_rows(pg, o.p1.id)[0][3] == "sent"
         finally:
+            os.kill(smtp_pid, signal.SIGCONT)
             assert srv.stop() == 0
