@@ -5,10 +5,10 @@ set -euo pipefail
 
 mode=${1:-run}
 pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libsodium-dev
-      libcmocka-dev zlib1g-dev libunistring-dev postgresql postgresql-contrib tzdata python3 xxd)
+      libcmocka-dev zlib1g-dev libunistring-dev libcurl4-openssl-dev postgresql postgresql-contrib tzdata python3 xxd)
 case $mode in
 run) ;;
-test) pkgs+=(python3-pytest python3-icalendar python3-recurring-ical-events python3-vobject clang
+test) pkgs+=(python3-pytest python3-aiosmtpd python3-icalendar python3-recurring-ical-events python3-vobject clang
             libclang-rt-14-dev pgbouncer clang-tools-14 cppcheck nodejs libfaketime
             chromium default-jre-headless)
       # chromium: the browser the web checks drive (tests/web); Java: the Nu Html Checker's.

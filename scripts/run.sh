@@ -14,6 +14,11 @@ if [ -z "${PIIRI_DATABASE_URL:-}" ]; then
     demo=1
 fi
 
+# Without a mail server, the messages are files in var/mail/ (README.md).
+if [ -z "${PIIRI_SMTP_URL:-}" ] && [ -z "${PIIRI_MAILDIR:-}" ]; then
+    export PIIRI_MAILDIR=var/mail
+fi
+
 build/piirid migrate
 if [ "$demo" = 1 ]; then
     psql "$PIIRI_DATABASE_URL" -q -v ON_ERROR_STOP=1 -f schema/demo/demo.sql

@@ -59,6 +59,15 @@ static const struct config_key config_keys[] = {
     /* A secret: at least 16 characters, never echoed in a message. */
     { "metrics_token", "PIIRI_METRICS_TOKEN", CONFIG_STRING, offsetof(struct config, metrics_token), NULL, 16,
         0 },
+    /* Mail: SMTP when smtp_url is set, else a Maildir when maildir is set,
+     * else no delivery (the outbox keeps its rows). */
+    { "smtp_url", "PIIRI_SMTP_URL", CONFIG_STRING, offsetof(struct config, smtp_url), NULL, 0, 0 },
+    { "smtp_user", "PIIRI_SMTP_USER", CONFIG_STRING, offsetof(struct config, smtp_user), NULL, 0, 0 },
+    { "smtp_password", "PIIRI_SMTP_PASSWORD", CONFIG_STRING, offsetof(struct config, smtp_password), NULL, 0, 0 },
+    { "mail_from", "PIIRI_MAIL_FROM", CONFIG_STRING, offsetof(struct config, mail_from), "Piiri <piiri@localhost>",
+        0, 0 },
+    { "maildir", "PIIRI_MAILDIR", CONFIG_STRING, offsetof(struct config, maildir), NULL, 0, 0 },
+    { "mail_retry_s", "PIIRI_MAIL_RETRY_S", CONFIG_INT, offsetof(struct config, mail_retry_s), "60", 1, 86400 },
 };
 
 static int parse_int(const char *value, int min, int max, int *out)
@@ -300,5 +309,10 @@ void config_free(struct config *cfg)
     netaddr_cidrs_free(&cfg->trusted_proxy_list);
     free(cfg->metrics_token);
     free(cfg->contact_email);
+    free(cfg->smtp_url);
+    free(cfg->smtp_user);
+    free(cfg->smtp_password);
+    free(cfg->mail_from);
+    free(cfg->maildir);
     memset(cfg, 0, sizeof(*cfg));
 }

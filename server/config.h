@@ -31,6 +31,11 @@ struct config {
     char *log_level;
     char *metrics_token;     /* bearer token for /metrics from outside loopback; NULL: none */
     char *contact_email;     /* the operator's address on the privacy and accessibility pages */
+    char *smtp_url;          /* smtp:// or smtps://host:port; NULL: no SMTP */
+    char *smtp_user, *smtp_password; /* NULL: no SMTP AUTH */
+    char *mail_from;         /* From: of every message ("Name <addr>" or addr) */
+    char *maildir;           /* without smtp_url: messages written here; NULL: neither, no delivery */
+    int mail_retry_s;        /* first delay after a temporary refusal; it doubles each time */
 };
 
 /* Fill in every default. */

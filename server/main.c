@@ -40,10 +40,13 @@ static const char usage[] =
     "  PIIRI_WORKERS       worker processes (the number of cores)\n"
     "  PIIRI_PUBLIC_URL    base URL of links Piiri hands out (http://LISTEN)\n"
     "  PIIRI_MATCHING      one-to-one matching module, on or off (on)\n"
+    "  PIIRI_SMTP_URL      mail server (smtp:// or smtps://host:port); without it,\n"
+    "  PIIRI_MAILDIR       a Maildir the messages are written into\n"
     "  PIIRI_CONFIG        config file, when --config is not given\n"
     "  and PIIRI_DB_POOL_SIZE, PIIRI_DB_QUEUE_MAX, PIIRI_DB_WAIT_MS,\n"
     "  PIIRI_QUERY_TIMEOUT_MS, PIIRI_MAX_CONNECTIONS, PIIRI_HTTP_TIMEOUT_S,\n"
-    "  PIIRI_TOKEN_DAYS, PIIRI_LOG_LEVEL, PIIRI_LISTEN_DATABASE_URL (see README.md)\n";
+    "  PIIRI_TOKEN_DAYS, PIIRI_LOG_LEVEL, PIIRI_LISTEN_DATABASE_URL, PIIRI_SMTP_USER,\n"
+    "  PIIRI_SMTP_PASSWORD, PIIRI_MAIL_FROM, PIIRI_MAIL_RETRY_S (see README.md)\n";
 
 static bool is_ip_literal(const char *host)
 {

@@ -33,9 +33,17 @@ struct feed_counters {
     uint64_t hits, renders;
 };
 
+/* Written by the delivery process, read by any worker. */
+struct mail_metrics {
+    uint64_t sent, retried, failed, skipped;
+    int64_t queued;
+    double oldest_s;
+};
+
 static struct route_metrics *routes; /* nroutes + 1 */
 static struct pool_gauges *pools;    /* one per worker slot */
 static struct feed_counters *feeds;
+static struct mail_metrics *mail;
 static size_t nroutes_total;
 static const char *const *labels_of_routes;
 static int nworker_slots;
@@ -45,13 +53,15 @@ void metrics_init(size_t nroutes, const char *const *route_labels, int nworkers)
     nroutes_total = nroutes + 1;
     labels_of_routes = route_labels;
     nworker_slots = nworkers;
-    size_t bytes = nroutes_total * sizeof(*routes) + (size_t)nworkers * sizeof(*pools) + sizeof(*feeds);
+    size_t bytes = nroutes_total * sizeof(*routes) + (size_t)nworkers * sizeof(*pools) + sizeof(*feeds) +
+        sizeof(*mail);
     void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         fatalx("metrics: cannot map shared memory");
     routes = mem;
     pools = (struct pool_gauges *)(routes + nroutes_total);
     feeds = (struct feed_counters *)(pools + nworkers);
+    mail = (struct mail_metrics *)(feeds + 1);
 }
 
 static size_t status_index(int status)
@@ -98,6 +108,25 @@ void metrics_set_pool(int worker, int open, int in_use, int waiting)
     __atomic_store_n(&pools[worker].open, open, __ATOMIC_RELAXED);
     __atomic_store_n(&pools[worker].in_use, in_use, __ATOMIC_RELAXED);
     __atomic_store_n(&pools[worker].waiting, waiting, __ATOMIC_RELAXED);
+}
+
+void metrics_mail_count(enum metrics_mail what)
+{
+    if (mail == NULL)
+        return;
+    uint64_t *c = what == METRICS_MAIL_SENT ? &mail->sent
+        : what == METRICS_MAIL_RETRIED      ? &mail->retried
+        : what == METRICS_MAIL_FAILED       ? &mail->failed
+                                            : &mail->skipped;
+    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_mail_queue(int64_t queued, double oldest_s)
+{
+    if (mail == NULL)
+        return;
+    __atomic_store_n(&mail->queued, queued, __ATOMIC_RELAXED);
+    __atomic_store(&mail->oldest_s, &oldest_s, __ATOMIC_RELAXED);
 }
 
 static uint64_t load(const uint64_t *p)
@@ -177,6 +206,28 @@ static void render_feeds(struct evbuffer *out)
         (unsigned long long)load(&feeds->hits), (unsigned long long)load(&feeds->renders));
 }
 
+static void render_mail(struct evbuffer *out)
+{
+    double oldest;
+    __atomic_load(&mail->oldest_s, &oldest, __ATOMIC_RELAXED);
+    evbuffer_add_printf(out,
+        "# HELP piiri_mail_sent_total Messages the mail server accepted (or written to the Maildir).\n"
+        "# TYPE piiri_mail_sent_total counter\npiiri_mail_sent_total %llu\n"
+        "# HELP piiri_mail_retried_total Tries refused for now (4xx, or no answer), to be tried again.\n"
+        "# TYPE piiri_mail_retried_total counter\npiiri_mail_retried_total %llu\n"
+        "# HELP piiri_mail_failed_total Messages refused for good (5xx) or out of tries.\n"
+        "# TYPE piiri_mail_failed_total counter\npiiri_mail_failed_total %llu\n"
+        "# HELP piiri_mail_skipped_total Messages no longer true when their turn came, not sent.\n"
+        "# TYPE piiri_mail_skipped_total counter\npiiri_mail_skipped_total %llu\n"
+        "# HELP piiri_mail_queue_depth Outbox rows waiting to be sent.\n"
+        "# TYPE piiri_mail_queue_depth gauge\npiiri_mail_queue_depth %lld\n"
+        "# HELP piiri_mail_oldest_unsent_seconds Age of the oldest outbox row waiting to be sent.\n"
+        "# TYPE piiri_mail_oldest_unsent_seconds gauge\npiiri_mail_oldest_unsent_seconds %.3f\n",
+        (unsigned long long)load(&mail->sent), (unsigned long long)load(&mail->retried),
+        (unsigned long long)load(&mail->failed), (unsigned long long)load(&mail->skipped),
+        (long long)__atomic_load_n(&mail->queued, __ATOMIC_RELAXED), oldest);
+}
+
 void metrics_render(struct evbuffer *out)
 {
     if (routes == NULL)
@@ -185,4 +236,5 @@ void metrics_render(struct evbuffer *out)
     render_histogram(out, labels_of_routes);
     render_pool(out);
     render_feeds(out);
+    render_mail(out);
 }

@@ -21,6 +21,10 @@ void metrics_feed_hit(void);
 void metrics_feed_rendered(void);
 /* Publish this worker's pool gauges. */
 void metrics_set_pool(int worker, int open, int in_use, int waiting);
+/* The delivery process's counts and the queue it last saw. */
+enum metrics_mail { METRICS_MAIL_SENT, METRICS_MAIL_RETRIED, METRICS_MAIL_FAILED, METRICS_MAIL_SKIPPED };
+void metrics_mail_count(enum metrics_mail what);
+void metrics_mail_queue(int64_t queued, double oldest_s);
 /* Prometheus text exposition. */
 void metrics_render(struct evbuffer *out);
 

@@ -4,11 +4,13 @@
 #include "supervisor.h"
 
 #include "log.h"
+#include "mail.h"
 #include "util.h"
 #include "worker.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,8 @@ struct worker_slot {
 struct supervisor {
     const struct config *cfg;
     const char *conninfo, *listen_conninfo;
-    struct worker_slot *slots;
+    struct worker_slot *slots; /* the workers, then the delivery process if mail is on */
+    int nslots;
     sigset_t waited;
     bool stopping;
     uint64_t stop_deadline_ns;
@@ -43,8 +46,11 @@ static void spawn(struct supervisor *s, int i)
         s->slots[i].restart_at_ns = clock_mono_ns() + RESTART_BACKOFF_MS * 1000000ull;
         return;
     }
-    if (pid == 0)
+    if (pid == 0) {
+        if (i == s->cfg->workers)
+            _exit(mail_main(s->cfg, s->listen_conninfo));
         _exit(worker_main(s->cfg, s->conninfo, s->listen_conninfo, i));
+    }
     s->slots[i].pid = pid;
     s->slots[i].started_ns = clock_mono_ns();
     s->slots[i].restart_at_ns = 0;
@@ -52,7 +58,7 @@ static void spawn(struct supervisor *s, int i)
 
 static void signal_workers(struct supervisor *s, int sig)
 {
-    for (int i = 0; i < s->cfg->workers; i++) {
+    for (int i = 0; i < s->nslots; i++) {
         if (s->slots[i].pid > 0)
             kill(s->slots[i].pid, sig);
     }
@@ -65,22 +71,33 @@ static void begin_stop(struct supervisor *s)
     signal_workers(s, SIGTERM);
 }
 
+/* "worker 2" or "mail delivery", for the log. */
+static const char *slot_name(const struct supervisor *s, int i, char *buf, size_t n)
+{
+    if (i == s->cfg->workers)
+        return "mail delivery";
+    snprintf(buf, n, "worker %d", i + 1);
+    return buf;
+}
+
 static void worker_exited(struct supervisor *s, int i, int status)
 {
+    char name[32];
+    slot_name(s, i, name, sizeof(name));
     uint64_t now = clock_mono_ns();
     s->slots[i].pid = 0;
     if (s->stopping)
         return;
     if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_CONFIG) {
-        log_error("worker %d cannot start; stopping", i + 1);
+        log_error("%s cannot start; stopping", slot_name(s, i, name, sizeof(name)));
         s->exit_status = 1;
         begin_stop(s);
         return;
     }
     if (WIFSIGNALED(status))
-        log_error("worker %d killed by signal %d; restarting", i + 1, WTERMSIG(status));
+        log_error("%s killed by signal %d; restarting", slot_name(s, i, name, sizeof(name)), WTERMSIG(status));
     else
-        log_error("worker %d exited with status %d; restarting", i + 1, WEXITSTATUS(status));
+        log_error("%s exited with status %d; restarting", slot_name(s, i, name, sizeof(name)), WEXITSTATUS(status));
     /* A worker that dies at once would otherwise be forked in a tight loop. */
     bool quick = now - s->slots[i].started_ns < RESTART_BACKOFF_MS * 1000000ull;
     s->slots[i].restart_at_ns = quick ? now + RESTART_BACKOFF_MS * 1000000ull : now;
@@ -91,7 +108,7 @@ static void reap(struct supervisor *s)
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        for (int i = 0; i < s->cfg->workers; i++) {
+        for (int i = 0; i < s->nslots; i++) {
             if (s->slots[i].pid == pid)
                 worker_exited(s, i, status);
         }
@@ -100,7 +117,7 @@ static void reap(struct supervisor *s)
 
 static bool any_running(const struct supervisor *s)
 {
-    for (int i = 0; i < s->cfg->workers; i++) {
+    for (int i = 0; i < s->nslots; i++) {
         if (s->slots[i].pid > 0)
             return true;
     }
@@ -110,7 +127,7 @@ static bool any_running(const struct supervisor *s)
 static void restart_due(struct supervisor *s)
 {
     uint64_t now = clock_mono_ns();
-    for (int i = 0; i < s->cfg->workers && !s->stopping; i++) {
+    for (int i = 0; i < s->nslots && !s->stopping; i++) {
         if (s->slots[i].pid == 0 && s->slots[i].restart_at_ns != 0 && s->slots[i].restart_at_ns <= now)
             spawn(s, i);
     }
@@ -143,7 +160,8 @@ static void handle_signal(struct supervisor *s, int sig)
 int supervisor_run(const struct config *cfg, const char *conninfo, const char *listen_conninfo)
 {
     struct supervisor s = { .cfg = cfg, .conninfo = conninfo, .listen_conninfo = listen_conninfo };
-    s.slots = xcalloc((size_t)cfg->workers, sizeof(*s.slots));
+    s.nslots = cfg->workers + (mail_enabled(cfg) ? 1 : 0);
+    s.slots = xcalloc((size_t)s.nslots, sizeof(*s.slots));
     sigemptyset(&s.waited);
     sigaddset(&s.waited, SIGTERM);
     sigaddset(&s.waited, SIGINT);
@@ -152,7 +170,7 @@ int supervisor_run(const struct config *cfg, const char *conninfo, const char *l
     sigprocmask(SIG_BLOCK, &s.waited, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    for (int i = 0; i < cfg->workers; i++)
+    for (int i = 0; i < s.nslots; i++)
         spawn(&s, i);
     log_info("serving on http://%s with %d workers", cfg->listen, cfg->workers);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The parent process: forks the workers, restarts one that dies, forwards
+/* The parent process: forks the workers (and the mail delivery process when
+ * mail is on), restarts one that dies, forwards
  * SIGTERM/SIGINT to them and waits until they are all gone. */
 #ifndef PIIRI_SUPERVISOR_H
 #define PIIRI_SUPERVISOR_H

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The delivery process. One blocking PostgreSQL connection of its own (it
+ * serves no HTTP, so nothing here can hold up a request): LISTEN piiri_mail,
+ * then, until told to stop, deliver every due row and sleep until the next
+ * notification, the next retry or the sweep, whichever comes first.
+ *
+ * One row at a time, one transaction each: claim it (FOR UPDATE SKIP LOCKED,
+ * so several piirid share the queue), read its message as the database has
+ * it now, send, mark the outcome, commit. Killed anywhere before the send,
+ * the row is unlocked and sent later; killed between the server's "250" and
+ * the COMMIT, it is sent again, with the same Message-ID: the one duplicate
+ * window (docs/mail.md). */
+#include "mail.h"
+
+#include "log.h"
+#include "metrics.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/select.h>
+#include <time.h>
+
+#define SWEEP_S      30 /* a look at the queue without a notification */
+#define RECONNECT_S  2  /* between attempts to reach PostgreSQL */
+#define MAX_ATTEMPTS 12 /* tries before a row fails for good */
+
+static volatile sig_atomic_t stopping;
+
+static void stop_handler(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+bool mail_enabled(const struct config *cfg)
+{
+    return cfg->smtp_url != NULL || cfg->maildir != NULL;
+}
+
+static bool ok(PGresult *res, ExecStatusType want)
+{
+    bool good = PQresultStatus(res) == want;
+    if (!good)
+        log_error("mail: %s", PQresultErrorMessage(res));
+    PQclear(res);
+    return good;
+}
+
+static PGconn *connect_db(const char *conninfo)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        log_warn("mail: cannot reach PostgreSQL: %s", PQerrorMessage(conn));
+        PQfinish(conn);
+        return NULL;
+    }
+    if (!ok(PQexec(conn, "SET application_name = 'piirid mail'; SET statement_timeout = '30s'; "
+                         "SET idle_in_transaction_session_timeout = '5min'; LISTEN piiri_mail"),
+            PGRES_COMMAND_OK)) {
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+static const char *const outcome_words[] = {
+    [MAIL_SENT] = "sent", [MAIL_RETRY] = "retry", [MAIL_FAILED] = "failed"
+};
+
+/* Record the outcome in the open transaction and commit it. */
+static bool finish(
+    PGconn *conn, const struct config *cfg, const json_t *view, const char *outcome, int code)
+{
+    char id[32], code_s[16], retry[16], max[16];
+    snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(view, "id")));
+    snprintf(code_s, sizeof(code_s), "%d", code);
+    snprintf(retry, sizeof(retry), "%d", cfg->mail_retry_s);
+    snprintf(max, sizeof(max), "%d", MAX_ATTEMPTS);
+    const char *params[] = { json_string_value(json_object_get(view, "org_id")), id, outcome,
+        code > 0 ? code_s : NULL, retry, max };
+    PGresult *res = PQexecParams(
+        conn, "SELECT mail_done($1, $2, $3, $4, $5, $6)", 6, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        log_error("mail: %s", PQresultErrorMessage(res));
+        PQclear(res);
+        return false;
+    }
+    const char *status = PQgetvalue(res, 0, 0);
+    if (strcmp(outcome, "retry") == 0)
+        metrics_mail_count(
+            strcmp(status, "failed") == 0 ? METRICS_MAIL_FAILED : METRICS_MAIL_RETRIED);
+    else
+        metrics_mail_count(strcmp(outcome, "sent") == 0     ? METRICS_MAIL_SENT
+                           : strcmp(outcome, "failed") == 0 ? METRICS_MAIL_FAILED
+                                                            : METRICS_MAIL_SKIPPED);
+    log_info("mail: outbox row %s %s (reply %d)", id, status, code);
+    PQclear(res);
+    return ok(PQexec(conn, "COMMIT"), PGRES_COMMAND_OK);
+}
+
+/* Send what the view describes, or skip it when it is no longer true. */
+static bool deliver(PGconn *conn, const struct config *cfg, const json_t *view)
+{
+    if (json_is_true(json_object_get(view, "stale")))
+        return finish(conn, cfg, view, "skipped", 0);
+    struct mail_message m;
+    char *cause = NULL;
+    if (mail_message_build(view, cfg->mail_from, &m, &cause) != 0) {
+        log_error("mail: %s", cause);
+        free(cause);
+        return finish(conn, cfg, view, "failed", 0);
+    }
+    int code = 0;
+    enum mail_outcome out = mail_transport_send(cfg, &m, &code);
+    mail_message_free(&m);
+    return finish(conn, cfg, view, outcome_words[out], code);
+}
+
+/* Claim and deliver one due row: 1 done, 0 none due, -1 database trouble. */
+static int deliver_one(PGconn *conn, const struct config *cfg)
+{
+    if (!ok(PQexec(conn, "BEGIN"), PGRES_COMMAND_OK))
+        return -1;
+    PGresult *res = PQexec(conn, "SELECT mail_next()");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        log_error("mail: %s", PQresultErrorMessage(res));
+        PQclear(res);
+        PQclear(PQexec(conn, "ROLLBACK"));
+        return -1;
+    }
+    if (PQgetisnull(res, 0, 0)) {
+        PQclear(res);
+        return ok(PQexec(conn, "COMMIT"), PGRES_COMMAND_OK) ? 0 : -1;
+    }
+    json_t *view = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+    PQclear(res);
+    if (view == NULL)
+        fatalx("mail: mail_next() returned no JSON");
+    bool done = deliver(conn, cfg, view);
+    json_decref(view);
+    if (!done)
+        PQclear(PQexec(conn, "ROLLBACK"));
+    return done ? 1 : -1;
+}
+
+/* Publish the queue's gauges; returns seconds until the next row is due
+ * (SWEEP_S when none is), or -1 on database trouble. */
+static double queue_look(PGconn *conn)
+{
+    PGresult *res = PQexec(conn, "SELECT queued, oldest_s, next_s FROM mail_queue()");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        log_error("mail: %s", PQresultErrorMessage(res));
+        PQclear(res);
+        return -1;
+    }
+    metrics_mail_queue(
+        strtoll(PQgetvalue(res, 0, 0), NULL, 10), strtod(PQgetvalue(res, 0, 1), NULL));
+    double next = PQgetisnull(res, 0, 2) ? SWEEP_S : strtod(PQgetvalue(res, 0, 2), NULL);
+    PQclear(res);
+    return next < 0 ? 0 : next > SWEEP_S ? SWEEP_S : next;
+}
+
+/* Sleep until a notification, the timeout or a signal; false: the
+ * connection broke. */
+static bool wait_for_work(PGconn *conn, double seconds)
+{
+    int fd = PQsocket(conn);
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(fd, &fds);
+    struct timeval tv = { (time_t)seconds,
+        (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) };
+    if (select(fd + 1, &fds, NULL, NULL, &tv) < 0 && errno != EINTR)
+        return false;
+    if (PQconsumeInput(conn) == 0)
+        return false;
+    PGnotify *n;
+    while ((n = PQnotifies(conn)) != NULL)
+        PQfreemem(n);
+    return true;
+}
+
+static void pause_s(int seconds)
+{
+    struct timespec ts = { seconds, 0 };
+    if (!stopping)
+        nanosleep(&ts, NULL); /* a signal cuts it short */
+}
+
+int mail_main(const struct config *cfg, const char *conninfo)
+{
+    log_set_tag("mail");
+    prctl(PR_SET_PDEATHSIG, SIGTERM);                     /* never outlive the supervisor */
+    prctl(PR_SET_NAME, "piirid-mail");                    /* for ps and the tests' kill -9 */
+    struct sigaction sa = { .sa_handler = stop_handler }; /* no SA_RESTART: select and sleep wake */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+        fatalx("libcurl cannot start");
+    log_info("delivering mail %s", cfg->smtp_url ? "over SMTP" : "into the Maildir");
+
+    PGconn *conn = NULL;
+    while (!stopping) {
+        if (conn == NULL && (conn = connect_db(conninfo)) == NULL) {
+            pause_s(RECONNECT_S);
+            continue;
+        }
+        int rc = 0;
+        while (!stopping && (rc = deliver_one(conn, cfg)) == 1)
+            ;
+        double next = rc < 0 ? -1 : queue_look(conn);
+        if (next < 0 || (!stopping && !wait_for_work(conn, next))) {
+            if (PQstatus(conn) != CONNECTION_OK) {
+                PQfinish(conn);
+                conn = NULL;
+            }
+            pause_s(1);
+        }
+    }
+    if (conn != NULL)
+        PQfinish(conn);
+    curl_global_cleanup();
+    log_info("stopped");
+    return 0;
+}

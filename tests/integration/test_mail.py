@@ -1,0 +1,327 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Mail delivery: a real SMTP server (aiosmtpd) on a free loopback port, piirid
+with PIIRI_SMTP_URL pointing at it; the Maildir fallback without it. What a
+person receives: one message per event, neutral subjects, a text and an HTML
+part, a Message-ID that names the outbox row; a 451 tried again, a 550 given
+up; nothing sent twice when the delivery process is killed; no "confirmed"
+for a signup cancelled before its turn came."""
+
+import asyncio
+import email
+import email.policy
+import email.utils
+import os
+import signal
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from helpers import (Server, add_session, assert_json, cancel_session, cancel_signup, free_port, in_days,
+                     make_group, move_session, org_with_people, psql, raw_get, register, signed_up,
+                     wait_until)
+
+FROM = "Piiri <ilmoitukset@piiri.example>"
+
+
+class Sink:
+    """aiosmtpd handler: keeps what it accepts; answers a recipient with the
+    codes queued for it (refuse), or holds its RCPT until released (hold)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages = []   # (recipient, email.message.EmailMessage)
+        self.refuse = {}     # address -> list of replies, used in turn
+        self.tries = {}      # address -> RCPTs seen
+        self.hold = {}       # address -> threading.Event, once
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.tries[address] = self.tries.get(address, 0) + 1
+            held = self.hold.pop(address, None)
+            replies = self.refuse.get(address)
+            reply = replies.pop(0) if replies else None
+        if held is not None:
+            while not held.is_set():
+                await asyncio.sleep(0.02)
+        if reply is not None:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            for r in envelope.rcpt_tos:
+                self.messages.append((r, msg))
+        return "250 Message accepted"
+
+    def to(self, address):
+        with self.lock:
+            return [m for r, m in self.messages if r == address]
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, sink
+    for ev in list(sink.hold.values()):
+        ev.set()
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def mailer(pg, smtp, admin):
+    controller, _ = smtp
+    srv = Server(pg.url, "mail", env={"PIIRI_SMTP_URL": f"smtp://127.0.0.1:{controller.port}",
+                                      "PIIRI_MAIL_FROM": FROM, "PIIRI_MAIL_RETRY_S": "1"}).start()
+    yield srv
+    rc = srv.stop()
+    assert rc == 0, f"piirid exited with {rc} on SIGTERM"
+
+
+def outbox_rows(pg, person_id):
+    """(id, org_id, kind, status, attempts, last_code) of a person's outbox rows, oldest first."""
+    out = psql(pg.url, "SELECT id, org_id, kind, status, attempts, coalesce(last_code, 0) FROM notification_outbox "
+                       f"WHERE person_id = '{person_id}' ORDER BY id")
+    rows = []
+    for line in out.splitlines():
+        i, org, kind, status, attempts, code = line.split("|")
+        rows.append((int(i), org, kind, status, int(attempts), int(code)))
+    return rows
+
+
+def mails_to(sink, person, n=1, timeout=20):
+    """Waits until PERSON has N messages; returns them."""
+    wait_until(lambda: len(sink.to(person.email)) >= n, timeout, what=f"{n} mails")
+    return sink.to(person.email)
+
+
+def parts(msg):
+    """The content types of the message's tree, depth first."""
+    return [p.get_content_type() for p in msg.walk()]
+
+
+def mail_pid(srv):
+    """The pid of the delivery process under SRV's supervisor."""
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            comm = (d / "comm").read_text().strip()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == srv.proc.pid and comm == "piirid-mail":
+            return int(d.name)
+    return None
+
+
+def test_confirmed_message_headers_and_parts(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator", p1="member")
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(10, hour=10))
+    signed_up(mailer, "session", s["id"], o.p1.token, "confirmed")
+    [msg] = mails_to(sink, o.p1)
+    [(row_id, org_id, kind, status, attempts, _)] = outbox_rows(pg, o.p1.id)
+    assert (kind, status, attempts) == ("signup_confirmed", "sent", 1)
+    assert msg["Message-ID"] == f"<piiri-outbox-{row_id}.{org_id}@piiri.example>"
+    assert msg["From"] == FROM
+    assert msg["To"].addresses[0].addr_spec == o.p1.email
+    sent = email.utils.parsedate_to_datetime(msg["Date"])
+    assert abs(time.time() - sent.timestamp()) < 120
+    assert msg["Subject"] == "Paikkasi on varattu"
+    assert g["title"] not in msg["Subject"]
+    assert parts(msg) == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html"]
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert g["title"] in body
+        assert o.p1.display_name in body
+    local = in_days(10, hour=10)
+    assert f"{local.day}.{local.month}.{local.year} klo 10.00" in text
+    assert html.lstrip().startswith("<!DOCTYPE html>") and '<html lang="fi">' in html
+
+
+def test_one_mail_per_event_per_person(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator", p1="member", p2="member")
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=1)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(20))
+    first = signed_up(mailer, "session", s["id"], o.p1.token, "confirmed")
+    mails_to(sink, o.p1, 1)
+    signed_up(mailer, "session", s["id"], o.p2.token, "waitlisted", 1)
+    [waiting] = mails_to(sink, o.p2, 1)
+    assert waiting["Subject"] == "Olet jonossa"
+    assert "sijalla 1" in waiting.get_body(("plain",)).get_content()
+    assert cancel_signup(mailer, first["id"], o.p1.token).status == 204
+    promoted = mails_to(sink, o.p2, 2)[1]
+    assert promoted["Subject"] == "Sinulle vapautui paikka"
+    move_session(mailer, s["id"], o.coord.token, in_days(21))
+    moved = mails_to(sink, o.p2, 3)[2]
+    assert moved["Subject"] == "Tapaamisen aika muuttui"
+    cancel_session(mailer, s["id"], o.coord.token, reason="Tila on remontissa")
+    cancelled = mails_to(sink, o.p2, 4)[3]
+    assert cancelled["Subject"] == "Tapaaminen on peruttu"
+    assert "Tila on remontissa" in cancelled.get_body(("plain",)).get_content()
+    for m in sink.to(o.p2.email):
+        assert g["title"] not in m["Subject"]
+    time.sleep(1.5)  # anything more would have come by now
+    assert len(sink.to(o.p1.email)) == 1 and len(sink.to(o.p2.email)) == 4
+    ids = [m["Message-ID"] for m in sink.to(o.p2.email)]
+    assert len(set(ids)) == 4
+    assert [r[3] for r in outbox_rows(pg, o.p2.id)] == ["sent"] * 4
+
+
+def test_language_and_discreet_titles(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator", p1="member", p2="member")
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4,
+                   title_sv="Familjecafé på svenska")
+    s = add_session(mailer, g["id"], o.coord.token, in_days(12))
+    psql(pg.url, f"UPDATE persons SET language = 'sv' WHERE id = '{o.p1.id}'")
+    psql(pg.url, f"UPDATE persons SET language = 'en' WHERE id = '{o.p2.id}'")
+    r = mailer.api("PATCH", "/api/v1/me", json={"discreet_calendar": True}, token=o.p2.token)
+    assert_json(r, 200)
+    signed_up(mailer, "session", s["id"], o.p1.token, "confirmed")
+    signed_up(mailer, "session", s["id"], o.p2.token, "confirmed")
+    [sv] = mails_to(sink, o.p1)
+    assert sv["Subject"] == "Din plats är bokad"
+    assert "Familjecafé på svenska" in sv.get_body(("plain",)).get_content()
+    assert '<html lang="sv">' in sv.get_body(("html",)).get_content()
+    [en] = mails_to(sink, o.p2)
+    assert en["Subject"] == "Your place is booked"
+    for body in (en.get_body(("plain",)).get_content(), en.get_body(("html",)).get_content()):
+        assert g["title"] not in body
+        assert "Your place is booked." in body
+
+
+def test_451_is_tried_again_and_550_fails_for_good(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator")
+    busy, gone = register(mailer), register(mailer)
+    with sink.lock:
+        sink.refuse[busy.email] = ["451 4.3.0 Try again later", "451 4.3.0 Try again later"]
+        sink.refuse[gone.email] = ["550 5.1.1 No such user"] * 5
+    before = metrics(mailer)
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(9))
+    signed_up(mailer, "session", s["id"], busy.token, "confirmed")
+    signed_up(mailer, "session", s["id"], gone.token, "confirmed")
+    [msg] = mails_to(sink, busy, 1, timeout=30)  # after 1 s and 2 s
+    assert sink.tries[busy.email] == 3
+    [(_, _, _, status, attempts, code)] = outbox_rows(pg, busy.id)
+    assert (status, attempts) == ("sent", 3)
+    wait_until(lambda: outbox_rows(pg, gone.id)[0][3] == "failed", 20, what="550 marked failed")
+    [(_, _, _, status, attempts, code)] = outbox_rows(pg, gone.id)
+    assert (status, attempts, code) == ("failed", 1, 550)
+    time.sleep(2.5)
+    assert sink.tries[gone.email] == 1 and sink.to(gone.email) == []
+    after = metrics(mailer)
+    assert after["piiri_mail_retried_total"] - before["piiri_mail_retried_total"] >= 2
+    assert after["piiri_mail_failed_total"] - before["piiri_mail_failed_total"] >= 1
+    assert after["piiri_mail_sent_total"] - before["piiri_mail_sent_total"] >= 1
+
+
+def test_cancelled_signup_gets_no_stale_confirmation(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator", p0="member", p1="member")
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(11))
+    release = threading.Event()
+    with sink.lock:
+        sink.hold[o.p0.email] = release
+    signed_up(mailer, "session", s["id"], o.p0.token, "confirmed")
+    wait_until(lambda: sink.tries.get(o.p0.email, 0) == 1, 20, what="the delivery process busy")
+    mine = signed_up(mailer, "session", s["id"], o.p1.token, "confirmed")
+    assert cancel_signup(mailer, mine["id"], o.p1.token).status == 204
+    release.set()
+    mails_to(sink, o.p0, 1)
+    wait_until(lambda: outbox_rows(pg, o.p1.id)[0][3] != "queued", 20, what="the row handled")
+    assert outbox_rows(pg, o.p1.id)[0][3] == "skipped"
+    assert sink.to(o.p1.email) == [] and o.p1.email not in sink.tries
+
+
+def test_kill_9_loses_nothing_and_sends_nothing_twice(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator", p0="member", p1="member", p2="member")
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(13))
+    signed_up(mailer, "session", s["id"], o.p0.token, "confirmed")
+    mails_to(sink, o.p0, 1)
+    release = threading.Event()
+    with sink.lock:
+        sink.hold[o.p1.email] = release
+    signed_up(mailer, "session", s["id"], o.p1.token, "confirmed")
+    signed_up(mailer, "session", s["id"], o.p2.token, "confirmed")
+    wait_until(lambda: sink.tries.get(o.p1.email, 0) == 1, 20, what="the delivery process mid-message")
+    pid = mail_pid(mailer)
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    wait_until(lambda: mail_pid(mailer) not in (None, pid), 20, what="the delivery process restarted")
+    mails_to(sink, o.p1, 1)
+    mails_to(sink, o.p2, 1)
+    release.set()
+    time.sleep(1.5)
+    assert [len(sink.to(p.email)) for p in (o.p0, o.p1, o.p2)] == [1, 1, 1]
+    assert [r[3] for p in (o.p0, o.p1, o.p2) for r in outbox_rows(pg, p.id)] == ["sent"] * 3
+    assert "mail delivery killed by signal 9; restarting" in mailer.log_text()
+
+
+def metrics(srv):
+    r = raw_get(srv, "/metrics")
+    assert r.status == 200
+    out = {}
+    for line in r.body.decode().splitlines():
+        if line.startswith("piiri_mail_"):
+            name, value = line.split()
+            out[name] = float(value)
+    return out
+
+
+def test_metrics_show_the_queue(pg, mailer, smtp, admin):
+    m = metrics(mailer)
+    for name in ("piiri_mail_sent_total", "piiri_mail_retried_total", "piiri_mail_failed_total",
+                 "piiri_mail_queue_depth", "piiri_mail_oldest_unsent_seconds"):
+        assert name in m
+    assert m["piiri_mail_sent_total"] >= 1
+
+
+def test_maildir_without_smtp(pg, admin, mailer):
+    # The SMTP server's delivery process shares the queue: stopped, the row is this one's.
+    smtp_pid = mail_pid(mailer)
+    os.kill(smtp_pid, signal.SIGSTOP)
+    with tempfile.TemporaryDirectory() as d:
+        maildir = Path(d) / "mail"
+        srv = Server(pg.url, "maildir", env={"PIIRI_MAILDIR": str(maildir), "PIIRI_MAIL_FROM": FROM}).start()
+        try:
+            o = org_with_people(srv, admin[1], coord="coordinator", p1="member")
+            g = make_group(srv, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4)
+            s = add_session(srv, g["id"], o.coord.token, in_days(14))
+            signed_up(srv, "session", s["id"], o.p1.token, "confirmed")
+            [(row_id, org_id, *_)] = outbox_rows(pg, o.p1.id)
+
+            def mine():
+                for f in (maildir / "new").glob("*"):
+                    msg = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+                    if msg["To"].addresses[0].addr_spec == o.p1.email:
+                        return msg
+                return None
+            wait_until(lambda: (maildir / "new").is_dir() and mine() is not None, 20, what="a file in new/")
+            msg = mine()
+            assert msg["Message-ID"] == f"<piiri-outbox-{row_id}.{org_id}@piiri.example>"
+            assert msg["Subject"] == "Paikkasi on varattu"
+            assert parts(msg) == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html"]
+            assert g["title"] in msg.get_body(("plain",)).get_content()
+            assert list((maildir / "tmp").iterdir()) == []
+            assert outbox_rows(pg, o.p1.id)[0][3] == "sent"
+        finally:
+            os.kill(smtp_pid, signal.SIGCONT)
+            assert srv.stop() == 0

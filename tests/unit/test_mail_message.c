@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for mail-message.c: a message for every kind in every language,
+ * subjects that never name the group, discreet titles kept out of the body,
+ * HTML escaped, and the header helpers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "mail.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kinds[] = { "signup_confirmed", "signup_waitlisted", "signup_promoted",
+    "session_cancelled", "session_moved" };
+static const char *const langs[] = { "fi", "sv", "en" };
+
+static json_t *view(const char *kind, const char *lang, const char *group)
+{
+    json_t *v = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i}", "org_id",
+        "5a1b0000-0000-4000-8000-000000000001", "id", (json_int_t)42, "kind", kind, "language",
+        lang, "email", "aino@example.org", "name", "Aino", "date", "25.11.2026", "weekday", 3,
+        "time", "10.00", "reason", "Ohjaaja <sairastui>", "position", 2);
+    assert_non_null(v);
+    if (group != NULL)
+        json_object_set_new(v, "group", json_string(group));
+    return v;
+}
+
+static void test_every_kind_in_every_language(void **state)
+{
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+            json_t *v = view(kinds[k], langs[l], "Surevien vanhempien ryhmä");
+            struct mail_message m;
+            char *cause = NULL;
+            assert_int_equal(mail_message_build(v, "Piiri <piiri@example.org>", &m, &cause), 0);
+            assert_null(strstr(m.subject, "Surevien"));
+            assert_non_null(strstr(m.text, "Surevien vanhempien ryhmä"));
+            assert_non_null(strstr(m.html, "Surevien vanhempien ryhmä"));
+            assert_non_null(strstr(m.text, "Aino"));
+            assert_string_equal(
+                m.message_id, "<piiri-outbox-42.5a1b0000-0000-4000-8000-000000000001@example.org>");
+            assert_string_equal(m.to, "aino@example.org");
+            mail_message_free(&m);
+            json_decref(v);
+        }
+    }
+}
+
+static void test_discreet_titles_keep_the_group_out(void **state)
+{
+    json_t *v = view("signup_confirmed", "fi", NULL);
+    struct mail_message m;
+    char *cause = NULL;
+    assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+    assert_non_null(strstr(m.text, "Paikkasi on varattu."));
+    assert_non_null(strstr(m.text, "ke 25.11.2026 klo 10.00"));
+    mail_message_free(&m);
+    json_decref(v);
+}
+
+static void test_html_is_escaped_text_is_not(void **state)
+{
+    json_t *v = view("session_cancelled", "en", "Tea & talk");
+    struct mail_message m;
+    char *cause = NULL;
+    assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+    assert_non_null(strstr(m.text, "Tea & talk"));
+    assert_non_null(strstr(m.text, "Reason: Ohjaaja <sairastui>"));
+    assert_non_null(strstr(m.html, "Tea &amp; talk"));
+    assert_non_null(strstr(m.html, "Ohjaaja &lt;sairastui&gt;"));
+    assert_null(strstr(m.html, "<sairastui>"));
+    mail_message_free(&m);
+    json_decref(v);
+}
+
+static void test_waitlist_position(void **state)
+{
+    json_t *v = view("signup_waitlisted", "sv", NULL);
+    struct mail_message m;
+    char *cause = NULL;
+    assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+    assert_non_null(strstr(m.text, "som nummer 2."));
+    mail_message_free(&m);
+    json_decref(v);
+}
+
+static void test_unknown_kind_is_refused(void **state)
+{
+    json_t *v = view("reminder", "fi", NULL);
+    struct mail_message m;
+    char *cause = NULL;
+    assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), -1);
+    assert_non_null(cause);
+    free(cause);
+    json_decref(v);
+}
+
+static void test_headers(void **state)
+{
+    char *s = mail_header_encode("Your place is booked");
+    assert_string_equal(s, "Your place is booked");
+    free(s);
+    s = mail_header_encode("Din plats \xc3\xa4r bokad");
+    assert_string_equal(s, "=?UTF-8?B?RGluIHBsYXRzIMOkciBib2thZA==?=");
+    free(s);
+    s = mail_address("Piiri <ilmoitukset@piiri.example>");
+    assert_string_equal(s, "ilmoitukset@piiri.example");
+    free(s);
+    s = mail_address("piiri@localhost");
+    assert_string_equal(s, "piiri@localhost");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_kind_in_every_language),
+        cmocka_unit_test(test_discreet_titles_keep_the_group_out),
+        cmocka_unit_test(test_html_is_escaped_text_is_not),
+        cmocka_unit_test(test_waitlist_position),
+        cmocka_unit_test(test_unknown_kind_is_refused),
+        cmocka_unit_test(test_headers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
