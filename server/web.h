@@ -156,5 +156,13 @@ void web_me_calendar(struct req_ctx *ctx);
 void web_me_calendar_link(struct req_ctx *ctx);
 void web_me_erase_page(struct req_ctx *ctx);
 void web_me_erase(struct req_ctx *ctx);
+/* The leader's attendance page and its forms (web-pages-attendance.c). */
+void web_attendance(struct req_ctx *ctx);
+void web_attendance_record(struct req_ctx *ctx);
+void web_attendance_signup(struct req_ctx *ctx);
+void web_attendance_drop_in(struct req_ctx *ctx);
+void web_attendance_drop_in_remove(struct req_ctx *ctx);
+void web_attendance_walk_ins(struct req_ctx *ctx);
+void web_attendance_hours(struct req_ctx *ctx);
 
 #endif
