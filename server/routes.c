@@ -114,6 +114,8 @@ static const struct route core_routes[] = {
  * from web-static.c. */
 static const struct route page_routes[] = {
     P(GET, "/", web_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    /* Before /{lang}: the service worker's scope is the directory it is served from. */
+    P(GET, "/sw.js", web_worker, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}", web_lang_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/", web_front, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/groups/{id:uuid}", web_group, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),

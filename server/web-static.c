@@ -38,7 +38,7 @@ struct static_file {
 };
 
 static struct static_file files[STATIC_MAX];
-static struct route routes[STATIC_MAX + 1];
+static struct route routes[STATIC_MAX];
 static void worker_init(void);
 static char *worker;      /* clients/web/worker/sw.js with the static names in it */
 static size_t worker_len;
@@ -171,7 +171,7 @@ void web_static_init(void)
     worker_init();
 }
 
-static void web_worker_get(struct req_ctx *ctx)
+void web_worker(struct req_ctx *ctx)
 {
     struct evkeyvalq *out = evhttp_request_get_output_headers(ctx->req);
     const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
@@ -216,8 +216,6 @@ static void worker_init(void)
     crypto_generichash(h, sizeof(h), (const unsigned char *)worker, worker_len, NULL, 0);
     sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
     snprintf(worker_etag, sizeof(worker_etag), "\"%s\"", hex);
-    routes[nfiles] = (struct route) { { ROUTER_GET, "/sw.js" }, web_worker_get, ROUTE_ANYONE, ROUTE_BODY_NONE, NULL,
-        AUTHZ_NONE, NULL, ROUTE_ANSWERS_HTML };
 }
 
 const char *web_static_href(const char *name)
@@ -232,6 +230,6 @@ const char *web_static_href(const char *name)
 const struct route *web_static_routes(size_t *n)
 {
     web_init();
-    *n = nfiles + 1; /* and /sw.js */
+    *n = nfiles;
     return routes;
 }

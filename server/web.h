@@ -104,6 +104,9 @@ bool web_accepts_gzip(const char *accept_encoding);
  * would not be smaller. */
 unsigned char *web_gzip(const void *data, size_t len, int level, size_t *out_len);
 void web_static_init(void);
+/* GET /sw.js: the attendance page's service worker, with the static files'
+ * hashed names in it; asked for afresh every time (no-cache, an ETag). */
+void web_worker(struct req_ctx *ctx);
 
 /* ---- errors (web-errors.c) ---- */
 
