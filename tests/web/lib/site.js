@@ -2,7 +2,9 @@
 // Every page piirid serves: from the front pages and the public pages of each
 // language, the links are followed (same site, under /fi/, /sv/ or /en/); each
 // page gets every check of pagechecks.js, and each form found is sent empty
-// once per language (its error state is a page too). Then the same signed in.
+// once per language (its error state is a page too). Then the same signed in,
+// and the attendance page of a meeting under way (PIIRI_WEB_ATTENDANCE, made
+// by run.py) signed in as its leader, Lauri, in each language.
 'use strict';
 
 const crypto = require('crypto');
@@ -76,7 +78,7 @@ function formKey(lang, f) {
   return `${lang} ${f.method.toUpperCase()} ${path}`;
 }
 
-async function crawl(context, base, artifacts, state, only) {
+async function crawl(context, base, artifacts, state, only, seeds = null) {
   const seen = new Set();
   const queue = [];
   const forms = new Map();
@@ -86,7 +88,8 @@ async function crawl(context, base, artifacts, state, only) {
     seen.add(url);
     queue.push(url);
   };
-  for (const lang of LANGS) for (const p of PUBLIC) add(`${base}/${lang}${p}`);
+  // Seeds: these pages only, whose links are not followed.
+  for (const lang of LANGS) for (const p of seeds || PUBLIC) add(`${base}/${lang}${p}`);
   let count = 0;
   let busy = 0;
   const visit = async (page, url) => {
@@ -99,7 +102,7 @@ async function crawl(context, base, artifacts, state, only) {
     if (!only || label.includes(only)) {
       report.check(label, await checkLoaded(page, label, artifacts, pageName(state, url), (s) => s === 200));
     }
-    found.links.forEach(add);
+    if (!seeds) found.links.forEach(add);
     const lang = langOf(url);
     for (const f of found.forms) {
       if (lang && !DANGEROUS.test(new URL(f.action).pathname) && !forms.has(formKey(lang, f))) {
@@ -159,16 +162,21 @@ async function sendEmpty(context, base, artifacts, state, key, form) {
   await page.close();
 }
 
+const ATTENDANCE = process.env.PIIRI_WEB_ATTENDANCE;
+
 async function everyPage(browser, base, artifacts, only) {
-  for (const state of ['signed-out', 'signed-in']) {
+  for (const state of ['signed-out', 'signed-in', 'leader']) {
+    if (state === 'leader' && !ATTENDANCE) continue;
     const context = await browser.newContext();
     context.setDefaultTimeout(10000);
-    if (state === 'signed-in' && !(await signin.signIn(context, base, 'fi'))) {
+    const who = state === 'leader' ? 'lauri@piiri.example' : undefined;
+    if (state !== 'signed-out' && !(await signin.signIn(context, base, 'fi', who))) {
       console.log('skip  signed-in pages: the site has no sign-in page yet');
       await context.close();
       continue;
     }
-    const forms = await crawl(context, base, artifacts, state, only);
+    const seeds = state === 'leader' ? [`/sessions/${ATTENDANCE}/attendance`] : null;
+    const forms = await crawl(context, base, artifacts, state, only, seeds);
     for (const [key, form] of forms) {
       if (!only || key.includes(only)) await sendEmpty(context, base, artifacts, state, key, form);
     }
