@@ -232,7 +232,9 @@ const ATTENDANCE = process.env.PIIRI_WEB_ATTENDANCE;
 const LEADER = 'lauri@piiri.example';
 const DEMO_PASSWORD = 'vertaistuki-demo';
 
+// A sign-in is a password hash (argon2): on a busy machine, seconds.
 async function signInAs(page, base, email) {
+  page.setDefaultTimeout(15000);
   await page.goto(`${base}/fi/signin`);
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', DEMO_PASSWORD);
