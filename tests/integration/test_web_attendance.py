@@ -288,3 +288,11 @@ def test_the_service_worker_is_served_at_the_root_with_the_static_names(server, 
     assert "var STATIC = [" in text, "the names are written in"
     again = raw_get(server, "/sw.js", headers={"If-None-Match": r.headers["ETag"]})
     assert again.status == 304
+
+
+def test_my_page_leads_a_leader_to_the_attendance_of_the_sessions_they_lead(server, api, w):
+    s = held(server, w, 2)
+    b = signed_in(api, w.leader)
+    assert f'href="{page_path(s["id"])}"' in b.get("/fi/me")
+    p1 = signed_in(api, w.p1)
+    assert f'href="{page_path(s["id"])}"' not in p1.get("/fi/me")
