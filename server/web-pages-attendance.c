@@ -89,8 +89,8 @@ static json_t *person_view(struct req_ctx *ctx, const char *kind, const char *id
     const char *status, const json_t *expected)
 {
     const char *lang = page_lang(ctx);
-    char idbase[64];
-    snprintf(idbase, sizeof(idbase), "%c%.8s-", kind[0], id);
+    char idbase[64]; /* "r<person id>-": the ids of the person's elements */
+    snprintf(idbase, sizeof(idbase), "%c%.36s-", kind[0], id);
     json_t *v = json_pack("{s:s, s:s, s:s, s:o}", "id", id, "name", name ? name : "", "kind", kind, "options",
         status_options(status, idbase, lang));
     json_object_set_new(v, "legend_id", json_sprintf("%slegend", idbase));

@@ -145,6 +145,8 @@ async function sendEmpty(context, base, artifacts, state, key, form) {
   const send = page.evaluate((i) => {
     const f = document.forms[i];
     f.noValidate = true;
+    // A form that app.js sends through the API (data-op) goes to the server as without it.
+    delete f.dataset.op;
     for (const el of f.elements) {
       if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button') continue;
       if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
