@@ -84,7 +84,7 @@ async function crawl(context, base, artifacts, state, only, seeds = null) {
   const forms = new Map();
   const add = (url) => {
     const path = new URL(url).pathname;
-    if (seen.has(url) || SKIP.test(path) || !(path === '/' || langOf(url)) || !inThisLanguage(url)) return;
+    if (seen.has(url) || SKIP.test(path) || !(path === '/' || langOf(url)) || (!seeds && !inThisLanguage(url))) return;
     seen.add(url);
     queue.push(url);
   };
