@@ -21,7 +21,7 @@
     }
     if (root && form.dataset.op && root.contains(form)) {
       event.preventDefault();
-      change(form, event.submitter);
+      change(form);
       return;
     }
     if (form.dataset.sending === "1") {
@@ -171,7 +171,7 @@
     flush();
   }
 
-  function change(form, submitter) {
+  function change(form) {
     var op = { page: root.dataset.attendance, kind: form.dataset.op, id: newId() };
     if (op.kind === "status") {
       var checked = form.querySelector("input[name=status]:checked");
@@ -243,7 +243,11 @@
     }
   }
 
-  /* Send what waits, oldest first; stop at the first that the network does not take. */
+  /* Send what waits, oldest first; stop at the first that the network does
+     not take (tried again later). A change the server refuses is dropped and
+     the status says so; signed out (401), the changes wait for a new sign-in. */
+  var refused = false;
+  var retry = null;
   function flush() {
     if (sending) {
       return;
@@ -258,15 +262,16 @@
       if (response.status >= 500 || response.status === 429) {
         throw new Error("busy");
       }
-      var rest = load().filter(function (q) { return q.id !== op.id; });
-      save(rest);
       sending = false;
-      if (!response.ok) {
+      if (response.status === 401) {
         say("failed");
         return;
       }
+      var rest = load().filter(function (q) { return q.id !== op.id; });
+      save(rest);
+      refused = refused || !response.ok;
       var type = response.headers.get("Content-Type") || "";
-      var next = type.indexOf("application/json") === 0 ? response.json() : Promise.resolve(null);
+      var next = response.ok && type.indexOf("application/json") === 0 ? response.json() : Promise.resolve(null);
       return next.then(function (att) {
         if (att && att.session_id) {
           showServer(att);
@@ -274,14 +279,17 @@
         if (mine(rest).length > 0) {
           flush();
         } else {
-          say("saved");
+          say(refused ? "failed" : "saved");
+          refused = false;
           keepPage();
         }
       });
     }).catch(function () {
       sending = false;
       say("waiting", mine(load()).length);
-      setTimeout(flush, RETRY_MS);
+      if (!retry) {
+        retry = setTimeout(function () { retry = null; flush(); }, RETRY_MS);
+      }
     });
   }
 
