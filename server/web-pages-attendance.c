@@ -205,9 +205,9 @@ static void attendance_loaded_cb(const struct db_result *r, void *arg)
     const char *title = web_group_text(group, "title", lang, &title_lang);
     bool started = json_is_true(json_object_get(page, "started"));
     bool cancelled = json_is_true(json_object_get(page, "cancelled"));
-    json_t *view = json_pack("{s:s, s:s, s:b, s:b, s:b, s:I}", "title", web_t(lang, "att_title"), "group_title",
+    json_t *view = json_pack("{s:s, s:s, s:b, s:b, s:b}", "title", web_t(lang, "att_title"), "group_title",
         title ? title : "", "cancelled", cancelled, "not_started", !started && !cancelled, "open",
-        started && !cancelled, "version", json_integer_value(json_object_get(att, "version")));
+        started && !cancelled);
     if (title_lang != NULL)
         json_object_set_new(view, "group_title_lang", json_string(title_lang));
     json_t *session = web_session_view(json_object_get(page, "session"), lang);

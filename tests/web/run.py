@@ -30,8 +30,8 @@ JS_DIR = ROOT / "build" / "web-js"
 DEMO = ROOT / "schema" / "demo" / "demo.sql"
 # A demo group whose sessions the horizon timer makes: the data is ready when it has some.
 HERVANTA = "20000000-0000-4000-8000-000000000001"
-# The demo's closed group that Lauri leads, where the attendance checks meet.
-KESKOS = "20000000-0000-4000-8000-000000000005"
+# The demo's family café that Lauri leads, where the attendance checks meet.
+KALEVA = "20000000-0000-4000-8000-000000000002"
 DEMO_PASSWORD = "vertaistuki-demo"
 # The headers piirid's pages carry (docs/web.md), so the fixtures meet the same CSP.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -66,21 +66,27 @@ def load_demo(srv):
 
 
 def started_session(srv):
-    """A meeting of the closed group KESKOS that began half an hour ago, with two
-    people signed up for the series and a guest the coordinator signed up: what
-    the leader's attendance page is checked on. Its id."""
+    """A meeting of Perhekahvila Kaleva (an open group with a capacity, led by Lauri)
+    that began half an hour ago, with Aino and Eero signed up for it and the guest
+    Helmi signed up by the coordinator: what the leader's attendance page is checked
+    on. Made ahead and then moved to now, as nobody signs up for a meeting that has
+    begun. Its id."""
     from datetime import datetime, timedelta, timezone
     login = srv.api("POST", "/api/v1/auth/login", json={"email": "kaisa@piiri.example", "password": DEMO_PASSWORD})
     kaisa = assert_json(login, 200)["token"]
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-    body = {"starts_at": (now - timedelta(minutes=30)).isoformat(), "ends_at": (now + timedelta(minutes=90)).isoformat()}
-    # Signed up first: once a meeting has begun, the series takes nobody new.
+
+    def times(start):
+        return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()}
+    r = srv.api("POST", f"/api/v1/groups/{KALEVA}/sessions", json=times(now + timedelta(days=2)), token=kaisa)
+    sid = assert_json(r, 201)["session"]["id"]
     for name in ("Aino Esimerkki", "Eero Esimerkki"):
         p = register(srv, display_name=name)
-        assert_json(srv.api("POST", f"/api/v1/groups/{KESKOS}/signups", json={}, token=p.token), 201)
-    assert_json(srv.api("POST", f"/api/v1/groups/{KESKOS}/signups/on-behalf", json={"display_name": "Helmi Soittaja"},
+        assert_json(srv.api("POST", f"/api/v1/sessions/{sid}/signups", json={}, token=p.token), 201)
+    assert_json(srv.api("POST", f"/api/v1/sessions/{sid}/signups/on-behalf", json={"display_name": "Helmi Soittaja"},
                         token=kaisa), 201)
-    return assert_json(srv.api("POST", f"/api/v1/groups/{KESKOS}/sessions", json=body, token=kaisa), 201)["session"]["id"]
+    assert_json(srv.api("PATCH", f"/api/v1/sessions/{sid}", json=times(now - timedelta(minutes=30)), token=kaisa), 200)
+    return sid
 
 
 def run_checks(site, fixtures, artifacts, attendance):

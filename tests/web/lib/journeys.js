@@ -283,9 +283,12 @@ function leaderMarks(js) {
     const status = js ? 'excused' : 'present';
     const statusWord = T[`att_${status}`];
     let before = null;
-    const after = async (wait) => {
-      if (js) await statusSays(page, SAVED);
-      else if (wait) await wait;
+    // With JavaScript, a change is saved when the API has answered and the status says so.
+    const saved = async (action) => {
+      if (!js) return action();
+      const answered = page.waitForResponse((r) => r.url().includes('/api/v1/sessions/') && r.request().method() !== 'GET');
+      await Promise.all([answered, action()]);
+      await statusSays(page, SAVED);
     };
     return steps(page, [
       [`sign in as ${LEADER}`, () => signInAs(page, base, LEADER)],
@@ -296,31 +299,26 @@ function leaderMarks(js) {
         before = await serverAttendance(page, base);
       }],
       [`mark Aino Esimerkki "${statusWord}"`, async () => {
-        await person(page, 'Aino Esimerkki').getByText(statusWord, { exact: true }).click();
+        await saved(() => person(page, 'Aino Esimerkki').getByText(statusWord, { exact: true }).click());
         if (!js) await click(page, 'button', T.att_save);
-        await after();
         await stateSays(page, 'Aino Esimerkki', statusWord);
       }],
       ['press + for a walk-in', async () => {
         const btn = page.getByRole('button', { name: T.att_walk_in_plus, exact: true });
-        if (js) await btn.click();
-        else await Promise.all([page.waitForEvent('load'), btn.click()]);
-        await after();
+        await saved(() => (js ? btn.click() : Promise.all([page.waitForEvent('load'), btn.click()])));
         const n = await walkInsShown(page);
         if (n !== before.walk_ins + 1) throw new Error(`the page shows ${n} walk-ins, not ${before.walk_ins + 1}`);
       }],
       [`add "${guest}" as a drop-in`, async () => {
         await page.fill('input[name="display_name"]', guest);
-        await (js ? page.getByRole('button', { name: T.att_drop_in_add, exact: true }).click()
-                  : click(page, 'button', T.att_drop_in_add));
-        await after();
+        await saved(() => (js ? page.getByRole('button', { name: T.att_drop_in_add, exact: true }).click()
+                              : click(page, 'button', T.att_drop_in_add)));
         await page.locator('.att-drop-ins', { hasText: guest }).waitFor();
       }],
       ['my hours: 1,5', async () => {
         await page.fill('input[name="hours"]', '1,5');
-        await (js ? page.getByRole('button', { name: T.att_hours_save, exact: true }).click()
-                  : click(page, 'button', T.att_hours_save));
-        await after();
+        await saved(() => (js ? page.getByRole('button', { name: T.att_hours_save, exact: true }).click()
+                              : click(page, 'button', T.att_hours_save)));
       }],
       ['the server has exactly these marks', async () => {
         const att = await serverAttendance(page, base);
