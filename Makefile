@@ -30,12 +30,12 @@ SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 # SQL functions call (schema/README.md). Every file of schema/functions/ is here.
 FUNCTIONS   := $(addprefix schema/functions/,base.sql auth.sql orgs.sql groups.sql sessions.sql schedules.sql outbox.sql mail.sql \
                  signups.sql attendance.sql retention.sql reports.sql matching.sql people.sql feeds.sql \
-                 web.sql web-member.sql web-leader.sql)
+                 web.sql web-member.sql web-leader.sql web-attendance.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error FUNCTIONS in the Makefile must list every schema/functions/*.sql file once)
 endif
 # The web client (clients/web/): templates, static files, string catalogs, built in.
-WEB_FILES   := $(sort $(wildcard clients/web/templates/*.mustache clients/web/static/* clients/web/i18n/*.json))
+WEB_FILES   := $(sort $(wildcard clients/web/templates/*.mustache clients/web/static/* clients/web/i18n/*.json clients/web/worker/*.js))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all run stop test unit integration integration-pgbouncer integration-upgrade web-test bench soak fuzz fuzz-smoke \

@@ -3,12 +3,18 @@
  * marking on two phones touch only what each marked: one participant's
  * record, and drop-ins (somebody present without a signup: an org member
  * or a guest by name) under an id the client makes, so a change queued
- * offline and sent again makes no second drop-in. Authorized on the
+ * offline and sent again makes no second drop-in; and each press of a
+ * walk-in's + or - likewise under the client's id, so that two phones
+ * counting at once both count and a change sent twice counts once.
+ * Authorized on the
  * session's facts (AUTHZ_GROUP_PEOPLE). */
 #include "api.h"
 #include "principal.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#define WALK_IN_DELTA_MAX 100
 
 /* PUT {"status": ...}: set one participant's record. */
 void api_attendance_record_put(struct req_ctx *ctx)
@@ -62,4 +68,21 @@ void api_attendance_drop_in_delete(struct req_ctx *ctx)
 {
     const char *params[] = { ctx->params[0], ctx->params[1] };
     api_query_empty(ctx, "SELECT api_attendance_drop_in_delete($1, $2)", 2, params);
+}
+
+/* PUT {"delta": n} under the client's change id: 201 the first time, 200
+ * when the same change comes again. */
+void api_attendance_walk_in_put(struct req_ctx *ctx)
+{
+    json_t *d = json_object_get(ctx->body, "delta");
+    json_int_t n = json_is_integer(d) ? json_integer_value(d) : 0;
+    if (n == 0 || n < -WALK_IN_DELTA_MAX || n > WALK_IN_DELTA_MAX) {
+        struct invalid inv = { "delta", "must be a whole number from -100 to 100, not 0" };
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    char delta[16];
+    snprintf(delta, sizeof(delta), "%d", (int)n);
+    const char *params[] = { ctx->params[0], ctx->params[1], delta, ctx->principal->person_id };
+    api_attendance_query(ctx, "SELECT api_attendance_walk_in_change($1, $2, $3, $4)", 4, params);
 }

@@ -99,6 +99,7 @@ void api_attendance_record_put(struct req_ctx *ctx);
 void api_attendance_record_delete(struct req_ctx *ctx);
 void api_attendance_drop_in_put(struct req_ctx *ctx);
 void api_attendance_drop_in_delete(struct req_ctx *ctx);
+void api_attendance_walk_in_put(struct req_ctx *ctx);
 void api_reports_attendance(struct req_ctx *ctx);
 void api_reports_rollup(struct req_ctx *ctx);
 void api_me_patch(struct req_ctx *ctx);

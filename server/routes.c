@@ -95,6 +95,8 @@ static const struct route core_routes[] = {
         JSON, &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
     R(DELETE, "/api/v1/sessions/{id:uuid}/attendance/drop-ins/{drop_in_id:uuid}", api_attendance_drop_in_delete,
         PERSON, NONE, &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
+    R(PUT, "/api/v1/sessions/{id:uuid}/attendance/walk-ins/{change_id:uuid}", api_attendance_walk_in_put, PERSON,
+        JSON, &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
     R(GET, "/api/v1/sessions/{id:uuid}/attendance", api_attendance_get, PERSON, NONE, &facts_session,
         AUTHZ_GROUP_PEOPLE, NULL),
     R(PUT, "/api/v1/sessions/{id:uuid}/attendance/signups/{signup_id:uuid}", api_attendance_signup_put, PERSON,
@@ -112,6 +114,8 @@ static const struct route core_routes[] = {
  * from web-static.c. */
 static const struct route page_routes[] = {
     P(GET, "/", web_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    /* Before /{lang}: the service worker's scope is the directory it is served from. */
+    P(GET, "/sw.js", web_worker, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}", web_lang_root, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/", web_front, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/groups/{id:uuid}", web_group, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
@@ -137,6 +141,21 @@ static const struct route page_routes[] = {
         NULL),
     P(POST, "/{lang}/me/calendar", web_me_calendar, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/me/calendar-link", web_me_calendar_link, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
+    /* The leader's attendance page (web-pages-attendance.c): as the API's attendance. */
+    P(GET, "/{lang}/sessions/{id:uuid}/attendance", web_attendance, PERSON, NONE, &facts_session, AUTHZ_GROUP_PEOPLE,
+        NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/attendance/records/{person_id:uuid}", web_attendance_record, PERSON, FORM,
+        &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/attendance/signups/{signup_id:uuid}", web_attendance_signup, PERSON, FORM,
+        &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/attendance/drop-ins", web_attendance_drop_in, PERSON, FORM, &facts_session,
+        AUTHZ_GROUP_PEOPLE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/attendance/drop-ins/{drop_in_id:uuid}/remove", web_attendance_drop_in_remove,
+        PERSON, FORM, &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/attendance/walk-ins", web_attendance_walk_ins, PERSON, FORM, &facts_session,
+        AUTHZ_GROUP_PEOPLE, NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/attendance/hours", web_attendance_hours, PERSON, FORM, &facts_session,
+        AUTHZ_GROUP_PEOPLE, NULL),
     P(GET, "/{lang}/me/erase", web_me_erase_page, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/me/erase", web_me_erase, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     /* A leader's pages (web-pages-leader.c): who is coming is the API's

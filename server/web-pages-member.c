@@ -362,6 +362,10 @@ static json_t *my_sessions(const json_t *sessions, const char *lang)
         if (can_notify)
             set_text(v, "absence_action", xasprintf("/%s/sessions/%s/absence", lang,
                                               json_string_value(json_object_get(s, "id")) ?: ""));
+        /* A session I lead: its attendance page, where the meeting is marked. */
+        if (role && strcmp(role, "leader") == 0 && !json_is_true(json_object_get(v, "cancelled")))
+            set_text(v, "attendance_href", xasprintf("/%s/sessions/%s/attendance", lang,
+                                               json_string_value(json_object_get(s, "id")) ?: ""));
         set_text(v, "id", xstrdup(json_string_value(json_object_get(s, "id")) ?: ""));
         json_array_append_new(out, v);
     }

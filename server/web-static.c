@@ -2,7 +2,10 @@
 /* The static files (CSS, JavaScript, the icon), served under names with
  * their content's hash (/static/app.1f2e3d4c5b6a.css) so that a browser may
  * keep each for a year and a change is a new name. Each is compressed once
- * at start-up; a request costs no work but the copy to the socket. */
+ * at start-up; a request costs no work but the copy to the socket. The
+ * service worker is the exception: a browser looks for a new one at the
+ * same address, so it is /sw.js, asked for afresh every time, and holds the
+ * hashed names (a new release is new bytes, so a new worker). */
 #include "web.h"
 
 #include "dispatch.h"
@@ -12,8 +15,10 @@
 
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,6 +39,10 @@ struct static_file {
 
 static struct static_file files[STATIC_MAX];
 static struct route routes[STATIC_MAX];
+static void worker_init(void);
+static char *worker;      /* clients/web/worker/sw.js with the static names in it */
+static size_t worker_len;
+static char worker_etag[40];
 static size_t nfiles;
 
 static const struct {
@@ -159,6 +168,54 @@ void web_static_init(void)
             NULL, AUTHZ_NONE, NULL, ROUTE_ANSWERS_HTML };
         nfiles++;
     }
+    worker_init();
+}
+
+void web_worker(struct req_ctx *ctx)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(ctx->req);
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "If-None-Match");
+    web_add_headers(ctx);
+    evhttp_add_header(out, "Cache-Control", "no-cache");
+    evhttp_add_header(out, "ETag", worker_etag);
+    if (inm != NULL && strstr(inm, worker_etag) != NULL) {
+        http_reply_empty(ctx, 304);
+        return;
+    }
+    struct evbuffer *buf = evbuffer_new();
+    if (buf == NULL)
+        fatalx("out of memory");
+    evbuffer_add_reference(buf, worker, worker_len, NULL, NULL);
+    http_reply_text(ctx, 200, "text/javascript; charset=utf-8", buf);
+    evbuffer_free(buf);
+}
+
+/* sw.js with PIIRI_STATIC replaced by the JSON array of the hashed paths. */
+static void worker_init(void)
+{
+    const struct web_asset *a = NULL;
+    for (unsigned i = 0; i < web_asset_count && a == NULL; i++) {
+        if (strcmp(web_assets[i].name, "worker/sw.js") == 0)
+            a = &web_assets[i];
+    }
+    if (a == NULL)
+        fatalx("web client: no worker/sw.js");
+    json_t *paths = json_array();
+    for (size_t i = 0; i < nfiles; i++)
+        json_array_append_new(paths, json_string(files[i].path));
+    char *list = json_dumps(paths, JSON_COMPACT);
+    json_decref(paths);
+    const char *src = (const char *)a->data, *at = strstr(src, "PIIRI_STATIC;");
+    if (list == NULL || at == NULL)
+        fatalx("web client: worker/sw.js has no PIIRI_STATIC");
+    worker = xasprintf("%.*s%s%s", (int)(at - src), src, list, at + strlen("PIIRI_STATIC"));
+    worker_len = strlen(worker);
+    free(list);
+    unsigned char h[HASH_BYTES];
+    char hex[2 * HASH_BYTES + 1];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)worker, worker_len, NULL, 0);
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    snprintf(worker_etag, sizeof(worker_etag), "\"%s\"", hex);
 }
 
 const char *web_static_href(const char *name)

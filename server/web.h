@@ -110,6 +110,9 @@ bool web_accepts_gzip(const char *accept_encoding);
  * would not be smaller. */
 unsigned char *web_gzip(const void *data, size_t len, int level, size_t *out_len);
 void web_static_init(void);
+/* GET /sw.js: the attendance page's service worker, with the static files'
+ * hashed names in it; asked for afresh every time (no-cache, an ETag). */
+void web_worker(struct req_ctx *ctx);
 
 /* ---- errors (web-errors.c) ---- */
 
@@ -166,5 +169,13 @@ void web_me_erase(struct req_ctx *ctx);
  * who is coming to a session (its facts loaded and authz asked first). */
 void web_today(struct req_ctx *ctx);
 void web_coming(struct req_ctx *ctx);
+/* The leader's attendance page and its forms (web-pages-attendance.c). */
+void web_attendance(struct req_ctx *ctx);
+void web_attendance_record(struct req_ctx *ctx);
+void web_attendance_signup(struct req_ctx *ctx);
+void web_attendance_drop_in(struct req_ctx *ctx);
+void web_attendance_drop_in_remove(struct req_ctx *ctx);
+void web_attendance_walk_ins(struct req_ctx *ctx);
+void web_attendance_hours(struct req_ctx *ctx);
 
 #endif

@@ -36,8 +36,13 @@ $$;
 -- A change to what the attendance shows: a new version, in the same
 -- transaction and under the session's row lock, so no two changes share one.
 CREATE OR REPLACE FUNCTION attendance_bump(s sessions) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO attendance_versions (org_id, session_id, version) VALUES (s.org_id, s.id, 1)
-    ON CONFLICT (org_id, session_id) DO UPDATE SET version = attendance_versions.version + 1
+    INSERT INTO attendance_versions (org_id, session_id, version, changed_at) VALUES (s.org_id, s.id, 1, now())
+    ON CONFLICT (org_id, session_id) DO UPDATE SET version = attendance_versions.version + 1, changed_at = now()
+$$;
+
+-- When the attendance last changed (NULL: never), for the page's "saved at".
+CREATE OR REPLACE FUNCTION attendance_changed_at(s sessions) RETURNS timestamptz LANGUAGE sql STABLE AS $$
+    SELECT v.changed_at FROM attendance_versions v WHERE v.org_id = s.org_id AND v.session_id = s.id
 $$;
 
 -- The requesting leader's own hours (NULL: none recorded).
@@ -322,6 +327,39 @@ BEGIN
         PERFORM attendance_bump(s);
     END IF;
     RETURN true;
+END
+$$;
+
+-- Walk-ins counted on several phones ---------------------------------------------
+
+-- One press of + or - (p_delta) under the phone's id p_id: applied once,
+-- however often it is sent (created: false the second time); the same id
+-- with another delta, or for another session, is a conflict. The count
+-- stays within 0 to 100000: what the change did (applied) is remembered,
+-- so a -1 on 0 does nothing, now and when it is sent again.
+CREATE OR REPLACE FUNCTION api_attendance_walk_in_change(p_session uuid, p_id uuid, p_delta int, p_by uuid)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    s sessions := attendance_lock(p_session);
+    c walk_in_changes;
+    v_now int;
+    v_new int;
+BEGIN
+    SELECT * INTO c FROM walk_in_changes WHERE org_id = s.org_id AND id = p_id;
+    IF FOUND THEN
+        IF c.session_id = s.id AND c.delta = p_delta THEN
+            RETURN json_object_concat(json_build_object('created', false), attendance_json(s));
+        END IF;
+        RAISE EXCEPTION 'walk_in_change_exists' USING ERRCODE = 'PI409',
+            HINT = 'A walk-in change with this id exists with another delta.';
+    END IF;
+    v_now := coalesce((SELECT walk_ins FROM session_tallies t WHERE t.org_id = s.org_id AND t.session_id = s.id), 0);
+    v_new := least(greatest(v_now + p_delta, 0), 100000);
+    INSERT INTO walk_in_changes (org_id, id, session_id, delta, applied, marked_by)
+    VALUES (s.org_id, p_id, s.id, p_delta, v_new - v_now, p_by);
+    PERFORM attendance_set_walk_ins(s, p_by, v_new);
+    PERFORM attendance_bump(s);
+    RETURN json_object_concat(json_build_object('created', true), attendance_json(s));
 END
 $$;
 

@@ -86,6 +86,7 @@ BEGIN
         SELECT s.org_id, x.person_id, v_kind, jsonb_build_object('session_id', s.id, 'group_id', g.id)
         FROM signups x
         WHERE x.org_id = s.org_id AND x.group_id = g.id AND x.status <> 'cancelled'
+          AND x.person_id IS NOT NULL -- a guest signup has nobody to notify here
           AND (x.session_id = s.id OR x.session_id IS NULL);
     END IF;
     RETURN json_build_object('session', session_json(s, g));

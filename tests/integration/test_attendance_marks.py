@@ -51,6 +51,10 @@ def drop_in_path(sid, drop_id):
     return f"{attendance_path(sid)}/drop-ins/{drop_id}"
 
 
+def walk_in_path(sid, change_id):
+    return f"{attendance_path(sid)}/walk-ins/{change_id}"
+
+
 def records_of(body):
     return sorted((r["person_id"], r["status"]) for r in body["records"])
 
@@ -68,6 +72,7 @@ def write_routes(w, sid):
         ("DELETE", drop_in_path(sid, uuid.uuid4()), None, {}),
         ("PUT", f"{attendance_path(sid)}/signups/{uuid.uuid4()}", {"status": "present"}, {}),
         ("DELETE", f"{attendance_path(sid)}/signups/{uuid.uuid4()}", None, {}),
+        ("PUT", walk_in_path(sid, uuid.uuid4()), {"delta": 1}, {}),
     ]
 
 
@@ -255,6 +260,70 @@ def test_drop_ins_are_idempotent_by_the_clients_id(server, w):
         r = server.api("DELETE", drop_in_path(s["id"], guest), token=w.leader.token)
         assert r.status == 204, (r.status, r.body[:300])
     assert [d["id"] for d in get(server, s["id"], w.leader.token)[0]["drop_ins"]] == [member]
+
+
+# --- Walk-ins counted on two phones -----------------------------------------------------
+
+def test_two_phones_pressing_plus_at_once_both_count(server, w):
+    s = held(server, w, -16)
+    changes = [(w.leader, uuid.uuid4()), (w.leader2, uuid.uuid4()), (w.leader, uuid.uuid4())]
+    answers = [server.api("PUT", walk_in_path(s["id"], cid), json={"delta": 1}, token=who.token)
+               for who, cid in changes]
+    assert [a.status for a in answers] == [201, 201, 201]
+    assert assert_json(answers[-1], 201)["walk_ins"] == 3
+    assert get(server, s["id"], w.leader2.token)[0]["walk_ins"] == 3
+
+
+def test_a_walk_in_change_sent_again_counts_once(server, w):
+    s = held(server, w, -17)
+    cid = uuid.uuid4()
+    first = server.api("PUT", walk_in_path(s["id"], cid), json={"delta": 1}, token=w.leader.token)
+    assert assert_json(first, 201)["walk_ins"] == 1
+    for who in (w.leader, w.leader2):  # the phone's retry, or the id sent by another phone
+        again = server.api("PUT", walk_in_path(s["id"], cid), json={"delta": 1}, token=who.token)
+        assert assert_json(again, 200)["walk_ins"] == 1
+        assert again.headers.get("ETag") == first.headers.get("ETag"), "a repeat changed the attendance"
+    assert_error(server.api("PUT", walk_in_path(s["id"], cid), json={"delta": -1}, token=w.leader.token),
+                 409, "walk_in_change_exists")
+    other = held(server, w, -18)
+    assert_error(server.api("PUT", walk_in_path(other["id"], cid), json={"delta": 1}, token=w.leader.token),
+                 409, "walk_in_change_exists")
+    assert get(server, other["id"], w.leader.token)[0]["walk_ins"] == 0
+
+
+def test_the_count_never_goes_below_zero(server, w):
+    s = held(server, w, -19)
+    minus = uuid.uuid4()
+    assert assert_json(server.api("PUT", walk_in_path(s["id"], minus), json={"delta": -1},
+                                  token=w.leader.token), 201)["walk_ins"] == 0
+    plus = assert_json(server.api("PUT", walk_in_path(s["id"], uuid.uuid4()), json={"delta": 2},
+                                  token=w.leader2.token), 201)
+    assert plus["walk_ins"] == 2
+    # The -1 that did nothing on 0 does nothing when it comes again either.
+    assert assert_json(server.api("PUT", walk_in_path(s["id"], minus), json={"delta": -1},
+                                  token=w.leader.token), 200)["walk_ins"] == 2
+    # A PATCH still sets the count; changes after it count from there.
+    assert_json(server.api("PATCH", attendance_path(s["id"]), json={"walk_ins": 10}, token=w.leader.token), 200)
+    body = assert_json(server.api("PUT", walk_in_path(s["id"], uuid.uuid4()), json={"delta": -3},
+                                  token=w.leader.token), 201)
+    assert body["walk_ins"] == 7
+
+
+@pytest.mark.parametrize("body", [{}, {"delta": 0}, {"delta": 101}, {"delta": -101}, {"delta": 1.5},
+                                  {"delta": "1"}, {"delta": None}], ids=lambda v: json.dumps(v))
+def test_bad_walk_in_change(server, w, body):
+    s = held(server, w, -20)
+    assert_error(server.api("PUT", walk_in_path(s["id"], uuid.uuid4()), json=body, token=w.leader.token),
+                 422, "invalid", "delta")
+    assert get(server, s["id"], w.leader.token)[0]["walk_ins"] == 0
+
+
+@pytest.mark.parametrize("who", ["p1", "member", "outsider"])
+def test_others_may_not_count_walk_ins(server, w, who):
+    s = held(server, w, -21)
+    r = server.api("PUT", walk_in_path(s["id"], uuid.uuid4()), json={"delta": 1}, token=getattr(w, who).token)
+    assert_error(r, 403, "forbidden")
+    assert get(server, s["id"], w.leader.token)[0]["walk_ins"] == 0
 
 
 @pytest.mark.parametrize("body,status,code,field", [

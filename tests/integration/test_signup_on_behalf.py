@@ -207,3 +207,16 @@ def test_a_guest_who_came_counts_as_visits_in_the_report(server, o):
                                  token=o.coord.token), 200)
     row = next(y for y in rep["groups"] if y["group_id"] == g["id"])
     assert row["visits"] == 2
+
+
+def test_cancelling_a_session_with_a_guest_notifies_only_those_with_an_account(server, o, pg):
+    g = group(server, o, access="closed")
+    s = add_session(server, g["id"], o.coord.token, in_days(40))
+    assert_json(sign_up_guest(server, "group", g["id"], o.coord.token, guest_name()), 201)
+    signed_up(server, "group", g["id"], o.p1.token, "confirmed")
+    r = server.api("PATCH", f"/api/v1/sessions/{s['id']}", json={"status": "cancelled", "reason": "Sairastuminen"},
+                   token=o.coord.token)
+    assert assert_json(r, 200)["session"]["status"] == "cancelled"
+    rows = sql(pg, "SELECT person_id FROM notification_outbox WHERE kind = 'session_cancelled' "
+                   f"AND payload->>'session_id' = '{s['id']}'")
+    assert rows.split() == [o.p1.id]

@@ -104,9 +104,10 @@ def test_every_response_had_request_id():
 
 
 def is_page_path(path):
-    """A web page's path (docs/web.md): its answers, errors too, are HTML by design."""
+    """A web page's path (docs/web.md): its answers, errors too, are HTML by design
+    (and the service worker's script is JavaScript)."""
     first = path.split("?", 1)[0].split("/")[1]
-    return first in ("", "fi", "sv", "en", "static")
+    return first in ("", "fi", "sv", "en", "static", "sw.js")
 
 
 def test_every_body_was_json_except_metrics_and_pages():

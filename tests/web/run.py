@@ -23,13 +23,16 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 os.environ.setdefault("PIIRI_BIN", "build/asan/piirid")
 
-from helpers import Cluster, Server, tail, wait_until  # noqa: E402
+from helpers import Cluster, Server, assert_json, register, tail, wait_until  # noqa: E402
 
 HERE = ROOT / "tests" / "web"
 JS_DIR = ROOT / "build" / "web-js"
 DEMO = ROOT / "schema" / "demo" / "demo.sql"
 # A demo group whose sessions the horizon timer makes: the data is ready when it has some.
 HERVANTA = "20000000-0000-4000-8000-000000000001"
+# The demo's family café that Lauri leads, where the attendance checks meet.
+KALEVA = "20000000-0000-4000-8000-000000000002"
+DEMO_PASSWORD = "vertaistuki-demo"
 # The headers piirid's pages carry (docs/web.md), so the fixtures meet the same CSP.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'")
@@ -62,9 +65,33 @@ def load_demo(srv):
     wait_until(sessions_made, timeout=60, what="the demo groups' sessions")
 
 
-def run_checks(site, fixtures, artifacts):
+def started_session(srv):
+    """A meeting of Perhekahvila Kaleva (an open group with a capacity, led by Lauri)
+    that began half an hour ago, with Aino and Eero signed up for it and the guest
+    Helmi signed up by the coordinator: what the leader's attendance page is checked
+    on. Made ahead and then moved to now, as nobody signs up for a meeting that has
+    begun. Its id."""
+    from datetime import datetime, timedelta, timezone
+    login = srv.api("POST", "/api/v1/auth/login", json={"email": "kaisa@piiri.example", "password": DEMO_PASSWORD})
+    kaisa = assert_json(login, 200)["token"]
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+    def times(start):
+        return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()}
+    r = srv.api("POST", f"/api/v1/groups/{KALEVA}/sessions", json=times(now + timedelta(days=2)), token=kaisa)
+    sid = assert_json(r, 201)["session"]["id"]
+    for name in ("Aino Esimerkki", "Eero Esimerkki"):
+        p = register(srv, display_name=name)
+        assert_json(srv.api("POST", f"/api/v1/sessions/{sid}/signups", json={}, token=p.token), 201)
+    assert_json(srv.api("POST", f"/api/v1/sessions/{sid}/signups/on-behalf", json={"display_name": "Helmi Soittaja"},
+                        token=kaisa), 201)
+    assert_json(srv.api("PATCH", f"/api/v1/sessions/{sid}", json=times(now - timedelta(minutes=30)), token=kaisa), 200)
+    return sid
+
+
+def run_checks(site, fixtures, artifacts, attendance):
     env = dict(os.environ, NODE_PATH=str(JS_DIR / "node_modules"), PIIRI_WEB_URL=site,
-               PIIRI_WEB_FIXTURES=fixtures, PIIRI_WEB_ARTIFACTS=str(artifacts))
+               PIIRI_WEB_FIXTURES=fixtures, PIIRI_WEB_ARTIFACTS=str(artifacts), PIIRI_WEB_ATTENDANCE=attendance)
     return subprocess.run(["node", str(HERE / "check.js")], env=env, cwd=ROOT).returncode
 
 
@@ -79,10 +106,12 @@ def main():
         cluster.start()
         srv = Server(cluster.url, "web").start()
         load_demo(srv)
+        attendance = started_session(srv)
         if os.environ.get("PIIRI_WEB_KEEP") == "1":
-            print(f"piirid with the demo data on {srv.base_url} (Ctrl-C stops it)", flush=True)
+            print(f"piirid with the demo data on {srv.base_url} (Ctrl-C stops it); a meeting under way: "
+                  f"/fi/sessions/{attendance}/attendance (lauri@piiri.example)", flush=True)
             threading.Event().wait()
-        rc = run_checks(srv.base_url, fixtures, artifacts)
+        rc = run_checks(srv.base_url, fixtures, artifacts, attendance)
         if rc != 0:
             print(f"\n--- piirid log (last lines, {srv.log_path}) ---\n{tail(srv.log_path, lines=40)}")
         print(f"screenshots and saved pages: {artifacts}")

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // What members and leaders do, end to end, once with JavaScript and once
-// without: find a group on the front page by words and open it, sign up, and
-// a leader's Today and who is coming. Each step says what it
-// expected when it fails.
+// without: find a group on the front page by words and open it, sign up and
+// cancel, a leader's Today and who is coming, mark a meeting's attendance;
+// and the attendance page offline and back. Each step says what it expected
+// when it fails.
 'use strict';
 
 const crypto = require('crypto');
@@ -261,6 +262,163 @@ async function leader(context, base) {
   ]);
 }
 
+// ---- the leader's attendance page (PIIRI_WEB_ATTENDANCE: a meeting under way, run.py) ----
+
+const ATTENDANCE = process.env.PIIRI_WEB_ATTENDANCE;
+const LEADER = 'lauri@piiri.example';
+
+// A sign-in is a password hash (argon2): on a busy machine, seconds.
+async function signInAs(page, base, email) {
+  page.setDefaultTimeout(15000);
+  await page.goto(`${base}/fi/signin`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', DEMO_PASSWORD);
+  await click(page, 'button', T.signin_button);
+  at(page, /^\/fi\/me$/);
+}
+
+// What the server has, read through the API with the browser's own cookie.
+async function serverAttendance(page, base) {
+  const r = await page.request.get(`${base}/api/v1/sessions/${ATTENDANCE}/attendance`);
+  if (r.status() !== 200) throw new Error(`GET the attendance answered ${r.status()}`);
+  return r.json();
+}
+
+function person(page, name) {
+  return page.locator('fieldset', { has: page.locator('legend', { hasText: exactly(name) }) });
+}
+
+async function stateSays(page, name, words) {
+  const text = (await person(page, name).locator('.att-state').textContent()).trim();
+  if (text !== `${T.att_state_label} ${words}`) throw new Error(`${name}'s state says "${text}"`);
+}
+
+async function statusSays(page, pattern, timeout = 5000) {
+  await page.locator('.att-status', { hasText: pattern }).waitFor({ timeout });
+}
+
+function walkInsShown(page) {
+  return page.locator('.att-walk-ins-n').textContent().then((t) => parseInt(t, 10));
+}
+
+function recordOf(att, name) {
+  const r = att.records.find((x) => x.display_name === name) || att.guest_signups.find((x) => x.display_name === name);
+  return r ? r.status : null;
+}
+
+const SAVED = new RegExp('^' + T.att_saved_at.replace('{time}', '\\d{1,2}[.:]\\d\\d') + '$');
+
+// Sign in as the leader, open the meeting's page, mark a person, a walk-in,
+// a drop-in by name and my hours; the server has exactly that. Without
+// JavaScript each is a form and a new page; with it, each saves at once.
+function leaderMarks(js) {
+  return async (context, base) => {
+    const page = await watchedPage(context, [base]);
+    const guest = `Vieras ${crypto.randomBytes(3).toString('hex')}`;
+    const status = js ? 'excused' : 'present';
+    const statusWord = T[`att_${status}`];
+    let before = null;
+    // With JavaScript, a change is saved when the API has answered and the status says so.
+    const saved = async (action) => {
+      if (!js) return action();
+      const answered = page.waitForResponse((r) => r.url().includes('/api/v1/sessions/') && r.request().method() !== 'GET');
+      await Promise.all([answered, action()]);
+      await statusSays(page, SAVED);
+    };
+    return steps(page, [
+      [`sign in as ${LEADER}`, () => signInAs(page, base, LEADER)],
+      ['open the attendance page of the meeting under way', async () => {
+        await page.goto(`${base}/fi/sessions/${ATTENDANCE}/attendance`);
+        const h1 = (await page.locator('h1').first().textContent()).trim();
+        if (h1 !== T.att_title) throw new Error(`its h1 is "${h1}"`);
+        before = await serverAttendance(page, base);
+      }],
+      [`mark Aino Esimerkki "${statusWord}"`, async () => {
+        await saved(() => person(page, 'Aino Esimerkki').getByText(statusWord, { exact: true }).click());
+        if (!js) await click(page, 'button', T.att_save);
+        await stateSays(page, 'Aino Esimerkki', statusWord);
+      }],
+      ['press + for a walk-in', async () => {
+        const btn = page.getByRole('button', { name: T.att_walk_in_plus, exact: true });
+        await saved(() => (js ? btn.click() : Promise.all([page.waitForEvent('load'), btn.click()])));
+        const n = await walkInsShown(page);
+        if (n !== before.walk_ins + 1) throw new Error(`the page shows ${n} walk-ins, not ${before.walk_ins + 1}`);
+      }],
+      [`add "${guest}" as a drop-in`, async () => {
+        await page.fill('input[name="display_name"]', guest);
+        await saved(() => (js ? page.getByRole('button', { name: T.att_drop_in_add, exact: true }).click()
+                              : click(page, 'button', T.att_drop_in_add)));
+        await page.locator('.att-drop-ins', { hasText: guest }).waitFor();
+      }],
+      ['my hours: 1,5', async () => {
+        await page.fill('input[name="hours"]', '1,5');
+        await saved(() => (js ? page.getByRole('button', { name: T.att_hours_save, exact: true }).click()
+                              : click(page, 'button', T.att_hours_save)));
+      }],
+      ['the server has exactly these marks', async () => {
+        const att = await serverAttendance(page, base);
+        if (recordOf(att, 'Aino Esimerkki') !== status) throw new Error(`Aino's record is ${recordOf(att, 'Aino Esimerkki')}`);
+        if (att.walk_ins !== before.walk_ins + 1) throw new Error(`walk_ins ${att.walk_ins}, not ${before.walk_ins + 1}`);
+        if (att.drop_ins.filter((d) => d.display_name === guest).length !== 1) throw new Error(`drop-ins: ${JSON.stringify(att.drop_ins)}`);
+        const mine = att.volunteer_hours_by_leader.find((h) => h.display_name === 'Lauri Vertaisohjaaja');
+        if (!mine || mine.hours !== 1.5) throw new Error(`my hours: ${JSON.stringify(att.volunteer_hours_by_leader)}`);
+      }],
+      ['a reloaded page shows the marks in words', async () => {
+        await page.reload();
+        await stateSays(page, 'Aino Esimerkki', statusWord);
+        await statusSays(page, SAVED);
+      }],
+    ]);
+  };
+}
+
+// With JavaScript, the network gone: two people marked and a walk-in wait in
+// the browser ("waiting for network (3 changes)"), survive a reload from the
+// service worker's copy, and are saved once the network is back: the server
+// has exactly those marks and the walk-in once.
+async function leaderOffline(context, base) {
+  const page = await watchedPage(context, [base]);
+  let before = null;
+  const waiting = T.att_waiting_other.replace('{n}', '3');
+  return steps(page, [
+    [`sign in as ${LEADER}`, () => signInAs(page, base, LEADER)],
+    ['open the attendance page; the service worker keeps a copy', async () => {
+      await page.goto(`${base}/fi/sessions/${ATTENDANCE}/attendance`);
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.waitForFunction(() => caches.open('piiri-pages').then((c) => c.match(location.href)).then(Boolean),
+        null, { timeout: 10000 });
+      before = await serverAttendance(page, base);
+    }],
+    ['offline: mark Eero Esimerkki absent, Helmi Soittaja excused and press +', async () => {
+      await context.setOffline(true);
+      await person(page, 'Eero Esimerkki').getByText(T.att_absent, { exact: true }).click();
+      await person(page, 'Helmi Soittaja').getByText(T.att_excused, { exact: true }).click();
+      await page.getByRole('button', { name: T.att_walk_in_plus, exact: true }).click();
+      await statusSays(page, waiting);
+    }],
+    ['reloaded offline, the page is there with the changes still waiting', async () => {
+      await page.reload();
+      await statusSays(page, waiting);
+      await stateSays(page, 'Eero Esimerkki', T.att_absent);
+      await stateSays(page, 'Helmi Soittaja', T.att_excused);
+      const n = await walkInsShown(page);
+      if (n !== before.walk_ins + 1) throw new Error(`the page shows ${n} walk-ins, not ${before.walk_ins + 1}`);
+    }],
+    ['online again: saved', async () => {
+      await context.setOffline(false);
+      await statusSays(page, SAVED, 20000);
+    }],
+    ['the server has exactly these marks, the walk-in once', async () => {
+      const att = await serverAttendance(page, base);
+      if (recordOf(att, 'Eero Esimerkki') !== 'absent') throw new Error(`Eero's record is ${recordOf(att, 'Eero Esimerkki')}`);
+      if (recordOf(att, 'Helmi Soittaja') !== 'excused') throw new Error(`Helmi's record is ${recordOf(att, 'Helmi Soittaja')}`);
+      if (att.walk_ins !== before.walk_ins + 1) throw new Error(`walk_ins ${att.walk_ins}, not ${before.walk_ins + 1}`);
+      // What the browser could not send while offline is no problem of the page's.
+      page.problems = page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p));
+    }],
+  ]);
+}
+
 const JOURNEYS = [
   ['find a group by words and open it', findGroup],
   ['find a group by words and open it, by keyboard alone', findGroupByKeyboard],
@@ -271,7 +429,9 @@ const JOURNEYS = [
 
 async function all(browser, base, only) {
   for (const js of [true, false]) {
-    for (const [name, fn] of JOURNEYS) {
+    const journeys = JOURNEYS.concat(ATTENDANCE ? [['a leader marks a meeting under way', leaderMarks(js)]] : [])
+      .concat(ATTENDANCE && js ? [['the attendance page offline and back', leaderOffline]] : []);
+    for (const [name, fn] of journeys) {
       const label = `journey ${js ? 'with' : 'without'} JavaScript: ${name}`;
       if (only && !label.includes(only)) continue;
       const context = await browser.newContext({ javaScriptEnabled: js });

@@ -2,7 +2,9 @@
 // Every page piirid serves: from the front pages and the public pages of each
 // language, the links are followed (same site, under /fi/, /sv/ or /en/); each
 // page gets every check of pagechecks.js, and each form found is sent empty
-// once per language (its error state is a page too). Then the same signed in.
+// once per language (its error state is a page too). Then the same signed in
+// as the demo member, and as the demo leader from his Today page and the
+// attendance page of a meeting under way (PIIRI_WEB_ATTENDANCE, made by run.py).
 'use strict';
 
 const crypto = require('crypto');
@@ -78,12 +80,15 @@ function formKey(lang, f) {
 
 // The states the pages are checked in: signed out, signed in as the demo
 // member, and as the demo leader Lauri, whose crawl starts at his Today page
-// and follows only the leader's pages (the rest he sees as any member).
+// (and the attendance page of the meeting under way) and follows only the
+// leader's pages (the rest he sees as any member).
+const ATTENDANCE = process.env.PIIRI_WEB_ATTENDANCE;
 const STATES = [
   { state: 'signed-out' },
   { state: 'signed-in' },
-  { state: 'signed-in-leader', email: 'lauri@piiri.example', start: ['/today'],
-    follow: /^\/(fi|sv|en)\/(today|sessions\/[0-9a-f-]{36}\/coming)$/ },
+  { state: 'signed-in-leader', email: 'lauri@piiri.example',
+    start: ['/today', ...(ATTENDANCE ? [`/sessions/${ATTENDANCE}/attendance`] : [])],
+    follow: /^\/(fi|sv|en)\/(today|sessions\/[0-9a-f-]{36}\/(coming|attendance))$/ },
 ];
 
 async function crawl(context, base, artifacts, state, only, start = PUBLIC, follow = null) {
@@ -153,6 +158,8 @@ async function sendEmpty(context, base, artifacts, state, key, form) {
   const send = page.evaluate((i) => {
     const f = document.forms[i];
     f.noValidate = true;
+    // A form that app.js sends through the API (data-op) goes to the server as without it.
+    delete f.dataset.op;
     for (const el of f.elements) {
       if (el.type === 'hidden' || el.type === 'submit' || el.type === 'button') continue;
       if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
