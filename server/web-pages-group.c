@@ -336,10 +336,10 @@ static void refused_loaded_cb(const struct db_result *r, void *arg)
     if (page == NULL)
         return; /* replied: a 404 or 503 page */
     json_t *view = group_view(page, lang);
-    json_decref(page);
     json_t *form = posted_form(ctx, view);
     if (form == NULL) {
         /* The session has no form on the page any more: the words alone. */
+        json_decref(page);
         json_decref(view);
         web_signup_error_page(ctx, rf->status, rf->key);
         return;
@@ -351,6 +351,9 @@ static void refused_loaded_cb(const struct db_result *r, void *arg)
     refill_form(form, ctx->body, error_key, text);
     json_object_set_new(view, "has_errors", json_true());
     json_object_set_new(view, "errors", json_pack("[{s:s, s:s}]", "field", anchor, "text", text));
+    const char *gid = json_string_value(json_object_get(json_object_get(page, "group"), "id"));
+    json_object_set_new(view, "page_path", json_sprintf("/groups/%s", gid ? gid : ""));
+    json_decref(page);
     web_reply_page(ctx, rf->status, lang, "group", view);
 }
 
