@@ -279,6 +279,7 @@ static void got_cb(const struct db_result *r, void *arg)
 
 struct refusal {
     struct req_ctx *ctx;
+    bool session; /* the path's id is a session's */
     int status;
     const char *field, *key; /* static */
     char *scope;
@@ -357,25 +358,46 @@ static void refused_loaded_cb(const struct db_result *r, void *arg)
     web_reply_page(ctx, rf->status, lang, "group", view);
 }
 
+static void refused_load(struct refusal *rf)
+{
+    struct req_ctx *ctx = rf->ctx;
+    rf->scope = group_view_scope(ctx->principal);
+    const char *params[] = { ctx->params[1], ctx->principal ? ctx->principal->person_id : NULL, rf->scope,
+        GROUP_SESSIONS };
+    db_pool_query(ctx->srv->pool,
+        rf->session ? "SELECT web_group_page((SELECT group_id FROM sessions WHERE id = $1), $2, $3, $4)"
+                    : "SELECT web_group_page($1, $2, $3, $4)",
+        4, params, refused_loaded_cb, rf);
+}
+
+/* The sign-up routes leave the person to their SQL; the page shows who is
+ * signed in (the header, what a participant sees), so it is read now. A
+ * cookie that does not sign in shows the page signed out. */
+static void refused_principal_cb(enum principal_outcome outcome, struct principal *p, void *arg)
+{
+    struct refusal *rf = arg;
+    if (outcome == PRINCIPAL_LOADED)
+        rf->ctx->principal = p; /* freed with the request */
+    refused_load(rf);
+}
+
 void web_group_signup_refused(struct req_ctx *ctx, bool session, int status, const char *field, const char *key)
 {
     struct refusal *rf = xcalloc(1, sizeof(*rf));
     rf->ctx = ctx;
+    rf->session = session;
     rf->status = status;
     rf->field = field;
     rf->key = key;
-    rf->scope = group_view_scope(ctx->principal);
     if (ctx->state_free != NULL)
         ctx->state_free(ctx->state); /* the signup's parameters: the pool copied them */
     ctx->state = rf;
     ctx->state_free = refusal_free;
     ctx->error_reply = web_dispatch_html.error_reply; /* the page is gone: the usual error page */
-    const char *params[] = { ctx->params[1], ctx->principal ? ctx->principal->person_id : NULL, rf->scope,
-        GROUP_SESSIONS };
-    db_pool_query(ctx->srv->pool,
-        session ? "SELECT web_group_page((SELECT group_id FROM sessions WHERE id = $1), $2, $3, $4)"
-                : "SELECT web_group_page($1, $2, $3, $4)",
-        4, params, refused_loaded_cb, rf);
+    if (ctx->principal == NULL && ctx->token_hash[0] != '\0')
+        principal_load_web_session(ctx->srv->pool, ctx->token_hash, refused_principal_cb, rf);
+    else
+        refused_load(rf);
 }
 
 void web_group(struct req_ctx *ctx)

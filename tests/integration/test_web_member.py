@@ -317,6 +317,7 @@ def test_a_refused_form_comes_back_with_the_error_beside_its_field(api, consent_
     assert "checked" not in box
     assert selected(html, "adults") == "2" and selected(html, "children") == "1"
     assert "Tulemme &lt;yhdessä&gt;.</textarea>" in html
+    assert 'action="/fi/signout"' in html  # still signed in, as the header says
     # The language switcher leads to the group's page, not to the form's address.
     assert f'href="/sv/groups/{gid}"' in html and f'href="/sv/groups/{gid}/signup"' not in html
 
