@@ -105,6 +105,21 @@ void web_signup_error_page(struct req_ctx *ctx, int status, const char *key)
     web_reply_page(ctx, status, lang, "signup-error", view);
 }
 
+struct refused_page {
+    struct req_ctx *ctx;
+    int status;
+    const char *key; /* static */
+};
+
+static void refused_principal_cb(enum principal_outcome outcome, struct principal *p, void *arg)
+{
+    struct refused_page *rp = arg;
+    struct req_ctx *ctx = rp->ctx;
+    if (outcome == PRINCIPAL_LOADED)
+        ctx->principal = p; /* freed with the request */
+    web_signup_error_page(ctx, rp->status, rp->key);
+}
+
 /* A refused signup. About a field of the form (the party, the consent):
  * the group's page again, the message beside the field. Anything else the
  * group could not take: a page that says why, with the way back to the
@@ -125,7 +140,20 @@ static void signup_error_reply(struct req_ctx *ctx, int status, const char *code
         web_dispatch_html.error_reply(ctx, status, code, message);
         return;
     }
-    web_signup_error_page(ctx, status, key);
+    struct refused_page *rp = xcalloc(1, sizeof(*rp));
+    rp->ctx = ctx;
+    rp->status = status;
+    rp->key = key;
+    if (ctx->state_free != NULL)
+        ctx->state_free(ctx->state); /* the signup's parameters: the pool copied them */
+    ctx->state = rp;
+    ctx->state_free = free;
+    /* The sign-up routes leave the person to their SQL; the page's header
+     * shows who is signed in, so it is read now. */
+    if (ctx->principal == NULL && ctx->token_hash[0] != '\0')
+        principal_load_web_session(ctx->srv->pool, ctx->token_hash, refused_principal_cb, rp);
+    else
+        web_signup_error_page(ctx, status, key);
 }
 
 static void signup_from_form(struct req_ctx *ctx, const char *kind)

@@ -166,6 +166,7 @@ def test_sign_up_form_errors_and_csrf(api, closed_group):
     assert b.post(path, {"adults": "1", "csrf": token}).status == 303
     r = b.post(path, {"adults": "1", "csrf": token})
     assert r.status == 409 and "Olet jo ilmoittautunut tähän." in r.body.decode()
+    assert 'action="/fi/signout"' in r.body.decode()  # the header says who is signed in
     # Signed out: the form needs an account.
     anon = Browser(api)
     assert anon.post(path, {"adults": "1"}).status == 401
