@@ -100,7 +100,7 @@ per_client=$((signups / conns))
 cat >"$tmp/signup.pgbench" <<SQL
 \\set k :k + 1
 \\set p :client_id * $per_client + :k
-SELECT api_signup(sha256(convert_to('pgbench' || lpad(:p::text, 36, '0'), 'UTF8')), 'session', :sid, 1, 0, NULL, NULL);
+SELECT api_signup(sha256(convert_to('pgbench' || lpad(:p::text, 36, '0'), 'UTF8')), 'session', :sid, 1, 0, NULL, NULL, false);
 SQL
 
 # ---- the storms -----------------------------------------------------------------

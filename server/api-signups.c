@@ -20,6 +20,7 @@
 struct party {
     char adults[16], children[16];
     const char *note;
+    const char *consent; /* "true" or "false": agreed to the group's consent_text */
 };
 
 static int read_count(json_t *body, const char *key, int fallback, int *out, struct invalid *inv)
@@ -47,6 +48,12 @@ static int read_party(json_t *body, struct party *p, struct invalid *inv)
         *inv = (struct invalid) { "adults", "and children must add up to 1 to 12 people" };
         return -1;
     }
+    json_t *consent = json_object_get(body, "consent");
+    if (consent != NULL && !json_is_boolean(consent) && !json_is_null(consent)) {
+        *inv = (struct invalid) { "consent", "must be true or false" };
+        return -1;
+    }
+    p->consent = json_is_true(consent) ? "true" : "false";
     snprintf(p->adults, sizeof(p->adults), "%d", adults);
     snprintf(p->children, sizeof(p->children), "%d", children);
     return 0;
@@ -77,8 +84,9 @@ static void signup(struct req_ctx *ctx, const char *kind)
         api_reply_invalid(ctx, &inv);
         return;
     }
-    const char *params[] = { ctx->token_hash, kind, ctx->params[0], party.adults, party.children, party.note, key };
-    api_query_json(ctx, "SELECT api_signup($1, $2, $3, $4, $5, $6, $7)", 7, params, 201);
+    const char *params[] = { ctx->token_hash, kind, ctx->params[0], party.adults, party.children, party.note, key,
+        party.consent };
+    api_query_json(ctx, "SELECT api_signup($1, $2, $3, $4, $5, $6, $7, $8)", 8, params, 201);
 }
 
 void api_signups_group_create(struct req_ctx *ctx)
@@ -105,8 +113,8 @@ static void signup_on_behalf(struct req_ctx *ctx, const char *kind)
         return;
     }
     const char *params[] = { ctx->principal->person_id, name, kind, ctx->params[0], party.adults, party.children,
-        party.note, key };
-    api_query_json(ctx, "SELECT api_signup_on_behalf($1, $2, $3, $4, $5, $6, $7, $8)", 8, params, 201);
+        party.note, key, party.consent };
+    api_query_json(ctx, "SELECT api_signup_on_behalf($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, params, 201);
 }
 
 void api_signups_group_on_behalf(struct req_ctx *ctx)

@@ -95,6 +95,7 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
     case AUTHZ_ORG_MEMBERS_MANAGE:
     case AUTHZ_GROUP_CREATE:
     case AUTHZ_GROUP_SET_LEADERS:
+    case AUTHZ_GROUP_SET_CONSENT:
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_EDIT:
     case AUTHZ_GROUP_PEOPLE:

@@ -35,6 +35,9 @@ enum authz_action {
                                   trigger, foreign key) */
     AUTHZ_GROUP_SET_LEADERS,   /* choose a group's leaders: the org's coordinators,
                                   admins; never the leaders themselves */
+    AUTHZ_GROUP_SET_CONSENT,   /* word the consent a group asks for (consent_text*):
+                                  what people agree to is the organization's to say,
+                                  so as SET_LEADERS */
     AUTHZ_GROUP_SEE_LINK,      /* a closed group's online_url: as EDIT, and its
                                   confirmed participants; open groups: anyone.
                                   SQL decides it for every group it returns to a viewer,

@@ -159,6 +159,17 @@ static bool may_set_leaders(struct req_ctx *ctx, json_t *patch)
         authz_allows(ctx->principal, AUTHZ_GROUP_SET_LEADERS, &ctx->facts->target);
 }
 
+/* The consent a group asks for is worded by coordinators: a leader's patch
+ * that sends any consent_text field is refused. */
+static bool may_set_consent(struct req_ctx *ctx, json_t *patch)
+{
+    static const char *const keys[] = { "consent_text", "consent_text_sv", "consent_text_en" };
+    bool sent = false;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        sent = sent || json_object_get(patch, keys[i]) != NULL;
+    return !sent || authz_allows(ctx->principal, AUTHZ_GROUP_SET_CONSENT, &ctx->facts->target);
+}
+
 static const char *const patch_params[] = { "confirm", "dry_run", NULL };
 static const char *const confirmations[] = { "capacity_below_taken", NULL };
 static const char *const booleans[] = { "true", "false", NULL };
@@ -193,7 +204,7 @@ void api_groups_patch(struct req_ctx *ctx)
 {
     struct group_change *c = ctx->state;
     struct invalid inv;
-    if (!may_set_leaders(ctx, c->clean)) {
+    if (!may_set_leaders(ctx, c->clean) || !may_set_consent(ctx, c->clean)) {
         api_reply_forbidden(ctx);
         return;
     }

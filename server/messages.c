@@ -90,6 +90,8 @@ static const struct {
     { "series_ended", NULL, "Tämä sarja on päättynyt.", "Den här serien har tagit slut." },
     { "session_cancelled", NULL, "Tämä tapaaminen on peruttu.", "Den här träffen är inställd." },
     { "session_over", NULL, "Tämä tapaaminen on jo ohi.", "Den här träffen är redan över." },
+    { "consent_required", NULL, "Ryhmä pyytää suostumustasi: lähetä \"consent\": true.",
+        "Gruppen ber om ditt samtycke: skicka \"consent\": true." },
 };
 
 /* English validation phrase, Finnish, Swedish. */

@@ -8,10 +8,12 @@
 #include "web.h"
 
 #include "api.h"
+#include "dispatch.h"
 #include "group-view.h"
 #include "principal.h"
 #include "util.h"
 
+#include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,11 +161,15 @@ static json_t *counts(int from, int chosen)
 }
 
 /* One sign-up form: where it posts, its ids' suffix, whether it joins the
- * waitlist. */
-static json_t *signup_form(const char *action, const char *suffix, bool full, const char *label, bool open_first)
+ * waitlist, and the consent the group asks for (in the page's language,
+ * else Finnish, marked). */
+static json_t *signup_form(const json_t *g, const char *lang, const char *action, const char *suffix, bool full,
+    const char *label, bool open_first)
 {
-    return json_pack("{s:s, s:s, s:b, s:s?, s:b, s:o, s:o}", "action", action, "suffix", suffix, "full", full,
-        "label", label, "open", open_first, "adults", counts(0, 1), "children", counts(0, 0));
+    json_t *form = json_pack("{s:s, s:s, s:b, s:s?, s:b, s:o, s:o}", "action", action, "suffix", suffix, "full",
+        full, "label", label, "open", open_first, "adults", counts(0, 1), "children", counts(0, 0));
+    set_translated(form, g, "consent_text", lang);
+    return form;
 }
 
 /* The sessions and, for an open group, a form per coming session; for a
@@ -189,7 +195,7 @@ static void set_sessions(json_t *view, const json_t *g, const json_t *sessions, 
             char *action = xasprintf("/%s/sessions/%s/signup", lang, json_string_value(json_object_get(s, "id")));
             char suffix[8];
             snprintf(suffix, sizeof(suffix), "-%zu", json_array_size(forms) + 1);
-            json_array_append_new(forms, signup_form(action, suffix, json_is_true(json_object_get(v, "full")),
+            json_array_append_new(forms, signup_form(g, lang, action, suffix, json_is_true(json_object_get(v, "full")),
                 json_string_value(json_object_get(v, "text")), json_array_size(forms) == 0));
             free(action);
         }
@@ -198,7 +204,7 @@ static void set_sessions(json_t *view, const json_t *g, const json_t *sessions, 
     bool archived = json_is_true(json_object_get(g, "archived"));
     if (series && !archived && json_array_size(list) > 0) {
         char *action = xasprintf("/%s/groups/%s/signup", lang, id ? id : "");
-        json_array_append_new(forms, signup_form(action, "", full_series, NULL, true));
+        json_array_append_new(forms, signup_form(g, lang, action, "", full_series, NULL, true));
         free(action);
     }
     if (archived)
@@ -281,6 +287,131 @@ static void got_cb(const struct db_result *r, void *arg)
     json_t *view = group_view(page, lang);
     json_decref(page);
     web_reply_page(ctx, 200, lang, "group", view);
+}
+
+/* ---- a sign-up form that came back ---- */
+
+struct refusal {
+    struct req_ctx *ctx;
+    bool session; /* the path's id is a session's */
+    int status;
+    const char *field, *key; /* static */
+    char *scope;
+};
+
+static void refusal_free(void *p)
+{
+    struct refusal *rf = p;
+    free(rf->scope);
+    free(rf);
+}
+
+/* The count the person chose, when it is one of the form's choices. */
+static int typed_count(const json_t *body, const char *name, int fallback)
+{
+    const char *v = json_string_value(json_object_get(body, name));
+    char *end;
+    long n = v != NULL && v[0] != '\0' ? strtol(v, &end, 10) : -1;
+    return n >= 0 && n <= PARTY_MAX && *end == '\0' ? (int)n : fallback;
+}
+
+/* What the person typed into the form, and the error beside its field. */
+static void refill_form(json_t *form, const json_t *body, const char *error_key, const char *text)
+{
+    json_object_set_new(form, "adults", counts(0, typed_count(body, "adults", 1)));
+    json_object_set_new(form, "children", counts(0, typed_count(body, "children", 0)));
+    const char *note = json_string_value(json_object_get(body, "note"));
+    if (note != NULL && note[0] != '\0')
+        json_object_set_new(form, "note", json_string(note));
+    json_object_set_new(form, "consent_checked", json_boolean(json_object_get(body, "consent") != NULL));
+    json_object_set_new(form, error_key, json_string(text));
+    json_object_set_new(form, "open", json_true());
+}
+
+/* The form that posted here (its action is the request's path), or NULL. */
+static json_t *posted_form(struct req_ctx *ctx, json_t *view)
+{
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(ctx->req));
+    size_t i;
+    json_t *form;
+    json_array_foreach(json_object_get(view, "forms"), i, form) {
+        const char *action = json_string_value(json_object_get(form, "action"));
+        if (path != NULL && action != NULL && strcmp(action, path) == 0)
+            return form;
+    }
+    return NULL;
+}
+
+static void refused_loaded_cb(const struct db_result *r, void *arg)
+{
+    struct refusal *rf = arg;
+    struct req_ctx *ctx = rf->ctx;
+    const char *lang = ctx->params[0];
+    json_t *page = api_row_json(ctx, r);
+    if (page == NULL)
+        return; /* replied: a 404 or 503 page */
+    json_t *view = group_view(page, lang);
+    json_t *form = posted_form(ctx, view);
+    if (form == NULL) {
+        /* The session has no form on the page any more: the words alone. */
+        json_decref(page);
+        json_decref(view);
+        web_signup_error_page(ctx, rf->status, rf->key);
+        return;
+    }
+    const char *text = web_t(lang, rf->key), *suffix = json_string_value(json_object_get(form, "suffix"));
+    char error_key[32], anchor[48];
+    snprintf(error_key, sizeof(error_key), "%s_error", strcmp(rf->field, "adults") == 0 ? "party" : rf->field);
+    snprintf(anchor, sizeof(anchor), "%s%s", rf->field, suffix ? suffix : "");
+    refill_form(form, ctx->body, error_key, text);
+    json_object_set_new(view, "has_errors", json_true());
+    json_object_set_new(view, "errors", json_pack("[{s:s, s:s}]", "field", anchor, "text", text));
+    const char *gid = json_string_value(json_object_get(json_object_get(page, "group"), "id"));
+    json_object_set_new(view, "page_path", json_sprintf("/groups/%s", gid ? gid : ""));
+    json_decref(page);
+    web_reply_page(ctx, rf->status, lang, "group", view);
+}
+
+static void refused_load(struct refusal *rf)
+{
+    struct req_ctx *ctx = rf->ctx;
+    rf->scope = group_view_scope(ctx->principal);
+    const char *params[] = { ctx->params[1], ctx->principal ? ctx->principal->person_id : NULL, rf->scope,
+        GROUP_SESSIONS };
+    db_pool_query(ctx->srv->pool,
+        rf->session ? "SELECT web_group_page((SELECT group_id FROM sessions WHERE id = $1), $2, $3, $4)"
+                    : "SELECT web_group_page($1, $2, $3, $4)",
+        4, params, refused_loaded_cb, rf);
+}
+
+/* The sign-up routes leave the person to their SQL; the page shows who is
+ * signed in (the header, what a participant sees), so it is read now. A
+ * cookie that does not sign in shows the page signed out. */
+static void refused_principal_cb(enum principal_outcome outcome, struct principal *p, void *arg)
+{
+    struct refusal *rf = arg;
+    if (outcome == PRINCIPAL_LOADED)
+        rf->ctx->principal = p; /* freed with the request */
+    refused_load(rf);
+}
+
+void web_group_signup_refused(struct req_ctx *ctx, bool session, int status, const char *field, const char *key)
+{
+    struct refusal *rf = xcalloc(1, sizeof(*rf));
+    rf->ctx = ctx;
+    rf->session = session;
+    rf->status = status;
+    rf->field = field;
+    rf->key = key;
+    if (ctx->state_free != NULL)
+        ctx->state_free(ctx->state); /* the signup's parameters: the pool copied them */
+    ctx->state = rf;
+    ctx->state_free = refusal_free;
+    ctx->error_reply = web_dispatch_html.error_reply; /* the page is gone: the usual error page */
+    if (ctx->principal == NULL && ctx->token_hash[0] != '\0')
+        principal_load_web_session(ctx->srv->pool, ctx->token_hash, refused_principal_cb, rf);
+    else
+        refused_load(rf);
 }
 
 void web_group(struct req_ctx *ctx)

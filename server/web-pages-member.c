@@ -15,6 +15,7 @@
 #include "group-view.h"
 #include "principal.h"
 #include "util.h"
+#include "validate.h"
 
 #include <event2/http.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #define PARTY_MAX 12
+#define NOTE_MAX_CHARS 500
 #define ME_DAYS "60"
 
 /* The page's language: the path's first parameter ({lang}). */
@@ -80,42 +82,92 @@ static const char *signup_error_key(int status, const char *code)
             return key;
         }
     }
-    if (strcmp(code, "invalid") == 0)
-        return "signup_err_party";
     if (status == 403)
         return "signup_err_forbidden";
     return NULL;
 }
 
-/* A refused signup: a page that says why, with the way back to the group
- * (the group's id is the path's; a session's page leads to my page). Not
- * signed in, no such group: the pages' usual error. */
-static void signup_error_reply(struct req_ctx *ctx, int status, const char *code, const char *message)
+/* Did the form post to a session's path (/{lang}/sessions/{id}/signup)? */
+static bool posted_for_session(struct req_ctx *ctx)
+{
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(ctx->req));
+    return path != NULL && strstr(path, "/sessions/") != NULL;
+}
+
+void web_signup_error_page(struct req_ctx *ctx, int status, const char *key)
 {
     const char *lang = page_lang(ctx);
-    const char *key = status == 401 || status == 404 ? NULL : signup_error_key(status, code);
-    if (key == NULL && status != 409 && status != 422 && status != 403) {
-        web_dispatch_html.error_reply(ctx, status, code, message);
-        return;
-    }
-    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(ctx->req));
-    bool group = path != NULL && strstr(path, "/groups/") != NULL;
-    char *back = group ? xasprintf("/%s/groups/%s", lang, ctx->params[1]) : xasprintf("/%s/me", lang);
+    char *back = !posted_for_session(ctx) ? xasprintf("/%s/groups/%s", lang, ctx->params[1])
+                                          : xasprintf("/%s/me", lang);
     json_t *view = json_pack("{s:s, s:s, s:s}", "title", web_t(lang, "signup_error_title"), "text",
         web_t(lang, key ? key : "signup_err_other"), "group_href", back);
     free(back);
     web_reply_page(ctx, status, lang, "signup-error", view);
 }
 
+struct refused_page {
+    struct req_ctx *ctx;
+    int status;
+    const char *key; /* static */
+};
+
+static void refused_principal_cb(enum principal_outcome outcome, struct principal *p, void *arg)
+{
+    struct refused_page *rp = arg;
+    struct req_ctx *ctx = rp->ctx;
+    if (outcome == PRINCIPAL_LOADED)
+        ctx->principal = p; /* freed with the request */
+    web_signup_error_page(ctx, rp->status, rp->key);
+}
+
+/* A refused signup. About a field of the form (the party, the consent):
+ * the group's page again, the message beside the field. Anything else the
+ * group could not take: a page that says why, with the way back to the
+ * group (the group's id is the path's; a session's page leads to my page).
+ * Not signed in, no such group: the pages' usual error. */
+static void signup_error_reply(struct req_ctx *ctx, int status, const char *code, const char *message)
+{
+    if (strcmp(code, "consent_required") == 0) {
+        web_group_signup_refused(ctx, posted_for_session(ctx), status, "consent", "signup_err_consent");
+        return;
+    }
+    if (strcmp(code, "invalid") == 0) {
+        web_group_signup_refused(ctx, posted_for_session(ctx), status, "adults", "signup_err_party");
+        return;
+    }
+    const char *key = status == 401 || status == 404 ? NULL : signup_error_key(status, code);
+    if (key == NULL && status != 409 && status != 422 && status != 403) {
+        web_dispatch_html.error_reply(ctx, status, code, message);
+        return;
+    }
+    struct refused_page *rp = xcalloc(1, sizeof(*rp));
+    rp->ctx = ctx;
+    rp->status = status;
+    rp->key = key;
+    if (ctx->state_free != NULL)
+        ctx->state_free(ctx->state); /* the signup's parameters: the pool copied them */
+    ctx->state = rp;
+    ctx->state_free = free;
+    /* The sign-up routes leave the person to their SQL; the page's header
+     * shows who is signed in, so it is read now. */
+    if (ctx->principal == NULL && ctx->token_hash[0] != '\0')
+        principal_load_web_session(ctx->srv->pool, ctx->token_hash, refused_principal_cb, rp);
+    else
+        web_signup_error_page(ctx, status, key);
+}
+
 static void signup_from_form(struct req_ctx *ctx, const char *kind)
 {
     ctx->error_reply = signup_error_reply;
+    bool session = strcmp(kind, "session") == 0;
     int adults = form_count(ctx->body, "adults", 1), children = form_count(ctx->body, "children", 0);
     const char *note = json_string_value(json_object_get(ctx->body, "note"));
     if (adults < 0 || children < 0 || adults + children < 1 || adults + children > PARTY_MAX) {
-        struct invalid inv = { adults < 0 ? "adults" : children < 0 ? "children" : "adults",
-            "must be a whole number from 0 to 12, at least one person in all" };
-        api_reply_invalid(ctx, &inv);
+        web_group_signup_refused(ctx, session, 422, "adults", "signup_err_party");
+        return;
+    }
+    if (note != NULL && utf8_chars(note) > NOTE_MAX_CHARS) {
+        web_group_signup_refused(ctx, session, 422, "note", "signup_err_note_long");
         return;
     }
     struct signup_state *st = xcalloc(1, sizeof(*st));
@@ -123,9 +175,12 @@ static void signup_from_form(struct req_ctx *ctx, const char *kind)
     ctx->state_free = free;
     snprintf(st->adults, sizeof(st->adults), "%d", adults);
     snprintf(st->children, sizeof(st->children), "%d", children);
+    /* A checked box sends its value; an unchecked one sends nothing. */
     const char *params[] = { ctx->token_hash, kind, ctx->params[1], st->adults, st->children,
-        note != NULL && note[0] != '\0' ? note : NULL, NULL };
-    db_pool_query(ctx->srv->pool, "SELECT api_signup($1, $2, $3, $4, $5, $6, $7)", 7, params, signed_up_cb, ctx);
+        note != NULL && note[0] != '\0' ? note : NULL, NULL,
+        json_object_get(ctx->body, "consent") != NULL ? "true" : "false" };
+    db_pool_query(ctx->srv->pool, "SELECT api_signup($1, $2, $3, $4, $5, $6, $7, $8)", 8, params, signed_up_cb,
+        ctx);
 }
 
 void web_signup_group(struct req_ctx *ctx)

@@ -145,12 +145,18 @@ const char *web_request_lang(struct req_ctx *ctx)
 }
 
 /* The same page in each language: the path with its first segment
- * replaced, and the same query. */
-static json_t *switcher(struct req_ctx *ctx, const char *lang)
+ * replaced, and the same query; or the view's page_path ("/groups/ID"),
+ * for a page answering a form's POST to another path. */
+static json_t *switcher(struct req_ctx *ctx, const char *lang, const json_t *view)
 {
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ctx->req);
     const char *path = evhttp_uri_get_path(uri), *query = evhttp_uri_get_query(uri);
     const char *rest = web_lang_of_path(path) != NULL ? path + 3 : "/";
+    const char *own = json_string_value(json_object_get(view, "page_path"));
+    if (own != NULL) {
+        rest = own;
+        query = NULL;
+    }
     json_t *langs = json_array();
     for (int i = 0; i < WEB_NLANGS; i++) {
         char *href = xasprintf("/%s%s%s%s", web_langs[i], *rest ? rest : "/", query && *query ? "?" : "",
@@ -178,7 +184,7 @@ static void add_common(struct req_ctx *ctx, const char *lang, json_t *view)
     json_object_set_new(view, "lang", json_string(lang));
     json_object_set(view, "t", catalogs[lang_index(lang)]);
     json_object_set(view, "assets", assets);
-    json_object_set_new(view, "langs", switcher(ctx, lang));
+    json_object_set_new(view, "langs", switcher(ctx, lang, view));
     /* The session's form token ("" signed out) and whether anyone is
      * signed in, for the header's account links and every form. */
     if (json_object_get(view, "csrf_token") == NULL)

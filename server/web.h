@@ -152,6 +152,15 @@ void web_accessibility(struct req_ctx *ctx);
  * cancelling. */
 void web_signup_group(struct req_ctx *ctx);
 void web_signup_session(struct req_ctx *ctx);
+/* A sign-up form refused for one of its fields (field: "adults" for the
+ * party, "note", "consent"; key: the message in the catalogs): the group's
+ * page again with status, what was typed kept, the message beside the field
+ * and in the summary (web-pages-group.c). session: the path's id is a
+ * session's. */
+void web_group_signup_refused(struct req_ctx *ctx, bool session, int status, const char *field, const char *key);
+/* A refused signup that is not about a field: the page that says why (key:
+ * its words in the catalogs), with the way back (web-pages-member.c). */
+void web_signup_error_page(struct req_ctx *ctx, int status, const char *key);
 void web_signup(struct req_ctx *ctx);
 void web_signup_cancel_page(struct req_ctx *ctx);
 void web_signup_cancel(struct req_ctx *ctx);

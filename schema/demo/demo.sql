@@ -106,6 +106,16 @@ INSERT INTO groups (org_id, id, title, title_sv, title_en, description, kind, ac
     true)
 ON CONFLICT DO NOTHING;
 
+-- The preemies' group asks the people who sign up to agree that the group
+-- shares their first names and phone numbers (the members keep in touch
+-- between meetings); the camp, that its photos go in the newsletter.
+UPDATE groups SET consent_text = 'Suostun siihen, että etunimeni ja puhelinnumeroni jaetaan ryhmän muille jäsenille, jotta voimme pitää yhteyttä tapaamisten välillä.'
+WHERE id = '20000000-0000-4000-8000-000000000005' AND consent_text IS NULL;
+UPDATE groups SET consent_text = 'Leirillä otetaan kuvia. Suostun siihen, että kuvia, joissa perheeni näkyy, käytetään yhdistyksen uutiskirjeessä.',
+    consent_text_sv = 'Det tas bilder på lägret. Jag samtycker till att bilder där min familj syns används i föreningens nyhetsbrev.',
+    consent_text_en = 'Photos are taken at the camp. I agree that photos showing my family are used in the association''s newsletter.'
+WHERE id = '20000000-0000-4000-8000-000000000007' AND consent_text IS NULL;
+
 INSERT INTO group_leaders (org_id, group_id, person_id) VALUES
     ('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003'),
     ('10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'),

@@ -87,6 +87,8 @@ CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS jso
         'waitlist_policy', g.waitlist_policy,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
+        'consent_text', g.consent_text, 'consent_text_sv', g.consent_text_sv,
+        'consent_text_en', g.consent_text_en,
         'leaders', (SELECT coalesce(json_agg(json_build_object('person_id', l.person_id,
                                                                'display_name', p.display_name)
                                              ORDER BY p.display_name), '[]')
@@ -150,6 +152,9 @@ BEGIN
     IF p ? 'leader_type' THEN g.leader_type := p->>'leader_type'; END IF;
     IF p ? 'anonymous_ok' THEN g.anonymous_ok := (p->>'anonymous_ok')::boolean; END IF;
     IF p ? 'cost' THEN g.cost := p->>'cost'; END IF;
+    IF p ? 'consent_text' THEN g.consent_text := p->>'consent_text'; END IF;
+    IF p ? 'consent_text_sv' THEN g.consent_text_sv := p->>'consent_text_sv'; END IF;
+    IF p ? 'consent_text_en' THEN g.consent_text_en := p->>'consent_text_en'; END IF;
     IF p ? 'registration' THEN
         g.registration_opens := (p->'registration'->>'opens')::timestamptz;
         g.registration_closes := (p->'registration'->>'closes')::timestamptz;
@@ -233,14 +238,14 @@ BEGIN
         municipality, accessibility, online_url, capacity, languages, topics, target_groups,
         leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
         schedule_duration, schedule_timezone, schedule_rrule,
-        join_late, waitlist_policy)
+        join_late, waitlist_policy, consent_text, consent_text_sv, consent_text_en)
     VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
         g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
         g.location_address, g.municipality, g.accessibility, g.online_url, g.capacity, g.languages,
         g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
         g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
         g.schedule_rrule,
-        g.join_late, g.waitlist_policy)
+        g.join_late, g.waitlist_policy, g.consent_text, g.consent_text_sv, g.consent_text_en)
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p_starts IS NOT NULL THEN
@@ -296,6 +301,7 @@ BEGIN
         schedule_rrule = g.schedule_rrule,
         join_late = g.join_late,
         waitlist_policy = g.waitlist_policy,
+        consent_text = g.consent_text, consent_text_sv = g.consent_text_sv, consent_text_en = g.consent_text_en,
         updated_at = now()
     WHERE org_id = g.org_id AND id = g.id
     RETURNING * INTO g;

@@ -23,11 +23,19 @@ CREATE OR REPLACE FUNCTION waitlist_position(x signups) RETURNS int LANGUAGE sql
            AND w.status = 'waitlisted' AND w.queue_seq <= x.queue_seq) END
 $$;
 
+-- The consent a signup gave: when, and the group's wording as it was then
+-- ({given_at, text, text_sv, text_en}); NULL when the group asked for none.
+CREATE OR REPLACE FUNCTION signup_consent_json(x signups) RETURNS json LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN x.consent_given_at IS NULL THEN NULL
+        ELSE json_build_object('given_at', x.consent_given_at, 'text', x.consent_text->>'text',
+                               'text_sv', x.consent_text->>'text_sv', 'text_en', x.consent_text->>'text_en') END
+$$;
+
 CREATE OR REPLACE FUNCTION signup_json(x signups) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', x.id, 'group_id', x.group_id, 'session_id', x.session_id,
         'status', x.status, 'waitlist_position', waitlist_position(x),
         'adults', x.adults, 'children', x.children, 'seats', x.seats, 'note', x.note,
-        'created_at', x.created_at)
+        'consent', signup_consent_json(x), 'created_at', x.created_at)
 $$;
 
 -- The waitlist ---------------------------------------------------------------
@@ -154,9 +162,11 @@ $$;
 -- someone without an account, as a coordinator: the guest signup has no
 -- person, so no one-per-person rule and no members-only rule (the
 -- coordinator vouches); everything else is the same, the idempotency key
--- being the coordinator's. p_kind: 'group' (series) or 'session'.
+-- being the coordinator's. p_kind: 'group' (series) or 'session'. p_consent:
+-- the person agreed to the group's consent_text (for a guest, the
+-- coordinator says they did); a group that has one takes no signup without.
 CREATE OR REPLACE FUNCTION signup_make(v_person uuid, p_guest text, p_kind text, p_target uuid, p_adults int,
-                                       p_children int, p_note text, p_key text)
+                                       p_children int, p_note text, p_key text, p_consent boolean)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     g groups;
@@ -232,6 +242,10 @@ BEGIN
     IF g.capacity IS NOT NULL AND v_seats > g.capacity THEN
         PERFORM signup_fail('invalid', '422', 'seats', 'The party is larger than the group.');
     END IF;
+    IF g.consent_text IS NOT NULL AND NOT coalesce(p_consent, false) THEN
+        PERFORM signup_fail('consent_required', '422', 'consent',
+            'This group asks for consent to its consent_text: send "consent": true.');
+    END IF;
     IF EXISTS (SELECT 1 FROM signups
                WHERE org_id = g.org_id AND group_id = g.id
                  AND coalesce(session_id, '00000000-0000-0000-0000-000000000000') =
@@ -248,11 +262,14 @@ BEGIN
                            AND signup_target(session_id) = signup_target(v_session)
                            AND status = 'waitlisted');
     INSERT INTO signups (org_id, group_id, session_id, person_id, adults, children, note, status,
-                         guest_name, signed_up_by)
+                         guest_name, signed_up_by, consent_given_at, consent_text)
     VALUES (g.org_id, g.id, v_session, CASE WHEN p_guest IS NULL THEN v_person END, p_adults, p_children, p_note,
             CASE WHEN g.capacity IS NULL OR (NOT v_waiting AND v_taken + v_seats <= g.capacity)
                  THEN 'confirmed' ELSE 'waitlisted' END,
-            p_guest, CASE WHEN p_guest IS NOT NULL THEN v_person END)
+            p_guest, CASE WHEN p_guest IS NOT NULL THEN v_person END,
+            CASE WHEN g.consent_text IS NOT NULL THEN now() END,
+            CASE WHEN g.consent_text IS NOT NULL THEN jsonb_build_object('text', g.consent_text,
+                'text_sv', g.consent_text_sv, 'text_en', g.consent_text_en) END)
     RETURNING * INTO x;
     IF x.status = 'confirmed' THEN
         PERFORM seats_store(g.org_id, g.id, v_session, v_taken + x.seats);
@@ -273,17 +290,18 @@ $$;
 -- p_token: hash of the bearer token (the person is resolved here, so the
 -- whole request is one round trip).
 CREATE OR REPLACE FUNCTION api_signup(p_token bytea, p_kind text, p_target uuid, p_adults int, p_children int,
-                           p_note text, p_key text)
+                           p_note text, p_key text, p_consent boolean)
 RETURNS json LANGUAGE sql AS $$
-    SELECT signup_make(signup_person(p_token), NULL, p_kind, p_target, p_adults, p_children, p_note, p_key)
+    SELECT signup_make(signup_person(p_token), NULL, p_kind, p_target, p_adults, p_children, p_note, p_key,
+                       p_consent)
 $$;
 
 -- A coordinator signs someone up who has no account (p_name: the name they
 -- gave); piirid has checked that p_by coordinates the group's org.
 CREATE OR REPLACE FUNCTION api_signup_on_behalf(p_by uuid, p_name text, p_kind text, p_target uuid, p_adults int,
-                                                p_children int, p_note text, p_key text)
+                                                p_children int, p_note text, p_key text, p_consent boolean)
 RETURNS json LANGUAGE sql AS $$
-    SELECT signup_make(p_by, p_name, p_kind, p_target, p_adults, p_children, p_note, p_key)
+    SELECT signup_make(p_by, p_name, p_kind, p_target, p_adults, p_children, p_note, p_key, p_consent)
 $$;
 
 -- Reading and cancelling ---------------------------------------------------------
@@ -441,12 +459,38 @@ CREATE OR REPLACE FUNCTION signup_listed_json(x signups, p_name text) RETURNS js
         'adults', x.adults, 'children', x.children, 'status', x.status,
         'waitlist_position', waitlist_position(x), 'note', x.note,
         'on_behalf', x.person_id IS NULL, 'signed_up_by', x.signed_up_by,
-        'confirmed_by', x.confirmed_by, 'confirmed_at', x.confirmed_at)
+        'confirmed_by', x.confirmed_by, 'confirmed_at', x.confirmed_at,
+        'consent', signup_consent_json(x))
+$$;
+
+-- The absence notices (not withdrawn) of a signup's person, with their
+-- reasons, for the group's listing: for p_session, or with p_session NULL
+-- for the group's sessions not yet over. A guest signup has none.
+CREATE OR REPLACE FUNCTION signup_absences_json(x signups, p_session uuid) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT coalesce(json_agg(json_build_object('session_id', n.session_id,
+                                               'starts_at', rfc3339(s.starts_at, g.schedule_timezone),
+                                               'reason', n.reason, 'created_at', n.created_at)
+                             ORDER BY s.starts_at, s.id), '[]')
+    FROM absence_notices n
+    JOIN sessions s ON s.org_id = n.org_id AND s.id = n.session_id
+    JOIN groups g ON g.org_id = s.org_id AND g.id = s.group_id
+    WHERE n.org_id = x.org_id AND n.person_id = x.person_id AND n.withdrawn_at IS NULL
+      AND s.group_id = x.group_id
+      AND CASE WHEN p_session IS NULL THEN s.ends_at > now() ELSE s.id = p_session END
+$$;
+
+-- A listed signup: signup_listed_json and its absences, keys in order.
+CREATE OR REPLACE FUNCTION signup_listing_json(x signups, p_name text, p_session uuid) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_object_agg(a.k, a.v ORDER BY a.n)
+    FROM (SELECT e.k, e.v, e.n FROM json_each(signup_listed_json(x, p_name)) WITH ORDINALITY AS e(k, v, n)
+          UNION ALL
+          SELECT 'absences', signup_absences_json(x, p_session), 1000) AS a
 $$;
 
 -- Who is coming: p_session NULL lists the series signups of a group.
 CREATE OR REPLACE FUNCTION api_signups_list(p_group uuid, p_session uuid) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object('signups', coalesce(json_agg(signup_listed_json(x, p.display_name)
+    SELECT json_build_object('signups', coalesce(json_agg(signup_listing_json(x, p.display_name, p_session)
         ORDER BY x.status, x.queue_seq), '[]'))
     FROM signups x LEFT JOIN persons p ON p.id = x.person_id
     WHERE x.group_id = p_group AND x.session_id IS NOT DISTINCT FROM p_session

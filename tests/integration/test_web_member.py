@@ -166,6 +166,7 @@ def test_sign_up_form_errors_and_csrf(api, closed_group):
     assert b.post(path, {"adults": "1", "csrf": token}).status == 303
     r = b.post(path, {"adults": "1", "csrf": token})
     assert r.status == 409 and "Olet jo ilmoittautunut tähän." in r.body.decode()
+    assert 'action="/fi/signout"' in r.body.decode()  # the header says who is signed in
     # Signed out: the form needs an account.
     anon = Browser(api)
     assert anon.post(path, {"adults": "1"}).status == 401
@@ -265,3 +266,99 @@ def test_a_meeting_that_has_begun_offers_no_cancel(server, api, admin_token):
     psql(server.db_url, f"UPDATE sessions SET starts_at = now() - interval '1 hour', "
                         f"ends_at = now() + interval '1 hour' WHERE id = '{soon['id']}'")
     assert b.get("/fi/me").count("/cancel\"") == 1
+
+
+CONSENT = "Suostun siihen, että leirillä otettuja kuvia käytetään yhdistyksen tiedotteissa."
+CONSENT_SV = "Jag samtycker till att bilder från lägret används i föreningens meddelanden."
+
+
+@pytest.fixture
+def consent_group(server, admin_token):
+    o = org_with_people(server, admin_token, coord="coordinator")
+    g = make_group(server, o.slug, o.coord.token, capacity=5, consent_text=CONSENT, consent_text_sv=CONSENT_SV)
+    add_session(server, g["id"], o.coord.token, in_days(7))
+    return g
+
+
+def selected(html, field_id):
+    """The chosen option of the select FIELD_ID."""
+    select = re.search(rf'<select id="{field_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.search(r"<option selected>(\d+)</option>", select).group(1)
+
+
+def test_the_consent_box_in_the_pages_language(api, closed_group, consent_group):
+    b = register_and_sign_in(api)
+    assert 'name="consent"' not in b.get(f"/fi/groups/{closed_group['id']}")  # a group that asks for none
+    html = b.get(f"/fi/groups/{consent_group['id']}")
+    assert CONSENT in html and 'name="consent" type="checkbox"' in html and " required" in html
+    assert re.search(r"<label for=\"consent\" class=\"inline\">Annan suostumukseni \(pakollinen\)</label>", html)
+    sv = b.get(f"/sv/groups/{consent_group['id']}")
+    assert CONSENT_SV in sv and CONSENT not in sv
+    # No English words: the Finnish ones, marked as Finnish.
+    en = b.get(f"/en/groups/{consent_group['id']}")
+    assert re.search(rf'<p class="consent-text" id="consent-text" lang="fi">{re.escape(CONSENT)}</p>', en)
+
+
+def test_a_refused_form_comes_back_with_the_error_beside_its_field(api, consent_group):
+    b = register_and_sign_in(api)
+    gid = consent_group["id"]
+    html = b.get(f"/fi/groups/{gid}")
+    token = b.csrf(html)
+    path = f"/fi/groups/{gid}/signup"
+
+    # No consent: 422, the group's page again with what was typed.
+    r = b.post(path, {"adults": "2", "children": "1", "note": "Tulemme <yhdessä>.", "csrf": token})
+    assert r.status == 422 and r.headers["Content-Type"].startswith("text/html")
+    html = r.body.decode()
+    assert consent_group["title"] in html and CONSENT in html
+    assert '<div class="error-summary" role="alert"' in html and '<a href="#consent">' in html
+    assert re.search(r'<p class="field-error" id="consent-error">[^<]*suostumusta', html)
+    box = re.search(r'<input id="consent"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in box and 'aria-describedby="consent-error consent-text"' in box
+    assert "checked" not in box
+    assert selected(html, "adults") == "2" and selected(html, "children") == "1"
+    assert "Tulemme &lt;yhdessä&gt;.</textarea>" in html
+    assert 'action="/fi/signout"' in html  # still signed in, as the header says
+    # The language switcher leads to the group's page, not to the form's address.
+    assert f'href="/sv/groups/{gid}"' in html and f'href="/sv/groups/{gid}/signup"' not in html
+
+    # A party too large: the message at the party, the consent kept ticked.
+    r = b.post(path, {"adults": "9", "children": "0", "consent": "yes", "csrf": token})
+    assert r.status == 422
+    html = r.body.decode()
+    assert '<a href="#adults">' in html and 'id="party-error"' in html
+    assert 'aria-describedby="party-error"' in re.search(r'<select id="adults"[^>]*>', html).group(0)
+    assert "checked" in re.search(r'<input id="consent"[^>]*>', html).group(0)
+    assert selected(html, "adults") == "9"
+
+    # A note over 500 characters (a browser's maxlength is no guard): at the note, kept.
+    long_note = "ä" * 501
+    r = b.post(path, {"adults": "1", "note": long_note, "consent": "yes", "csrf": token})
+    assert r.status == 422
+    html = r.body.decode()
+    assert '<a href="#note">' in html and 'id="note-error"' in html and long_note + "</textarea>" in html
+    textarea = re.search(r'<textarea id="note"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in textarea and 'aria-describedby="note-error note-warning"' in textarea
+    # Exactly 500 is fine; with the box ticked the signup is made and keeps the consent.
+    r = b.post(path, {"adults": "1", "note": "ä" * 500, "consent": "yes", "csrf": token})
+    assert r.status == 303
+    export = b._send("GET", "/api/v1/me/export").body
+    [signup] = export["signups"]
+    assert signup["consent"]["text"] == CONSENT and signup["consent"]["given_at"]
+
+
+def test_a_refused_session_form_opens_at_that_session(server, api, admin_token):
+    o = org_with_people(server, admin_token, coord="coordinator")
+    g = make_group(server, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=10,
+                   consent_text=CONSENT)
+    first, second = (add_session(server, g["id"], o.coord.token, in_days(d)) for d in (2, 9))
+    b = register_and_sign_in(api, "en")
+    token = b.csrf(b.get(f"/en/groups/{g['id']}"))
+    r = b.post(f"/en/sessions/{second['id']}/signup", {"adults": "1", "note": "Hei", "csrf": token})
+    assert r.status == 422
+    html = r.body.decode()
+    # The second session's form has the error and what was typed; the first has neither.
+    assert '<a href="#consent-2">' in html and 'id="consent-error-2"' in html and 'id="consent-error-1"' not in html
+    assert "Hei</textarea>" in html and f'href="/sv/groups/{g["id"]}"' in html
+    assert b.post(f"/en/sessions/{second['id']}/signup",
+                  {"adults": "1", "consent": "yes", "csrf": token}).status == 303

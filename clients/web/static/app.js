@@ -3,7 +3,8 @@
    page (docs/web.md, "Offline"), a change is saved at once through the
    JSON API; while the network is away it waits in this browser's storage,
    each under an id made here, and is sent again, in order, when the network
-   is back; the API takes a change sent twice as one. */
+   is back; the API takes a change sent twice as one. A copy button (hidden
+   without this script) copies a read-only field and says so. */
 "use strict";
 (function () {
   var QUEUE_KEY = "piiri-attendance-queue";
@@ -30,6 +31,26 @@
     }
     form.dataset.sending = "1";
     form.setAttribute("aria-busy", "true");
+  });
+
+  /* <button data-copy="FIELD" data-copy-status="LIVE-REGION" data-copied
+     data-failed hidden>: shown where the browser can write the clipboard. */
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var field = document.getElementById(button.dataset.copy);
+    var copyStatus = document.getElementById(button.dataset.copyStatus);
+    if (!field || !copyStatus || !navigator.clipboard || !navigator.clipboard.writeText) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copyStatus.textContent = "";
+      navigator.clipboard.writeText(field.value).then(function () {
+        copyStatus.textContent = button.dataset.copied;
+      }, function () {
+        field.select();
+        copyStatus.textContent = button.dataset.failed;
+      });
+    });
   });
 
   if (!root) {

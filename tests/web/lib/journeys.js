@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // What members and leaders do, end to end, once with JavaScript and once
-// without: find a group on the front page by words and open it, sign up and
-// cancel, a leader's Today and who is coming, mark a meeting's attendance;
-// and the attendance page offline and back. Each step says what it expected
-// when it fails.
+// without: find a group on the front page by words and open it, sign up (to
+// a group that asks for consent) and cancel, a refused form and its errors,
+// the calendar address's copy button, a leader's Today and who is coming,
+// mark a meeting's attendance; and the attendance page offline and back.
+// Each step says what it expected when it fails.
 'use strict';
 
 const crypto = require('crypto');
@@ -14,8 +15,10 @@ const { tabTo, enterAndLoad } = require('./keyboard');
 const { DEMO_PASSWORD } = require('./signin');
 
 const HERVANTA = 'Perhekahvila Hervanta';
-// A closed peer group of the demo, signed up to as a series (capacity 8).
-const KESKOS = { id: '20000000-0000-4000-8000-000000000005', title: 'Vertaisryhmä keskosvauvojen vanhemmille' };
+// A closed peer group of the demo, signed up to as a series (capacity 8),
+// that asks for consent to share first names and phone numbers.
+const KESKOS = { id: '20000000-0000-4000-8000-000000000005', title: 'Vertaisryhmä keskosvauvojen vanhemmille',
+  consent: 'Suostun siihen, että etunimeni ja puhelinnumeroni jaetaan ryhmän muille jäsenille' };
 // The UI strings the pages show, so that a step finds a button by its words.
 const T = require(path.join(__dirname, '..', '..', '..', 'clients', 'web', 'i18n', 'fi.json'));
 
@@ -133,8 +136,8 @@ async function member(context, base) {
       await form.locator('select[name="adults"]').selectOption('1');
       await form.locator('select[name="children"]').selectOption('1');
       await form.locator('textarea[name="note"]').fill('Tulemme vauvan kanssa.');
-      const consent = form.locator('input[name="consent"]');
-      if (await consent.count()) await consent.check();
+      await seesText(page, KESKOS.consent);
+      await form.getByLabel(T.consent_label, { exact: true }).check();
       await Promise.all([page.waitForEvent('load'), form.locator('button[type="submit"]').click()]);
       at(page, /^\/fi\/signups\/[0-9a-f-]{36}$/);
       signup = new URL(page.url()).pathname;
@@ -204,14 +207,11 @@ async function memberByKeyboard(context, base) {
       await follow(new RegExp(KESKOS.title));
       at(page, new RegExp(`^/fi/groups/${KESKOS.id}$`));
     }],
-    ['sign up for two adults (arrow key in the select), Space on the consent box if asked, Enter', async () => {
+    ['sign up for two adults (arrow key in the select), Space on the consent box, Enter', async () => {
       await tabTo(page, { tag: 'select', name: 'adults' }, problems);
       await page.keyboard.press('ArrowDown');
-      const consent = await page.locator('form.signup-form input[name="consent"]').count();
-      if (consent) {
-        await tabTo(page, { tag: 'input', name: 'consent' }, problems);
-        await page.keyboard.press('Space');
-      }
+      await tabTo(page, { tag: 'input', name: 'consent' }, problems);
+      await page.keyboard.press('Space');
       await tabTo(page, { tag: 'button', text: exactly(T.signup_button) }, problems);
       await enterAndLoad(page);
       at(page, /^\/fi\/signups\/[0-9a-f-]{36}$/);
@@ -419,12 +419,124 @@ async function leaderOffline(context, base) {
   ]);
 }
 
+async function registerSteps(page, base, a) {
+  return [
+    ['register at /fi/register and sign in', async () => {
+      await page.goto(`${base}/fi/register`);
+      await page.fill('input[name="display_name"]', a.name);
+      await page.fill('input[name="email"]', a.email);
+      await page.fill('input[name="password"]', a.password);
+      await click(page, 'button', T.register_button);
+      await page.fill('input[name="email"]', a.email);
+      await page.fill('input[name="password"]', a.password);
+      await click(page, 'button', T.signin_button);
+      at(page, /^\/fi\/me$/);
+    }],
+  ];
+}
+
+// The error of FIELD_ID's field: aria-invalid, described by a message with TEXT.
+async function fieldError(page, fieldId, text) {
+  const field = page.locator(`#${fieldId}`);
+  if ((await field.getAttribute('aria-invalid')) !== 'true') throw new Error(`#${fieldId} is not aria-invalid`);
+  const ids = ((await field.getAttribute('aria-describedby')) || '').split(/\s+/).filter(Boolean);
+  for (const id of ids) {
+    if ((await page.locator(`#${id}`).innerText()).includes(text)) return;
+  }
+  throw new Error(`#${fieldId} is described by ${ids.join(', ') || 'nothing'}, none saying "${text}"`);
+}
+
+// A sign-up form sent without the consent it asks for comes back as the
+// group's page: the summary at the top links to the box, the message is the
+// box's, what was typed is kept; ticked, it goes through.
+async function refusedForm(context, base) {
+  const page = await watchedPage(context, [base]);
+  const note = 'Tulemme isän kanssa.';
+  return steps(page, [
+    ...(await registerSteps(page, base, newAccount())),
+    [`send "${KESKOS.title}"'s form for two adults with a note, the consent box not ticked`, async () => {
+      await page.goto(`${base}/fi/groups/${KESKOS.id}`);
+      const form = page.locator('form.signup-form').first();
+      await form.locator('select[name="adults"]').selectOption('2');
+      await form.locator('textarea[name="note"]').fill(note);
+      const [response] = await Promise.all([page.waitForEvent('response', (r) => r.request().method() === 'POST'),
+        form.locator('button[type="submit"]').click()]);
+      await page.waitForLoadState('load');
+      if (response.status() !== 422) throw new Error(`the answer is ${response.status()}, not 422`);
+      // The group's page, answering the form's POST at the form's address.
+      at(page, new RegExp(`^/fi/groups/${KESKOS.id}/signup$`));
+      const h1 = await page.locator('h1').first().textContent();
+      if (!h1.includes(KESKOS.title)) throw new Error(`its h1 is "${h1.trim()}"`);
+    }],
+    ['the error summary at the top links to the consent box', async () => {
+      const summary = page.locator('.error-summary');
+      await summary.waitFor();
+      const link = summary.getByRole('link', { name: T.signup_err_consent });
+      if ((await link.getAttribute('href')) !== '#consent') throw new Error('its link does not lead to #consent');
+      await link.click();
+      if (!new URL(page.url()).hash.endsWith('#consent')) throw new Error(`following it leads to ${page.url()}`);
+    }],
+    ['the message stands beside the box, which is aria-invalid and described by it', async () => {
+      await fieldError(page, 'consent', T.signup_err_consent);
+      const box = page.getByLabel(T.consent_label, { exact: true });
+      if (await box.isChecked()) throw new Error('the box came back ticked');
+    }],
+    ['what was typed is kept: two adults, the note', async () => {
+      const adults = await page.locator('#adults').inputValue();
+      if (adults !== '2') throw new Error(`adults is ${adults}`);
+      const kept = await page.locator('#note').inputValue();
+      if (kept !== note) throw new Error(`the note is "${kept}"`);
+    }],
+    ['tick the box and send again: the confirmation', async () => {
+      await page.getByLabel(T.consent_label, { exact: true }).check();
+      await Promise.all([page.waitForEvent('load'), page.locator('form.signup-form button[type="submit"]').first().click()]);
+      at(page, /^\/fi\/signups\/[0-9a-f-]{36}$/);
+      await seesText(page, T.signup_status_confirmed);
+    }],
+  ]);
+}
+
+// My page's calendar address: with JavaScript a button copies it and says
+// so in a live region; without, the button is hidden and the field stays.
+async function copyButton(context, base, js) {
+  const page = await watchedPage(context, [base]);
+  const button = () => page.getByRole('button', { name: T.me_calendar_copy, exact: true });
+  const list = [
+    ...(await registerSteps(page, base, newAccount())),
+    ['the calendar address is in a read-only field', async () => {
+      const field = page.locator('#calendar-url');
+      if ((await field.getAttribute('readonly')) === null) throw new Error('the field is not read-only');
+      if (!/\/calendars\/people\/.+\.ics$/.test(await field.inputValue())) throw new Error('no feed address in it');
+    }],
+  ];
+  if (!js) {
+    list.push(['without JavaScript there is no copy button to press', async () => {
+      if (await button().count()) throw new Error('a copy button is shown');
+    }]);
+    return steps(page, list);
+  }
+  list.push(['"' + T.me_calendar_copy + '" copies the address and the live region says "' + T.me_calendar_copied + '"', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await button().click();
+    const live = page.locator('#calendar-url-status');
+    if ((await live.getAttribute('aria-live')) !== 'polite') throw new Error('the status is not an aria-live region');
+    await page.waitForFunction((t) => document.getElementById('calendar-url-status').textContent === t,
+      T.me_calendar_copied, { timeout: 3000 });
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const url = await page.locator('#calendar-url').inputValue();
+    if (copied !== url) throw new Error(`the clipboard holds "${copied}"`);
+  }]);
+  return steps(page, list);
+}
+
 const JOURNEYS = [
   ['find a group by words and open it', findGroup],
   ['find a group by words and open it, by keyboard alone', findGroupByKeyboard],
   ['register, sign in, sign up, confirmation, my page, cancel, sign out', member],
   ['the whole sign-up journey by keyboard alone', memberByKeyboard],
   ['a leader: Today from the front page, who is coming', leader],
+  ['a sign-up form sent without consent comes back with the error beside the box', refusedForm],
+  ['the copy button of the calendar address', copyButton],
 ];
 
 async function all(browser, base, only) {
@@ -436,7 +548,7 @@ async function all(browser, base, only) {
       if (only && !label.includes(only)) continue;
       const context = await browser.newContext({ javaScriptEnabled: js });
       context.setDefaultTimeout(5000);
-      report.check(label, await fn(context, base));
+      report.check(label, await fn(context, base, js));
       await context.close();
     }
   }
