@@ -16,6 +16,10 @@
                                  sent; prints "bytes requests kind=bytes..."
   pages.py lighthouse JSON       a line from Lighthouse's report, and on stderr
                                  every audit of the two categories that did not pass
+  pages.py session-under-way BASE
+                                 a meeting of the demo's family café Kaleva that
+                                 began half an hour ago, with Minna's family and a
+                                 guest signed up; its id
 """
 
 import gzip
@@ -191,6 +195,41 @@ def lighthouse(path):
         print(f"bench: lighthouse warning: {w}", file=sys.stderr)
 
 
+KALEVA = "20000000-0000-4000-8000-000000000002"  # an open group with a capacity, led by Lauri
+
+
+def api(base, method, path, body, token=None):
+    u = urllib.parse.urlsplit(base)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    c.request(method, path, body=json.dumps(body), headers=headers)
+    r = c.getresponse()
+    data = json.loads(r.read() or b"{}")
+    if r.status >= 300:
+        sys.exit(f"bench: {method} {path} answered {r.status}: {data}")
+    return data
+
+
+def session_under_way(base):
+    """Made ahead and then moved to now, as nobody signs up for a meeting that has begun."""
+    from datetime import datetime, timedelta, timezone
+
+    def times(start):
+        return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()}
+
+    kaisa = api(base, "POST", "/api/v1/auth/login", {"email": "kaisa@piiri.example", "password": "vertaistuki-demo"})
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    sid = api(base, "POST", f"/api/v1/groups/{KALEVA}/sessions", times(now + timedelta(days=2)),
+              kaisa["token"])["session"]["id"]
+    minna = api(base, "POST", "/api/v1/auth/login", {"email": "minna@piiri.example", "password": "vertaistuki-demo"})
+    api(base, "POST", f"/api/v1/sessions/{sid}/signups", {"adults": 1, "children": 2}, minna["token"])
+    api(base, "POST", f"/api/v1/sessions/{sid}/signups/on-behalf", {"display_name": "Helmi Soittaja"}, kaisa["token"])
+    api(base, "PATCH", f"/api/v1/sessions/{sid}", times(now - timedelta(minutes=30)), kaisa["token"])
+    print(sid)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "sample":
@@ -203,6 +242,8 @@ def main():
         weight(args[0], args[1] if len(args) > 1 else None)
     elif cmd == "lighthouse":
         lighthouse(args[0])
+    elif cmd == "session-under-way":
+        session_under_way(args[0])
     else:
         sys.exit(__doc__)
 

@@ -139,13 +139,14 @@ if ! cmp -s bench/lighthouse/package-lock.json "$lh/package-lock.json" || [ ! -d
 fi
 
 # The attendance page is a leader's: signed in as the demo leader Lauri, for
-# the group's next session.
+# a meeting under way (the page a leader has open at the meeting): one of the
+# family café Kaleva, made two days ahead by the coordinator Kaisa, with Minna
+# and a guest signed up, then moved to have begun half an hour ago.
 curl -fsS -o /dev/null -c "$tmp/cookies" --data-urlencode email=lauri@piiri.example \
     --data-urlencode password=vertaistuki-demo "$base/fi/signin"
 cookie=$(awk '$6 ~ /piiri_session$/ { print $6 "=" $7 }' "$tmp/cookies")
 [ -n "$cookie" ] || { echo "bench: signing in as the demo leader gave no session cookie" >&2; exit 1; }
-session=$(curl -fsS "$base/api/v1/groups/$hervanta/sessions" | /usr/bin/python3 -c \
-    'import json, sys; print(json.load(sys.stdin)["sessions"][0]["id"])')
+session=$(/usr/bin/python3 bench/pages.py session-under-way "$base")
 attendance=/fi/sessions/$session/attendance
 
 lighthouse() { # NAME PATH [COOKIE]
