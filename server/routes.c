@@ -139,6 +139,8 @@ static const struct route page_routes[] = {
     P(GET, "/{lang}/me", web_me, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/sessions/{id:uuid}/absence", web_absence, PERSON, FORM, &facts_session, AUTHZ_ABSENCE_NOTICE,
         NULL),
+    P(POST, "/{lang}/sessions/{id:uuid}/absence/withdraw", web_absence_withdraw, PERSON, FORM, &facts_session,
+        AUTHZ_ABSENCE_NOTICE, NULL),
     P(POST, "/{lang}/me/calendar", web_me_calendar, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/me/calendar-link", web_me_calendar_link, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     /* The leader's attendance page (web-pages-attendance.c): as the API's attendance. */

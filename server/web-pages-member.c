@@ -369,6 +369,13 @@ void web_absence(struct req_ctx *ctx)
     absence_give(ctx, ctx->params[1], cancelled_cb);
 }
 
+/* "I can come after all": the notice withdrawn (sent twice, nothing to withdraw). */
+void web_absence_withdraw(struct req_ctx *ctx)
+{
+    const char *params[] = { ctx->params[1], ctx->principal->person_id };
+    db_pool_query(ctx->srv->pool, "SELECT api_absence_withdraw($1, $2)", 2, params, cancelled_cb, ctx);
+}
+
 /* ---- my page ---- */
 
 static json_t *my_signups(const json_t *signups, const char *lang)
@@ -417,6 +424,12 @@ static json_t *my_sessions(const json_t *sessions, const char *lang)
         if (can_notify)
             set_text(v, "absence_action", xasprintf("/%s/sessions/%s/absence", lang,
                                               json_string_value(json_object_get(s, "id")) ?: ""));
+        /* ...and a notice sent can be taken back until the meeting. */
+        bool can_withdraw = role && strcmp(role, "participant") == 0 && status &&
+            strcmp(status, "not_attending") == 0 && !json_is_true(json_object_get(v, "cancelled"));
+        if (can_withdraw)
+            set_text(v, "withdraw_action", xasprintf("/%s/sessions/%s/absence/withdraw", lang,
+                                               json_string_value(json_object_get(s, "id")) ?: ""));
         /* A session I lead: its attendance page, where the meeting is marked. */
         if (role && strcmp(role, "leader") == 0 && !json_is_true(json_object_get(v, "cancelled")))
             set_text(v, "attendance_href", xasprintf("/%s/sessions/%s/attendance", lang,

@@ -166,6 +166,7 @@ void web_signup_cancel_page(struct req_ctx *ctx);
 void web_signup_cancel(struct req_ctx *ctx);
 void web_me(struct req_ctx *ctx);
 void web_absence(struct req_ctx *ctx);
+void web_absence_withdraw(struct req_ctx *ctx);
 /* My account's forms (web-pages-account.c): the feed's discreet titles and
  * a new feed link, erasing the account with a confirmation step; and the
  * calendar part of my page over api_me's JSON (new). */

@@ -244,9 +244,18 @@ def test_absence_notice_with_a_reason(api, closed_group):
     r = b.post(action, {"reason": "  Lapsi sairastui.  ", "csrf": b.csrf(html)})
     assert r.status == 303 and r.headers["Location"] == "/fi/me"
     html = b.get("/fi/me")
-    assert "ilmoitit poissaolosta" in html and action not in html
+    assert "ilmoitit poissaolosta" in html and f'action="{action}"' not in html
     export = b._send("GET", "/api/v1/me/export").body
     assert [n["reason"] for n in export["absence_notices"]] == ["Lapsi sairastui."]
+    # "I can come after all": the notice is withdrawn, and the form to send one is back.
+    withdraw = action + "/withdraw"
+    assert f'action="{withdraw}"' in html and "Pääsenkin tulemaan" in html
+    assert b.post(withdraw, {}).status == 403  # no token
+    r = b.post(withdraw, {"csrf": b.csrf(html)})
+    assert r.status == 303 and r.headers["Location"] == "/fi/me"
+    html = b.get("/fi/me")
+    assert "paikka vahvistettu" in html and f'action="{action}"' in html and withdraw not in html
+    assert b.post(withdraw, {"csrf": b.csrf(html)}).status == 303, "sent twice: nothing to withdraw, no error"
     # Someone else may not send a notice for a session they are not in.
     other = register_and_sign_in(api)
     token = other.csrf(other.get("/fi/me"))
