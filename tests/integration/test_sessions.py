@@ -525,7 +525,9 @@ def test_schedule_change_retimes_the_future_sessions_to_the_new_rule(server, api
     for s in past + [extra]:
         assert by_id.get(s["id"]) == s, f"past or extra session changed or gone: {s}"
     series = [s for s in after if parse_time(s["starts_at"]) > now and not s["extra"]]
-    last = today() + timedelta(days=118)
+    # The window ends at midnight starting today+120: a Thursday the day before is
+    # in it, one that day is not (its 17:00 is after that midnight).
+    last = today() + timedelta(days=119)
     thursdays = [new_first + timedelta(weeks=i) for i in range(20) if new_first + timedelta(weeks=i) <= last]
     assert [parse_time(s["starts_at"]).date() for s in series] == thursdays
     for s in series:
