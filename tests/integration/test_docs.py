@@ -567,11 +567,17 @@ class FakeClockCluster(Cluster):
         super().__init__(label)
         self.fake_env = env
 
+    def initdb_log(self):
+        try:
+            return "\ninitdb.log:\n" + (self.dir / "initdb.log").read_text("utf-8", "replace")[-3000:]
+        except OSError:
+            return ""
+
     def start(self):
         p = subprocess.run(["bash", str(PGCLUSTER), "start", str(self.dir), str(self.port)],
                            env={**os.environ, "PGCLUSTER_FAST": "1", **self.fake_env},
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
-        assert p.returncode == 0, f"pgcluster.sh start failed: {p.stderr}"
+        assert p.returncode == 0, f"pgcluster.sh start failed: {p.stderr}{self.initdb_log()}"
         self.url = p.stdout.strip()
         return self.url
 
