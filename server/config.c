@@ -68,6 +68,8 @@ static const struct config_key config_keys[] = {
         0, 0 },
     { "maildir", "PIIRI_MAILDIR", CONFIG_STRING, offsetof(struct config, maildir), NULL, 0, 0 },
     { "mail_retry_s", "PIIRI_MAIL_RETRY_S", CONFIG_INT, offsetof(struct config, mail_retry_s), "60", 1, 86400 },
+    { "page_cache_ms", "PIIRI_PAGE_CACHE_MS", CONFIG_INT, offsetof(struct config, page_cache_ms), "2000", 0,
+        60000 },
 };
 
 static int parse_int(const char *value, int min, int max, int *out)

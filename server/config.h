@@ -36,6 +36,7 @@ struct config {
     char *mail_from;         /* From: of every message ("Name <addr>" or addr) */
     char *maildir;           /* without smtp_url: messages written here; NULL: neither, no delivery */
     int mail_retry_s;        /* first delay after a temporary refusal; it doubles each time */
+    int page_cache_ms;       /* how long a signed-out page is answered from memory; 0: never */
 };
 
 /* Fill in every default. */

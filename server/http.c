@@ -125,6 +125,7 @@ static void ctx_free(struct req_ctx *ctx)
         evhttp_clear_headers(ctx->query);
         free(ctx->query);
     }
+    free(ctx->page_key);
     free(ctx);
     srv->requests_active--;
     if (srv->draining && srv->requests_active == 0 && srv->drained != NULL)

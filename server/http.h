@@ -53,6 +53,8 @@ struct req_ctx {
                                            credential is the session cookie; else "" */
     struct facts *facts;                /* what the route's facts loader found */
     int ok_status;                      /* api_query_json: status on success */
+    char *page_key;                     /* a signed-out page to keep once rendered (web-render.c) */
+    uint64_t page_generation;           /* the page cache's generation when its render began */
     void *state;                        /* handler state, freed with state_free */
     void (*state_free)(void *state);
 };

@@ -31,6 +31,7 @@ struct pool_gauges {
 
 struct feed_counters {
     uint64_t hits, renders;
+    uint64_t page_hits, page_misses;  /* signed-out pages (page-cache.c) */
 };
 
 /* Written by the delivery process, read by any worker. */
@@ -93,6 +94,12 @@ void metrics_feed_hit(void)
 {
     if (feeds != NULL)
         __atomic_fetch_add(&feeds->hits, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_page_cache(bool hit)
+{
+    if (feeds != NULL)
+        __atomic_fetch_add(hit ? &feeds->page_hits : &feeds->page_misses, 1, __ATOMIC_RELAXED);
 }
 
 void metrics_feed_rendered(void)
@@ -204,6 +211,12 @@ static void render_feeds(struct evbuffer *out)
         "# HELP piiri_feed_renders_total Calendar feeds read from the database and rendered.\n"
         "# TYPE piiri_feed_renders_total counter\npiiri_feed_renders_total %llu\n",
         (unsigned long long)load(&feeds->hits), (unsigned long long)load(&feeds->renders));
+    evbuffer_add_printf(out,
+        "# HELP piiri_page_cache_hits_total Signed-out pages answered from a worker's cache.\n"
+        "# TYPE piiri_page_cache_hits_total counter\npiiri_page_cache_hits_total %llu\n"
+        "# HELP piiri_page_cache_misses_total Signed-out pages that could be cached, rendered.\n"
+        "# TYPE piiri_page_cache_misses_total counter\npiiri_page_cache_misses_total %llu\n",
+        (unsigned long long)load(&feeds->page_hits), (unsigned long long)load(&feeds->page_misses));
 }
 
 static void render_mail(struct evbuffer *out)

@@ -4,6 +4,7 @@
 #ifndef PIIRI_METRICS_H
 #define PIIRI_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,8 @@ void metrics_observe(int route, int status, uint64_t duration_ns);
 /* Count a calendar feed answered from a worker's cache, or rendered. */
 void metrics_feed_hit(void);
 void metrics_feed_rendered(void);
+/* Count a signed-out page answered from a worker's cache (hit) or rendered. */
+void metrics_page_cache(bool hit);
 /* Publish this worker's pool gauges. */
 void metrics_set_pool(int worker, int open, int in_use, int waiting);
 /* The delivery process's counts and the queue it last saw. */

@@ -184,6 +184,8 @@ static void listed_cb(const struct db_result *r, void *arg)
 
 void web_front(struct req_ctx *ctx)
 {
+    if (web_page_from_cache(ctx))
+        return;
     struct front_query fq;
     struct invalid inv;
     if (read_query(ctx, &fq, &inv) != 0) {

@@ -416,6 +416,8 @@ void web_group_signup_refused(struct req_ctx *ctx, bool session, int status, con
 
 void web_group(struct req_ctx *ctx)
 {
+    if (web_page_from_cache(ctx))
+        return;
     char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[1], ctx->principal ? ctx->principal->person_id : NULL, scope,
         GROUP_SESSIONS };

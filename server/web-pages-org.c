@@ -32,6 +32,8 @@ static void got_cb(const struct db_result *r, void *arg)
 
 void web_org(struct req_ctx *ctx)
 {
+    if (web_page_from_cache(ctx))
+        return;
     char *scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[1], ctx->principal ? ctx->principal->person_id : NULL, scope };
     db_pool_query(ctx->srv->pool, "SELECT web_org_page($1, $2, $3)", 3, params, got_cb, ctx);

@@ -5,7 +5,9 @@
 #include "web.h"
 
 #include "log.h"
+#include "metrics.h"
 #include "mustache.h"
+#include "page-cache.h"
 #include "principal.h"
 #include "util.h"
 #include "web-assets.h"
@@ -224,18 +226,99 @@ static char *render(const char *name, json_t *view, size_t *len)
     return out;
 }
 
-static void send_page(struct req_ctx *ctx, int status, const char *lang, const char *html, size_t len)
+static void page_headers(struct req_ctx *ctx, const char *lang, const char *etag)
 {
     struct evkeyvalq *out = evhttp_request_get_output_headers(ctx->req);
-    bool gzip = len >= WEB_GZIP_MIN &&
-        web_accepts_gzip(evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding"));
-    char etag[48];
-    etag_of(html, len, gzip, etag);
     web_add_headers(ctx);
     evhttp_add_header(out, "Content-Language", lang);
     evhttp_add_header(out, "Cache-Control", "private, no-cache");
     evhttp_add_header(out, "Vary", "Accept-Encoding");
     evhttp_add_header(out, "ETag", etag);
+}
+
+/* ---- signed-out pages from the worker's cache (page-cache.h) ---- */
+
+/* Bigger pages are rendered each time: the cache holds the common ones. */
+#define PAGE_CACHE_MAX_BYTES (256 * 1024)
+
+/* A page anyone would see the same: a GET with no session behind it. */
+static bool page_cacheable(const struct req_ctx *ctx)
+{
+    return ctx->principal == NULL && ctx->csrf[0] == '\0' && ctx->token_hash[0] == '\0' &&
+        (ctx->method & ROUTER_GET) != 0 && page_cache_active();
+}
+
+static void reply_entry(struct req_ctx *ctx, const struct page_entry *e)
+{
+    bool gzip = e->gzip != NULL &&
+        web_accepts_gzip(evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding"));
+    const char *etag = gzip ? e->etag_gzip : e->etag;
+    page_headers(ctx, e->lang, etag);
+    if (not_modified(ctx, etag)) {
+        http_reply_empty(ctx, 304);
+        return;
+    }
+    struct evbuffer *buf = evbuffer_new();
+    if (buf == NULL)
+        fatalx("out of memory");
+    if (gzip) {
+        evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Content-Encoding", "gzip");
+        evbuffer_add(buf, e->gzip, e->gzip_len);
+    } else
+        evbuffer_add(buf, e->plain, e->plain_len);
+    http_reply_text(ctx, 200, "text/html; charset=utf-8", buf);
+    evbuffer_free(buf);
+}
+
+bool web_page_from_cache(struct req_ctx *ctx)
+{
+    if (!page_cacheable(ctx))
+        return false;
+    const char *key = evhttp_request_get_uri(ctx->req);
+    const struct page_entry *e = page_cache_get(key);
+    metrics_page_cache(e != NULL);
+    if (e != NULL) {
+        reply_entry(ctx, e);
+        return true;
+    }
+    ctx->page_key = xstrdup(key);
+    ctx->page_generation = page_cache_generation();
+    return false;
+}
+
+static struct page_entry *entry_of(const char *lang, const char *html, size_t len)
+{
+    struct page_entry *e = xcalloc(1, sizeof(*e));
+    snprintf(e->lang, sizeof(e->lang), "%s", lang);
+    e->plain = xmalloc(len);
+    memcpy(e->plain, html, len);
+    e->plain_len = len;
+    etag_of(html, len, false, e->etag);
+    if (len >= WEB_GZIP_MIN && (e->gzip = web_gzip(html, len, 6, &e->gzip_len)) != NULL)
+        etag_of(html, len, true, e->etag_gzip);
+    return e;
+}
+
+static void send_page(struct req_ctx *ctx, int status, const char *lang, const char *html, size_t len)
+{
+    if (ctx->page_key != NULL && status == 200 && len <= PAGE_CACHE_MAX_BYTES) {
+        struct page_entry *e = entry_of(lang, html, len);
+        char *key = ctx->page_key;
+        uint64_t generation = ctx->page_generation;
+        ctx->page_key = NULL;
+        bool stored = page_cache_put(key, e, generation);
+        free(key);
+        reply_entry(ctx, e); /* frees ctx; e stays: the cache holds it, or we do */
+        if (!stored)
+            page_entry_free(e);
+        return;
+    }
+    struct evkeyvalq *out = evhttp_request_get_output_headers(ctx->req);
+    bool gzip = len >= WEB_GZIP_MIN &&
+        web_accepts_gzip(evhttp_find_header(evhttp_request_get_input_headers(ctx->req), "Accept-Encoding"));
+    char etag[48];
+    etag_of(html, len, gzip, etag);
+    page_headers(ctx, lang, etag);
     if (status == 200 && not_modified(ctx, etag)) {
         http_reply_empty(ctx, 304);
         return;

@@ -97,6 +97,11 @@ void web_add_headers(struct req_ctx *ctx);
 /* The language of the request's page: the path's, else Accept-Language's. */
 const char *web_request_lang(struct req_ctx *ctx);
 
+/* A signed-out visitor's GET of a public page, answered from the worker's
+ * cache when it is there (true: replied). Otherwise the page the handler
+ * goes on to render is kept for the next visitor. Call first thing. */
+bool web_page_from_cache(struct req_ctx *ctx);
+
 /* ---- static files (web-static.c) ---- */
 
 /* The path a static file is served at, named by its content's hash

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "dispatch.h"
 #include "feed-cache.h"
+#include "page-cache.h"
 #include "feed-listen.h"
 #include "horizon.h"
 #include "http.h"
@@ -145,6 +146,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     srv.background = background_new(srv.base);
     srv.hasher = hasher_start(srv.base, slot);
     struct periodic *periodic = periodic_start(&srv, jobs, ARRAY_LEN(jobs));
+    page_cache_configure(cfg->page_cache_ms);
     struct feed_listen *listen = feed_listen_start(srv.base, listen_conninfo);
 
     struct event *term = evsignal_new(srv.base, SIGTERM, shutdown_cb, &srv);
@@ -165,6 +167,7 @@ int worker_main(const struct config *cfg, const char *db_conninfo, const char *l
     periodic_free(periodic);
     feed_listen_free(listen);
     feed_cache_free();
+    page_cache_free();
     metrics_set_pool(slot, 0, 0, 0);
     event_free(term);
     event_free(intr);
