@@ -10,6 +10,8 @@
   pages.py hist BEFORE AFTER PATTERN
                                  the bucket holding p99 of the requests to PATTERN
                                  between two /metrics snapshots
+  pages.py cached BEFORE AFTER   the share of signed-out pages answered from the
+                                 workers' page cache between two /metrics snapshots
   pages.py weight URL [COOKIE]   what a first visit fetches: the page and every
                                  stylesheet, script, icon and image it names
                                  (and what the stylesheets name), compressed as
@@ -95,6 +97,20 @@ def hist(before, after, pattern):
         if cumulative >= 0.99 * total:
             print(f"{le * 1000:g} {total}")
             return
+
+
+def counter(path, name):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(name + " "):
+                return int(line.split()[1])
+    sys.exit(f"pages.py: no {name} in {path}")
+
+
+def cached(before, after):
+    hits, misses = (counter(after, n) - counter(before, n)
+                    for n in ("piiri_page_cache_hits_total", "piiri_page_cache_misses_total"))
+    print(f"{100 * hits / max(hits + misses, 1):.2f} %")
 
 
 class Refs(HTMLParser):
@@ -238,6 +254,8 @@ def main():
         times(args[0], args[1], int(args[2]))
     elif cmd == "hist":
         hist(*args)
+    elif cmd == "cached":
+        cached(*args)
     elif cmd == "weight":
         weight(args[0], args[1] if len(args) > 1 else None)
     elif cmd == "lighthouse":

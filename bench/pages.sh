@@ -39,8 +39,9 @@ read -r piiri_port nginx_port < <(bench_free_ports 2)
 unset PIIRI_DATABASE_URL
 bench_database fast
 base=http://127.0.0.1:$piiri_port
-# First with a log line per request: their durations are the render times.
-bench_start_piirid "$piiri_port" PIIRI_LOG_LEVEL=info
+# First with a log line per request: their durations are the render times
+# (the page cache off, so that each is a render).
+bench_start_piirid "$piiri_port" PIIRI_LOG_LEVEL=info PIIRI_PAGE_CACHE_MS=0
 
 # The demo data; its groups' sessions are made by the horizon timer.
 hervanta=20000000-0000-4000-8000-000000000001 # an open weekly group that Lauri leads
@@ -83,7 +84,8 @@ for i in "${!pages[@]}"; do
     gzip -dc "$tmp/nginx/www$file.gz" | cmp -s - "$tmp/nginx/www$file" || { echo "bench: no gzip answer for ${pages[$i]}" >&2; exit 1; }
 done
 
-# Then without per-request log lines, as nginx runs with access_log off.
+# Then without per-request log lines, as nginx runs with access_log off, and
+# with the signed-out page cache as it is by default (PIIRI_PAGE_CACHE_MS).
 bench_stop "$piirid_pgid"
 bench_start_piirid "$piiri_port"
 bench_start_nginx "$nginx_port" 'default_type "text/html; charset=utf-8";
@@ -102,7 +104,7 @@ for i in "${!pages[@]}"; do
 done
 
 echo "bench: wrk -t$threads -c$conns -d$duration x ${BENCH_ROUNDS:-2} rounds each, pages gzip; $(bench_load)" >&2
-declare -A line=() loaded=()
+declare -A line=() loaded=() cached=()
 for i in "${!pages[@]}"; do
     file=${pages[$i]}
     [ "${file%/}" = "$file" ] || file=${file}index.html
@@ -111,13 +113,14 @@ for i in "${!pages[@]}"; do
         -H 'Accept-Encoding: gzip')
     curl -fsS -o "$tmp/metrics-after" "$base/metrics"
     loaded[$i]=$(/usr/bin/python3 bench/pages.py hist "$tmp/metrics-before" "$tmp/metrics-after" "${patterns[$i]}")
+    cached[$i]=$(/usr/bin/python3 bench/pages.py cached "$tmp/metrics-before" "$tmp/metrics-after")
     bench_report "${names[$i]} ${pages[$i]} (gzip, $(stat -c %s "$tmp/nginx/www$file.gz") bytes)" "${line[$i]}"
 done
 for i in "${!pages[@]}"; do
     read -r p50 p99 max <<<"${render[$i]}"
     read -r le n <<<"${loaded[$i]}"
     echo "render time ${pages[$i]}: p50 $p50 ms, p99 $p99 ms (max $max; $samples requests one after another);" \
-        "p99 <= $le ms during wrk ($n requests, /metrics)"
+        "p99 <= $le ms during wrk ($n requests, /metrics; ${cached[$i]} from the page cache)"
 done
 for i in "${!pages[@]}"; do
     read -r bytes count kinds <<<"${weight[$i]}"
