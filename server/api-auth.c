@@ -11,6 +11,8 @@
  * only its own device count applies. Registration is throttled per
  * address and per email and answers the same whether or not the address
  * already has an account. */
+#include "api-auth.h"
+
 #include "api.h"
 #include "auth-keys.h"
 #include "email.h"
@@ -103,7 +105,7 @@ static void add_retry_after(struct req_ctx *ctx, int seconds)
     evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Retry-After", secs);
 }
 
-static void reply_busy(struct req_ctx *ctx)
+void api_auth_reply_busy(struct req_ctx *ctx)
 {
     add_retry_after(ctx, hasher_retry_after(ctx->srv->hasher));
     http_reply_error(ctx, 503, "busy", "The server is busy checking passwords; try again shortly.", NULL);
@@ -117,7 +119,7 @@ static void reply_too_many(struct req_ctx *ctx, int retry_after, const char *mes
 
 /* The answer of a throttle's statement (its first column: seconds to wait,
  * 0 when not throttled); -1 after replying its error or 429 with message. */
-static int throttle_passed(struct req_ctx *ctx, const struct db_result *r, const char *message)
+int api_auth_throttle_passed(struct req_ctx *ctx, const struct db_result *r, const char *message)
 {
     if (r->status != DB_OK) {
         api_reply_db_error(ctx, r);
@@ -132,25 +134,29 @@ static int throttle_passed(struct req_ctx *ctx, const struct db_result *r, const
 }
 
 /* Nobody is there to read it; the reply only frees the request. */
-static void reply_gone(struct req_ctx *ctx)
+void api_auth_reply_gone(struct req_ctx *ctx)
 {
     http_reply_error(ctx, STATUS_CLIENT_GONE, "client_gone", "The client closed the connection.", NULL);
+}
+
+struct hasher_job *api_auth_admit(struct req_ctx *ctx)
+{
+    char client[AUTH_CLIENT_LEN];
+    auth_client(ctx->client_addr, client);
+    struct hasher_job *job = hasher_admit(ctx->srv->hasher, client, request_fd(ctx->req));
+    if (job == NULL)
+        api_auth_reply_busy(ctx);
+    return job;
 }
 
 /* A place in the hashing queue for this client; false when a reply (503) has been sent. */
 static bool admit(struct auth_state *st)
 {
-    char client[AUTH_CLIENT_LEN];
-    auth_client(st->ctx->client_addr, client);
-    st->job = hasher_admit(st->ctx->srv->hasher, client, request_fd(st->ctx->req));
-    if (st->job == NULL) {
-        reply_busy(st->ctx);
-        return false;
-    }
-    return true;
+    st->job = api_auth_admit(st->ctx);
+    return st->job != NULL;
 }
 
-static int check_password(json_t *body, const char **out, struct invalid *inv)
+int api_auth_check_password(json_t *body, const char **out, struct invalid *inv)
 {
     json_t *v = json_object_get(body, "password");
     inv->field = "password";
@@ -193,11 +199,11 @@ static void register_hashed_cb(enum hasher_outcome outcome, char *hash, void *ar
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
     if (outcome == HASHER_GONE) {
-        reply_gone(ctx);
+        api_auth_reply_gone(ctx);
         return;
     }
     if (outcome != HASHER_OK) { /* waited too long, or could not hash */
-        reply_busy(ctx);
+        api_auth_reply_busy(ctx);
         return;
     }
     const char *params[] = { st->email, st->email_key,
@@ -211,13 +217,13 @@ static void register_counted_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    if (throttle_passed(ctx, r, "Too many registrations from here; wait before trying again.") != 0)
+    if (api_auth_throttle_passed(ctx, r, "Too many registrations from here; wait before trying again.") != 0)
         return;
     struct hasher_job *job = st->job;
     st->job = NULL;
     const char *password = json_string_value(json_object_get(ctx->body, "password"));
     if (hasher_hash(job, HASHER_NEW, password, register_hashed_cb, st) != 0)
-        reply_busy(ctx);
+        api_auth_reply_busy(ctx);
 }
 
 static struct auth_state *register_start(struct req_ctx *ctx);
@@ -242,7 +248,7 @@ static struct auth_state *register_start(struct req_ctx *ctx)
     const char *email, *password, *name, *why;
     char *stored, *key;
     if (json_require_string(ctx->body, "email", 3, 254, &email, &inv) != 0 ||
-        check_password(ctx->body, &password, &inv) != 0 || json_display_name(ctx->body, true, &name, &inv) != 0) {
+        api_auth_check_password(ctx->body, &password, &inv) != 0 || json_display_name(ctx->body, true, &name, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return NULL;
     }
@@ -297,7 +303,7 @@ static void login_verified_cb(enum hasher_outcome outcome, char *hash, void *arg
     struct req_ctx *ctx = st->ctx;
     (void)hash;
     if (outcome == HASHER_GONE) {
-        reply_gone(ctx); /* the attempt stays counted */
+        api_auth_reply_gone(ctx); /* the attempt stays counted */
         return;
     }
     if (outcome == HASHER_LATE) {
@@ -328,7 +334,7 @@ static void login_forgiven_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     (void)r;
-    reply_busy(st->ctx);
+    api_auth_reply_busy(st->ctx);
 }
 
 /* Turned away unchecked (503 busy): the attempt should not count as a failure. */
@@ -373,7 +379,7 @@ static void login_begun_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
     struct req_ctx *ctx = st->ctx;
-    if (throttle_passed(ctx, r, "Too many failed logins; wait before trying again.") != 0)
+    if (api_auth_throttle_passed(ctx, r, "Too many failed logins; wait before trying again.") != 0)
         return;
     if (!PQgetisnull(r->res, 0, 2))
         st->password_hash = xstrdup(PQgetvalue(r->res, 0, 2));

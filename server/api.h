@@ -52,6 +52,21 @@ void api_auth_logout(struct req_ctx *ctx);
 typedef void (*api_auth_web_done)(struct req_ctx *ctx, json_t *person, const char *session, const char *device);
 void api_auth_login_web(struct req_ctx *ctx, const char *device, api_auth_web_done done);
 void api_auth_register_web(struct req_ctx *ctx, void (*registered)(struct req_ctx *ctx));
+/* Links by email (api-auth-links.c): asking for one, what one would do,
+ * using it, the one-click unsubscribe. The web client's forms ask the same
+ * (sent replies the page) and use a link with a web session for a
+ * credential: done gets the purpose, the answer (borrowed) and, for a
+ * sign-in or reset, the session cookie's value; it must reply. */
+void api_auth_email_link(struct req_ctx *ctx);
+void api_auth_link_get(struct req_ctx *ctx);
+void api_auth_link_post(struct req_ctx *ctx);
+void api_mail_unsubscribe(struct req_ctx *ctx);
+typedef void (*api_link_web_done)(struct req_ctx *ctx, const char *purpose, json_t *answer, const char *session);
+void api_auth_email_link_web(struct req_ctx *ctx, void (*sent)(struct req_ctx *ctx));
+void api_auth_link_post_web(struct req_ctx *ctx, api_link_web_done done);
+/* A person's mail preferences (api-me-mail.c). */
+void api_me_mail_get(struct req_ctx *ctx);
+void api_me_mail_patch(struct req_ctx *ctx);
 void api_me_get(struct req_ctx *ctx);
 void api_me_export(struct req_ctx *ctx);
 void api_me_delete(struct req_ctx *ctx);

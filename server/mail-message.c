@@ -21,6 +21,7 @@ struct mail_phrases {
     const char *subject;
     const char
         *paras[MAX_PARAS]; /* {{{x}}}: raw here, the HTML template escapes the whole paragraph */
+    const char *action;    /* an account message: its link's words, shown after the first paragraph */
 };
 
 static const struct mail_phrases phrases[] = {
@@ -29,105 +30,167 @@ static const struct mail_phrases phrases[] = {
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
             "toiselle.",
-            "Tervetuloa!" } },
+            "Tervetuloa!" }, NULL },
     { "signup_confirmed", "sv", "Din plats är bokad",
         { "Din plats är bokad{{#group}} i {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon annan.",
-            "Välkommen!" } },
+            "Välkommen!" }, NULL },
     { "signup_confirmed", "en", "Your place is booked",
         { "Your place is booked{{#group}} in {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
             "else.",
-            "Welcome!" } },
+            "Welcome!" }, NULL },
     { "signup_waitlisted", "fi", "Olet jonossa",
         { "Ryhmä{{#group}} {{{group}}}{{/group}} on nyt täynnä, joten olet jonossa{{#position}}, "
           "sijalla "
           "{{position}}{{/position}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Kun paikka vapautuu, saat siitä viestin. Sinun ei tarvitse tehdä mitään sitä "
-            "ennen." } },
+            "ennen." }, NULL },
     { "signup_waitlisted", "sv", "Du står i kö",
         { "Gruppen{{#group}} {{{group}}}{{/group}} är full just nu, så du står i kö{{#position}}, "
           "som nummer "
           "{{position}}{{/position}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "När en plats blir ledig får du ett meddelande. Du behöver inte göra något innan "
-            "dess." } },
+            "dess." }, NULL },
     { "signup_waitlisted", "en", "You are on the waiting list",
         { "The group{{#group}} {{{group}}}{{/group}} is full for now, so you are on the waiting "
           "list"
           "{{#position}}, number {{position}}{{/position}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "When a place opens up, we will write to you. You do not need to do anything before "
-            "then." } },
+            "then." }, NULL },
     { "signup_promoted", "fi", "Sinulle vapautui paikka",
         { "Jonosta vapautui paikka, ja se on nyt sinun{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Jos et pääsekään, peru ilmoittautumisesi Piirissä, niin paikka siirtyy seuraavalle.",
-            "Tervetuloa!" } },
+            "Tervetuloa!" }, NULL },
     { "signup_promoted", "sv", "En plats blev ledig för dig",
         { "En plats blev ledig och den är nu din{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "Om du inte kan komma, avboka i Piiri så går platsen till nästa i kön.",
-            "Välkommen!" } },
+            "Välkommen!" }, NULL },
     { "signup_promoted", "en", "A place opened up for you",
         { "A place opened up and it is now yours{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "If you cannot come, cancel in Piiri and the place goes to the next person waiting.",
-            "Welcome!" } },
+            "Welcome!" }, NULL },
     { "session_cancelled", "fi", "Tapaaminen on peruttu",
         { "Valitettavasti tapaaminen{{#group}} ({{{group}}}){{/group}} on peruttu{{#when}}: "
           "{{{when}}}{{/when}}.",
             "{{#reason}}Syy: {{{reason}}}{{/reason}}",
-            "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." } },
+            "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." }, NULL },
     { "session_cancelled", "sv", "En träff är inställd",
         { "Tyvärr är träffen{{#group}} ({{{group}}}){{/group}} inställd{{#when}}: "
           "{{{when}}}{{/when}}.",
             "{{#reason}}Orsak: {{{reason}}}{{/reason}}",
-            "Du behöver inte göra något. Vi beklagar ändringen." } },
+            "Du behöver inte göra något. Vi beklagar ändringen." }, NULL },
     { "session_cancelled", "en", "A meeting is cancelled",
         { "We are sorry: the meeting{{#group}} ({{{group}}}){{/group}} is cancelled{{#when}}: "
           "{{{when}}}{{/when}}.",
-            "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." } },
+            "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." }, NULL },
     { "session_moved", "fi", "Tapaamisen aika muuttui",
         { "Tapaamisen{{#group}} ({{{group}}}){{/group}} aika on muuttunut.",
             "{{#when}}Uusi aika: {{{when}}}{{/when}}",
-            "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." } },
+            "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." }, NULL },
     { "session_moved", "sv", "En träff har fått ny tid",
         { "Träffen{{#group}} ({{{group}}}){{/group}} har fått en ny tid.",
             "{{#when}}Ny tid: {{{when}}}{{/when}}",
             "Din anmälan gäller fortfarande. Om den nya tiden inte passar kan du avboka i "
-            "Piiri." } },
+            "Piiri." }, NULL },
     { "session_moved", "en", "A meeting has a new time",
         { "The meeting{{#group}} ({{{group}}}){{/group}} has a new time.",
             "{{#when}}New time: {{{when}}}{{/when}}",
             "Your signup still stands. If the new time does not suit you, you can cancel in "
-            "Piiri." } },
+            "Piiri." }, NULL },
+    { "email_verify", "fi", "Vahvista sähköpostiosoitteesi",
+        { "Vahvista, että tämä osoite on sinun: avaa linkki ja paina sivulla olevaa painiketta. "
+          "Sen jälkeen saat Piiristä viestit ilmoittautumisistasi.",
+            "Linkki toimii {{valid_for}}.",
+            "Jos et luonut tiliä Piiriin, voit jättää tämän viestin huomiotta." },
+        "Vahvista osoite" },
+    { "email_verify", "sv", "Bekräfta din e-postadress",
+        { "Bekräfta att adressen är din: öppna länken och tryck på knappen på sidan. Därefter får "
+          "du meddelanden om dina anmälningar från Piiri.",
+            "Länken fungerar i {{valid_for}}.",
+            "Om du inte skapade ett konto i Piiri kan du lämna meddelandet utan åtgärd." },
+        "Bekräfta adressen" },
+    { "email_verify", "en", "Confirm your email address",
+        { "Confirm that this address is yours: open the link and press the button on the page. "
+          "After that, Piiri will tell you about your signups by email.",
+            "The link works for {{valid_for}}.",
+            "If you did not create an account in Piiri, you can ignore this message." },
+        "Confirm the address" },
+    { "password_reset", "fi", "Salasanan vaihtaminen",
+        { "Tälle osoitteelle pyydettiin uutta salasanaa. Voit valita uuden salasanan tästä:",
+            "Linkki toimii {{valid_for}} ja vain kerran.",
+            "Jos et pyytänyt tätä, sinun ei tarvitse tehdä mitään: salasanasi pysyy ennallaan." },
+        "Valitse uusi salasana" },
+    { "password_reset", "sv", "Byte av lösenord",
+        { "Någon bad om ett nytt lösenord för den här adressen. Du kan välja ett nytt lösenord här:",
+            "Länken fungerar i {{valid_for}} och bara en gång.",
+            "Om du inte bad om det behöver du inte göra något: ditt lösenord är som förut." },
+        "Välj ett nytt lösenord" },
+    { "password_reset", "en", "Changing your password",
+        { "A new password was asked for this address. You can choose a new password here:",
+            "The link works for {{valid_for}} and only once.",
+            "If you did not ask for this, you need not do anything: your password stays as it "
+            "is." },
+        "Choose a new password" },
+    { "signin_link", "fi", "Kirjautumislinkki",
+        { "Voit kirjautua Piiriin tästä linkistä ilman salasanaa:",
+            "Linkki toimii {{valid_for}} ja vain kerran.",
+            "Jos et pyytänyt linkkiä, voit jättää tämän viestin huomiotta." },
+        "Kirjaudu sisään" },
+    { "signin_link", "sv", "Inloggningslänk",
+        { "Du kan logga in i Piiri med den här länken, utan lösenord:",
+            "Länken fungerar i {{valid_for}} och bara en gång.",
+            "Om du inte bad om länken kan du lämna meddelandet utan åtgärd." },
+        "Logga in" },
+    { "signin_link", "en", "Your sign-in link",
+        { "You can sign in to Piiri with this link, without a password:",
+            "The link works for {{valid_for}} and only once.",
+            "If you did not ask for the link, you can ignore this message." },
+        "Sign in" },
 };
 
 /* What every message of a language shares. */
 struct mail_frame {
     const char *lang;
     const char *greeting, *guest, *footer;
-    const char *weekdays[7]; /* ISO: Monday first */
-    const char *at;          /* between the date and the time */
+    const char *account_footer; /* under an account message: asked for, not signed up */
+    const char *unsubscribe;    /* a message that can be turned off: how */
+    const char *prefs;          /* and where all of them are chosen */
+    const char *weekdays[7];    /* ISO: Monday first */
+    const char *at;             /* between the date and the time */
+    const char *minutes, *hours; /* "{{n}} minutes": how long a link works */
 };
 
 static const struct mail_frame frames[] = {
     { "fi", "Hei{{#name}} {{{name}}}{{/name}},",
         "Viesti koskee ilmoittautumista, jonka teit henkilön {{{guest}}} puolesta.",
         "Tämä viesti tuli Piiristä, koska ilmoittauduit sen kautta. Siihen ei tarvitse vastata.",
-        { "ma", "ti", "ke", "to", "pe", "la", "su" }, "klo" },
+        "Tämä viesti tuli Piiristä, koska sitä pyydettiin tälle osoitteelle. Siihen ei tarvitse "
+        "vastata.",
+        "En halua tällaisia viestejä", "Kaikki viestiasetukset",
+        { "ma", "ti", "ke", "to", "pe", "la", "su" }, "klo", "{{n}} minuuttia", "{{n}} tuntia" },
     { "sv", "Hej{{#name}} {{{name}}}{{/name}},",
         "Meddelandet gäller anmälan som du gjorde för {{{guest}}}.",
         "Det här meddelandet kommer från Piiri eftersom du anmälde dig där. Du behöver inte svara.",
-        { "mån", "tis", "ons", "tors", "fre", "lör", "sön" }, "kl." },
+        "Det här meddelandet kommer från Piiri eftersom det beställdes till den här adressen. Du "
+        "behöver inte svara.",
+        "Jag vill inte ha sådana meddelanden", "Alla inställningar för meddelanden",
+        { "mån", "tis", "ons", "tors", "fre", "lör", "sön" }, "kl.", "{{n}} minuter", "{{n}} timmar" },
     { "en", "Hello{{#name}} {{{name}}}{{/name}},",
         "This is about the signup you made for {{{guest}}}.",
         "This message comes from Piiri because you signed up there. There is no need to reply.",
-        { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" }, "at" },
+        "This message comes from Piiri because it was asked for this address. There is no need to "
+        "reply.",
+        "I do not want messages like this", "All message settings",
+        { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" }, "at", "{{n}} minutes", "{{n}} hours" },
 };
 
 static const char html_source[] =
@@ -135,8 +198,13 @@ static const char html_source[] =
     "<meta name=\"viewport\" content=\"width=device-width, "
     "initial-scale=1\">\n<title>{{subject}}</title>\n</head>\n"
     "<body style=\"font-family: sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a;\">\n"
-    "<p>{{greeting}}</p>\n{{#paragraphs}}<p>{{.}}</p>\n{{/paragraphs}}"
-    "<p style=\"color: #555555; font-size: 14px;\">{{footer}}</p>\n</body>\n</html>\n";
+    "<p>{{greeting}}</p>\n{{#paragraphs}}<p>{{text}}</p>\n"
+    "{{#url}}<p><a href=\"{{url}}\" style=\"font-size: 18px; font-weight: bold;\">{{label}}</a></p>\n"
+    "{{/url}}{{/paragraphs}}"
+    "<p style=\"color: #555555; font-size: 14px;\">{{footer}}</p>\n"
+    "{{#unsubscribe_url}}<p style=\"color: #555555; font-size: 14px;\"><a "
+    "href=\"{{unsubscribe_url}}\">{{unsubscribe}}</a> · <a href=\"{{prefs_url}}\">{{prefs}}</a>"
+    "</p>\n{{/unsubscribe_url}}</body>\n</html>\n";
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -187,7 +255,19 @@ static char *message_id(const json_t *view, const char *from)
     return id;
 }
 
-/* The data the phrases see: the view, and "when" written out. */
+/* How long a link works, in words (minutes under two hours), as a JSON string. */
+static json_t *valid_for(const struct mail_frame *f, json_int_t minutes)
+{
+    bool in_minutes = minutes < 120;
+    json_t *n = json_pack("{s:I}", "n", in_minutes ? minutes : minutes / 60);
+    char *words = render_phrase(in_minutes ? f->minutes : f->hours, n);
+    json_decref(n);
+    json_t *out = json_string(words);
+    free(words);
+    return out;
+}
+
+/* The data the phrases see: the view, "when" and "valid_for" written out. */
 static json_t *phrase_data(const json_t *view, const struct mail_frame *f)
 {
     json_t *data = json_deep_copy(view);
@@ -198,7 +278,85 @@ static json_t *phrase_data(const json_t *view, const struct mail_frame *f)
     if (date != NULL && time != NULL && wd >= 1 && wd <= 7)
         json_object_set_new(
             data, "when", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
+    json_t *minutes = json_object_get(view, "link_minutes");
+    if (json_is_integer(minutes))
+        json_object_set_new(data, "valid_for", valid_for(f, json_integer_value(minutes)));
     return data;
+}
+
+/* Append "line\n" and a blank line to the text part. */
+static void text_add(char **text, const char *line)
+{
+    char *t = xasprintf("%s\n%s\n", *text, line);
+    free(*text);
+    *text = t;
+}
+
+/* The paragraphs, into the text part and as the HTML's list; an account
+ * message's link after the first. */
+static json_t *body_paragraphs(const struct mail_phrases *p, const struct mail_frame *f,
+    const json_t *view, const json_t *data, char **text)
+{
+    json_t *paras = json_array();
+    const char *link = str(view, "link_url");
+    for (int i = 0; i <= MAX_PARAS; i++) {
+        const char *src = i < MAX_PARAS ? p->paras[i] : (str(view, "guest") ? f->guest : NULL);
+        if (src == NULL)
+            continue;
+        char *para = render_phrase(src, data);
+        if (para[0] != '\0') {
+            text_add(text, para);
+            json_t *o = json_pack("{s:s}", "text", para);
+            if (json_array_size(paras) == 0 && p->action != NULL && link != NULL) {
+                char *line = xasprintf("%s: %s", p->action, link);
+                text_add(text, line);
+                free(line);
+                json_object_set_new(o, "url", json_string(link));
+                json_object_set_new(o, "label", json_string(p->action));
+            }
+            json_array_append_new(paras, o);
+        }
+        free(para);
+    }
+    return paras;
+}
+
+/* The footer of the text part: why the message came, and for a message
+ * that can be turned off, how. New string. */
+static char *text_footer(const struct mail_phrases *p, const struct mail_frame *f, const json_t *view)
+{
+    const char *unsub = str(view, "unsubscribe_url"), *prefs = str(view, "prefs_url");
+    if (p->action != NULL)
+        return xstrdup(f->account_footer);
+    if (unsub == NULL || prefs == NULL)
+        return xstrdup(f->footer);
+    return xasprintf("%s\n\n%s: %s\n%s: %s", f->footer, f->unsubscribe, unsub, f->prefs, prefs);
+}
+
+static char *render_html(const struct mail_phrases *p, const struct mail_frame *f,
+    const json_t *view, const char *greeting, json_t *paras, char **cause)
+{
+    json_t *page = json_pack("{s:s, s:s, s:s, s:o, s:s}", "lang", f->lang, "subject", p->subject,
+        "greeting", greeting, "paragraphs", paras, "footer",
+        p->action != NULL ? f->account_footer : f->footer);
+    if (page == NULL)
+        fatalx("out of memory");
+    if (p->action == NULL && str(view, "unsubscribe_url") && str(view, "prefs_url")) {
+        json_object_set_new(page, "unsubscribe_url", json_string(str(view, "unsubscribe_url")));
+        json_object_set_new(page, "prefs_url", json_string(str(view, "prefs_url")));
+        json_object_set_new(page, "unsubscribe", json_string(f->unsubscribe));
+        json_object_set_new(page, "prefs", json_string(f->prefs));
+    }
+    struct mustache_template *tpl = mustache_compile(html_source, sizeof(html_source) - 1, cause);
+    if (tpl == NULL)
+        fatalx("mail template: %s", *cause);
+    size_t len;
+    char *html = mustache_render_string(tpl, page, NULL, &len, cause);
+    mustache_template_free(tpl);
+    if (html == NULL)
+        fatalx("mail template: %s", *cause);
+    json_decref(page);
+    return html;
 }
 
 int mail_message_build(const json_t *view, const char *from, struct mail_message *m, char **cause)
@@ -212,44 +370,27 @@ int mail_message_build(const json_t *view, const char *from, struct mail_message
         *cause = xasprintf("no message for kind %s", kind ? kind : "(none)");
         return -1;
     }
+    if (p->action != NULL && str(view, "link_url") == NULL) {
+        *cause = xasprintf("a %s message needs its link", kind);
+        return -1;
+    }
     json_t *data = phrase_data(view, f);
-    json_t *paras = json_array();
     char *greeting = render_phrase(f->greeting, data);
     char *text = xasprintf("%s\n", greeting);
-    for (int i = 0; i <= MAX_PARAS; i++) {
-        const char *src = i < MAX_PARAS ? p->paras[i] : (str(view, "guest") ? f->guest : NULL);
-        if (src == NULL)
-            continue;
-        char *para = render_phrase(src, data);
-        if (para[0] != '\0') {
-            char *t = xasprintf("%s\n%s\n", text, para);
-            free(text);
-            text = t;
-            json_array_append_new(paras, json_string(para));
-        }
-        free(para);
-    }
-    m->text = xasprintf("%s\n-- \n%s\n", text, f->footer);
+    json_t *paras = body_paragraphs(p, f, view, data, &text);
+    char *footer = text_footer(p, f, view);
+    m->text = xasprintf("%s\n-- \n%s\n", text, footer);
+    free(footer);
     free(text);
-
-    json_t *page = json_pack("{s:s, s:s, s:s, s:o, s:s}", "lang", f->lang, "subject", p->subject,
-        "greeting", greeting, "paragraphs", paras, "footer", f->footer);
-    if (page == NULL)
-        fatalx("out of memory");
-    struct mustache_template *tpl = mustache_compile(html_source, sizeof(html_source) - 1, cause);
-    if (tpl == NULL)
-        fatalx("mail template: %s", *cause);
-    size_t len;
-    m->html = mustache_render_string(tpl, page, NULL, &len, cause);
-    mustache_template_free(tpl);
-    if (m->html == NULL)
-        fatalx("mail template: %s", *cause);
-    json_decref(page);
+    m->html = render_html(p, f, view, greeting, paras, cause);
     json_decref(data);
     free(greeting);
     m->to = xstrdup(email);
     m->subject = xstrdup(p->subject);
     m->message_id = message_id(view, from);
+    const char *one_click = str(view, "one_click_url");
+    if (p->action == NULL && one_click != NULL)
+        m->list_unsubscribe = xstrdup(one_click);
     return 0;
 }
 
@@ -260,6 +401,7 @@ void mail_message_free(struct mail_message *m)
     free(m->message_id);
     free(m->text);
     free(m->html);
+    free(m->list_unsubscribe);
     memset(m, 0, sizeof(*m));
 }
 

@@ -48,6 +48,12 @@ static struct curl_slist *headers_of(const struct config *cfg, const struct mail
         list = curl_slist_append(list, lines[i]);
         free(lines[i]);
     }
+    if (m->list_unsubscribe != NULL) {
+        char *line = xasprintf("List-Unsubscribe: <%s>", m->list_unsubscribe);
+        list = curl_slist_append(list, line);
+        list = curl_slist_append(list, "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+        free(line);
+    }
     free(subject);
     if (list == NULL)
         fatalx("out of memory");
@@ -163,12 +169,17 @@ static void write_message(
     char *subject = mail_header_encode(m->subject);
     fprintf(f,
         "Date: %s\nFrom: %s\nTo: <%s>\nSubject: %s\nMessage-ID: %s\nAuto-Submitted: "
-        "auto-generated\n"
+        "auto-generated\n",
+        date, cfg->mail_from, m->to, subject, m->message_id);
+    if (m->list_unsubscribe != NULL)
+        fprintf(f, "List-Unsubscribe: <%s>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n",
+            m->list_unsubscribe);
+    fprintf(f,
         "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"mixed-%s\"\n\n"
         "--mixed-%s\nContent-Type: multipart/alternative; "
         "boundary=\"alt-%s\"\nContent-Disposition: inline\n\n"
         "--alt-%s\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
-        date, cfg->mail_from, m->to, subject, m->message_id, name, name, name, name);
+        name, name, name, name);
     add_base64(f, m->text);
     fprintf(f,
         "\n--alt-%s\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",

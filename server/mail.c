@@ -14,12 +14,14 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "token.h"
 #include "util.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -104,11 +106,49 @@ static bool finish(
     return ok(PQexec(conn, "COMMIT"), PGRES_COMMAND_OK);
 }
 
+/* The message's link, made now: its token exists only in the message, and
+ * the database learns its hash when the message has gone (store_link).
+ * An account message's link does what it asked for; any other lets the
+ * person stop that kind of message. */
+static void add_links(json_t *view, const struct config *cfg, const char *token)
+{
+    const char *purpose = json_string_value(json_object_get(view, "link"));
+    const char *lang = json_string_value(json_object_get(view, "language"));
+    const char *base = cfg->public_url;
+    if (purpose == NULL || lang == NULL)
+        return;
+    json_object_set_new(view, strcmp(purpose, "unsubscribe") == 0 ? "unsubscribe_url" : "link_url",
+        json_sprintf("%s/%s/link/%s", base, lang, token));
+    if (strcmp(purpose, "unsubscribe") == 0) {
+        json_object_set_new(
+            view, "one_click_url", json_sprintf("%s/api/v1/mail/unsubscribe/%s", base, token));
+        json_object_set_new(view, "prefs_url", json_sprintf("%s/%s/me/mail", base, lang));
+    }
+}
+
+/* The link of a message just sent, in the transaction that marks it sent. */
+static bool store_link(PGconn *conn, const json_t *view, const char *token)
+{
+    const char *purpose = json_string_value(json_object_get(view, "link"));
+    if (purpose == NULL)
+        return true;
+    char hash[TOKEN_HASH_PARAM_LEN + 1];
+    token_hash_param(token, TOKEN_TEXT_LEN, hash);
+    const char *params[] = { hash, json_string_value(json_object_get(view, "person_id")), purpose,
+        json_string_value(json_object_get(view, "kind")) };
+    return ok(PQexecParams(conn, "SELECT mail_link_store($1, $2, $3, $4)", 4, NULL, params, NULL,
+                  NULL, 0),
+        PGRES_TUPLES_OK);
+}
+
 /* Send what the view describes, or skip it when it is no longer true. */
-static bool deliver(PGconn *conn, const struct config *cfg, const json_t *view)
+static bool deliver(PGconn *conn, const struct config *cfg, json_t *view)
 {
     if (json_is_true(json_object_get(view, "stale")))
         return finish(conn, cfg, view, "skipped", 0);
+    char token[TOKEN_TEXT_LEN + 1];
+    token_generate(token);
+    add_links(view, cfg, token);
     struct mail_message m;
     char *cause = NULL;
     if (mail_message_build(view, cfg->mail_from, &m, &cause) != 0) {
@@ -119,7 +159,9 @@ static bool deliver(PGconn *conn, const struct config *cfg, const json_t *view)
     int code = 0;
     enum mail_outcome out = mail_transport_send(cfg, &m, &code);
     mail_message_free(&m);
-    return finish(conn, cfg, view, outcome_words[out], code);
+    bool stored = out != MAIL_SENT || store_link(conn, view, token);
+    sodium_memzero(token, sizeof(token));
+    return stored && finish(conn, cfg, view, outcome_words[out], code);
 }
 
 /* Claim and deliver one due row: 1 done, 0 none due, -1 database trouble. */

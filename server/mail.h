@@ -25,11 +25,15 @@ struct mail_message {
     char *subject;    /* UTF-8; neutral: never a group's title or topic */
     char *message_id; /* "<...>", the same for every try of one row */
     char *text, *html;
+    char *list_unsubscribe; /* the one-click URL (RFC 8058), or NULL (account messages) */
 };
 
-/* The message for an outbox row as mail_view() describes it; from: the
- * From: setting (for the Message-ID's domain). -1 and *cause (new) when the
- * row is not one we can write (an unknown kind, no address). */
+/* The message for an outbox row as mail_view() describes it, with the
+ * links the delivery process added to the view (link_url: an account
+ * message's action; unsubscribe_url, one_click_url, prefs_url: how to stop
+ * a kind of message); from: the From: setting (for the Message-ID's
+ * domain). -1 and *cause (new) when the row is not one we can write (an
+ * unknown kind, no address, an account message without its link). */
 int mail_message_build(const json_t *view, const char *from, struct mail_message *m, char **cause)
     __attribute__((warn_unused_result));
 void mail_message_free(struct mail_message *m);

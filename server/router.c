@@ -3,6 +3,7 @@
  * linear scan is simpler than a trie and costs well under a microsecond. */
 #include "router.h"
 
+#include "token.h"
 #include "util.h"
 #include "validate.h"
 
@@ -19,6 +20,7 @@ static const struct {
     { "slug", ROUTER_PARAM_SLUG },
     { "token", ROUTER_PARAM_TOKEN },
     { "lang", ROUTER_PARAM_LANG },
+    { "link", ROUTER_PARAM_LINK },
 };
 
 static enum router_param_type type_named(const char *name, size_t len)
@@ -163,6 +165,8 @@ bool router_param_valid(enum router_param_type type, const char *value, size_t l
         return strlen(value) == len && valid_slug(value);
     case ROUTER_PARAM_TOKEN:
         return feed_token_valid(value, len);
+    case ROUTER_PARAM_LINK:
+        return strlen(value) == len && token_well_formed(value, len);
     case ROUTER_PARAM_LANG: /* the page languages (web-lang.c has their catalogs) */
         return len == 2 && (memcmp(value, "fi", 2) == 0 || memcmp(value, "sv", 2) == 0 ||
             memcmp(value, "en", 2) == 0);

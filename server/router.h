@@ -27,6 +27,7 @@ enum router_param_type {
     ROUTER_PARAM_SLUG,   /* an organization's slug (valid_slug) */
     ROUTER_PARAM_TOKEN,  /* a feed token: 22 characters of base64url */
     ROUTER_PARAM_LANG,   /* a language of the web client's pages: fi, sv or en */
+    ROUTER_PARAM_LINK,   /* a link's token by email: 43 characters of base64url (token.h) */
     ROUTER_PARAM_UNKNOWN, /* "{name:what}" with a type the router does not know */
 };
 

@@ -31,12 +31,19 @@ static const struct route core_routes[] = {
     R(POST, "/api/v1/auth/register", api_auth_register, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/auth/login", api_auth_login, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/auth/logout", api_auth_logout, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    /* Links by email: asked for by address, acting only on POST (api-auth-links.c). */
+    R(POST, "/api/v1/auth/email-link", api_auth_email_link, ANYONE, JSON, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/auth/links/{token:link}", api_auth_link_get, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/auth/links/{token:link}", api_auth_link_post, ANYONE, JSON_OR_EMPTY, NULL, AUTHZ_NONE, NULL),
+    R(POST, "/api/v1/mail/unsubscribe/{token:link}", api_mail_unsubscribe, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
 
     R(GET, "/api/v1/me", api_me_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(DELETE, "/api/v1/me", api_me_delete, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(PATCH, "/api/v1/me", api_me_patch, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
     R(GET, "/api/v1/me/export", api_me_export, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/me/calendar-token", api_me_calendar_token, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(GET, "/api/v1/me/mail", api_me_mail_get, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    R(PATCH, "/api/v1/me/mail", api_me_mail_patch, PERSON, JSON, NULL, AUTHZ_NONE, NULL),
 
     R(GET, "/api/v1/orgs", api_orgs_list, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/orgs", api_orgs_create, PERSON, JSON, NULL, AUTHZ_ORG_CREATE, NULL),

@@ -13,6 +13,9 @@ INSERT INTO persons (id, email, display_name, password_hash, is_admin) VALUES
     ('00000000-0000-4000-8000-000000000005', 'oona@piiri.example', 'Oona Oululainen', :'pw', false),
     ('00000000-0000-4000-8000-000000000006', 'tuomas@piiri.example', 'Tuomas Työnantajakumppani', :'pw', false)
 ON CONFLICT DO NOTHING;
+-- The demo's addresses count as verified, so `make run` shows their mail.
+UPDATE persons SET email_verified_at = created_at
+WHERE id::text LIKE '00000000-0000-4000-8000-%' AND email_verified_at IS NULL;
 
 INSERT INTO organizations (id, slug, name, parent_id, timezone) VALUES
     ('10000000-0000-4000-8000-000000000001', 'vertaistukiliitto', 'Vertaistukiliitto ry', NULL, 'Europe/Helsinki'),

@@ -242,12 +242,17 @@ BEGIN
 END
 $$;
 
--- Step 2, the password is hashed: the account, unless the address has one.
+-- Step 2, the password is hashed: the account, unless the address has one,
+-- and the mail that verifies its address (until then it gets no other).
 -- The caller answers the same either way, so that registering does not
 -- tell anyone whether an address has an account.
 CREATE OR REPLACE FUNCTION api_register_create(p_email text, p_email_key text, p_name text, p_hash text)
 RETURNS void LANGUAGE sql AS $$
-    INSERT INTO persons (email, email_key, display_name, password_hash)
-    VALUES (p_email, p_email_key, p_name, p_hash)
-    ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING;
+    WITH p AS (
+        INSERT INTO persons (email, email_key, display_name, password_hash)
+        VALUES (p_email, p_email_key, p_name, p_hash)
+        ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING
+        RETURNING id)
+    INSERT INTO notification_outbox (org_id, person_id, kind, payload)
+    SELECT '00000000-0000-0000-0000-000000000000'::uuid, p.id, 'email_verify', '{}' FROM p;
 $$;

@@ -36,7 +36,13 @@ BEGIN
     SELECT * INTO x FROM signups WHERE org_id = o.org_id AND id = (o.payload->>'signup_id')::uuid;
     SELECT * INTO s FROM sessions WHERE org_id = o.org_id AND id = (o.payload->>'session_id')::uuid;
     v_lang := coalesce(p.language, 'fi');
+    IF o.kind IN ('email_verify', 'password_reset', 'signin_link') THEN
+        RETURN mail_account_view(o, p);
+    END IF;
     v_stale := p.email IS NULL OR p.erased_at IS NOT NULL OR g.id IS NULL
+        -- An address not verified yet gets nothing but its verification
+        -- mail; a kind the person turned off, nothing.
+        OR p.email_verified_at IS NULL OR o.kind = ANY (p.mail_off)
         OR (s.id IS NOT NULL AND s.starts_at <= now())
         OR CASE o.kind
            WHEN 'signup_confirmed' THEN x.status IS DISTINCT FROM 'confirmed'
@@ -54,7 +60,7 @@ BEGIN
     v_local := s.starts_at AT TIME ZONE g.schedule_timezone;
     RETURN json_build_object(
         'org_id', o.org_id, 'id', o.id, 'kind', o.kind, 'attempts', o.attempts,
-        'stale', coalesce(v_stale, true),
+        'stale', coalesce(v_stale, true), 'person_id', p.id, 'link', mail_kind_purpose(o.kind),
         'email', p.email, 'name', p.display_name, 'language', v_lang,
         'group', CASE WHEN NOT p.discreet_calendar THEN
                      coalesce(CASE v_lang WHEN 'sv' THEN g.title_sv WHEN 'en' THEN g.title_en END, g.title) END,
@@ -65,6 +71,20 @@ BEGIN
         'reason', CASE WHEN o.kind = 'session_cancelled' AND NOT p.discreet_calendar THEN s.cancel_reason END,
         'position', CASE WHEN o.kind = 'signup_waitlisted' AND x.status = 'waitlisted' THEN waitlist_position(x) END);
 END
+$$;
+
+-- An account message (verification, reset, sign-in link): to the address
+-- as it is now, unless the account was erased, or (verification) the
+-- address was verified meanwhile. Its link is made as it is sent.
+CREATE OR REPLACE FUNCTION mail_account_view(o notification_outbox, p persons) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'org_id', o.org_id, 'id', o.id, 'kind', o.kind, 'attempts', o.attempts,
+        'stale', coalesce(p.email IS NULL OR p.erased_at IS NOT NULL
+                          OR (o.kind = 'email_verify' AND p.email_verified_at IS NOT NULL), true),
+        'person_id', p.id, 'link', mail_kind_purpose(o.kind),
+        'link_minutes', (extract(epoch FROM mail_link_ttl(mail_kind_purpose(o.kind))) / 60)::int,
+        'email', p.email, 'name', p.display_name, 'language', coalesce(p.language, 'fi'))
 $$;
 
 -- The next due row, locked for this transaction (another delivery process
