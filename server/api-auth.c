@@ -149,11 +149,15 @@ struct hasher_job *api_auth_admit(struct req_ctx *ctx)
     return job;
 }
 
-/* A place in the hashing queue for this client; false when a reply (503) has been sent. */
+/* A place in the hashing queue for this client; false when a reply (503)
+ * has been sent, and with it st freed. */
 static bool admit(struct auth_state *st)
 {
-    st->job = api_auth_admit(st->ctx);
-    return st->job != NULL;
+    struct hasher_job *job = api_auth_admit(st->ctx);
+    if (job == NULL)
+        return false;
+    st->job = job;
+    return true;
 }
 
 int api_auth_check_password(json_t *body, const char **out, struct invalid *inv)

@@ -134,6 +134,13 @@ static const struct route page_routes[] = {
     P(POST, "/{lang}/signin", web_session_signin, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/register", web_session_register_page, PERSON_OPTIONAL, NONE, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/register", web_session_register, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
+    /* Links by email (web-pages-links.c): a link's page only says what its form does. */
+    P(GET, "/{lang}/signin/email", web_email_link_page, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/signin/email", web_email_link, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/link/{token:link}", web_link_page, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/link/{token:link}", web_link, ANYONE, FORM, NULL, AUTHZ_NONE, NULL),
+    P(GET, "/{lang}/me/mail", web_mail_prefs, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
+    P(POST, "/{lang}/me/mail", web_mail_prefs_save, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     P(POST, "/{lang}/signout", web_session_signout, PERSON, FORM, NULL, AUTHZ_NONE, NULL),
     /* A member's pages (web-pages-member.c): signing up resolves the cookie in
      * its own transaction, as the API's signups do. */

@@ -17,7 +17,7 @@
 
 /* The statuses with words of their own in the catalogs (error_404_title,
  * error_404_text); any other is "error_other_*". */
-static const int worded[] = { 400, 401, 403, 404, 405, 409, 413, 422, 429, 503 };
+static const int worded[] = { 400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 503 };
 
 /* A page for signed-in people asked for without signing in: 303 to the
  * sign-in form, which sends the person on to the page (next) afterwards.

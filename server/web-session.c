@@ -93,6 +93,12 @@ static void signed_in(struct req_ctx *ctx, json_t *person, const char *session, 
     see_next(ctx);
 }
 
+void web_session_start(struct req_ctx *ctx, const char *session)
+{
+    set_cookie(ctx, principal_cookie_name(ctx->srv->cfg->public_url), session, ctx->srv->cfg->token_days);
+    see_next(ctx);
+}
+
 /* ---- the forms and their errors ---- */
 
 #define FORM_MAX_ERRORS 3

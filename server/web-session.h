@@ -19,5 +19,8 @@ void web_session_register_page(struct req_ctx *ctx);
 void web_session_signin(struct req_ctx *ctx);
 void web_session_register(struct req_ctx *ctx);
 void web_session_signout(struct req_ctx *ctx);
+/* Signed in by other means (a link by email, web-pages-links.c): the
+ * session cookie with this value, and 303 to the form's next or my page. */
+void web_session_start(struct req_ctx *ctx, const char *session);
 
 #endif

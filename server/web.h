@@ -180,6 +180,15 @@ void web_me_calendar(struct req_ctx *ctx);
 void web_me_calendar_link(struct req_ctx *ctx);
 void web_me_erase_page(struct req_ctx *ctx);
 void web_me_erase(struct req_ctx *ctx);
+/* Links by email (web-pages-links.c): asking for a sign-in link, a reset
+ * or the verification again; the page a link opens and its form; my mail
+ * preferences. */
+void web_email_link_page(struct req_ctx *ctx);
+void web_email_link(struct req_ctx *ctx);
+void web_link_page(struct req_ctx *ctx);
+void web_link(struct req_ctx *ctx);
+void web_mail_prefs(struct req_ctx *ctx);
+void web_mail_prefs_save(struct req_ctx *ctx);
 /* A leader's (web-pages-leader.c): "Today", the sessions I lead this week;
  * who is coming to a session (its facts loaded and authz asked first). */
 void web_today(struct req_ctx *ctx);

@@ -194,7 +194,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION mail_prefs_json(p persons) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
-        'email_verified', p.email_verified_at IS NOT NULL,
+        'email', p.email, 'email_verified', p.email_verified_at IS NOT NULL,
         'language', p.language,
         'reminders', p.mail_reminders,
         'messages', (SELECT json_object_agg(k, NOT k = ANY (p.mail_off) ORDER BY n)

@@ -197,7 +197,7 @@ def test_one_click_unsubscribe_turns_that_kind_of_message_off(pg, srv, smtp, adm
 def test_preferences_change_only_what_is_named(pg, srv):
     p = register(srv)
     me = assert_json(srv.api("GET", "/api/v1/me/mail", token=p.token), 200)
-    assert me == {"email_verified": False, "language": "fi", "reminders": True,
+    assert me == {"email": p.email, "email_verified": False, "language": "fi", "reminders": True,
                   "messages": {"signup_confirmed": True, "signup_waitlisted": True, "signup_promoted": True,
                                "session_cancelled": True, "session_moved": True}}
     r = srv.api("PATCH", "/api/v1/me/mail", token=p.token,
