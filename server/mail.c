@@ -107,7 +107,7 @@ static bool finish(
 }
 
 /* The message's link, made now: its token exists only in the message, and
- * the database learns its hash when the message has gone (store_link).
+ * the database learns its hash in the transaction that marks it sent.
  * An account message's link does what it asked for; any other lets the
  * person stop that kind of message. */
 static void add_links(json_t *view, const struct config *cfg, const char *token)
@@ -126,7 +126,7 @@ static void add_links(json_t *view, const struct config *cfg, const char *token)
     }
 }
 
-/* The link of a message just sent, in the transaction that marks it sent. */
+/* The link of the message about to be sent, in the transaction that marks it. */
 static bool store_link(PGconn *conn, const json_t *view, const char *token)
 {
     const char *purpose = json_string_value(json_object_get(view, "link"));
@@ -156,12 +156,19 @@ static bool deliver(PGconn *conn, const struct config *cfg, json_t *view)
         free(cause);
         return finish(conn, cfg, view, "failed", 0);
     }
+    /* Stored first, in the transaction that marks the row: a message that
+     * goes out has its link, and one that does not leaves only a hash
+     * nobody holds the token of. */
+    bool stored = store_link(conn, view, token);
+    sodium_memzero(token, sizeof(token));
+    if (!stored) {
+        mail_message_free(&m);
+        return false;
+    }
     int code = 0;
     enum mail_outcome out = mail_transport_send(cfg, &m, &code);
     mail_message_free(&m);
-    bool stored = out != MAIL_SENT || store_link(conn, view, token);
-    sodium_memzero(token, sizeof(token));
-    return stored && finish(conn, cfg, view, outcome_words[out], code);
+    return finish(conn, cfg, view, outcome_words[out], code);
 }
 
 /* Claim and deliver one due row: 1 done, 0 none due, -1 database trouble. */

@@ -124,8 +124,6 @@ static void reply_link(struct req_ctx *ctx, int status, const char *state, const
         json_array_append_new(errors, json_pack("{s:s, s:s}", "field", "password", "text", web_t(lang, password_error)));
     }
     json_object_set_new(view, "errors", errors);
-    /* The token is in the address: keep it out of other sites' logs. */
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Referrer-Policy", "no-referrer");
     web_reply_page(ctx, status, lang, "link", view);
 }
 

@@ -40,13 +40,23 @@ def srv(pg, smtp):
     assert s.stop() == 0
 
 
-def account_mails(sink, address, subject, n=1, timeout=20):
-    """The account messages with SUBJECT to ADDRESS, once there are N (a
-    verification mail may have come before the test verified the address)."""
+def committed(pg, msg):
+    """MSG, once its outbox row is marked sent: the mail server has it a moment
+    before the delivery process commits, and its link with it."""
+    row = re.search(r"<piiri-outbox-(\d+)\.", msg["Message-ID"]).group(1)
+    wait_until(lambda: psql(pg.url, f"SELECT status FROM notification_outbox WHERE id = {row}") == "sent",
+               10, what="the row marked sent")
+    return msg
+
+
+def account_mails(pg, sink, address, subject, n=1, timeout=20):
+    """The account messages with SUBJECT to ADDRESS, once there are N and they
+    are marked sent (a verification mail may have come before the test
+    verified the address)."""
     def mine():
         return [m for m in sink.account(address) if m["Subject"] == subject]
     wait_until(lambda: len(mine()) >= n, timeout, what=f"{n} mails '{subject}'")
-    return mine()
+    return [committed(pg, m) for m in mine()]
 
 
 def link_of(msg):
@@ -74,7 +84,7 @@ def test_a_new_address_gets_only_its_verification_until_it_is_verified(pg, srv, 
     g = make_group(srv, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=5)
     first, second = (add_session(srv, g["id"], o.coord.token, in_days(d)) for d in (10, 11))
     p = register(srv)
-    [msg] = account_mails(sink, p.email, "Vahvista sähköpostiosoitteesi")
+    [msg] = account_mails(pg, sink, p.email, "Vahvista sähköpostiosoitteesi")
     assert msg["List-Unsubscribe"] is None and msg["Auto-Submitted"] == "auto-generated"
     assert "48 tuntia" in msg.get_body(("plain",)).get_content()
     _, token = link_of(msg)
@@ -103,7 +113,7 @@ def test_a_forgotten_password_is_reset_by_its_link_once(pg, srv, smtp):
     known = ask(srv, p.email, "reset")
     unknown = ask(srv, new_email(), "reset")
     assert known.status == unknown.status == 202 and known.body == unknown.body
-    [msg] = account_mails(sink, p.email, "Salasanan vaihtaminen")
+    [msg] = account_mails(pg, sink, p.email, "Salasanan vaihtaminen")
     lang, token = link_of(msg)
     assert lang == "fi" and "1 tuntia" not in msg.get_body(("plain",)).get_content()
     assert assert_json(srv.api("GET", f"/api/v1/auth/links/{token}"), 200)["purpose"] == "reset"
@@ -126,7 +136,7 @@ def test_a_sign_in_link_works_once_and_not_for_long(pg, srv, smtp):
     _, sink = smtp
     p = verified(pg.url, register(srv))
     assert_json(ask(srv, p.email, "signin"), 202)
-    [msg] = account_mails(sink, p.email, "Kirjautumislinkki")
+    [msg] = account_mails(pg, sink, p.email, "Kirjautumislinkki")
     assert "20 minuuttia" in msg.get_body(("plain",)).get_content()
     _, token = link_of(msg)
     # A GET (a mail scanner) does nothing.
@@ -139,7 +149,7 @@ def test_a_sign_in_link_works_once_and_not_for_long(pg, srv, smtp):
     assert_error(srv.api("GET", f"/api/v1/auth/links/{token}"), 410, "link_gone")
 
     assert_json(ask(srv, p.email, "signin"), 202)
-    _, late = link_of(account_mails(sink, p.email, "Kirjautumislinkki", 2)[1])
+    _, late = link_of(account_mails(pg, sink, p.email, "Kirjautumislinkki", 2)[1])
     psql(pg.url, "UPDATE mail_links SET expires_at = now() - interval '1 second' WHERE expires_at > now() "
                  f"AND person_id = '{p.id}' AND purpose = 'signin'")
     assert_error(use(srv, late), 410, "link_gone")
@@ -172,7 +182,7 @@ def test_one_click_unsubscribe_turns_that_kind_of_message_off(pg, srv, smtp, adm
     a, b = (add_session(srv, g["id"], o.coord.token, in_days(d)) for d in (12, 13))
     signed_up(srv, "session", a["id"], o.p1.token, "confirmed")
     wait_until(lambda: len(sink.to(o.p1.email)) == 1, 20, what="the confirmation")
-    [msg] = sink.to(o.p1.email)
+    [msg] = [committed(pg, m) for m in sink.to(o.p1.email)]
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url, token = ONE_CLICK.search(msg["List-Unsubscribe"]).groups()
     text = msg.get_body(("plain",)).get_content()
