@@ -250,6 +250,7 @@ int mail_message_build(const json_t *view, const char *from, struct mail_message
     m->to = xstrdup(email);
     m->subject = xstrdup(p->subject);
     m->message_id = message_id(view, from);
+    m->calendar = mail_calendar_render(view, &m->calendar_method);
     return 0;
 }
 
@@ -260,6 +261,7 @@ void mail_message_free(struct mail_message *m)
     free(m->message_id);
     free(m->text);
     free(m->html);
+    free(m->calendar);
     memset(m, 0, sizeof(*m));
 }
 
