@@ -201,7 +201,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ics_render: cannot write %s\n", json);
         return 1;
     }
-    struct ics_calendar cal = { "Piiri: omat tapaamiset", NULL, 60, events, n };
+    struct ics_calendar cal = { "Piiri: omat tapaamiset", NULL, 60, events, n, NULL };
     size_t len;
     free(ics_render(&cal, &len)); /* warm-up: first use of the zone */
     for (int r = 0; r < reps; r++) {

@@ -297,7 +297,7 @@ static void render_header(struct ics_out *o, const struct ics_calendar *cal)
     ics_line_put(o, "VERSION", "2.0");
     ics_line_put(o, "PRODID", ICS_PRODID);
     ics_line_put(o, "CALSCALE", "GREGORIAN");
-    ics_line_put(o, "METHOD", "PUBLISH");
+    ics_line_put(o, "METHOD", cal->method != NULL ? cal->method : "PUBLISH");
     render_text(o, "NAME", cal->name);
     render_text(o, "X-WR-CALNAME", cal->name);
     render_text(o, "X-WR-CALDESC", cal->description);

@@ -73,6 +73,8 @@ struct ics_calendar {
                                 0 (or less) = omitted */
     const struct ics_event *events; /* rendered in this order */
     size_t nevents;
+    const char *method; /* METHOD (RFC 5546): "PUBLISH" (a feed) or "CANCEL" (a mail that cancels
+                           its events); NULL = PUBLISH */
 };
 
 /* Render to a new malloc'd buffer (*len bytes, also NUL-terminated); the caller

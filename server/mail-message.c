@@ -391,6 +391,7 @@ int mail_message_build(const json_t *view, const char *from, struct mail_message
     const char *one_click = str(view, "one_click_url");
     if (p->action == NULL && one_click != NULL)
         m->list_unsubscribe = xstrdup(one_click);
+    m->calendar = mail_calendar_render(view, &m->calendar_method);
     return 0;
 }
 
@@ -402,6 +403,7 @@ void mail_message_free(struct mail_message *m)
     free(m->text);
     free(m->html);
     free(m->list_unsubscribe);
+    free(m->calendar);
     memset(m, 0, sizeof(*m));
 }
 

@@ -2,7 +2,9 @@
 /* Sending one message: SMTP with libcurl (its MIME API builds the message),
  * or, without PIIRI_SMTP_URL, a file in a Maildir. Both write the same
  * structure: multipart/mixed around a multipart/alternative of a text part
- * and an HTML part. Nothing of the message is logged. */
+ * and an HTML part, then, for a message about a session, its iCalendar part
+ * (base64: the CRLF lines arrive as written). Nothing of the message is
+ * logged. */
 #include "mail.h"
 
 #include "log.h"
@@ -21,6 +23,14 @@
 
 #define SMTP_CONNECT_TIMEOUT_S 10
 #define SMTP_TIMEOUT_S         60
+#define CALENDAR_FILE          "piiri.ics"
+
+/* The calendar part's Content-Type. New string. */
+static char *calendar_type(const struct mail_message *m)
+{
+    return xasprintf("text/calendar; method=%s; charset=utf-8; name=\"" CALENDAR_FILE "\"",
+        m->calendar_method ? m->calendar_method : "PUBLISH");
+}
 
 static void date_header(char *out, size_t n)
 {
@@ -68,6 +78,19 @@ static void add_text_part(curl_mime *mime, const char *data, const char *type)
     curl_mime_encoder(part, "quoted-printable");
 }
 
+/* An attachment: libcurl writes Content-Disposition: attachment with the
+ * file's name. */
+static void add_calendar_part(curl_mime *mime, const struct mail_message *m)
+{
+    char *type = calendar_type(m);
+    curl_mimepart *part = curl_mime_addpart(mime);
+    curl_mime_data(part, m->calendar, CURL_ZERO_TERMINATED);
+    curl_mime_type(part, type);
+    curl_mime_filename(part, CALENDAR_FILE);
+    curl_mime_encoder(part, "base64");
+    free(type);
+}
+
 static enum mail_outcome smtp_send(
     const struct config *cfg, const struct mail_message *m, int *code)
 {
@@ -89,6 +112,8 @@ static enum mail_outcome smtp_send(
     curl_mime_subparts(part, alt);
     curl_mime_type(part, "multipart/alternative");
     curl_mime_headers(part, inline_part, 1);
+    if (m->calendar != NULL)
+        add_calendar_part(mime, m);
 
     curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, envelope_from);
@@ -185,7 +210,17 @@ static void write_message(
         "\n--alt-%s\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
         name);
     add_base64(f, m->html);
-    fprintf(f, "\n--alt-%s--\n\n--mixed-%s--\n", name, name);
+    fprintf(f, "\n--alt-%s--\n", name);
+    if (m->calendar != NULL) {
+        char *type = calendar_type(m);
+        fprintf(f,
+            "\n--mixed-%s\nContent-Type: %s\nContent-Disposition: attachment; "
+            "filename=\"" CALENDAR_FILE "\"\nContent-Transfer-Encoding: base64\n\n",
+            name, type);
+        add_base64(f, m->calendar);
+        free(type);
+    }
+    fprintf(f, "\n--mixed-%s--\n", name);
     free(subject);
 }
 

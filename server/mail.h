@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Mail delivery: a process of its own beside the workers (mail.c), the
- * messages it writes from an outbox row (mail-message.c) and the ways it
- * sends them, SMTP over libcurl or files in a Maildir (mail-transport.c). */
+ * messages it writes from an outbox row (mail-message.c) with their
+ * iCalendar part (mail-calendar.c) and the ways it sends them, SMTP over
+ * libcurl or files in a Maildir (mail-transport.c). */
 #ifndef PIIRI_MAIL_H
 #define PIIRI_MAIL_H
 
@@ -26,6 +27,8 @@ struct mail_message {
     char *message_id; /* "<...>", the same for every try of one row */
     char *text, *html;
     char *list_unsubscribe; /* the one-click URL (RFC 8058), or NULL (account messages) */
+    char *calendar;              /* the iCalendar part (CRLF lines), or NULL: none */
+    const char *calendar_method; /* its METHOD, static; NULL with no part */
 };
 
 /* The message for an outbox row as mail_view() describes it, with the
@@ -41,6 +44,16 @@ void mail_message_free(struct mail_message *m);
 char *mail_header_encode(const char *s);
 /* The bare address of "Name <addr>" or "addr". New string. */
 char *mail_address(const char *from);
+
+/* ---- the calendar part (mail-calendar.c, pure) ---- */
+
+/* The iCalendar part of the message about the row a mail_view() describes:
+ * the events of the person's feed in its "calendar", rendered as the feed
+ * renders them, with METHOD:CANCEL for a cancelled session and PUBLISH for
+ * the other kinds about sessions. NULL (no part) for a kind about no
+ * session or when the feed shows no event for it. New string; *method:
+ * static, NULL with no part. */
+char *mail_calendar_render(const json_t *view, const char **method);
 
 /* ---- transports (mail-transport.c) ---- */
 

@@ -146,10 +146,17 @@ $$;
 -- and every absence notice given or withdrawn counts one (the notice's row
 -- stays when it is withdrawn). A session with a notice is not_attending:
 -- the event is shown free (TRANSP:TRANSPARENT) with a marker in its title.
-CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE sql STABLE AS $$
+--
+-- The feed and the calendar part of a mail (mail_view) are this one query,
+-- so a message's events are the feed's own. A mail narrows it: p_signup to
+-- one signup's sessions, p_session to one session, p_next to the next that
+-- many sessions not yet begun. NULL: no narrowing (the feed).
+CREATE OR REPLACE FUNCTION feed_person_json(p persons, p_signup uuid, p_session uuid, p_next int) RETURNS json
+LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'discreet', p.discreet_calendar,
-        'events', (SELECT coalesce(json_agg(json_build_object(
+        'events', (SELECT coalesce(json_agg(e.event ORDER BY e.starts_at, e.id), '[]') FROM (
+            SELECT s.starts_at, s.id, json_build_object(
                 'id', s.id, 'title', g.title, 'description', g.description, 'kind', g.kind,
                 'location', feed_location(g),
                 'url', CASE WHEN x.status = 'confirmed' OR g.access = 'open' THEN g.online_url END,
@@ -167,15 +174,23 @@ CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE s
                             + coalesce(n.changes, 0),
                 'not_attending', n.person_id IS NOT NULL AND n.withdrawn_at IS NULL,
                 'modified', epoch(greatest(s.updated_at, g.ics_changed_at, x.updated_at, p.feed_changed_at,
-                                           n.updated_at)))
-                ORDER BY s.starts_at, s.id), '[]')
+                                           n.updated_at))) AS event
             FROM signups x
             JOIN groups g ON g.org_id = x.org_id AND g.id = x.group_id
             JOIN sessions s ON s.org_id = x.org_id AND s.group_id = x.group_id
                            AND (s.id = x.session_id OR x.session_id IS NULL)
             LEFT JOIN absence_notices n ON n.org_id = s.org_id AND n.session_id = s.id AND n.person_id = p.id
             WHERE x.person_id = p.id AND x.status <> 'cancelled'
-              AND s.ends_at > feed_window_from() AND s.starts_at < feed_window_to()))
+              AND s.ends_at > feed_window_from() AND s.starts_at < feed_window_to()
+              AND (p_signup IS NULL OR x.id = p_signup)
+              AND (p_session IS NULL OR s.id = p_session)
+              AND (p_next IS NULL OR s.starts_at > now())
+            ORDER BY s.starts_at, s.id
+            LIMIT p_next) e))
+$$;
+
+CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT feed_person_json(p, NULL, NULL, NULL)
     FROM persons p WHERE p.calendar_token = p_token AND p.erased_at IS NULL
 $$;
 

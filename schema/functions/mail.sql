@@ -20,7 +20,9 @@ CREATE OR REPLACE TRIGGER mail_outbox_notify AFTER INSERT ON notification_outbox
 -- time, the reason of a cancellation, the place in the line. stale: the
 -- message is no longer true (the signup was cancelled or promoted, the
 -- session cancelled or moved back, the meeting has begun, the address is
--- gone) and is not sent.
+-- gone) and is not sent. calendar: what the person's feed shows of the
+-- row's signup or session (mail_calendar_json), for the message's
+-- iCalendar part; read with the rest, so it is as true as the text.
 CREATE OR REPLACE FUNCTION mail_view(o notification_outbox) RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p persons;
@@ -58,9 +60,10 @@ BEGIN
                  AND coalesce(y.person_id, y.signed_up_by) = o.person_id
                  AND (y.session_id = s.id OR y.session_id IS NULL)));
     v_local := s.starts_at AT TIME ZONE g.schedule_timezone;
+    v_stale := coalesce(v_stale, true);
     RETURN json_build_object(
         'org_id', o.org_id, 'id', o.id, 'kind', o.kind, 'attempts', o.attempts,
-        'stale', coalesce(v_stale, true), 'person_id', p.id, 'link', mail_kind_purpose(o.kind),
+        'stale', v_stale, 'person_id', p.id, 'link', mail_kind_purpose(o.kind),
         'email', p.email, 'name', p.display_name, 'language', v_lang,
         'group', CASE WHEN NOT p.discreet_calendar THEN
                      coalesce(CASE v_lang WHEN 'sv' THEN g.title_sv WHEN 'en' THEN g.title_en END, g.title) END,
@@ -69,7 +72,32 @@ BEGIN
         'weekday', extract(isodow FROM v_local)::int,
         'time', to_char(v_local, CASE v_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END),
         'reason', CASE WHEN o.kind = 'session_cancelled' AND NOT p.discreet_calendar THEN s.cancel_reason END,
-        'position', CASE WHEN o.kind = 'signup_waitlisted' AND x.status = 'waitlisted' THEN waitlist_position(x) END);
+        'position', CASE WHEN o.kind = 'signup_waitlisted' AND x.status = 'waitlisted' THEN waitlist_position(x) END,
+        'calendar', CASE WHEN NOT v_stale THEN mail_calendar_json(o, p, x, s) END);
+END
+$$;
+
+-- The events of the person's feed (feed_person_json) a message about row o
+-- carries: a signup's, up to the next 20 of a series signup's sessions not
+-- yet begun (the feed has the rest); for a session's move or cancellation,
+-- that session through the person's signup for it (their signup for the
+-- session rather than the series'). NULL for a kind about no session.
+-- A guest's signup is in nobody's feed, so its messages carry no events.
+-- (PL/pgSQL: feeds.sql, applied after this file, defines feed_person_json.)
+CREATE OR REPLACE FUNCTION mail_calendar_json(o notification_outbox, p persons, x signups, s sessions)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN CASE
+        WHEN o.kind IN ('signup_confirmed', 'signup_promoted', 'signup_waitlisted') THEN
+            feed_person_json(p, x.id, NULL, 20)
+        WHEN o.kind IN ('session_cancelled', 'session_moved') THEN
+            feed_person_json(p, (SELECT y.id FROM signups y
+                                 WHERE y.org_id = s.org_id AND y.group_id = s.group_id
+                                   AND y.person_id = p.id AND y.status <> 'cancelled'
+                                   AND (y.session_id = s.id OR y.session_id IS NULL)
+                                 ORDER BY y.session_id IS NULL, y.created_at, y.id
+                                 LIMIT 1), s.id, 20)
+        END;
 END
 $$;
 

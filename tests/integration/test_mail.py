@@ -2,9 +2,11 @@
 """Mail delivery: a real SMTP server (aiosmtpd) on a free loopback port, piirid
 with PIIRI_SMTP_URL pointing at it; the Maildir fallback without it. What a
 person receives: one message per event, neutral subjects, a text and an HTML
-part, a Message-ID that names the outbox row; a 451 tried again, a 550 given
-up; nothing sent twice when the delivery process is killed; no "confirmed"
-for a signup cancelled before its turn came."""
+part, a calendar part with the events of the person's own feed (the same UID,
+SEQUENCE, DTSTAMP and STATUS; METHOD:CANCEL for a cancelled session), a
+Message-ID that names the outbox row; a 451 tried again, a 550 given up;
+nothing sent twice when the delivery process is killed; no "confirmed" for a
+signup cancelled before its turn came."""
 
 import asyncio
 import email
@@ -15,14 +17,17 @@ import signal
 import tempfile
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 
 from helpers import (Server, add_session, assert_json, cancel_session, cancel_signup, free_port, in_days,
-                     make_group, move_session, org_with_people, psql, raw_get, register, signed_up,
-                     wait_until)
+                     list_sessions, make_group, move_session, org_with_people, psql, raw_get, register,
+                     signed_up, wait_until)
 
 FROM = "Piiri <ilmoitukset@piiri.example>"
 
@@ -140,6 +145,44 @@ def parts(msg):
     return [p.get_content_type() for p in msg.walk()]
 
 
+MIME_TREE = ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar"]
+
+
+def calendar_of(msg, method="PUBLISH"):
+    """The message's one text/calendar part, checked (an attachment piiri.ics,
+    UTF-8, METHOD in its type and in the calendar), parsed by python-icalendar."""
+    [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == method
+    assert part.get_content_charset() == "utf-8"
+    assert part.get_content_disposition() == "attachment" and part.get_filename() == "piiri.ics"
+    cal = icalendar.Calendar.from_ical(part.get_content())
+    assert str(cal["METHOD"]) == method
+    return cal
+
+
+def feed_of(srv, person):
+    """The person's own feed, fetched over HTTP as a calendar app does, parsed."""
+    me = assert_json(srv.api("GET", "/api/v1/me", token=person.token), 200)
+    r = raw_get(srv, urlsplit(me["calendar_url"]).path)
+    assert r.status == 200, r.body[:200]
+    return icalendar.Calendar.from_ical(r.body)
+
+
+def the_feeds_event(srv, person, msg, session_id, method="PUBLISH"):
+    """MSG's calendar part holds one event, session SESSION_ID's, and it is the
+    person's feed's event for it, property for property, with the feed's
+    VTIMEZONE; returns it."""
+    cal = calendar_of(msg, method)
+    [ev] = cal.walk("VEVENT")
+    assert str(ev["UID"]) == f"p-{session_id}@piiri"
+    feed = feed_of(srv, person)
+    [mine] = [e for e in feed.walk("VEVENT") if str(e["UID"]) == str(ev["UID"])]
+    assert int(ev["SEQUENCE"]) == int(mine["SEQUENCE"])
+    assert ev.to_ical() == mine.to_ical()
+    assert [z.to_ical() for z in cal.walk("VTIMEZONE")] == [z.to_ical() for z in feed.walk("VTIMEZONE")]
+    return ev
+
+
 def mail_pid(srv):
     """The pid of the delivery process under SRV's supervisor."""
     for d in Path("/proc").iterdir():
@@ -172,7 +215,7 @@ def test_confirmed_message_headers_and_parts(pg, mailer, smtp, admin):
     assert abs(time.time() - sent.timestamp()) < 120
     assert msg["Subject"] == "Paikkasi on varattu"
     assert g["title"] not in msg["Subject"]
-    assert parts(msg) == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html"]
+    assert parts(msg) == MIME_TREE
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     for body in (text, html):
@@ -181,6 +224,9 @@ def test_confirmed_message_headers_and_parts(pg, mailer, smtp, admin):
     local = in_days(10, hour=10)
     assert f"{local.day}.{local.month}.{local.year} klo 10.00" in text
     assert html.lstrip().startswith("<!DOCTYPE html>") and '<html lang="fi">' in html
+    ev = the_feeds_event(mailer, o.p1, msg, s["id"])
+    assert str(ev["STATUS"]) == "CONFIRMED" and str(ev["SUMMARY"]) == g["title"]
+    assert ev["DTSTART"].dt == local and ev["DTSTART"].params["TZID"] == "Europe/Helsinki"
 
 
 def test_one_mail_per_event_per_person(pg, mailer, smtp, admin):
@@ -194,16 +240,25 @@ def test_one_mail_per_event_per_person(pg, mailer, smtp, admin):
     [waiting] = mails_to(sink, o.p2, 1)
     assert waiting["Subject"] == "Olet jonossa"
     assert "sijalla 1" in waiting.get_body(("plain",)).get_content()
+    assert str(the_feeds_event(mailer, o.p2, waiting, s["id"])["STATUS"]) == "TENTATIVE"
     assert cancel_signup(mailer, first["id"], o.p1.token).status == 204
     promoted = mails_to(sink, o.p2, 2)[1]
     assert promoted["Subject"] == "Sinulle vapautui paikka"
+    ev = the_feeds_event(mailer, o.p2, promoted, s["id"])
+    assert str(ev["STATUS"]) == "CONFIRMED" and ev["DTSTART"].dt == in_days(20)
     move_session(mailer, s["id"], o.coord.token, in_days(21))
     moved = mails_to(sink, o.p2, 3)[2]
     assert moved["Subject"] == "Tapaamisen aika muuttui"
+    after = the_feeds_event(mailer, o.p2, moved, s["id"])
+    assert after["DTSTART"].dt == in_days(21) and after["DTEND"].dt == in_days(21) + timedelta(hours=2)
+    assert int(after["SEQUENCE"]) > int(ev["SEQUENCE"])
+    assert after["DTSTAMP"].dt > ev["DTSTAMP"].dt - timedelta(seconds=1)
     cancel_session(mailer, s["id"], o.coord.token, reason="Tila on remontissa")
     cancelled = mails_to(sink, o.p2, 4)[3]
     assert cancelled["Subject"] == "Tapaaminen on peruttu"
     assert "Tila on remontissa" in cancelled.get_body(("plain",)).get_content()
+    gone = the_feeds_event(mailer, o.p2, cancelled, s["id"], method="CANCEL")
+    assert str(gone["STATUS"]) == "CANCELLED" and int(gone["SEQUENCE"]) > int(after["SEQUENCE"])
     for m in sink.to(o.p2.email):
         assert g["title"] not in m["Subject"]
     time.sleep(1.5)  # anything more would have come by now
@@ -234,6 +289,46 @@ def test_language_and_discreet_titles(pg, mailer, smtp, admin):
     for body in (en.get_body(("plain",)).get_content(), en.get_body(("html",)).get_content()):
         assert g["title"] not in body
         assert "Your place is booked." in body
+    # The calendar part is the discreet feed's: no title there either.
+    [part] = [p for p in en.walk() if p.get_content_type() == "text/calendar"]
+    assert g["title"] not in part.get_content()
+    assert str(the_feeds_event(mailer, o.p2, en, s["id"])["SUMMARY"]) == "Piiri: vertaistapaaminen"
+    assert str(the_feeds_event(mailer, o.p1, sv, s["id"])["SUMMARY"]) == g["title"]
+
+
+def test_series_signup_carries_its_next_sessions(pg, mailer, smtp, admin):
+    """A series signup's part: the next 20 sessions, each the feed's own event;
+    the feed has the rest of the window."""
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator", p1="member")
+    start = datetime.now(timezone.utc).date() + timedelta(days=3)
+    g = make_group(mailer, o.slug, o.coord.token, access="closed",
+                   schedule={"start": f"{start.isoformat()}T17:30", "duration_minutes": 90,
+                             "rrule": "FREQ=WEEKLY;COUNT=30"})
+    sessions = list_sessions(mailer, g["id"])
+    assert len(sessions) == 30
+    signed_up(mailer, "group", g["id"], o.p1.token, "confirmed")
+    [msg] = mails_to(sink, o.p1)
+    assert parts(msg) == MIME_TREE
+    got = calendar_of(msg).walk("VEVENT")
+    assert [str(e["UID"]) for e in got] == [f"p-{x['id']}@piiri" for x in sessions[:20]]
+    feed = {str(e["UID"]): e for e in feed_of(mailer, o.p1).walk("VEVENT")}
+    assert len(feed) == 30
+    for e in got:
+        assert e.to_ical() == feed[str(e["UID"])].to_ical()
+
+
+def test_a_guests_signup_is_in_no_feed_and_carries_no_part(pg, mailer, smtp, admin):
+    _, sink = smtp
+    o = org_with_people(mailer, admin[1], coord="coordinator")
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=4)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(15))
+    r = mailer.api("POST", f"/api/v1/sessions/{s['id']}/signups/on-behalf", json={"display_name": "Maija"},
+                   token=o.coord.token)
+    assert_json(r, 201)
+    [msg] = mails_to(sink, o.coord)
+    assert parts(msg) == MIME_TREE[:-1]
+    assert feed_of(mailer, o.coord).walk("VEVENT") == []
 
 
 def test_451_is_tried_again_and_550_fails_for_good(pg, mailer, smtp, admin):
@@ -351,8 +446,9 @@ def test_maildir_without_smtp(pg, admin, mailer):
             msg = mine()
             assert msg["Message-ID"] == f"<piiri-outbox-{row_id}.{org_id}@piiri.example>"
             assert msg["Subject"] == "Paikkasi on varattu"
-            assert parts(msg) == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html"]
+            assert parts(msg) == MIME_TREE
             assert g["title"] in msg.get_body(("plain",)).get_content()
+            the_feeds_event(srv, o.p1, msg, s["id"])
             assert list((maildir / "tmp").iterdir()) == []
             assert outbox_rows(pg, o.p1.id)[0][3] == "sent"
         finally:

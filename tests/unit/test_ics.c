@@ -97,7 +97,7 @@ static char *unfold(const char *ics)
 /* Render and check the physical lines; the result is unfolded. */
 static char *render_unfolded(const struct ics_event *events, size_t n)
 {
-    struct ics_calendar cal = { "Piiri", NULL, 0, events, n };
+    struct ics_calendar cal = { "Piiri", NULL, 0, events, n, NULL };
     size_t len;
     char *ics = ics_render(&cal, &len);
     assert_lines_ok(ics, len);
@@ -144,7 +144,7 @@ static size_t count(const char *flat, const char *needle)
 static void test_calendar_properties(void **state)
 {
     struct ics_event e = event("a@piiri", "2027-01-11T18:00:00+02:00", "2027-01-11T19:30:00+02:00");
-    struct ics_calendar cal = { "Perhekahvila, Kallio", "Kuvaus; pitkä", 60, &e, 1 };
+    struct ics_calendar cal = { "Perhekahvila, Kallio", "Kuvaus; pitkä", 60, &e, 1, NULL };
     size_t len;
     char *ics = ics_render(&cal, &len);
 
@@ -165,11 +165,27 @@ static void test_calendar_properties(void **state)
     free(ics);
 
     /* No name, description or refresh interval: none of their lines. */
-    struct ics_calendar bare = { NULL, NULL, 0, NULL, 0 };
+    struct ics_calendar bare = { NULL, NULL, 0, NULL, 0, NULL };
     ics = ics_render(&bare, &len);
     assert_lines_ok(ics, len);
     assert_string_equal(ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Piiri//Piiri 1.0//FI\r\n"
                              "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n");
+    free(ics);
+}
+
+/* A mail that cancels its events says so in METHOD; a feed publishes. */
+static void test_method(void **state)
+{
+    struct ics_event e = event("p-a@piiri", "2027-01-11T18:00:00+02:00", "2027-01-11T19:30:00+02:00");
+    e.status = ICS_STATUS_CANCELLED;
+    struct ics_calendar cal = { .events = &e, .nevents = 1, .method = "CANCEL" };
+    size_t len;
+    char *ics = ics_render(&cal, &len);
+
+    assert_lines_ok(ics, len);
+    assert_non_null(strstr(ics, "\r\nCALSCALE:GREGORIAN\r\nMETHOD:CANCEL\r\nBEGIN:VTIMEZONE\r\n"));
+    assert_null(strstr(ics, "METHOD:PUBLISH"));
+    assert_non_null(strstr(ics, "\r\nSTATUS:CANCELLED\r\n"));
     free(ics);
 }
 
@@ -249,7 +265,7 @@ static char *summary_lines(const char *summary)
     struct ics_event e = event("f@piiri", "2027-01-11T18:00:00+02:00", "2027-01-11T19:00:00+02:00");
     e.summary = summary;
     e.description = "";
-    struct ics_calendar cal = { NULL, NULL, 0, &e, 1 };
+    struct ics_calendar cal = { NULL, NULL, 0, &e, 1, NULL };
     size_t len;
     char *ics = ics_render(&cal, &len);
     assert_lines_ok(ics, len);
@@ -828,7 +844,7 @@ static void test_deterministic(void **state)
     e[0].summary = "Äänet, hiljaisuus; ja \\ kaikki";
     e[1].all_day = true;
     e[2].tzid = "America/New_York";
-    struct ics_calendar cal = { "Piiri", "Kuvaus", 30, e, 3 };
+    struct ics_calendar cal = { "Piiri", "Kuvaus", 30, e, 3, NULL };
     size_t len1, len2, len3;
     char *a = ics_render(&cal, &len1);
     /* Something else in between: libical extends its zone tables lazily. */
@@ -983,7 +999,7 @@ static int write_sample(const char *path)
         },
     };
     struct ics_calendar cal = { "Piiri: Kallion ryhmät", "Vertaistukea, kahvia; ja \\ juttua", 60,
-        events, sizeof(events) / sizeof(events[0]) };
+        events, sizeof(events) / sizeof(events[0]), NULL };
     return write_calendar(path, &cal);
 }
 
@@ -1000,7 +1016,7 @@ static int write_zones(const char *path, int nzones, char **zones)
         events[i].tzid = zones[i];
         events[i].summary = zones[i];
     }
-    struct ics_calendar cal = { "zones", NULL, 0, events, (size_t)nzones };
+    struct ics_calendar cal = { "zones", NULL, 0, events, (size_t)nzones, NULL };
     int rc = write_calendar(path, &cal);
     free(events);
     return rc;
@@ -1025,6 +1041,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar_properties),
+        cmocka_unit_test(test_method),
         cmocka_unit_test(test_event_properties),
         cmocka_unit_test(test_text_escaping),
         cmocka_unit_test(test_folding),
