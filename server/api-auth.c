@@ -195,7 +195,8 @@ static void register_done_cb(const struct db_result *r, void *arg)
         return;
     }
     http_reply_json(st->ctx, 202, json_pack("{s:s, s:s}", "status", "accepted", "message",
-        "If this address had no account, it has one now: sign in with the address and the password."));
+        "If this address had no account, it has one now, and a message to confirm the address is on its "
+        "way. Sign in with the address and the password."));
 }
 
 static void register_hashed_cb(enum hasher_outcome outcome, char *hash, void *arg)

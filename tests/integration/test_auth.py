@@ -15,8 +15,8 @@ from helpers import (LOGIN, REGISTER, assert_error, assert_json, assert_time, fr
 
 LOGOUT = "/api/v1/auth/logout"
 ACCEPTED = {"status": "accepted",
-            "message": "If this address had no account, it has one now: sign in with the address "
-                       "and the password."}
+            "message": "If this address had no account, it has one now, and a message to confirm the address "
+                       "is on its way. Sign in with the address and the password."}
 
 
 def reg(api, source=None, **fields):
