@@ -21,6 +21,7 @@ struct mail_query {
     bool has_cursor;
 };
 
+/* ?status= (a filter, as the group list's), ?limit=, ?cursor= (a row number's). */
 static int read_query(struct req_ctx *ctx, struct mail_query *mq, struct invalid *inv)
 {
     const char *limit;
@@ -36,6 +37,7 @@ static int read_query(struct req_ctx *ctx, struct mail_query *mq, struct invalid
     return query_serial_cursor(ctx, "cursor", mq->after_time, mq->after_id, &mq->has_cursor, inv);
 }
 
+/* The SQL's "next" key, the last row's, becomes the opaque next_cursor. */
 static void listed_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
