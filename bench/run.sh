@@ -2,8 +2,8 @@
 # Every bench: calendar rendering (bench/ics.sh), the cached org feed (bench/feeds.sh), the web
 # pages (bench/pages.sh) and then
 # piirid's GET /healthz side by side with nginx serving a static file of the same size, idle
-# connections (bench/idle.sh), the signup storm against pgbench (bench/signups.sh) and the
-# soak (bench/soak.sh).
+# connections (bench/idle.sh), the signup storm against pgbench (bench/signups.sh), mail
+# delivery (bench/mail.sh) and the soak (bench/soak.sh).
 # SPDX-License-Identifier: Apache-2.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,4 +49,5 @@ bench_cleanup
 trap - EXIT
 bench/idle.sh # 10,000 idle keep-alive connections
 bench/signups.sh
+bench/mail.sh # 10,000 messages to a local SMTP sink, /healthz meanwhile
 exec bench/soak.sh # SOAK_SECONDS of mixed traffic

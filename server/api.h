@@ -117,6 +117,7 @@ void api_attendance_drop_in_delete(struct req_ctx *ctx);
 void api_attendance_walk_in_put(struct req_ctx *ctx);
 void api_reports_attendance(struct req_ctx *ctx);
 void api_reports_rollup(struct req_ctx *ctx);
+void api_org_mail(struct req_ctx *ctx);
 void api_me_patch(struct req_ctx *ctx);
 void api_me_calendar_token(struct req_ctx *ctx);
 void api_feed_group(struct req_ctx *ctx);

@@ -108,6 +108,7 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
     case AUTHZ_SIGNUP_CONFIRM:
     case AUTHZ_SIGNUP_ON_BEHALF:
     case AUTHZ_ORG_REPORTS:
+    case AUTHZ_ORG_MAIL:
         return t != NULL && is_coordinator_of(p, t->org_slug);
     case AUTHZ_GROUP_SEE_LINK:
         return t != NULL && (is_coordinator_of(p, t->org_slug) || is_leader_of(p, t) || t->participant);

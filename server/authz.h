@@ -83,6 +83,10 @@ enum authz_action {
                                   of that very session (403 otherwise); withdrawing
                                   touches the sender's own notice only */
     AUTHZ_ORG_REPORTS,         /* attendance reports: the org's coordinators, admins */
+    AUTHZ_ORG_MAIL,            /* how the org's mail went (status only, never an address
+                                  or what a message said): its coordinators, admins.
+                                  SQL (api_org_mail, mail.sql): leaves out the address,
+                                  the payload and an erased person's id */
     AUTHZ_MATCHING_MANAGE,     /* one-to-one matching in an org (supporters, requests,
                                   candidates, proposals, settings, access log): its
                                   coordinators, admins.

@@ -90,13 +90,24 @@ int query_int(const char *text, int min, int max, int *out)
     return 0;
 }
 
+/* The id after the bar: a UUID, or (serial) a row number as PostgreSQL's
+ * bigserial writes it, 1 to 18 digits without a leading zero, so that it
+ * reaches SQL as a bigint that cannot overflow. */
+static bool cursor_id_valid(const char *id, bool serial)
+{
+    size_t n = strlen(id);
+    if (!serial)
+        return n == 36 && valid_uuid(id, 36);
+    return n > 0 && n <= 18 && strspn(id, "0123456789") == n && id[0] != '0';
+}
+
 /* "<time>|<id>" at most 128 base64 characters long: 96 bytes decoded, and
  * no NUL byte inside (nothing may follow the id unseen). The
  * server writes the time in UTC ("...Z"); an offset is refused, since
  * PostgreSQL takes none beyond 15:59 and a cursor's time reaches it as is.
  * A ranked cursor starts with "<rank>|", the rank a decimal number. */
 static int cursor_decode(const char *cursor, char rank[QUERY_CURSOR_RANK_LEN], char time[QUERY_CURSOR_TIME_LEN],
-    char id[37])
+    char id[37], bool serial)
 {
     unsigned char raw[96];
     size_t len, time_len;
@@ -119,19 +130,19 @@ static int cursor_decode(const char *cursor, char rank[QUERY_CURSOR_RANK_LEN], c
         text += n + 1;
     }
     const char *bar = strchr(text, '|');
-    if (bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN || strlen(bar + 1) != 36 ||
-        !valid_uuid(bar + 1, 36))
+    if (bar == NULL || (time_len = (size_t)(bar - text)) >= QUERY_CURSOR_TIME_LEN ||
+        !cursor_id_valid(bar + 1, serial))
         return -1;
     memcpy(time, text, time_len);
     time[time_len] = '\0';
     if (time_len == 0 || time[time_len - 1] != 'Z' || cal_parse_rfc3339(time, &t) != 0)
         return -1;
-    memcpy(id, bar + 1, 37);
+    memcpy(id, bar + 1, strlen(bar + 1) + 1);
     return 0;
 }
 
 static int cursor_read(struct req_ctx *ctx, const char *name, char *rank, char time[QUERY_CURSOR_TIME_LEN],
-    char id[37], bool *present, struct invalid *inv)
+    char id[37], bool serial, bool *present, struct invalid *inv)
 {
     const char *v;
     *present = false;
@@ -139,7 +150,7 @@ static int cursor_read(struct req_ctx *ctx, const char *name, char *rank, char t
         return -1;
     if (v == NULL)
         return 0;
-    if (cursor_decode(v, rank, time, id) != 0) {
+    if (cursor_decode(v, rank, time, id, serial) != 0) {
         *inv = (struct invalid) { name, "is not a cursor this server gave out" };
         return -1;
     }
@@ -150,13 +161,19 @@ static int cursor_read(struct req_ctx *ctx, const char *name, char *rank, char t
 int query_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
     bool *present, struct invalid *inv)
 {
-    return cursor_read(ctx, name, NULL, time, id, present, inv);
+    return cursor_read(ctx, name, NULL, time, id, false, present, inv);
+}
+
+int query_serial_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
+    bool *present, struct invalid *inv)
+{
+    return cursor_read(ctx, name, NULL, time, id, true, present, inv);
 }
 
 int query_ranked_cursor(struct req_ctx *ctx, const char *name, char rank[QUERY_CURSOR_RANK_LEN],
     char time[QUERY_CURSOR_TIME_LEN], char id[37], bool *present, struct invalid *inv)
 {
-    return cursor_read(ctx, name, rank, time, id, present, inv);
+    return cursor_read(ctx, name, rank, time, id, false, present, inv);
 }
 
 const char *query_unknown(struct req_ctx *ctx, const char *const *known)

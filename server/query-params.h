@@ -26,6 +26,10 @@ int query_int(const char *text, int min, int max, int *out);
 #define QUERY_CURSOR_TIME_LEN 40 /* the time text and its NUL */
 int query_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
     bool *present, struct invalid *inv);
+/* The same for rows keyed by a bigserial: "<time>|<number>", the number 1 to
+ * 18 digits (written to id as text). */
+int query_serial_cursor(struct req_ctx *ctx, const char *name, char time[QUERY_CURSOR_TIME_LEN], char id[37],
+    bool *present, struct invalid *inv);
 /* A cursor of a ranked listing: base64url of "<rank>|<time>|<id>", the rank
  * a decimal number (at most QUERY_CURSOR_RANK_LEN - 1 characters). */
 #define QUERY_CURSOR_RANK_LEN 24

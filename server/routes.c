@@ -114,6 +114,8 @@ static const struct route core_routes[] = {
         NULL),
     R(GET, "/api/v1/orgs/{slug}/reports/attendance/rollup", api_reports_rollup, PERSON, NONE, NULL,
         AUTHZ_ORG_REPORTS, NULL),
+    /* How the org's mail went: status only, never an address or content. */
+    R(GET, "/api/v1/orgs/{slug}/mail", api_org_mail, PERSON, NONE, NULL, AUTHZ_ORG_MAIL, NULL),
 };
 
 /* The web client's pages: the language is the first segment, so that a

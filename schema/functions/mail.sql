@@ -165,3 +165,38 @@ LANGUAGE sql STABLE AS $$
            extract(epoch FROM min(next_attempt_at) - now())::double precision
     FROM notification_outbox WHERE status = 'queued'
 $$;
+
+-- The coordinators' view of an org's mail (GET /api/v1/orgs/{slug}/mail):
+-- its outbox rows newest first, how each went and for whom, status only.
+-- Never the address, nor the payload (whose ids lead to a group's title and
+-- a session's time), nor what the message said; the person is null once
+-- their account is erased. p_status: one status or NULL for all. Paged by
+-- the last row's (created_at, id), written as "next". NULL when the org
+-- does not exist.
+CREATE OR REPLACE FUNCTION api_org_mail(p_org text, p_status text, p_after_time timestamptz, p_after_id bigint,
+                                        p_limit int) RETURNS json LANGUAGE sql STABLE AS $$
+    WITH org AS (SELECT id FROM organizations WHERE slug = p_org),
+    page AS (
+        SELECT o.id, o.kind, o.status, o.attempts, o.last_code, o.created_at, o.sent_at, o.done_at,
+               CASE WHEN p.id IS NOT NULL AND p.erased_at IS NULL
+                    THEN json_build_object('id', p.id, 'display_name', p.display_name) END AS person
+        FROM notification_outbox o
+        JOIN org ON o.org_id = org.id
+        LEFT JOIN persons p ON p.id = o.person_id
+        WHERE (p_status IS NULL OR o.status = p_status)
+          AND (p_after_time IS NULL OR (o.created_at, o.id) < (p_after_time, p_after_id))
+        ORDER BY o.created_at DESC, o.id DESC
+        LIMIT p_limit + 1),
+    shown AS (SELECT * FROM page ORDER BY created_at DESC, id DESC LIMIT p_limit)
+    SELECT json_build_object(
+        'messages', coalesce((SELECT json_agg(json_build_object(
+                         'id', s.id, 'kind', s.kind, 'status', s.status, 'attempts', s.attempts,
+                         'last_code', s.last_code, 'created_at', s.created_at, 'sent_at', s.sent_at,
+                         'done_at', s.done_at, 'person', s.person) ORDER BY s.created_at DESC, s.id DESC)
+                              FROM shown s), '[]'::json),
+        'next', (SELECT to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || s.id
+                 FROM shown s
+                 WHERE (SELECT count(*) FROM page) > p_limit
+                 ORDER BY s.created_at, s.id LIMIT 1))
+    FROM org
+$$;

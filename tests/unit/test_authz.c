@@ -354,6 +354,29 @@ static void test_absence_and_reports(void **state)
     assert_false(authz_allows(&member.p, AUTHZ_ORG_REPORTS, &org));
 }
 
+/* The org's mail status: its coordinators and site admins, nobody else. */
+static void test_org_mail(void **state)
+{
+    struct fixture member, coord, leader, elsewhere, admin;
+    (void)state;
+    fixture_init(&member, false);
+    fixture_join(&member, "x", ROLE_MEMBER);
+    fixture_init(&coord, false);
+    fixture_join(&coord, "x", ROLE_COORDINATOR);
+    fixture_init(&leader, false);
+    fixture_join(&leader, "x", ROLE_LEADER);
+    fixture_init(&elsewhere, false);
+    fixture_join(&elsewhere, "y", ROLE_COORDINATOR);
+    fixture_init(&admin, true);
+    struct authz_target org = { .org_slug = "x" };
+    assert_true(authz_allows(&coord.p, AUTHZ_ORG_MAIL, &org));
+    assert_true(authz_allows(&admin.p, AUTHZ_ORG_MAIL, &org));
+    assert_false(authz_allows(&leader.p, AUTHZ_ORG_MAIL, &org));
+    assert_false(authz_allows(&member.p, AUTHZ_ORG_MAIL, &org));
+    assert_false(authz_allows(&elsewhere.p, AUTHZ_ORG_MAIL, &org));
+    assert_false(authz_allows(NULL, AUTHZ_ORG_MAIL, &org));
+}
+
 /* tests/group-see-link.cases: the table the SQL is held to as well. */
 static void see_link_case(const char *viewer, bool closed, bool want)
 {
@@ -424,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_signup_cancel_owner_or_coordinator),
         cmocka_unit_test(test_signup_confirm_and_on_behalf_coordinators_only),
         cmocka_unit_test(test_absence_and_reports),
+        cmocka_unit_test(test_org_mail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,6 +153,41 @@ static void test_cursor_round_trip(void **state)
     ctx_free(ctx);
 }
 
+/* query_serial_cursor on "cursor=<base64url of key>": 0 with id, or -1. */
+static int serial_cursor_of(const char *key, char id[37])
+{
+    char time[QUERY_CURSOR_TIME_LEN], qs[256];
+    char *cursor = query_cursor_encode(key);
+    snprintf(qs, sizeof(qs), "cursor=%s", cursor);
+    struct req_ctx *ctx = ctx_with(qs);
+    struct invalid inv = { NULL, NULL };
+    bool present;
+    int rc = query_serial_cursor(ctx, "cursor", time, id, &present, &inv);
+    assert_true(rc == 0 ? present && strcmp(time, "2026-11-23T00:05:00.123456Z") == 0
+                        : !present && strcmp(inv.field, "cursor") == 0);
+    ctx_free(ctx);
+    free(cursor);
+    return rc;
+}
+
+/* A row number reaches SQL as a bigint: digits only, no leading zero, no
+ * more than a bigint holds; a UUID cursor is not one, nor the other way. */
+static void test_serial_cursor(void **state)
+{
+    char id[37], time[QUERY_CURSOR_TIME_LEN];
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|42", id), 0);
+    assert_string_equal(id, "42");
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|999999999999999999", id), 0);
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|9999999999999999999", id), -1);
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|042", id), -1);
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|-1", id), -1);
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|4 2", id), -1);
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|", id), -1);
+    assert_int_equal(serial_cursor_of("2026-11-23T00:05:00.123456Z|" ID, id), -1);
+    const char *numbered = "2026-11-23T00:05:00.123456Z|42";
+    assert_int_equal(cursor_of(numbered, strlen(numbered), time, id), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_int),
         cmocka_unit_test(test_cursor),
         cmocka_unit_test(test_cursor_round_trip),
+        cmocka_unit_test(test_serial_cursor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
