@@ -10,7 +10,7 @@ static const char *const kinds[] = { "off", "hours_before", "day_before", NULL }
 const struct field reminder_fields[] = {
     { "kind", F_ENUM, true, false, false, 0, 0, 0, 0, kinds, NULL },
     { "hours", F_COUNT, false, false, false, 1, 168, 0, 0, NULL, NULL },
-    { "at", F_TEXT, false, false, false, 5, 5, 0, 0, NULL, NULL },
+    { "at", F_TEXT, false, false, false, 1, 20, 0, 0, NULL, NULL }, /* then wall_time() */
     FIELDS_END,
 };
 
