@@ -115,7 +115,8 @@ static const struct mail_phrases phrases[] = {
         { "Det här är en påminnelse om träffen{{#group}} ({{{group}}}){{/group}} som du har "
           "anmält dig till.",
             "{{#when}}Tid: {{{when}}}{{/when}}", "{{#place}}Plats: {{{place}}}{{/place}}",
-            "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon annan." } },
+            "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon "
+            "annan." } },
     { "session_reminder", "en", "A reminder of a meeting",
         { "This is a reminder of the meeting{{#group}} ({{{group}}}){{/group}} you signed up for.",
             "{{#when}}When: {{{when}}}{{/when}}", "{{#place}}Where: {{{place}}}{{/place}}",

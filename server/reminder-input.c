@@ -35,16 +35,17 @@ int reminder_input_check(const json_t *reminder, struct invalid *inv)
     const char *at = json_string_value(json_object_get(reminder, "at"));
     bool by_hours = strcmp(kind, "hours_before") == 0, by_day = strcmp(kind, "day_before") == 0;
     if (by_hours != (hours != NULL)) {
-        *inv = (struct invalid) { "reminder.hours",
+        *inv = (struct invalid){ "reminder.hours",
             by_hours ? "is required with hours_before" : "is only for hours_before" };
         return -1;
     }
     if (by_day != (at != NULL)) {
-        *inv = (struct invalid) { "reminder.at", by_day ? "is required with day_before" : "is only for day_before" };
+        *inv = (struct invalid){ "reminder.at",
+            by_day ? "is required with day_before" : "is only for day_before" };
         return -1;
     }
     if (at != NULL && !wall_time(at)) {
-        *inv = (struct invalid) { "reminder.at", "must be a wall time such as 18:00" };
+        *inv = (struct invalid){ "reminder.at", "must be a wall time such as 18:00" };
         return -1;
     }
     return 0;

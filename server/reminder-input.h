@@ -14,6 +14,7 @@ extern const struct field reminder_fields[];
  * and "at" is a wall time. reminder: the object json_fields_parse cleaned
  * (NULL or null: nothing to check). inv names "reminder.hours" or
  * "reminder.at". */
-int reminder_input_check(const json_t *reminder, struct invalid *inv) __attribute__((warn_unused_result));
+int reminder_input_check(const json_t *reminder, struct invalid *inv)
+    __attribute__((warn_unused_result));
 
 #endif

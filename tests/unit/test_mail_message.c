@@ -65,8 +65,8 @@ static void test_discreet_titles_keep_the_group_out(void **state)
 
 static void test_a_reminder_says_when_and_where(void **state)
 {
-    static const char *const where[] = { "Paikka: Kirjasto, Kauppakatu 1", "Plats: Kirjasto, Kauppakatu 1",
-        "Where: Kirjasto, Kauppakatu 1" };
+    static const char *const where[] = { "Paikka: Kirjasto, Kauppakatu 1",
+        "Plats: Kirjasto, Kauppakatu 1", "Where: Kirjasto, Kauppakatu 1" };
     static const char *const subjects[] = { "Muistutus tapaamisesta", "Påminnelse om en träff",
         "A reminder of a meeting" };
     for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
