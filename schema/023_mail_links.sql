@@ -32,4 +32,4 @@ ALTER TABLE notification_outbox ADD CONSTRAINT notification_outbox_kind_check CH
     'email_verify', 'password_reset', 'signin_link'));
 
 -- Reminders on or off (the preferences page; reminders themselves are 025's).
-ALTER TABLE persons ADD COLUMN IF NOT EXISTS mail_reminders boolean NOT NULL DEFAULT true;
+ALTER TABLE persons ADD COLUMN mail_reminders boolean NOT NULL DEFAULT true;

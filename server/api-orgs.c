@@ -6,6 +6,9 @@
  * (removal, or demotion to member) and pairings as a supporter (removal). */
 #include "api.h"
 #include "principal.h"
+#include "reminder-input.h"
+
+#include <stdlib.h>
 
 void api_orgs_list(struct req_ctx *ctx)
 {
@@ -36,6 +39,32 @@ void api_orgs_create(struct req_ctx *ctx)
     }
     const char *params[] = { slug, name, parent, tz ? tz : "Europe/Helsinki" };
     api_query_json(ctx, "SELECT api_org_create($1, $2, $3, $4)", 4, params, 201);
+}
+
+static const struct field org_fields[] = {
+    { "reminder", F_OBJECT, false, false, false, 0, 0, 0, 0, NULL, reminder_fields },
+    FIELDS_END,
+};
+
+/* The settings an organization's coordinators change: its default reminder. */
+void api_orgs_patch(struct req_ctx *ctx)
+{
+    struct invalid inv;
+    json_t *clean;
+    if (json_fields_parse(ctx->body, org_fields, true, &clean, &inv) != 0) {
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    if (reminder_input_check(json_object_get(clean, "reminder"), &inv) != 0) {
+        json_decref(clean);
+        api_reply_invalid(ctx, &inv);
+        return;
+    }
+    char *text = json_dumps(clean, JSON_COMPACT);
+    json_decref(clean);
+    const char *params[] = { ctx->params[0], text };
+    api_query_json(ctx, "SELECT api_org_update($1, $2)", 2, params, 200);
+    free(text);
 }
 
 /* The member routes are authorized on the path's {slug} (routes.c). */

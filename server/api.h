@@ -73,6 +73,7 @@ void api_me_delete(struct req_ctx *ctx);
 void api_orgs_list(struct req_ctx *ctx);
 void api_orgs_create(struct req_ctx *ctx);
 void api_orgs_get(struct req_ctx *ctx);
+void api_orgs_patch(struct req_ctx *ctx);
 void api_members_list(struct req_ctx *ctx);
 void api_members_put(struct req_ctx *ctx);
 void api_members_delete(struct req_ctx *ctx);

@@ -91,6 +91,7 @@ bool authz_allows(const struct principal *p, enum authz_action action, const str
     switch (action) {
     case AUTHZ_ORG_CREATE:
         return false;
+    case AUTHZ_ORG_EDIT:
     case AUTHZ_ORG_MEMBERS_READ:
     case AUTHZ_ORG_MEMBERS_MANAGE:
     case AUTHZ_GROUP_CREATE:

@@ -20,6 +20,7 @@
 
 enum authz_action {
     AUTHZ_ORG_CREATE,          /* create an organization: site admins */
+    AUTHZ_ORG_EDIT,            /* change an org's settings (its reminder): its coordinators, admins */
     AUTHZ_ORG_MEMBERS_READ,    /* list an org's members: its coordinators, admins */
     AUTHZ_ORG_MEMBERS_MANAGE,  /* set or remove roles: its coordinators, admins.
                                   SQL (api_membership_delete, orgs.sql and matching.sql):

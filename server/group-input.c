@@ -5,6 +5,7 @@
 
 #include "cal.h"
 #include "json-fields.h"
+#include "reminder-input.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -58,6 +59,7 @@ static const struct field group_fields[] = {
     { "capacity", F_COUNT, false, true, false, 1, 100000, 0, 0, NULL, NULL },
     { "join_late", F_BOOL, false, false, false, 0, 0, 0, 0, NULL, NULL },
     { "waitlist_policy", F_ENUM, false, false, false, 0, 0, 0, 0, waitlist_policies, NULL },
+    { "reminder", F_OBJECT, false, true, false, 0, 0, 0, 0, NULL, reminder_fields }, /* null: the org's */
     { "languages", F_CODE_LIST, false, false, false, 1, 3, 0, 10, NULL, NULL },
     { "topics", F_TEXT_LIST, false, false, false, 1, 60, 0, 20, NULL, NULL },
     { "target_groups", F_ENUM_LIST, false, false, false, 0, 0, 0, 4, target_groups, NULL },
@@ -75,7 +77,14 @@ static const struct field group_fields[] = {
 
 int group_input_parse(json_t *body, bool partial, json_t **clean, struct invalid *inv)
 {
-    return json_fields_parse(body, group_fields, partial, clean, inv);
+    if (json_fields_parse(body, group_fields, partial, clean, inv) != 0)
+        return -1;
+    if (reminder_input_check(json_object_get(*clean, "reminder"), inv) != 0) {
+        json_decref(*clean);
+        *clean = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 static int check_schedule(json_t *schedule, struct invalid *inv)

@@ -106,6 +106,23 @@ static const struct mail_phrases phrases[] = {
             "{{#when}}New time: {{{when}}}{{/when}}",
             "Your signup still stands. If the new time does not suit you, you can cancel in "
             "Piiri." }, NULL },
+    { "session_reminder", "fi", "Muistutus tapaamisesta",
+        { "Tämä on muistutus tapaamisesta{{#group}} ({{{group}}}){{/group}}, johon olet "
+          "ilmoittautunut.",
+            "{{#when}}Aika: {{{when}}}{{/when}}", "{{#place}}Paikka: {{{place}}}{{/place}}",
+            "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
+            "toiselle." }, NULL },
+    { "session_reminder", "sv", "Påminnelse om en träff",
+        { "Det här är en påminnelse om träffen{{#group}} ({{{group}}}){{/group}} som du har "
+          "anmält dig till.",
+            "{{#when}}Tid: {{{when}}}{{/when}}", "{{#place}}Plats: {{{place}}}{{/place}}",
+            "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon "
+            "annan." }, NULL },
+    { "session_reminder", "en", "A reminder of a meeting",
+        { "This is a reminder of the meeting{{#group}} ({{{group}}}){{/group}} you signed up for.",
+            "{{#when}}When: {{{when}}}{{/when}}", "{{#place}}Where: {{{place}}}{{/place}}",
+            "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
+            "else." }, NULL },
     { "email_verify", "fi", "Vahvista sähköpostiosoitteesi",
         { "Vahvista, että tämä osoite on sinun: avaa linkki ja paina sivulla olevaa painiketta. "
           "Sen jälkeen saat Piiristä viestit ilmoittautumisistasi.",

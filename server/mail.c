@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The delivery process. One blocking PostgreSQL connection of its own (it
  * serves no HTTP, so nothing here can hold up a request): LISTEN piiri_mail,
- * then, until told to stop, deliver every due row and sleep until the next
- * notification, the next retry or the sweep, whichever comes first.
+ * then, until told to stop, write the reminders that are due, deliver every
+ * due row and sleep until the next notification, the next retry, the next
+ * reminder or the sweep, whichever comes first.
  *
  * One row at a time, one transaction each: claim it (FOR UPDATE SKIP LOCKED,
  * so several piirid share the queue), read its message as the database has
@@ -265,10 +266,13 @@ int mail_main(const struct config *cfg, const char *conninfo)
             pause_s(RECONNECT_S);
             continue;
         }
-        int rc = 0;
-        while (!stopping && (rc = deliver_one(conn, cfg)) == 1)
+        double remind = -1;
+        int rc = mail_reminders_make(conn, &remind);
+        while (rc == 0 && !stopping && (rc = deliver_one(conn, cfg)) == 1)
             ;
         double next = rc < 0 ? -1 : queue_look(conn);
+        if (next > 0 && remind >= 0 && remind < next)
+            next = remind; /* wake when the next reminder is due */
         if (next < 0 || (!stopping && !wait_for_work(conn, next))) {
             if (PQstatus(conn) != CONNECTION_OK) {
                 PQfinish(conn);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Mail delivery: a process of its own beside the workers (mail.c), the
- * messages it writes from an outbox row (mail-message.c) with their
- * iCalendar part (mail-calendar.c) and the ways it sends them, SMTP over
+ * reminders it writes into the outbox when they are due (mail-reminders.c),
+ * the messages it writes from an outbox row (mail-message.c) with their
+ * iCalendar part (mail-calendar.c), and the ways it sends them, SMTP over
  * libcurl or files in a Maildir (mail-transport.c). */
 #ifndef PIIRI_MAIL_H
 #define PIIRI_MAIL_H
@@ -9,6 +10,7 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 /* ---- the process (mail.c) ---- */
@@ -18,6 +20,14 @@ bool mail_enabled(const struct config *cfg);
 /* The delivery process's body, forked by the supervisor; returns its exit
  * status. conninfo: PostgreSQL itself (it LISTENs). */
 int mail_main(const struct config *cfg, const char *conninfo);
+
+/* ---- reminders (mail-reminders.c) ---- */
+
+/* Write the reminders due by this process's clock into the outbox (none
+ * twice, whatever other processes do). *next_s: seconds until the next
+ * reminder of the coming days is due, -1 when none is. -1 on database
+ * trouble. */
+int mail_reminders_make(PGconn *conn, double *next_s) __attribute__((warn_unused_result));
 
 /* ---- messages (mail-message.c, pure) ---- */
 

@@ -48,6 +48,7 @@ static const struct route core_routes[] = {
     R(GET, "/api/v1/orgs", api_orgs_list, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/orgs", api_orgs_create, PERSON, JSON, NULL, AUTHZ_ORG_CREATE, NULL),
     R(GET, "/api/v1/orgs/{slug}", api_orgs_get, ANYONE, NONE, NULL, AUTHZ_NONE, NULL),
+    R(PATCH, "/api/v1/orgs/{slug}", api_orgs_patch, PERSON, JSON, NULL, AUTHZ_ORG_EDIT, NULL),
     R(GET, "/api/v1/orgs/{slug}/members", api_members_list, PERSON, NONE, NULL, AUTHZ_ORG_MEMBERS_READ, NULL),
     R(PUT, "/api/v1/orgs/{slug}/members/{person_id:uuid}", api_members_put, PERSON, JSON, NULL,
         AUTHZ_ORG_MEMBERS_MANAGE, NULL),

@@ -85,6 +85,9 @@ CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS jso
         'capacity', g.capacity,
         'join_late', g.join_late,
         'waitlist_policy', g.waitlist_policy,
+        'reminder', CASE WHEN g.reminder_kind IS NOT NULL THEN json_strip_nulls(json_build_object(
+                        'kind', g.reminder_kind, 'hours', g.reminder_hours,
+                        'at', to_char(g.reminder_at, 'HH24:MI'))) END,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
         'consent_text', g.consent_text, 'consent_text_sv', g.consent_text_sv,
@@ -142,6 +145,11 @@ BEGIN
     IF p ? 'capacity' THEN g.capacity := (p->>'capacity')::int; END IF;
     IF p ? 'join_late' THEN g.join_late := (p->>'join_late')::boolean; END IF;
     IF p ? 'waitlist_policy' THEN g.waitlist_policy := p->>'waitlist_policy'; END IF;
+    IF p ? 'reminder' THEN -- null: the organization's
+        g.reminder_kind := p->'reminder'->>'kind';
+        g.reminder_hours := (p->'reminder'->>'hours')::int;
+        g.reminder_at := (p->'reminder'->>'at')::time;
+    END IF;
     IF p ? 'languages' THEN
         g.languages := ARRAY(SELECT jsonb_array_elements_text(p->'languages'));
     END IF;
@@ -238,14 +246,16 @@ BEGIN
         municipality, accessibility, online_url, capacity, languages, topics, target_groups,
         leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
         schedule_duration, schedule_timezone, schedule_rrule,
-        join_late, waitlist_policy, consent_text, consent_text_sv, consent_text_en)
+        join_late, waitlist_policy, consent_text, consent_text_sv, consent_text_en,
+        reminder_kind, reminder_hours, reminder_at)
     VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
         g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
         g.location_address, g.municipality, g.accessibility, g.online_url, g.capacity, g.languages,
         g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
         g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
         g.schedule_rrule,
-        g.join_late, g.waitlist_policy, g.consent_text, g.consent_text_sv, g.consent_text_en)
+        g.join_late, g.waitlist_policy, g.consent_text, g.consent_text_sv, g.consent_text_en,
+        g.reminder_kind, g.reminder_hours, g.reminder_at)
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p_starts IS NOT NULL THEN
@@ -302,6 +312,7 @@ BEGIN
         join_late = g.join_late,
         waitlist_policy = g.waitlist_policy,
         consent_text = g.consent_text, consent_text_sv = g.consent_text_sv, consent_text_en = g.consent_text_en,
+        reminder_kind = g.reminder_kind, reminder_hours = g.reminder_hours, reminder_at = g.reminder_at,
         updated_at = now()
     WHERE org_id = g.org_id AND id = g.id
     RETURNING * INTO g;

@@ -17,12 +17,13 @@ CREATE OR REPLACE TRIGGER mail_outbox_notify AFTER INSERT ON notification_outbox
 
 -- What a message about row o says, read now: the person, their language and
 -- discreet titles, the group's title in that language, the session's local
--- time, the reason of a cancellation, the place in the line. stale: the
--- message is no longer true (the signup was cancelled or promoted, the
--- session cancelled or moved back, the meeting has begun, the address is
--- gone) and is not sent. calendar: what the person's feed shows of the
--- row's signup or session (mail_calendar_json), for the message's
--- iCalendar part; read with the rest, so it is as true as the text.
+-- time, the reason of a cancellation, the place in the line, a reminder's
+-- place. stale: the message is no longer true (the signup was cancelled or
+-- promoted, the session cancelled, moved back or, for a reminder, moved, the
+-- meeting has begun, the address is gone, reminders turned off) and is not
+-- sent. calendar: what the person's feed shows of the row's signup or
+-- session (mail_calendar_json), for the message's iCalendar part; read with
+-- the rest, so it is as true as the text.
 CREATE OR REPLACE FUNCTION mail_view(o notification_outbox) RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p persons;
@@ -52,12 +53,24 @@ BEGIN
            WHEN 'signup_waitlisted' THEN x.status IS DISTINCT FROM 'waitlisted'
            WHEN 'session_cancelled' THEN s.status IS DISTINCT FROM 'cancelled'
            WHEN 'session_moved' THEN s.status IS DISTINCT FROM 'scheduled'
+           -- A reminder: for the session's time when it was written (one
+           -- for an earlier time gives way to one at the new time), while
+           -- the person still wants reminders.
+           WHEN 'session_reminder' THEN s.status IS DISTINCT FROM 'scheduled'
+               OR s.starts_at IS DISTINCT FROM (o.payload->>'starts_at')::timestamptz
+               OR NOT p.mail_reminders
            END
         -- About a session: only while the person is still signed up for it.
         OR (o.kind IN ('session_cancelled', 'session_moved') AND NOT EXISTS (
                SELECT 1 FROM signups y
                WHERE y.org_id = o.org_id AND y.group_id = g.id AND y.status <> 'cancelled'
                  AND coalesce(y.person_id, y.signed_up_by) = o.person_id
+                 AND (y.session_id = s.id OR y.session_id IS NULL)))
+        -- A reminder: only while they still have a confirmed place.
+        OR (o.kind = 'session_reminder' AND NOT EXISTS (
+               SELECT 1 FROM signups y
+               WHERE y.org_id = o.org_id AND y.group_id = g.id AND y.status = 'confirmed'
+                 AND y.person_id = o.person_id
                  AND (y.session_id = s.id OR y.session_id IS NULL)));
     v_local := s.starts_at AT TIME ZONE g.schedule_timezone;
     v_stale := coalesce(v_stale, true);
@@ -73,6 +86,11 @@ BEGIN
         'time', to_char(v_local, CASE v_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END),
         'reason', CASE WHEN o.kind = 'session_cancelled' AND NOT p.discreet_calendar THEN s.cancel_reason END,
         'position', CASE WHEN o.kind = 'signup_waitlisted' AND x.status = 'waitlisted' THEN waitlist_position(x) END,
+        -- Where: the place's name names the group as a title would, so
+        -- discreet titles keep only the address.
+        'place', CASE WHEN o.kind = 'session_reminder' THEN nullif(concat_ws(', ',
+                     CASE WHEN NOT p.discreet_calendar THEN g.location_name END,
+                     g.location_address, g.municipality), '') END,
         'calendar', CASE WHEN NOT v_stale THEN mail_calendar_json(o, p, x, s) END);
 END
 $$;

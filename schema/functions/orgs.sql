@@ -7,7 +7,11 @@
 CREATE OR REPLACE FUNCTION org_json(o organizations) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', o.id, 'slug', o.slug, 'name', o.name,
                              'parent', (SELECT q.slug FROM organizations q WHERE q.id = o.parent_id),
-                             'timezone', o.timezone, 'created_at', o.created_at)
+                             'timezone', o.timezone,
+                             'reminder', json_strip_nulls(json_build_object(
+                                 'kind', o.reminder_kind, 'hours', o.reminder_hours,
+                                 'at', to_char(o.reminder_at, 'HH24:MI'))),
+                             'created_at', o.created_at)
 $$;
 
 CREATE OR REPLACE FUNCTION person_memberships_json(p_person uuid) RETURNS json LANGUAGE sql STABLE AS $$
@@ -52,6 +56,25 @@ BEGIN
 EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'slug_taken' USING ERRCODE = 'PI409', DETAIL = 'slug',
         HINT = 'An organization with this slug exists.';
+END
+$$;
+
+-- A change to an organization: p is a clean object from piirid; today its
+-- reminder, {"kind": ..., "hours": ..., "at": "HH:MM"} (checked by piirid).
+CREATE OR REPLACE FUNCTION api_org_update(p_slug text, p jsonb) RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    o organizations;
+BEGIN
+    SELECT * INTO o FROM organizations WHERE slug = p_slug FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not_found' USING ERRCODE = 'PI404', HINT = 'No such organization.';
+    END IF;
+    IF p ? 'reminder' THEN
+        UPDATE organizations SET reminder_kind = p->'reminder'->>'kind',
+            reminder_hours = (p->'reminder'->>'hours')::int, reminder_at = (p->'reminder'->>'at')::time
+        WHERE id = o.id RETURNING * INTO o;
+    END IF;
+    RETURN json_build_object('org', org_json(o));
 END
 $$;
 

@@ -8,7 +8,6 @@ Message-ID that names the outbox row; a 451 tried again, a 550 given up;
 nothing sent twice when the delivery process is killed; no "confirmed" for a
 signup cancelled before its turn came."""
 
-import asyncio
 import email
 import email.policy
 import email.utils
@@ -23,94 +22,13 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 
-from helpers import (Server, add_session, assert_json, cancel_session, cancel_signup, free_port, in_days,
-                     list_sessions, make_group, move_session, org_with_people, psql, raw_get, register,
-                     signed_up, wait_until)
+from helpers import (Server, add_session, assert_json, cancel_session, cancel_signup, in_days, list_sessions,
+                     make_group, move_session, org_with_people, psql, raw_get, register, signed_up, wait_until)
+from mail_helpers import (account_message, mail_pid, mails_to, outbox_rows, parts, smtp,  # noqa: F401 (fixtures)
+                          verified_people)
 
 FROM = "Piiri <ilmoitukset@piiri.example>"
-
-
-class Sink:
-    """aiosmtpd handler: keeps what it accepts; answers a recipient with the
-    codes queued for it (refuse), or holds its RCPT until released (hold)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages = []   # (recipient, email.message.EmailMessage)
-        self.refuse = {}     # address -> list of replies, used in turn
-        self.tries = {}      # address -> RCPTs seen
-        self.hold = {}       # address -> threading.Event, once
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            self.tries[address] = self.tries.get(address, 0) + 1
-            held = self.hold.pop(address, None)
-            replies = self.refuse.get(address)
-            reply = replies.pop(0) if replies else None
-        if held is not None:
-            while not held.is_set():
-                await asyncio.sleep(0.02)
-        if reply is not None:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            for r in envelope.rcpt_tos:
-                self.messages.append((r, msg))
-        return "250 Message accepted"
-
-    def to(self, address):
-        """What ADDRESS received about signups and sessions (account messages aside)."""
-        with self.lock:
-            return [m for r, m in self.messages if r == address and not account_message(m)]
-
-    def account(self, address):
-        """The account messages ADDRESS received."""
-        with self.lock:
-            return [m for r, m in self.messages if r == address and account_message(m)]
-
-
-ACCOUNT_ORG = "00000000-0000-0000-0000-000000000000"
-
-
-def account_message(msg):
-    """Is MSG an account message (verification, reset, sign-in link)? Their
-    Message-ID names no organization."""
-    return f".{ACCOUNT_ORG}@" in (msg["Message-ID"] or "")
-
-
-@pytest.fixture(autouse=True)
-def verified_people(pg, smtp, monkeypatch):
-    """Everyone registered in these tests has a verified address (test_mail_links.py
-    verifies by the link): an unverified one gets nothing but its verification mail.
-    The sink counts their tries from then on."""
-    import helpers
-    plain = helpers.register
-    _, sink = smtp
-
-    def register_verified(srv, *args, **kwargs):
-        person = helpers.verified(pg.url, plain(srv, *args, **kwargs))
-        with sink.lock:
-            sink.tries.pop(person.email, None)
-        return person
-    monkeypatch.setattr(helpers, "register", register_verified)
-    monkeypatch.setitem(globals(), "register", register_verified)
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, sink
-    for ev in list(sink.hold.values()):
-        ev.set()
-    controller.stop()
 
 
 @pytest.fixture(scope="module")
@@ -121,28 +39,6 @@ def mailer(pg, smtp, admin):
     yield srv
     rc = srv.stop()
     assert rc == 0, f"piirid exited with {rc} on SIGTERM"
-
-
-def outbox_rows(pg, person_id):
-    """(id, org_id, kind, status, attempts, last_code) of a person's outbox rows, oldest first."""
-    out = psql(pg.url, "SELECT id, org_id, kind, status, attempts, coalesce(last_code, 0) FROM notification_outbox "
-                       f"WHERE person_id = '{person_id}' AND org_id <> '{ACCOUNT_ORG}' ORDER BY id")
-    rows = []
-    for line in out.splitlines():
-        i, org, kind, status, attempts, code = line.split("|")
-        rows.append((int(i), org, kind, status, int(attempts), int(code)))
-    return rows
-
-
-def mails_to(sink, person, n=1, timeout=20):
-    """Waits until PERSON has N messages; returns them."""
-    wait_until(lambda: len(sink.to(person.email)) >= n, timeout, what=f"{n} mails")
-    return sink.to(person.email)
-
-
-def parts(msg):
-    """The content types of the message's tree, depth first."""
-    return [p.get_content_type() for p in msg.walk()]
 
 
 MIME_TREE = ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar"]
@@ -181,22 +77,6 @@ def the_feeds_event(srv, person, msg, session_id, method="PUBLISH"):
     assert ev.to_ical() == mine.to_ical()
     assert [z.to_ical() for z in cal.walk("VTIMEZONE")] == [z.to_ical() for z in feed.walk("VTIMEZONE")]
     return ev
-
-
-def mail_pid(srv):
-    """The pid of the delivery process under SRV's supervisor."""
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-            comm = (d / "comm").read_text().strip()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == srv.proc.pid and comm == "piirid-mail":
-            return int(d.name)
-    return None
 
 
 def test_confirmed_message_headers_and_parts(pg, mailer, smtp, admin):

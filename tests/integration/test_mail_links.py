@@ -16,7 +16,8 @@ from aiosmtpd.controller import Controller
 from helpers import (LOGIN, Server, add_session, assert_error, assert_json, free_port, fresh_source, in_days,
                      make_group, new_email, new_password, org_with_people, psql, register, signed_up,
                      verified, wait_until)
-from test_mail import FROM, Sink, account_message
+from mail_helpers import Sink
+from test_mail import FROM
 
 LINK = re.compile(r"/(fi|sv|en)/link/([A-Za-z0-9_-]{43})")
 ONE_CLICK = re.compile(r"<(http://[^>]+/api/v1/mail/unsubscribe/([A-Za-z0-9_-]{43}))>")

@@ -352,6 +352,9 @@ static void test_absence_and_reports(void **state)
     assert_true(authz_allows(&coord.p, AUTHZ_ORG_REPORTS, &org));
     assert_false(authz_allows(&leader.p, AUTHZ_ORG_REPORTS, &org));
     assert_false(authz_allows(&member.p, AUTHZ_ORG_REPORTS, &org));
+    assert_true(authz_allows(&coord.p, AUTHZ_ORG_EDIT, &org));
+    assert_false(authz_allows(&leader.p, AUTHZ_ORG_EDIT, &org));
+    assert_false(authz_allows(&member.p, AUTHZ_ORG_EDIT, &org));
 }
 
 /* The org's mail status: its coordinators and site admins, nobody else. */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 static const char *const kinds[] = { "signup_confirmed", "signup_waitlisted", "signup_promoted",
-    "session_cancelled", "session_moved" };
+    "session_cancelled", "session_moved", "session_reminder" };
 static const char *const langs[] = { "fi", "sv", "en" };
 
 static json_t *view(const char *kind, const char *lang, const char *group)
@@ -61,6 +61,32 @@ static void test_discreet_titles_keep_the_group_out(void **state)
     assert_non_null(strstr(m.text, "ke 25.11.2026 klo 10.00"));
     mail_message_free(&m);
     json_decref(v);
+}
+
+static void test_a_reminder_says_when_and_where(void **state)
+{
+    static const char *const where[] = { "Paikka: Kirjasto, Kauppakatu 1",
+        "Plats: Kirjasto, Kauppakatu 1", "Where: Kirjasto, Kauppakatu 1" };
+    static const char *const subjects[] = { "Muistutus tapaamisesta", "Påminnelse om en träff",
+        "A reminder of a meeting" };
+    for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+        json_t *v = view("session_reminder", langs[l], NULL);
+        json_object_set_new(v, "place", json_string("Kirjasto, Kauppakatu 1"));
+        struct mail_message m;
+        char *cause = NULL;
+        assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+        assert_string_equal(m.subject, subjects[l]);
+        assert_non_null(strstr(m.text, where[l]));
+        assert_non_null(strstr(m.text, "25.11.2026"));
+        assert_null(strstr(m.text, "()"));
+        mail_message_free(&m);
+        json_object_del(v, "place");
+        assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+        assert_null(strstr(m.text, "Kauppakatu"));
+        assert_null(strstr(m.text, where[l]));
+        mail_message_free(&m);
+        json_decref(v);
+    }
 }
 
 static void test_html_is_escaped_text_is_not(void **state)
@@ -121,6 +147,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind_in_every_language),
         cmocka_unit_test(test_discreet_titles_keep_the_group_out),
+        cmocka_unit_test(test_a_reminder_says_when_and_where),
         cmocka_unit_test(test_html_is_escaped_text_is_not),
         cmocka_unit_test(test_waitlist_position),
         cmocka_unit_test(test_unknown_kind_is_refused),
