@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 os.environ.setdefault("PIIRI_BIN", "build/asan/piirid")
 
-from helpers import Cluster, Server, assert_json, register, tail, wait_until  # noqa: E402
+from helpers import Cluster, Server, assert_json, psql, register, tail, wait_until  # noqa: E402
 
 HERE = ROOT / "tests" / "web"
 JS_DIR = ROOT / "build" / "web-js"
@@ -89,9 +89,29 @@ def started_session(srv):
     return sid
 
 
-def run_checks(site, fixtures, artifacts, attendance):
+def mail_links(srv):
+    """A link by email of each kind for the demo member Minna, as the delivery
+    process stores them (only the token's SHA-256): the pages they open are
+    checked signed out. Their tokens, comma-separated."""
+    import hashlib
+    import secrets
+    tokens, rows = [], []
+    for purpose, kind in (("verify", "NULL"), ("signin", "NULL"), ("reset", "NULL"),
+                          ("unsubscribe", "'signup_confirmed'")):
+        token = secrets.token_urlsafe(32)
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        tokens.append(token)
+        rows.append(f"('\\x{digest}', '00000000-0000-4000-8000-000000000004', '{purpose}', {kind}, "
+                    "now() + interval '1 hour')")
+    psql(srv.db_url, "INSERT INTO mail_links (token_hash, person_id, purpose, kind, expires_at) VALUES "
+                     + ", ".join(rows))
+    return ",".join(tokens)
+
+
+def run_checks(site, fixtures, artifacts, attendance, links):
     env = dict(os.environ, NODE_PATH=str(JS_DIR / "node_modules"), PIIRI_WEB_URL=site,
-               PIIRI_WEB_FIXTURES=fixtures, PIIRI_WEB_ARTIFACTS=str(artifacts), PIIRI_WEB_ATTENDANCE=attendance)
+               PIIRI_WEB_FIXTURES=fixtures, PIIRI_WEB_ARTIFACTS=str(artifacts), PIIRI_WEB_ATTENDANCE=attendance,
+               PIIRI_WEB_LINKS=links)
     return subprocess.run(["node", str(HERE / "check.js")], env=env, cwd=ROOT).returncode
 
 
@@ -107,11 +127,12 @@ def main():
         srv = Server(cluster.url, "web").start()
         load_demo(srv)
         attendance = started_session(srv)
+        links = mail_links(srv)
         if os.environ.get("PIIRI_WEB_KEEP") == "1":
             print(f"piirid with the demo data on {srv.base_url} (Ctrl-C stops it); a meeting under way: "
                   f"/fi/sessions/{attendance}/attendance (lauri@piiri.example)", flush=True)
             threading.Event().wait()
-        rc = run_checks(srv.base_url, fixtures, artifacts, attendance)
+        rc = run_checks(srv.base_url, fixtures, artifacts, attendance, links)
         if rc != 0:
             print(f"\n--- piirid log (last lines, {srv.log_path}) ---\n{tail(srv.log_path, lines=40)}")
         print(f"screenshots and saved pages: {artifacts}")

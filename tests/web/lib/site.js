@@ -18,8 +18,9 @@ const LANGS = ['fi', 'sv', 'en'];
 const PUBLIC = ['/', '/privacy', '/accessibility'];
 // Links not followed: files, feeds, and anything that ends a session.
 const SKIP = /^\/(static|api|feeds?)\/|\.(ics|json|css|js|png|svg|ico|webmanifest)$|sign-?out|log-?out|uloskirjautuminen/;
-// Forms not sent empty: they end or destroy something even when empty.
-const DANGEROUS = /sign-?out|log-?out|cancel|erase|delete|remove|rotate/;
+// Forms not sent empty: they end or destroy something even when empty (a
+// link by email's form uses the link up).
+const DANGEROUS = /sign-?out|log-?out|cancel|erase|delete|remove|rotate|\/link\//;
 const MAX_PAGES = Number(process.env.PIIRI_WEB_MAX_PAGES || 200);
 const WORKERS = Number(process.env.PIIRI_WEB_WORKERS || 2);
 // Pages of one thing (a group, an org, a signup) are all checked in Finnish,
@@ -83,8 +84,10 @@ function formKey(lang, f) {
 // (and the attendance page of the meeting under way) and follows only the
 // leader's pages (the rest he sees as any member).
 const ATTENDANCE = process.env.PIIRI_WEB_ATTENDANCE;
+// The pages that links by email open (run.py stores one of each kind).
+const LINKS = (process.env.PIIRI_WEB_LINKS || '').split(',').filter(Boolean).map((t) => `/link/${t}`);
 const STATES = [
-  { state: 'signed-out' },
+  { state: 'signed-out', start: [...PUBLIC, ...LINKS] },
   { state: 'signed-in' },
   { state: 'signed-in-leader', email: 'lauri@piiri.example',
     start: ['/today', ...(ATTENDANCE ? [`/sessions/${ATTENDANCE}/attendance`] : [])],
