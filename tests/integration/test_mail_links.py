@@ -11,25 +11,15 @@ import re
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from helpers import (LOGIN, Server, add_session, assert_error, assert_json, free_port, fresh_source, in_days,
+from helpers import (LOGIN, Server, add_session, assert_error, assert_json, fresh_source, in_days,
                      make_group, new_email, new_password, org_with_people, psql, register, signed_up,
                      verified, wait_until)
-from mail_helpers import Sink
+from mail_helpers import smtp  # noqa: F401 (a fixture; not verified_people: these tests verify)
 from test_mail import FROM
 
 LINK = re.compile(r"/(fi|sv|en)/link/([A-Za-z0-9_-]{43})")
 ONE_CLICK = re.compile(r"<(http://[^>]+/api/v1/mail/unsubscribe/([A-Za-z0-9_-]{43}))>")
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, sink
-    controller.stop()
 
 
 @pytest.fixture(scope="module")
