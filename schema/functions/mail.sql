@@ -20,7 +20,7 @@ CREATE OR REPLACE TRIGGER mail_outbox_notify AFTER INSERT ON notification_outbox
 -- time, the reason of a cancellation, the place in the line. stale: the
 -- message is no longer true (the signup was cancelled or promoted, the
 -- session cancelled or moved back, the meeting has begun, the address is
--- gone) and is not sent. calendar: what the person's feed shows of the
+-- gone, an offer no longer open) and is not sent. calendar: what the person's feed shows of the
 -- row's signup or session (mail_calendar_json), for the message's
 -- iCalendar part; read with the rest, so it is as true as the text.
 CREATE OR REPLACE FUNCTION mail_view(o notification_outbox) RETURNS json LANGUAGE plpgsql STABLE AS $$
@@ -32,6 +32,7 @@ DECLARE
     v_lang text;
     v_stale boolean;
     v_local timestamp;
+    v_deadline timestamp;
 BEGIN
     SELECT * INTO p FROM persons WHERE id = o.person_id;
     SELECT * INTO g FROM groups WHERE org_id = o.org_id AND id = (o.payload->>'group_id')::uuid;
@@ -50,6 +51,8 @@ BEGIN
            WHEN 'signup_confirmed' THEN x.status IS DISTINCT FROM 'confirmed'
            WHEN 'signup_promoted' THEN x.status IS DISTINCT FROM 'confirmed'
            WHEN 'signup_waitlisted' THEN x.status IS DISTINCT FROM 'waitlisted'
+           -- an offer: only while it is open
+           WHEN 'signup_offered' THEN x.status IS DISTINCT FROM 'offered' OR x.offer_expires_at <= now()
            WHEN 'session_cancelled' THEN s.status IS DISTINCT FROM 'cancelled'
            WHEN 'session_moved' THEN s.status IS DISTINCT FROM 'scheduled'
            END
@@ -60,6 +63,7 @@ BEGIN
                  AND coalesce(y.person_id, y.signed_up_by) = o.person_id
                  AND (y.session_id = s.id OR y.session_id IS NULL)));
     v_local := s.starts_at AT TIME ZONE g.schedule_timezone;
+    v_deadline := x.offer_expires_at AT TIME ZONE g.schedule_timezone;
     v_stale := coalesce(v_stale, true);
     RETURN json_build_object(
         'org_id', o.org_id, 'id', o.id, 'kind', o.kind, 'attempts', o.attempts,
@@ -73,6 +77,12 @@ BEGIN
         'time', to_char(v_local, CASE v_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END),
         'reason', CASE WHEN o.kind = 'session_cancelled' AND NOT p.discreet_calendar THEN s.cancel_reason END,
         'position', CASE WHEN o.kind = 'signup_waitlisted' AND x.status = 'waitlisted' THEN waitlist_position(x) END,
+        'signup_id', x.id,
+        -- an offer's deadline, in the group's time like the meeting's
+        'deadline_date', CASE WHEN o.kind = 'signup_offered' THEN to_char(v_deadline, 'FMDD.FMMM.YYYY') END,
+        'deadline_weekday', CASE WHEN o.kind = 'signup_offered' THEN extract(isodow FROM v_deadline)::int END,
+        'deadline_time', CASE WHEN o.kind = 'signup_offered' THEN
+                             to_char(v_deadline, CASE v_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END) END,
         'calendar', CASE WHEN NOT v_stale THEN mail_calendar_json(o, p, x, s) END);
 END
 $$;
