@@ -10,14 +10,16 @@
 -- offer holds the seats.
 ALTER TABLE groups ADD COLUMN waitlist_offer_hours int CHECK (waitlist_offer_hours BETWEEN 1 AND 336);
 
--- 'offered': holding its seats until offer_expires_at, which only an
--- offered signup has.
+-- 'offered': holding its seats until offer_expires_at. A signup whose
+-- offer lapsed keeps that deadline when it is cancelled (so a late answer
+-- is told the offer expired); no other signup has one.
 ALTER TABLE signups DROP CONSTRAINT signups_status_check;
 ALTER TABLE signups ADD CONSTRAINT signups_status_check
     CHECK (status IN ('confirmed', 'waitlisted', 'offered', 'cancelled'));
 ALTER TABLE signups ADD COLUMN offer_expires_at timestamptz;
 ALTER TABLE signups ADD CONSTRAINT signups_offer_deadline
-    CHECK ((status = 'offered') = (offer_expires_at IS NOT NULL));
+    CHECK (CASE status WHEN 'offered' THEN offer_expires_at IS NOT NULL
+                       WHEN 'cancelled' THEN true ELSE offer_expires_at IS NULL END);
 -- The expiry job's look: open offers by deadline.
 CREATE INDEX signups_offers ON signups (offer_expires_at) WHERE status = 'offered';
 

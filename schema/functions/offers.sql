@@ -29,14 +29,14 @@ $$;
 -- Accept ('accept': confirmed, its seats were already held; the mail is
 -- signup_confirmed) or decline ('decline': cancelled, and the seats are
 -- offered to the next in line). 409 no_offer when the signup has no open
--- offer; 409 offer_expired once p_now is past its deadline, even before
--- offers_expire has passed it on (it will).
+-- offer; 409 offer_expired once p_now is past its deadline, whether or not
+-- offers_expire has passed it on yet (it will).
 CREATE OR REPLACE FUNCTION api_signup_offer_answer(p_id uuid, p_by uuid, p_answer text, p_now timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     x signups := offer_locked(p_id);
 BEGIN
-    IF x.status <> 'offered' THEN
+    IF x.status <> 'offered' AND NOT (x.status = 'cancelled' AND x.offer_expires_at <= p_now) THEN
         PERFORM signup_fail('no_offer', '409', NULL, 'This signup has no open offer.');
     END IF;
     IF x.offer_expires_at <= p_now THEN
@@ -82,6 +82,8 @@ BEGIN
         SELECT * INTO x FROM signups WHERE org_id = c.org_id AND id = c.id;
         CONTINUE WHEN x.status <> 'offered' OR x.offer_expires_at > p_now;
         PERFORM api_signup_cancel(x.id, NULL);
+        -- The lapsed offer's deadline stays, for the late answer.
+        UPDATE signups SET offer_expires_at = x.offer_expires_at WHERE org_id = x.org_id AND id = x.id;
         n := n + 1;
     END LOOP;
     RETURN n;

@@ -33,8 +33,8 @@ $$;
 
 -- An open offer's deadline in the group's time zone (NULL for any other).
 CREATE OR REPLACE FUNCTION signup_offer_expires(x signups) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT rfc3339(x.offer_expires_at,
-                   (SELECT g.schedule_timezone FROM groups g WHERE g.org_id = x.org_id AND g.id = x.group_id))
+    SELECT CASE WHEN x.status = 'offered' THEN rfc3339(x.offer_expires_at,
+                   (SELECT g.schedule_timezone FROM groups g WHERE g.org_id = x.org_id AND g.id = x.group_id)) END
 $$;
 
 CREATE OR REPLACE FUNCTION signup_json(x signups) RETURNS json LANGUAGE sql STABLE AS $$
