@@ -98,7 +98,7 @@ CREATE OR REPLACE FUNCTION mail_link_offer_json(l mail_links) RETURNS json LANGU
     SELECT json_build_object(
         'signup_id', x.id, 'status', x.status,
         'open', x.status = 'offered' AND x.offer_expires_at > now(),
-        'expires_at', signup_offer_expires(x),
+        'expires_at', CASE WHEN x.status = 'offered' THEN rfc3339(x.offer_expires_at, g.schedule_timezone) END,
         'group', CASE WHEN NOT p.discreet_calendar THEN
                      coalesce(CASE p.language WHEN 'sv' THEN g.title_sv WHEN 'en' THEN g.title_en END, g.title) END,
         'starts_at', rfc3339(s.starts_at, g.schedule_timezone),

@@ -31,10 +31,10 @@ CREATE OR REPLACE FUNCTION signup_consent_json(x signups) RETURNS json LANGUAGE 
                                'text_sv', x.consent_text->>'text_sv', 'text_en', x.consent_text->>'text_en') END
 $$;
 
--- An open offer's deadline in the group's time zone (NULL for any other).
-CREATE OR REPLACE FUNCTION signup_offer_expires(x signups) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN x.status = 'offered' THEN rfc3339(x.offer_expires_at,
-                   (SELECT g.schedule_timezone FROM groups g WHERE g.org_id = x.org_id AND g.id = x.group_id)) END
+-- An open offer's deadline (NULL for any other signup), a time like
+-- created_at's.
+CREATE OR REPLACE FUNCTION signup_offer_expires(x signups) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN x.status = 'offered' THEN x.offer_expires_at END
 $$;
 
 CREATE OR REPLACE FUNCTION signup_json(x signups) RETURNS json LANGUAGE sql STABLE AS $$

@@ -120,7 +120,6 @@ def test_an_offer_holds_the_seats_until_it_is_answered(server, o, pg):
     deadline = parse_time(mine["offer_expires_at"])
     soon = datetime.now(timezone.utc) + timedelta(hours=48)
     assert soon - timedelta(minutes=5) < deadline <= soon
-    assert mine["offer_expires_at"].endswith(("+02:00", "+03:00"))  # the group's time
     # The coordinators see the offer and its deadline; the line behind it stays.
     line = listed(server, s, o.coord.token)
     assert line[c["id"]]["status"] == "offered" and line[c["id"]]["offer_expires_at"] == mine["offer_expires_at"]
