@@ -7,8 +7,8 @@
  * Asking is throttled per client address and per email like registering,
  * and answers the same whether or not the address has an account. A link
  * acts only on POST (mail scanners follow GETs): a GET says what it would
- * do. A sign-in or reset link is used once; using one verifies the address
- * too. The web client's forms use the same steps with a web session for a
+ * do. A sign-in, reset or offer link is used once; using one verifies the
+ * address too. The web client's forms use the same steps with a web session for a
  * credential (api.h). */
 #include "api-auth.h"
 
@@ -181,6 +181,22 @@ static void use_reset(struct link_state *st)
         api_auth_reply_busy(st->ctx);
 }
 
+static const char *const answers[] = { "accept", "decline", NULL };
+
+/* An offer's link: the body says which answer ({"answer": "accept"} or
+ * "decline"; the web page has a form for each). */
+static void use_offer(struct link_state *st)
+{
+    struct invalid inv;
+    const char *answer;
+    if (json_require_enum(st->ctx->body, "answer", answers, &answer, &inv) != 0) {
+        api_reply_invalid(st->ctx, &inv);
+        return;
+    }
+    const char *params[] = { st->hash, answer };
+    db_pool_query(st->ctx->srv->pool, "SELECT api_mail_link_offer($1, $2)", 2, params, used_cb, st);
+}
+
 static void looked_up_cb(const struct db_result *r, void *arg)
 {
     struct link_state *st = arg;
@@ -194,6 +210,8 @@ static void looked_up_cb(const struct db_result *r, void *arg)
         use_signin(st);
     else if (strcmp(st->purpose, "reset") == 0)
         use_reset(st);
+    else if (strcmp(st->purpose, "offer") == 0)
+        use_offer(st);
     else if (strcmp(st->purpose, "verify") == 0)
         db_pool_query(st->ctx->srv->pool, "SELECT api_mail_link_verify($1)", 1, params, used_cb, st);
     else

@@ -147,6 +147,24 @@ void api_signups_confirm(struct req_ctx *ctx)
     api_query_json(ctx, "SELECT api_signup_confirm($1, $2)", 2, params, 200);
 }
 
+/* ---- answering an offer from the waitlist (authz: as cancelling) ---- */
+
+static void answer_offer(struct req_ctx *ctx, const char *answer)
+{
+    const char *params[] = { ctx->params[0], ctx->principal->person_id, answer };
+    api_query_json(ctx, "SELECT api_signup_offer_answer($1, $2, $3, now())", 3, params, 200);
+}
+
+void api_signups_offer_accept(struct req_ctx *ctx)
+{
+    answer_offer(ctx, "accept");
+}
+
+void api_signups_offer_decline(struct req_ctx *ctx)
+{
+    answer_offer(ctx, "decline");
+}
+
 /* ---- mine, and who is coming (authorized on the group's facts) ---- */
 
 void api_me_signups(struct req_ctx *ctx)

@@ -94,6 +94,8 @@ void api_signups_cancel(struct req_ctx *ctx);
 void api_signups_group_on_behalf(struct req_ctx *ctx);
 void api_signups_session_on_behalf(struct req_ctx *ctx);
 void api_signups_confirm(struct req_ctx *ctx);
+void api_signups_offer_accept(struct req_ctx *ctx);
+void api_signups_offer_decline(struct req_ctx *ctx);
 void api_attendance_signup_put(struct req_ctx *ctx);
 void api_attendance_signup_delete(struct req_ctx *ctx);
 void api_signups_group_list(struct req_ctx *ctx);

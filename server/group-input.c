@@ -60,6 +60,8 @@ static const struct field group_fields[] = {
     { "join_late", F_BOOL, false, false, false, 0, 0, 0, 0, NULL, NULL },
     { "waitlist_policy", F_ENUM, false, false, false, 0, 0, 0, 0, waitlist_policies, NULL },
     { "reminder", F_OBJECT, false, true, false, 0, 0, 0, 0, NULL, reminder_fields }, /* null: the org's */
+    /* hours an offer from the waitlist holds its seats; null: confirm at once */
+    { "waitlist_offer_hours", F_COUNT, false, true, false, 1, 336, 0, 0, NULL, NULL },
     { "languages", F_CODE_LIST, false, false, false, 1, 3, 0, 10, NULL, NULL },
     { "topics", F_TEXT_LIST, false, false, false, 1, 60, 0, 20, NULL, NULL },
     { "target_groups", F_ENUM_LIST, false, false, false, 0, 0, 0, 4, target_groups, NULL },

@@ -21,7 +21,8 @@ struct mail_phrases {
     const char *subject;
     const char
         *paras[MAX_PARAS]; /* {{{x}}}: raw here, the HTML template escapes the whole paragraph */
-    const char *action;    /* an account message: its link's words, shown after the first paragraph */
+    const char *action;    /* a message with a link to act on: its words, after the first paragraph */
+    bool about_signup;     /* that message is about a signup (an offer), not asked for */
 };
 
 static const struct mail_phrases phrases[] = {
@@ -30,148 +31,172 @@ static const struct mail_phrases phrases[] = {
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
             "toiselle.",
-            "Tervetuloa!" }, NULL },
+            "Tervetuloa!" }, NULL, false },
     { "signup_confirmed", "sv", "Din plats är bokad",
         { "Din plats är bokad{{#group}} i {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon annan.",
-            "Välkommen!" }, NULL },
+            "Välkommen!" }, NULL, false },
     { "signup_confirmed", "en", "Your place is booked",
         { "Your place is booked{{#group}} in {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
             "else.",
-            "Welcome!" }, NULL },
+            "Welcome!" }, NULL, false },
     { "signup_waitlisted", "fi", "Olet jonossa",
         { "Ryhmä{{#group}} {{{group}}}{{/group}} on nyt täynnä, joten olet jonossa{{#position}}, "
           "sijalla "
           "{{position}}{{/position}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Kun paikka vapautuu, saat siitä viestin. Sinun ei tarvitse tehdä mitään sitä "
-            "ennen." }, NULL },
+            "ennen." }, NULL, false },
     { "signup_waitlisted", "sv", "Du står i kö",
         { "Gruppen{{#group}} {{{group}}}{{/group}} är full just nu, så du står i kö{{#position}}, "
           "som nummer "
           "{{position}}{{/position}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "När en plats blir ledig får du ett meddelande. Du behöver inte göra något innan "
-            "dess." }, NULL },
+            "dess." }, NULL, false },
     { "signup_waitlisted", "en", "You are on the waiting list",
         { "The group{{#group}} {{{group}}}{{/group}} is full for now, so you are on the waiting "
           "list"
           "{{#position}}, number {{position}}{{/position}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "When a place opens up, we will write to you. You do not need to do anything before "
-            "then." }, NULL },
+            "then." }, NULL, false },
     { "signup_promoted", "fi", "Sinulle vapautui paikka",
         { "Jonosta vapautui paikka, ja se on nyt sinun{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Jos et pääsekään, peru ilmoittautumisesi Piirissä, niin paikka siirtyy seuraavalle.",
-            "Tervetuloa!" }, NULL },
+            "Tervetuloa!" }, NULL, false },
     { "signup_promoted", "sv", "En plats blev ledig för dig",
         { "En plats blev ledig och den är nu din{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "Om du inte kan komma, avboka i Piiri så går platsen till nästa i kön.",
-            "Välkommen!" }, NULL },
+            "Välkommen!" }, NULL, false },
     { "signup_promoted", "en", "A place opened up for you",
         { "A place opened up and it is now yours{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "If you cannot come, cancel in Piiri and the place goes to the next person waiting.",
-            "Welcome!" }, NULL },
+            "Welcome!" }, NULL, false },
     { "session_cancelled", "fi", "Tapaaminen on peruttu",
         { "Valitettavasti tapaaminen{{#group}} ({{{group}}}){{/group}} on peruttu{{#when}}: "
           "{{{when}}}{{/when}}.",
             "{{#reason}}Syy: {{{reason}}}{{/reason}}",
-            "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." }, NULL },
+            "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." }, NULL, false },
     { "session_cancelled", "sv", "En träff är inställd",
         { "Tyvärr är träffen{{#group}} ({{{group}}}){{/group}} inställd{{#when}}: "
           "{{{when}}}{{/when}}.",
             "{{#reason}}Orsak: {{{reason}}}{{/reason}}",
-            "Du behöver inte göra något. Vi beklagar ändringen." }, NULL },
+            "Du behöver inte göra något. Vi beklagar ändringen." }, NULL, false },
     { "session_cancelled", "en", "A meeting is cancelled",
         { "We are sorry: the meeting{{#group}} ({{{group}}}){{/group}} is cancelled{{#when}}: "
           "{{{when}}}{{/when}}.",
-            "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." }, NULL },
+            "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." }, NULL, false },
     { "session_moved", "fi", "Tapaamisen aika muuttui",
         { "Tapaamisen{{#group}} ({{{group}}}){{/group}} aika on muuttunut.",
             "{{#when}}Uusi aika: {{{when}}}{{/when}}",
-            "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." }, NULL },
+            "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." }, NULL, false },
     { "session_moved", "sv", "En träff har fått ny tid",
         { "Träffen{{#group}} ({{{group}}}){{/group}} har fått en ny tid.",
             "{{#when}}Ny tid: {{{when}}}{{/when}}",
             "Din anmälan gäller fortfarande. Om den nya tiden inte passar kan du avboka i "
-            "Piiri." }, NULL },
+            "Piiri." }, NULL, false },
     { "session_moved", "en", "A meeting has a new time",
         { "The meeting{{#group}} ({{{group}}}){{/group}} has a new time.",
             "{{#when}}New time: {{{when}}}{{/when}}",
             "Your signup still stands. If the new time does not suit you, you can cancel in "
-            "Piiri." }, NULL },
+            "Piiri." }, NULL, false },
     { "session_reminder", "fi", "Muistutus tapaamisesta",
         { "Tämä on muistutus tapaamisesta{{#group}} ({{{group}}}){{/group}}, johon olet "
           "ilmoittautunut.",
             "{{#when}}Aika: {{{when}}}{{/when}}", "{{#place}}Paikka: {{{place}}}{{/place}}",
             "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
-            "toiselle." }, NULL },
+            "toiselle." }, NULL, false },
     { "session_reminder", "sv", "Påminnelse om en träff",
         { "Det här är en påminnelse om träffen{{#group}} ({{{group}}}){{/group}} som du har "
           "anmält dig till.",
             "{{#when}}Tid: {{{when}}}{{/when}}", "{{#place}}Plats: {{{place}}}{{/place}}",
             "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon "
-            "annan." }, NULL },
+            "annan." }, NULL, false },
     { "session_reminder", "en", "A reminder of a meeting",
         { "This is a reminder of the meeting{{#group}} ({{{group}}}){{/group}} you signed up for.",
             "{{#when}}When: {{{when}}}{{/when}}", "{{#place}}Where: {{{place}}}{{/place}}",
             "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
-            "else." }, NULL },
+            "else." }, NULL, false },
+    { "signup_offered", "fi", "Sinulle tarjotaan paikkaa",
+        { "Jonosta vapautui paikka{{#group}} ryhmään {{{group}}}{{/group}}, ja sitä tarjotaan nyt "
+          "sinulle.",
+            "{{#when}}Aika: {{{when}}}{{/when}}",
+            "Paikka pidetään sinulle {{{deadline}}} asti. Vastaa siihen mennessä, otatko sen "
+            "vastaan. Jos et vastaa, paikka siirtyy jonossa seuraavalle.",
+            "Jos et pääse, voit kieltäytyä samasta linkistä, niin paikka vapautuu heti toiselle." },
+        "Vastaa tarjoukseen", true },
+    { "signup_offered", "sv", "Du erbjuds en plats",
+        { "En plats blev ledig{{#group}} i {{{group}}}{{/group}} och den erbjuds nu dig.",
+            "{{#when}}Tid: {{{when}}}{{/when}}",
+            "Platsen hålls för dig till {{{deadline}}}. Svara före det om du tar emot den. Om du "
+            "inte svarar går platsen till nästa i kön.",
+            "Om du inte kan komma kan du tacka nej via samma länk, så går platsen genast till "
+            "någon annan." },
+        "Svara på erbjudandet", true },
+    { "signup_offered", "en", "A place is offered to you",
+        { "A place opened up{{#group}} in {{{group}}}{{/group}} and it is offered to you.",
+            "{{#when}}When: {{{when}}}{{/when}}",
+            "The place is held for you until {{{deadline}}}. Answer by then whether you take it. "
+            "If you do not, it goes to the next person waiting.",
+            "If you cannot come, you can decline from the same link, and the place goes to "
+            "someone else at once." },
+        "Answer the offer", true },
     { "email_verify", "fi", "Vahvista sähköpostiosoitteesi",
         { "Vahvista, että tämä osoite on sinun: avaa linkki ja paina sivulla olevaa painiketta. "
           "Sen jälkeen saat Piiristä viestit ilmoittautumisistasi.",
             "Linkki toimii {{valid_for}}.",
             "Jos et luonut tiliä Piiriin, voit jättää tämän viestin huomiotta." },
-        "Vahvista osoite" },
+        "Vahvista osoite", false },
     { "email_verify", "sv", "Bekräfta din e-postadress",
         { "Bekräfta att adressen är din: öppna länken och tryck på knappen på sidan. Därefter får "
           "du meddelanden om dina anmälningar från Piiri.",
             "Länken fungerar i {{valid_for}}.",
             "Om du inte skapade ett konto i Piiri kan du lämna meddelandet utan åtgärd." },
-        "Bekräfta adressen" },
+        "Bekräfta adressen", false },
     { "email_verify", "en", "Confirm your email address",
         { "Confirm that this address is yours: open the link and press the button on the page. "
           "After that, Piiri will tell you about your signups by email.",
             "The link works for {{valid_for}}.",
             "If you did not create an account in Piiri, you can ignore this message." },
-        "Confirm the address" },
+        "Confirm the address", false },
     { "password_reset", "fi", "Salasanan vaihtaminen",
         { "Tälle osoitteelle pyydettiin uutta salasanaa. Voit valita uuden salasanan tästä:",
             "Linkki toimii {{valid_for}} ja vain kerran.",
             "Jos et pyytänyt tätä, sinun ei tarvitse tehdä mitään: salasanasi pysyy ennallaan." },
-        "Valitse uusi salasana" },
+        "Valitse uusi salasana", false },
     { "password_reset", "sv", "Byte av lösenord",
         { "Någon bad om ett nytt lösenord för den här adressen. Du kan välja ett nytt lösenord här:",
             "Länken fungerar i {{valid_for}} och bara en gång.",
             "Om du inte bad om det behöver du inte göra något: ditt lösenord är som förut." },
-        "Välj ett nytt lösenord" },
+        "Välj ett nytt lösenord", false },
     { "password_reset", "en", "Changing your password",
         { "A new password was asked for this address. You can choose a new password here:",
             "The link works for {{valid_for}} and only once.",
             "If you did not ask for this, you need not do anything: your password stays as it "
             "is." },
-        "Choose a new password" },
+        "Choose a new password", false },
     { "signin_link", "fi", "Kirjautumislinkki",
         { "Voit kirjautua Piiriin tästä linkistä ilman salasanaa:",
             "Linkki toimii {{valid_for}} ja vain kerran.",
             "Jos et pyytänyt linkkiä, voit jättää tämän viestin huomiotta." },
-        "Kirjaudu sisään" },
+        "Kirjaudu sisään", false },
     { "signin_link", "sv", "Inloggningslänk",
         { "Du kan logga in i Piiri med den här länken, utan lösenord:",
             "Länken fungerar i {{valid_for}} och bara en gång.",
             "Om du inte bad om länken kan du lämna meddelandet utan åtgärd." },
-        "Logga in" },
+        "Logga in", false },
     { "signin_link", "en", "Your sign-in link",
         { "You can sign in to Piiri with this link, without a password:",
             "The link works for {{valid_for}} and only once.",
             "If you did not ask for the link, you can ignore this message." },
-        "Sign in" },
+        "Sign in", false },
 };
 
 /* What every message of a language shares. */
@@ -295,6 +320,11 @@ static json_t *phrase_data(const json_t *view, const struct mail_frame *f)
     if (date != NULL && time != NULL && wd >= 1 && wd <= 7)
         json_object_set_new(
             data, "when", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
+    date = str(view, "deadline_date"), time = str(view, "deadline_time");
+    wd = json_integer_value(json_object_get(view, "deadline_weekday"));
+    if (date != NULL && time != NULL && wd >= 1 && wd <= 7)
+        json_object_set_new(
+            data, "deadline", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
     json_t *minutes = json_object_get(view, "link_minutes");
     if (json_is_integer(minutes))
         json_object_set_new(data, "valid_for", valid_for(f, json_integer_value(minutes)));
@@ -343,7 +373,7 @@ static json_t *body_paragraphs(const struct mail_phrases *p, const struct mail_f
 static char *text_footer(const struct mail_phrases *p, const struct mail_frame *f, const json_t *view)
 {
     const char *unsub = str(view, "unsubscribe_url"), *prefs = str(view, "prefs_url");
-    if (p->action != NULL)
+    if (p->action != NULL && !p->about_signup)
         return xstrdup(f->account_footer);
     if (unsub == NULL || prefs == NULL)
         return xstrdup(f->footer);
@@ -355,7 +385,7 @@ static char *render_html(const struct mail_phrases *p, const struct mail_frame *
 {
     json_t *page = json_pack("{s:s, s:s, s:s, s:o, s:s}", "lang", f->lang, "subject", p->subject,
         "greeting", greeting, "paragraphs", paras, "footer",
-        p->action != NULL ? f->account_footer : f->footer);
+        p->action != NULL && !p->about_signup ? f->account_footer : f->footer);
     if (page == NULL)
         fatalx("out of memory");
     if (p->action == NULL && str(view, "unsubscribe_url") && str(view, "prefs_url")) {

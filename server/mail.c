@@ -109,8 +109,8 @@ static bool finish(
 
 /* The message's link, made now: its token exists only in the message, and
  * the database learns its hash in the transaction that marks it sent.
- * An account message's link does what it asked for; any other lets the
- * person stop that kind of message. */
+ * An account message's link does what it asked for, an offer's answers it;
+ * any other lets the person stop that kind of message. */
 static void add_links(json_t *view, const struct config *cfg, const char *token)
 {
     const char *purpose = json_string_value(json_object_get(view, "link"));
@@ -136,9 +136,10 @@ static bool store_link(PGconn *conn, const json_t *view, const char *token)
     char hash[TOKEN_HASH_PARAM_LEN + 1];
     token_hash_param(token, TOKEN_TEXT_LEN, hash);
     const char *params[] = { hash, json_string_value(json_object_get(view, "person_id")), purpose,
-        json_string_value(json_object_get(view, "kind")) };
-    return ok(PQexecParams(conn, "SELECT mail_link_store($1, $2, $3, $4)", 4, NULL, params, NULL,
-                  NULL, 0),
+        json_string_value(json_object_get(view, "kind")),
+        json_string_value(json_object_get(view, "signup_id")) };
+    return ok(PQexecParams(conn, "SELECT mail_link_store($1, $2, $3, $4, $5)", 5, NULL, params,
+                  NULL, NULL, 0),
         PGRES_TUPLES_OK);
 }
 

@@ -85,6 +85,11 @@ static const struct route core_routes[] = {
         NULL),
     R(POST, "/api/v1/signups/{id:uuid}/confirm", api_signups_confirm, PERSON, JSON_OR_EMPTY, &facts_signup,
         AUTHZ_SIGNUP_CONFIRM, NULL),
+    /* An offer from the waitlist is answered by whoever may cancel the signup. */
+    R(POST, "/api/v1/signups/{id:uuid}/offer/accept", api_signups_offer_accept, PERSON, JSON_OR_EMPTY,
+        &facts_signup, AUTHZ_SIGNUP_CANCEL, NULL),
+    R(POST, "/api/v1/signups/{id:uuid}/offer/decline", api_signups_offer_decline, PERSON, JSON_OR_EMPTY,
+        &facts_signup, AUTHZ_SIGNUP_CANCEL, NULL),
     R(GET, "/api/v1/me/signups", api_me_signups, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(GET, "/api/v1/me/sessions", api_me_sessions, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     R(POST, "/api/v1/sessions/{id:uuid}/absence", api_absence_create, PERSON, JSON_OR_EMPTY, &facts_session,

@@ -2,7 +2,8 @@
 /* Links by email in the web client (docs/web.md): the forms that ask for a
  * sign-in link, a password reset or the verification again; the page a
  * link opens, which says what the link would do and does it only when its
- * form is sent (mail scanners open links); and a person's mail
+ * form is sent (mail scanners open links), an offer's with a form for each
+ * answer; and a person's mail
  * preferences. The steps are the API's (api-auth-links.c, api-me-mail.c);
  * a sign-in or reset ends in a session cookie (web-session.h). */
 #include "web.h"
@@ -110,11 +111,12 @@ static void reply_link(struct req_ctx *ctx, int status, const char *state, const
     const char *password_error)
 {
     const char *lang = ctx->params[0];
-    char title[40], kind_key[48];
+    char title[40];
     snprintf(title, sizeof(title), "link_%s_title", state);
     json_t *view = json_pack("{s:s, s:s, s:b, s:b}", "title", web_t(lang, title), "token", ctx->params[1],
         state, true, "has_errors", password_error != NULL);
     if (kind != NULL) {
+        char kind_key[48];
         snprintf(kind_key, sizeof(kind_key), "mail_kind_%s", kind);
         json_object_set_new(view, "kind_label", json_string(web_t(lang, kind_key)));
     }
@@ -125,6 +127,39 @@ static void reply_link(struct req_ctx *ctx, int status, const char *state, const
     }
     json_object_set_new(view, "errors", errors);
     web_reply_page(ctx, status, lang, "link", view);
+}
+
+/* "ti 24.11.2026 klo 18.00" of an RFC 3339 local time; NULL when there is none. New. */
+static json_t *wall_words(const char *lang, const char *rfc3339)
+{
+    struct web_wall w;
+    char day[64], time[16];
+    if (rfc3339 == NULL || web_wall_parse(rfc3339, &w) != 0)
+        return NULL;
+    web_format_day(lang, &w, day, sizeof(day));
+    web_format_time(lang, w.hour, w.minute, false, time, sizeof(time));
+    return json_sprintf("%s %s %s", day, web_t(lang, "link_offer_at"), time);
+}
+
+/* An offer's link: what is offered and until when, with a form for each
+ * answer while the offer is open; when it is not, says so. */
+static void reply_offer(struct req_ctx *ctx, const json_t *offer)
+{
+    const char *lang = ctx->params[0];
+    bool open = json_is_true(json_object_get(offer, "open"));
+    json_t *view = json_pack("{s:s, s:s, s:b, s:b, s:b, s:o}", "title",
+        web_t(lang, open ? "link_offer_title" : "link_offer_closed_title"), "token", ctx->params[1], "offer",
+        open, "offer_closed", !open, "has_errors", false, "errors", json_array());
+    json_object_set(view, "group", json_object_get(offer, "group"));
+    json_t *when = wall_words(lang, json_string_value(json_object_get(offer, "starts_at")));
+    json_t *deadline = wall_words(lang, json_string_value(json_object_get(offer, "expires_at")));
+    if (when != NULL)
+        json_object_set_new(view, "when", when);
+    if (deadline != NULL)
+        json_object_set_new(view, "deadline", deadline);
+    json_object_set_new(view, "seats", json_integer(json_integer_value(json_object_get(offer, "adults")) +
+                                                    json_integer_value(json_object_get(offer, "children"))));
+    web_reply_page(ctx, 200, lang, "link", view);
 }
 
 static void link_looked_up_cb(const struct db_result *r, void *arg)
@@ -138,7 +173,10 @@ static void link_looked_up_cb(const struct db_result *r, void *arg)
     if (link == NULL)
         return;
     const char *purpose = json_string_value(json_object_get(link, "purpose"));
-    reply_link(ctx, 200, purpose, json_string_value(json_object_get(link, "kind")), NULL);
+    if (strcmp(purpose, "offer") == 0)
+        reply_offer(ctx, json_object_get(link, "offer"));
+    else
+        reply_link(ctx, 200, purpose, json_string_value(json_object_get(link, "kind")), NULL);
     json_decref(link);
 }
 
@@ -156,6 +194,11 @@ static void link_used(struct req_ctx *ctx, const char *purpose, json_t *answer, 
         web_session_start(ctx, session);
         return;
     }
+    if (strcmp(purpose, "offer") == 0) {
+        const char *status = json_string_value(json_object_get(answer, "status"));
+        reply_link(ctx, 200, strcmp(status, "accepted") == 0 ? "offer_accepted" : "offer_declined", NULL, NULL);
+        return;
+    }
     bool unsubscribed = strcmp(purpose, "unsubscribe") == 0;
     reply_link(ctx, 200, unsubscribed ? "unsubscribed" : "verified",
         unsubscribed ? json_string_value(json_object_get(answer, "kind")) : NULL, NULL);
@@ -165,6 +208,10 @@ static void link_error(struct req_ctx *ctx, int status, const char *code, const 
 {
     if (strcmp(code, "link_gone") == 0)
         reply_link(ctx, 410, "gone", NULL, NULL);
+    else if (strcmp(code, "no_offer") == 0 || strcmp(code, "offer_expired") == 0)
+        reply_link(ctx, 409, "offer_closed", NULL, NULL);
+    else if (strcmp(code, "invalid") == 0 && form_value(ctx, "answer") != NULL) /* not from the page */
+        web_dispatch_html.error_reply(ctx, status, code, message);
     else if (strcmp(code, "invalid") == 0) /* the new password */
         reply_link(ctx, 422, "reset", NULL,
             form_value(ctx, "password") && form_value(ctx, "password")[0] ? "err_password_short"

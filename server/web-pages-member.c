@@ -201,9 +201,12 @@ void web_signup_session(struct req_ctx *ctx)
  * the whole series. A cancelled signup is cancelled whenever its meeting. */
 static const char *status_key(const char *status, const char *phase, bool series)
 {
-    bool waiting = status != NULL && strcmp(status, "waitlisted") == 0;
+    bool offered = status != NULL && strcmp(status, "offered") == 0;
+    bool waiting = offered || (status != NULL && strcmp(status, "waitlisted") == 0);
     if (status != NULL && strcmp(status, "cancelled") == 0)
         return "signup_status_cancelled";
+    if (offered && phase == NULL)
+        return "signup_status_offered"; /* held, not yet theirs: answered from the offer's mail */
     if (phase != NULL && strcmp(phase, "past") == 0) {
         if (series)
             return waiting ? "signup_status_series_past_waitlisted" : "signup_status_series_past_confirmed";

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "http-conn.h"
 #include "log.h"
+#include "offers.h"
 #include "purge.h"
 #include "metrics.h"
 #include "periodic.h"
@@ -81,7 +82,8 @@ static void pool_gauges_run(struct periodic_round *round)
 
 /* Everything a worker does on a clock rather than on a request. Every
  * worker of every piirid runs the whole table, so each job is idempotent:
- * the database hands out the work (horizon claims, purge row locks).
+ * the database hands out the work (horizon claims, purge and offer row
+ * locks).
  * The matching purge runs with PIIRI_MATCHING=off too: it keeps the
  * retention promise for requests made while the module was on, and
  * switching the routes off does not end that promise.
@@ -95,6 +97,7 @@ static const struct periodic_job jobs[] = {
     { "horizon", 2000, 600 * 1000, false, horizon_run },
     { "matching-purge", 3000, 3600 * 1000, false, matching_purge_run },
     { "guest-names-purge", 4000, 3600 * 1000, false, guest_names_purge_run },
+    { "offers-expire", 1500, OFFERS_PERIOD_MS, false, offers_expire_run },
     { "pool-gauges", 1000, 1000, true, pool_gauges_run },
 };
 

@@ -163,7 +163,7 @@ LANGUAGE sql STABLE AS $$
                 'timezone', g.schedule_timezone,
                 'start', epoch(s.starts_at), 'end', epoch(s.ends_at),
                 'status', CASE WHEN s.status = 'cancelled' OR g.archived_at IS NOT NULL THEN 'cancelled'
-                               WHEN x.status = 'waitlisted' THEN 'tentative' ELSE 'confirmed' END,
+                               WHEN x.status IN ('waitlisted', 'offered') THEN 'tentative' ELSE 'confirmed' END,
                 'cancel_reason', s.cancel_reason, 'moved_from', feed_moved_from(s),
                 'sequence', s.sequence + g.ics_sequence + p.feed_sequence
                             + 2 * (SELECT count(*) FROM signups y

@@ -88,6 +88,7 @@ CREATE OR REPLACE FUNCTION group_view_json(g groups, p_link boolean) RETURNS jso
         'reminder', CASE WHEN g.reminder_kind IS NOT NULL THEN json_strip_nulls(json_build_object(
                         'kind', g.reminder_kind, 'hours', g.reminder_hours,
                         'at', to_char(g.reminder_at, 'HH24:MI'))) END,
+        'waitlist_offer_hours', g.waitlist_offer_hours,
         'languages', g.languages, 'topics', g.topics, 'target_groups', g.target_groups,
         'leader_type', g.leader_type, 'anonymous_ok', g.anonymous_ok, 'cost', g.cost,
         'consent_text', g.consent_text, 'consent_text_sv', g.consent_text_sv,
@@ -150,6 +151,7 @@ BEGIN
         g.reminder_hours := (p->'reminder'->>'hours')::int;
         g.reminder_at := (p->'reminder'->>'at')::time;
     END IF;
+    IF p ? 'waitlist_offer_hours' THEN g.waitlist_offer_hours := (p->>'waitlist_offer_hours')::int; END IF;
     IF p ? 'languages' THEN
         g.languages := ARRAY(SELECT jsonb_array_elements_text(p->'languages'));
     END IF;
@@ -246,7 +248,7 @@ BEGIN
         municipality, accessibility, online_url, capacity, languages, topics, target_groups,
         leader_type, anonymous_ok, cost, registration_opens, registration_closes, schedule_start,
         schedule_duration, schedule_timezone, schedule_rrule,
-        join_late, waitlist_policy, consent_text, consent_text_sv, consent_text_en,
+        join_late, waitlist_policy, waitlist_offer_hours, consent_text, consent_text_sv, consent_text_en,
         reminder_kind, reminder_hours, reminder_at)
     VALUES (g.org_id, g.id, g.title, g.title_sv, g.title_en, g.description, g.description_sv,
         g.description_en, g.kind, g.access, g.audience, g.modality, g.location_name,
@@ -254,8 +256,8 @@ BEGIN
         g.topics, g.target_groups, g.leader_type, g.anonymous_ok, g.cost, g.registration_opens,
         g.registration_closes, g.schedule_start, g.schedule_duration, g.schedule_timezone,
         g.schedule_rrule,
-        g.join_late, g.waitlist_policy, g.consent_text, g.consent_text_sv, g.consent_text_en,
-        g.reminder_kind, g.reminder_hours, g.reminder_at)
+        g.join_late, g.waitlist_policy, g.waitlist_offer_hours, g.consent_text, g.consent_text_sv,
+        g.consent_text_en, g.reminder_kind, g.reminder_hours, g.reminder_at)
     RETURNING * INTO g;
     IF p ? 'leaders' THEN PERFORM group_set_leaders(g, p->'leaders'); END IF;
     IF p_starts IS NOT NULL THEN
@@ -310,7 +312,7 @@ BEGIN
         schedule_duration = g.schedule_duration, schedule_timezone = g.schedule_timezone,
         schedule_rrule = g.schedule_rrule,
         join_late = g.join_late,
-        waitlist_policy = g.waitlist_policy,
+        waitlist_policy = g.waitlist_policy, waitlist_offer_hours = g.waitlist_offer_hours,
         consent_text = g.consent_text, consent_text_sv = g.consent_text_sv, consent_text_en = g.consent_text_en,
         reminder_kind = g.reminder_kind, reminder_hours = g.reminder_hours, reminder_at = g.reminder_at,
         updated_at = now()

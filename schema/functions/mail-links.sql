@@ -17,10 +17,12 @@ CREATE OR REPLACE FUNCTION mail_link_ttl(p_purpose text) RETURNS interval LANGUA
 $$;
 
 -- The link a message of kind p_kind carries: an account message its action,
--- every other message a way to stop that kind of message.
+-- an offer its answer, every other message a way to stop that kind of
+-- message.
 CREATE OR REPLACE FUNCTION mail_kind_purpose(p_kind text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE p_kind WHEN 'email_verify' THEN 'verify' WHEN 'password_reset' THEN 'reset'
-                       WHEN 'signin_link' THEN 'signin' ELSE 'unsubscribe' END
+                       WHEN 'signin_link' THEN 'signin' WHEN 'signup_offered' THEN 'offer'
+                       ELSE 'unsubscribe' END
 $$;
 
 -- The messages a person may turn off, in the order the preferences show them.
@@ -59,12 +61,17 @@ END
 $$;
 
 -- The delivery process sent a message with a link whose token hashes to
--- p_hash: keep what it may do. Old links go a few at a time.
-CREATE OR REPLACE FUNCTION mail_link_store(p_hash bytea, p_person uuid, p_purpose text, p_kind text)
+-- p_hash: keep what it may do. An offer's link (p_signup: the offered
+-- signup) works until the offer's deadline. Old links go a few at a time.
+CREATE OR REPLACE FUNCTION mail_link_store(p_hash bytea, p_person uuid, p_purpose text, p_kind text,
+                                           p_signup uuid)
 RETURNS void LANGUAGE sql AS $$
-    INSERT INTO mail_links (token_hash, person_id, purpose, kind, expires_at)
+    INSERT INTO mail_links (token_hash, person_id, purpose, kind, signup_id, expires_at)
     VALUES (p_hash, p_person, p_purpose, CASE WHEN p_purpose = 'unsubscribe' THEN p_kind END,
-            now() + mail_link_ttl(p_purpose));
+            CASE WHEN p_purpose = 'offer' THEN p_signup END,
+            CASE WHEN p_purpose = 'offer'
+                 THEN coalesce((SELECT x.offer_expires_at FROM signups x WHERE x.id = p_signup), now())
+                 ELSE now() + mail_link_ttl(p_purpose) END);
     DELETE FROM mail_links WHERE ctid = ANY (ARRAY(
         SELECT ctid FROM mail_links WHERE expires_at < now() - interval '1 day' ORDER BY expires_at LIMIT 20));
 $$;
@@ -87,11 +94,16 @@ BEGIN
 END
 $$;
 
--- What a link would do, without doing it (the confirmation page).
+-- What a link would do, without doing it (the confirmation page); an
+-- offer's link also what is offered (mail_link_offer_json, offers.sql).
 CREATE OR REPLACE FUNCTION api_mail_link_get(p_hash bytea) RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
     l mail_links := mail_link_valid(p_hash);
 BEGIN
+    IF l.purpose = 'offer' THEN
+        RETURN json_build_object('purpose', l.purpose, 'kind', l.kind,
+                                 'expires_at', rfc3339(l.expires_at, 'UTC'), 'offer', mail_link_offer_json(l));
+    END IF;
     RETURN json_build_object('purpose', l.purpose, 'kind', l.kind,
                              'expires_at', rfc3339(l.expires_at, 'UTC'));
 END

@@ -18,12 +18,13 @@ CREATE OR REPLACE TRIGGER mail_outbox_notify AFTER INSERT ON notification_outbox
 -- What a message about row o says, read now: the person, their language and
 -- discreet titles, the group's title in that language, the session's local
 -- time, the reason of a cancellation, the place in the line, a reminder's
--- place. stale: the message is no longer true (the signup was cancelled or
--- promoted, the session cancelled, moved back or, for a reminder, moved, the
--- meeting has begun, the address is gone, reminders turned off) and is not
--- sent. calendar: what the person's feed shows of the row's signup or
--- session (mail_calendar_json), for the message's iCalendar part; read with
--- the rest, so it is as true as the text.
+-- place, an offer's deadline. stale: the message is no longer true (the
+-- signup was cancelled or promoted, the session cancelled, moved back or,
+-- for a reminder, moved, the meeting has begun, the address is gone,
+-- reminders turned off, an offer no longer open) and is not sent.
+-- calendar: what the person's feed shows of the row's signup or session
+-- (mail_calendar_json), for the message's iCalendar part; read with the
+-- rest, so it is as true as the text.
 CREATE OR REPLACE FUNCTION mail_view(o notification_outbox) RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p persons;
@@ -33,6 +34,7 @@ DECLARE
     v_lang text;
     v_stale boolean;
     v_local timestamp;
+    v_deadline timestamp;
 BEGIN
     SELECT * INTO p FROM persons WHERE id = o.person_id;
     SELECT * INTO g FROM groups WHERE org_id = o.org_id AND id = (o.payload->>'group_id')::uuid;
@@ -51,6 +53,8 @@ BEGIN
            WHEN 'signup_confirmed' THEN x.status IS DISTINCT FROM 'confirmed'
            WHEN 'signup_promoted' THEN x.status IS DISTINCT FROM 'confirmed'
            WHEN 'signup_waitlisted' THEN x.status IS DISTINCT FROM 'waitlisted'
+           -- an offer: only while it is open
+           WHEN 'signup_offered' THEN x.status IS DISTINCT FROM 'offered' OR x.offer_expires_at <= now()
            WHEN 'session_cancelled' THEN s.status IS DISTINCT FROM 'cancelled'
            WHEN 'session_moved' THEN s.status IS DISTINCT FROM 'scheduled'
            -- A reminder: for the session's time when it was written (one
@@ -73,6 +77,7 @@ BEGIN
                  AND y.person_id = o.person_id
                  AND (y.session_id = s.id OR y.session_id IS NULL)));
     v_local := s.starts_at AT TIME ZONE g.schedule_timezone;
+    v_deadline := x.offer_expires_at AT TIME ZONE g.schedule_timezone;
     v_stale := coalesce(v_stale, true);
     RETURN json_build_object(
         'org_id', o.org_id, 'id', o.id, 'kind', o.kind, 'attempts', o.attempts,
@@ -91,6 +96,12 @@ BEGIN
         'place', CASE WHEN o.kind = 'session_reminder' THEN nullif(concat_ws(', ',
                      CASE WHEN NOT p.discreet_calendar THEN g.location_name END,
                      g.location_address, g.municipality), '') END,
+        'signup_id', x.id,
+        -- an offer's deadline, in the group's time like the meeting's
+        'deadline_date', CASE WHEN o.kind = 'signup_offered' THEN to_char(v_deadline, 'FMDD.FMMM.YYYY') END,
+        'deadline_weekday', CASE WHEN o.kind = 'signup_offered' THEN extract(isodow FROM v_deadline)::int END,
+        'deadline_time', CASE WHEN o.kind = 'signup_offered' THEN
+                             to_char(v_deadline, CASE v_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END) END,
         'calendar', CASE WHEN NOT v_stale THEN mail_calendar_json(o, p, x, s) END);
 END
 $$;

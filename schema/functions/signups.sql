@@ -31,9 +31,16 @@ CREATE OR REPLACE FUNCTION signup_consent_json(x signups) RETURNS json LANGUAGE 
                                'text_sv', x.consent_text->>'text_sv', 'text_en', x.consent_text->>'text_en') END
 $$;
 
+-- An open offer's deadline (NULL for any other signup), a time like
+-- created_at's.
+CREATE OR REPLACE FUNCTION signup_offer_expires(x signups) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN x.status = 'offered' THEN x.offer_expires_at END
+$$;
+
 CREATE OR REPLACE FUNCTION signup_json(x signups) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', x.id, 'group_id', x.group_id, 'session_id', x.session_id,
         'status', x.status, 'waitlist_position', waitlist_position(x),
+        'offer_expires_at', signup_offer_expires(x),
         'adults', x.adults, 'children', x.children, 'seats', x.seats, 'note', x.note,
         'consent', signup_consent_json(x), 'created_at', x.created_at)
 $$;
@@ -49,30 +56,57 @@ $$;
 -- Promote from the line in order. The group's waitlist_policy says what a
 -- party that does not fit does: 'strict' stops the line there (first come,
 -- first served), 'fit' lets the next ones whose whole party fits go ahead,
--- so free places are not left empty while a larger party waits. The caller
--- holds the lock on the row that counts the seats. Returns the seats now
--- taken.
+-- so free places are not left empty while a larger party waits. With
+-- waitlist_offer_hours, a promotion is an offer (offered, holding its
+-- seats until offer_deadline) rather than a confirmation. The caller holds
+-- the lock on the row that counts the seats. Returns the seats now taken.
 CREATE OR REPLACE FUNCTION waitlist_promote(p_org uuid, p_group uuid, p_session uuid, p_capacity int, p_taken int)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     w signups;
-    v_fit boolean := (SELECT waitlist_policy = 'fit' FROM groups WHERE org_id = p_org AND id = p_group);
+    g groups;
+    v_deadline timestamptz;
 BEGIN
+    SELECT * INTO g FROM groups WHERE org_id = p_org AND id = p_group;
+    v_deadline := offer_deadline(g, p_session);
     FOR w IN SELECT * FROM signups
              WHERE org_id = p_org AND group_id = p_group
                AND signup_target(session_id) = signup_target(p_session) AND status = 'waitlisted'
              ORDER BY queue_seq LOOP
         IF p_capacity IS NOT NULL AND p_taken + w.seats > p_capacity THEN
-            EXIT WHEN NOT v_fit OR p_taken >= p_capacity;
+            EXIT WHEN g.waitlist_policy <> 'fit' OR p_taken >= p_capacity;
             CONTINUE;
         END IF;
-        UPDATE signups SET status = 'confirmed', updated_at = now()
+        UPDATE signups SET status = CASE WHEN v_deadline IS NULL THEN 'confirmed' ELSE 'offered' END,
+            offer_expires_at = v_deadline, updated_at = now()
         WHERE org_id = w.org_id AND id = w.id;
         p_taken := p_taken + w.seats;
-        PERFORM outbox_add(p_org, signup_recipient(w), 'signup_promoted',
+        PERFORM outbox_add(p_org, signup_recipient(w),
+            CASE WHEN v_deadline IS NULL THEN 'signup_promoted' ELSE 'signup_offered' END,
             jsonb_build_object('signup_id', w.id, 'group_id', p_group, 'session_id', p_session));
     END LOOP;
     RETURN p_taken;
+END
+$$;
+
+-- Until when an offer made now holds its seats: the group's
+-- waitlist_offer_hours, but never past the start of the session it is for.
+-- NULL: confirm at once (the group makes no offers, or the session is about
+-- to begin and there is no time to answer).
+CREATE OR REPLACE FUNCTION offer_deadline(g groups, p_session uuid) RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_at timestamptz := now() + make_interval(hours => g.waitlist_offer_hours);
+    v_start timestamptz;
+BEGIN
+    IF g.waitlist_offer_hours IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT starts_at INTO v_start FROM sessions WHERE org_id = g.org_id AND id = p_session;
+    IF v_start IS NOT NULL AND v_start < v_at THEN
+        v_at := v_start;
+    END IF;
+    RETURN CASE WHEN v_at > now() + interval '15 minutes' THEN v_at END;
 END
 $$;
 
@@ -314,7 +348,8 @@ CREATE OR REPLACE FUNCTION api_signup_facts(p_id uuid) RETURNS json LANGUAGE sql
     WHERE x.id = p_id
 $$;
 
--- Cancel and promote, in one transaction under the seat-count lock.
+-- Cancel and promote, in one transaction under the seat-count lock (also
+-- declining an offer, and one not answered in time: offers.sql).
 CREATE OR REPLACE FUNCTION api_signup_cancel(p_id uuid, p_by uuid) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
     x signups;
@@ -341,9 +376,10 @@ BEGIN
     END IF;
     -- A guest's name and note are theirs alone: they go with the signup.
     UPDATE signups SET status = 'cancelled', cancelled_at = now(), cancelled_by = p_by, updated_at = now(),
-        guest_name = NULL, note = CASE WHEN person_id IS NULL THEN NULL ELSE note END
+        offer_expires_at = NULL, guest_name = NULL, note = CASE WHEN person_id IS NULL THEN NULL ELSE note END
     WHERE org_id = x.org_id AND id = x.id;
-    IF x.status = 'confirmed' THEN
+    -- An offer held its seats as a confirmed signup does: they pass on.
+    IF x.status IN ('confirmed', 'offered') THEN
         v_taken := waitlist_promote(x.org_id, x.group_id, x.session_id, g.capacity, v_taken - x.seats);
         PERFORM seats_store(x.org_id, x.group_id, x.session_id, v_taken);
     END IF;
@@ -457,7 +493,8 @@ CREATE OR REPLACE FUNCTION signup_listed_json(x signups, p_name text) RETURNS js
         'id', x.id, 'person_id', x.person_id,
         'display_name', CASE WHEN x.person_id IS NULL THEN x.guest_name ELSE p_name END,
         'adults', x.adults, 'children', x.children, 'status', x.status,
-        'waitlist_position', waitlist_position(x), 'note', x.note,
+        'waitlist_position', waitlist_position(x), 'offer_expires_at', signup_offer_expires(x),
+        'note', x.note,
         'on_behalf', x.person_id IS NULL, 'signed_up_by', x.signed_up_by,
         'confirmed_by', x.confirmed_by, 'confirmed_at', x.confirmed_at,
         'consent', signup_consent_json(x))
