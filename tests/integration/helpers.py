@@ -881,6 +881,11 @@ def psql(url, sql, env=None):
     return p.stdout.strip()
 
 
+# Account messages (a new address's verification, reset and sign-in links)
+# belong to no organization: their outbox rows' org_id.
+ACCOUNT_ORG = "00000000-0000-0000-0000-000000000000"
+
+
 def verified(url, person):
     """PERSON's address counts as verified, as if they had used their link,
     and no verification mail of theirs is still to come (one being sent

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from helpers import free_port, psql, wait_until
+from helpers import ACCOUNT_ORG, free_port, psql, wait_until
 
 
 class Sink:
@@ -57,8 +57,6 @@ class Sink:
         with self.lock:
             return [m for r, m in self.messages if r == address and account_message(m)]
 
-
-ACCOUNT_ORG = "00000000-0000-0000-0000-000000000000"
 
 
 def account_message(msg):
