@@ -14,7 +14,8 @@
 
 /* The messages that can be turned off: mail_optional_kinds() in SQL. */
 static const char *const optional_kinds[] = { "signup_confirmed", "signup_waitlisted",
-    "signup_promoted", "session_cancelled", "session_moved", NULL };
+    "signup_promoted", "session_cancelled", "session_moved", "schedule_changed", "pairing_proposed",
+    "pairing_accepted", NULL };
 
 static const char *const languages[] = { "fi", "sv", "en", NULL };
 

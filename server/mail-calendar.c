@@ -22,6 +22,9 @@ static const struct {
     { "signup_waitlisted", "PUBLISH" }, /* the feed's event, TENTATIVE */
     { "session_moved", "PUBLISH" },
     { "session_cancelled", "CANCEL" }, /* with the feed's STATUS:CANCELLED */
+    /* Moved, added and cancelled sessions in one calendar, which has one
+     * METHOD: the cancelled ones carry the feed's STATUS:CANCELLED. */
+    { "schedule_changed", "PUBLISH" },
 };
 
 static const char *calendar_method_for(const char *kind)

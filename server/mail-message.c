@@ -8,13 +8,14 @@
 #include "log.h"
 #include "mustache.h"
 #include "util.h"
+#include "web.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAS 4
+#define MAX_PARAS 5
 
 struct mail_phrases {
     const char *kind, *lang;
@@ -22,7 +23,8 @@ struct mail_phrases {
     const char
         *paras[MAX_PARAS]; /* {{{x}}}: raw here, the HTML template escapes the whole paragraph */
     const char *action;    /* a message with a link to act on: its words, after the first paragraph */
-    bool about_signup;     /* that message is about a signup (an offer), not asked for */
+    const char *signin;    /* a message about one-to-one support: the sign-in link's words, likewise */
+    bool about_signup;     /* a message with a link that is about a signup (an offer), not asked for */
 };
 
 static const struct mail_phrases phrases[] = {
@@ -31,99 +33,121 @@ static const struct mail_phrases phrases[] = {
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
             "toiselle.",
-            "Tervetuloa!" }, NULL, false },
+            "Tervetuloa!" }, NULL, NULL, false },
     { "signup_confirmed", "sv", "Din plats är bokad",
         { "Din plats är bokad{{#group}} i {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon annan.",
-            "Välkommen!" }, NULL, false },
+            "Välkommen!" }, NULL, NULL, false },
     { "signup_confirmed", "en", "Your place is booked",
         { "Your place is booked{{#group}} in {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
             "else.",
-            "Welcome!" }, NULL, false },
+            "Welcome!" }, NULL, NULL, false },
     { "signup_waitlisted", "fi", "Olet jonossa",
         { "Ryhmä{{#group}} {{{group}}}{{/group}} on nyt täynnä, joten olet jonossa{{#position}}, "
           "sijalla "
           "{{position}}{{/position}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Kun paikka vapautuu, saat siitä viestin. Sinun ei tarvitse tehdä mitään sitä "
-            "ennen." }, NULL, false },
+            "ennen." }, NULL, NULL, false },
     { "signup_waitlisted", "sv", "Du står i kö",
         { "Gruppen{{#group}} {{{group}}}{{/group}} är full just nu, så du står i kö{{#position}}, "
           "som nummer "
           "{{position}}{{/position}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "När en plats blir ledig får du ett meddelande. Du behöver inte göra något innan "
-            "dess." }, NULL, false },
+            "dess." }, NULL, NULL, false },
     { "signup_waitlisted", "en", "You are on the waiting list",
         { "The group{{#group}} {{{group}}}{{/group}} is full for now, so you are on the waiting "
           "list"
           "{{#position}}, number {{position}}{{/position}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "When a place opens up, we will write to you. You do not need to do anything before "
-            "then." }, NULL, false },
+            "then." }, NULL, NULL, false },
     { "signup_promoted", "fi", "Sinulle vapautui paikka",
         { "Jonosta vapautui paikka, ja se on nyt sinun{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Aika: {{{when}}}{{/when}}",
             "Jos et pääsekään, peru ilmoittautumisesi Piirissä, niin paikka siirtyy seuraavalle.",
-            "Tervetuloa!" }, NULL, false },
+            "Tervetuloa!" }, NULL, NULL, false },
     { "signup_promoted", "sv", "En plats blev ledig för dig",
         { "En plats blev ledig och den är nu din{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
             "Om du inte kan komma, avboka i Piiri så går platsen till nästa i kön.",
-            "Välkommen!" }, NULL, false },
+            "Välkommen!" }, NULL, NULL, false },
     { "signup_promoted", "en", "A place opened up for you",
         { "A place opened up and it is now yours{{#group}}: {{{group}}}{{/group}}.",
             "{{#when}}When: {{{when}}}{{/when}}",
             "If you cannot come, cancel in Piiri and the place goes to the next person waiting.",
-            "Welcome!" }, NULL, false },
+            "Welcome!" }, NULL, NULL, false },
     { "session_cancelled", "fi", "Tapaaminen on peruttu",
         { "Valitettavasti tapaaminen{{#group}} ({{{group}}}){{/group}} on peruttu{{#when}}: "
           "{{{when}}}{{/when}}.",
             "{{#reason}}Syy: {{{reason}}}{{/reason}}",
-            "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." }, NULL, false },
+            "Sinun ei tarvitse tehdä mitään. Pahoittelemme muutosta." }, NULL, NULL, false },
     { "session_cancelled", "sv", "En träff är inställd",
         { "Tyvärr är träffen{{#group}} ({{{group}}}){{/group}} inställd{{#when}}: "
           "{{{when}}}{{/when}}.",
             "{{#reason}}Orsak: {{{reason}}}{{/reason}}",
-            "Du behöver inte göra något. Vi beklagar ändringen." }, NULL, false },
+            "Du behöver inte göra något. Vi beklagar ändringen." }, NULL, NULL, false },
     { "session_cancelled", "en", "A meeting is cancelled",
         { "We are sorry: the meeting{{#group}} ({{{group}}}){{/group}} is cancelled{{#when}}: "
           "{{{when}}}{{/when}}.",
-            "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." }, NULL, false },
+            "{{#reason}}Reason: {{{reason}}}{{/reason}}", "You do not need to do anything." }, NULL, NULL, false },
     { "session_moved", "fi", "Tapaamisen aika muuttui",
         { "Tapaamisen{{#group}} ({{{group}}}){{/group}} aika on muuttunut.",
             "{{#when}}Uusi aika: {{{when}}}{{/when}}",
-            "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." }, NULL, false },
+            "Ilmoittautumisesi on voimassa. Jos uusi aika ei sovi, voit perua sen Piirissä." }, NULL, NULL, false },
     { "session_moved", "sv", "En träff har fått ny tid",
         { "Träffen{{#group}} ({{{group}}}){{/group}} har fått en ny tid.",
             "{{#when}}Ny tid: {{{when}}}{{/when}}",
             "Din anmälan gäller fortfarande. Om den nya tiden inte passar kan du avboka i "
-            "Piiri." }, NULL, false },
+            "Piiri." }, NULL, NULL, false },
     { "session_moved", "en", "A meeting has a new time",
         { "The meeting{{#group}} ({{{group}}}){{/group}} has a new time.",
             "{{#when}}New time: {{{when}}}{{/when}}",
             "Your signup still stands. If the new time does not suit you, you can cancel in "
-            "Piiri." }, NULL, false },
+            "Piiri." }, NULL, NULL, false },
+    { "schedule_changed", "fi", "Ryhmän aikataulu muuttui",
+        { "Ryhmän{{#group}} {{{group}}}{{/group}} aikataulu on muuttunut.",
+            "{{#rule}}Uusi aikataulu: {{{rule}}}.{{/rule}}",
+            "{{#next_list}}Seuraavat tapaamisesi: {{{next_list}}}.{{/next_list}}",
+            "{{#cancelled}}Muutoksen vuoksi peruttuja tapaamisiasi: {{cancelled}}.{{/cancelled}}",
+            "Ilmoittautumisesi on voimassa. Jos uusi aikataulu ei sovi, voit perua "
+            "ilmoittautumisesi Piirissä." }, NULL, NULL, false },
+    { "schedule_changed", "sv", "Gruppens schema har ändrats",
+        { "Schemat för gruppen{{#group}} {{{group}}}{{/group}} har ändrats.",
+            "{{#rule}}Det nya schemat: {{{rule}}}.{{/rule}}",
+            "{{#next_list}}Dina nästa träffar: {{{next_list}}}.{{/next_list}}",
+            "{{#cancelled}}Dina träffar som ställts in på grund av ändringen: "
+            "{{cancelled}}.{{/cancelled}}",
+            "Din anmälan gäller fortfarande. Om det nya schemat inte passar kan du avboka i "
+            "Piiri." }, NULL, NULL, false },
+    { "schedule_changed", "en", "The group's schedule has changed",
+        { "The schedule of the group{{#group}} {{{group}}}{{/group}} has changed.",
+            "{{#rule}}The new schedule: {{{rule}}}.{{/rule}}",
+            "{{#next_list}}Your next meetings: {{{next_list}}}.{{/next_list}}",
+            "{{#cancelled}}Your meetings cancelled by the change: {{cancelled}}.{{/cancelled}}",
+            "Your signup still stands. If the new schedule does not suit you, you can cancel in "
+            "Piiri." }, NULL, NULL, false },
     { "session_reminder", "fi", "Muistutus tapaamisesta",
         { "Tämä on muistutus tapaamisesta{{#group}} ({{{group}}}){{/group}}, johon olet "
           "ilmoittautunut.",
             "{{#when}}Aika: {{{when}}}{{/when}}", "{{#place}}Paikka: {{{place}}}{{/place}}",
             "Jos et pääsekään, voit perua ilmoittautumisesi Piirissä. Silloin paikka vapautuu "
-            "toiselle." }, NULL, false },
+            "toiselle." }, NULL, NULL, false },
     { "session_reminder", "sv", "Påminnelse om en träff",
         { "Det här är en påminnelse om träffen{{#group}} ({{{group}}}){{/group}} som du har "
           "anmält dig till.",
             "{{#when}}Tid: {{{when}}}{{/when}}", "{{#place}}Plats: {{{place}}}{{/place}}",
             "Om du inte kan komma kan du avboka i Piiri. Då blir platsen ledig för någon "
-            "annan." }, NULL, false },
+            "annan." }, NULL, NULL, false },
     { "session_reminder", "en", "A reminder of a meeting",
         { "This is a reminder of the meeting{{#group}} ({{{group}}}){{/group}} you signed up for.",
             "{{#when}}When: {{{when}}}{{/when}}", "{{#place}}Where: {{{place}}}{{/place}}",
             "If you cannot come after all, you can cancel in Piiri, and the place goes to someone "
-            "else." }, NULL, false },
+            "else." }, NULL, NULL, false },
     { "signup_offered", "fi", "Sinulle tarjotaan paikkaa",
         { "Jonosta vapautui paikka{{#group}} ryhmään {{{group}}}{{/group}}, ja sitä tarjotaan nyt "
           "sinulle.",
@@ -131,7 +155,7 @@ static const struct mail_phrases phrases[] = {
             "Paikka pidetään sinulle {{{deadline}}} asti. Vastaa siihen mennessä, otatko sen "
             "vastaan. Jos et vastaa, paikka siirtyy jonossa seuraavalle.",
             "Jos et pääse, voit kieltäytyä samasta linkistä, niin paikka vapautuu heti toiselle." },
-        "Vastaa tarjoukseen", true },
+        "Vastaa tarjoukseen", NULL, true },
     { "signup_offered", "sv", "Du erbjuds en plats",
         { "En plats blev ledig{{#group}} i {{{group}}}{{/group}} och den erbjuds nu dig.",
             "{{#when}}Tid: {{{when}}}{{/when}}",
@@ -139,7 +163,7 @@ static const struct mail_phrases phrases[] = {
             "inte svarar går platsen till nästa i kön.",
             "Om du inte kan komma kan du tacka nej via samma länk, så går platsen genast till "
             "någon annan." },
-        "Svara på erbjudandet", true },
+        "Svara på erbjudandet", NULL, true },
     { "signup_offered", "en", "A place is offered to you",
         { "A place opened up{{#group}} in {{{group}}}{{/group}} and it is offered to you.",
             "{{#when}}When: {{{when}}}{{/when}}",
@@ -147,56 +171,91 @@ static const struct mail_phrases phrases[] = {
             "If you do not, it goes to the next person waiting.",
             "If you cannot come, you can decline from the same link, and the place goes to "
             "someone else at once." },
-        "Answer the offer", true },
+        "Answer the offer", NULL, true },
+    /* One-to-one support: that something waits in Piiri, nothing of the
+     * request or of the person who asked (mail_pairing_view reads neither). */
+    { "pairing_proposed", "fi", "Uusi ehdotus Piirissä",
+        { "Koordinaattori on ehdottanut sinulle uutta kahdenkeskistä tukea. Kirjaudu Piiriin, niin "
+          "näet ehdotuksen ja voit hyväksyä sen tai kieltäytyä siitä.",
+            "Tässä viestissä ei ole ehdotuksen tietoja: ne näet vain Piirissä." },
+        NULL, "Kirjaudu Piiriin", false },
+    { "pairing_proposed", "sv", "Ett nytt förslag i Piiri",
+        { "En samordnare har föreslagit nytt stöd på tu man hand för dig. Logga in i Piiri för att "
+          "se förslaget och godkänna eller avböja det.",
+            "Meddelandet innehåller inga uppgifter om förslaget: de finns bara i Piiri." },
+        NULL, "Logga in i Piiri", false },
+    { "pairing_proposed", "en", "A new proposal in Piiri",
+        { "A coordinator has proposed new one-to-one support to you. Sign in to Piiri to see the "
+          "proposal and accept or decline it.",
+            "This message holds none of the proposal's details: you see them only in Piiri." },
+        NULL, "Sign in to Piiri", false },
+    { "pairing_accepted", "fi", "Ehdotus on hyväksytty",
+        { "{{#requester}}Sinulle ehdotettu tukihenkilö on hyväksynyt ehdotuksen. Kirjaudu Piiriin, "
+          "niin näet, miten pääsette alkuun.{{/requester}}{{^requester}}Tukihenkilö on hyväksynyt "
+          "ehdotetun kahdenkeskisen tuen. Kirjaudu Piiriin, niin näet sen.{{/requester}}",
+            "Tässä viestissä ei ole pyynnön tietoja: ne näet vain Piirissä." },
+        NULL, "Kirjaudu Piiriin", false },
+    { "pairing_accepted", "sv", "Ett förslag har godkänts",
+        { "{{#requester}}Stödpersonen som föreslogs för dig har godkänt förslaget. Logga in i "
+          "Piiri för att se hur ni kommer i gång.{{/requester}}{{^requester}}En stödperson har "
+          "godkänt föreslaget stöd på tu man hand. Logga in i Piiri för att se det.{{/requester}}",
+            "Meddelandet innehåller inga uppgifter om förfrågan: de finns bara i Piiri." },
+        NULL, "Logga in i Piiri", false },
+    { "pairing_accepted", "en", "A proposal has been accepted",
+        { "{{#requester}}The supporter proposed to you has accepted. Sign in to Piiri to see how "
+          "to get started.{{/requester}}{{^requester}}A supporter has accepted proposed one-to-one "
+          "support. Sign in to Piiri to see it.{{/requester}}",
+            "This message holds none of the request's details: you see them only in Piiri." },
+        NULL, "Sign in to Piiri", false },
     { "email_verify", "fi", "Vahvista sähköpostiosoitteesi",
         { "Vahvista, että tämä osoite on sinun: avaa linkki ja paina sivulla olevaa painiketta. "
           "Sen jälkeen saat Piiristä viestit ilmoittautumisistasi.",
             "Linkki toimii {{valid_for}}.",
             "Jos et luonut tiliä Piiriin, voit jättää tämän viestin huomiotta." },
-        "Vahvista osoite", false },
+        "Vahvista osoite", NULL, false },
     { "email_verify", "sv", "Bekräfta din e-postadress",
         { "Bekräfta att adressen är din: öppna länken och tryck på knappen på sidan. Därefter får "
           "du meddelanden om dina anmälningar från Piiri.",
             "Länken fungerar i {{valid_for}}.",
             "Om du inte skapade ett konto i Piiri kan du lämna meddelandet utan åtgärd." },
-        "Bekräfta adressen", false },
+        "Bekräfta adressen", NULL, false },
     { "email_verify", "en", "Confirm your email address",
         { "Confirm that this address is yours: open the link and press the button on the page. "
           "After that, Piiri will tell you about your signups by email.",
             "The link works for {{valid_for}}.",
             "If you did not create an account in Piiri, you can ignore this message." },
-        "Confirm the address", false },
+        "Confirm the address", NULL, false },
     { "password_reset", "fi", "Salasanan vaihtaminen",
         { "Tälle osoitteelle pyydettiin uutta salasanaa. Voit valita uuden salasanan tästä:",
             "Linkki toimii {{valid_for}} ja vain kerran.",
             "Jos et pyytänyt tätä, sinun ei tarvitse tehdä mitään: salasanasi pysyy ennallaan." },
-        "Valitse uusi salasana", false },
+        "Valitse uusi salasana", NULL, false },
     { "password_reset", "sv", "Byte av lösenord",
         { "Någon bad om ett nytt lösenord för den här adressen. Du kan välja ett nytt lösenord här:",
             "Länken fungerar i {{valid_for}} och bara en gång.",
             "Om du inte bad om det behöver du inte göra något: ditt lösenord är som förut." },
-        "Välj ett nytt lösenord", false },
+        "Välj ett nytt lösenord", NULL, false },
     { "password_reset", "en", "Changing your password",
         { "A new password was asked for this address. You can choose a new password here:",
             "The link works for {{valid_for}} and only once.",
             "If you did not ask for this, you need not do anything: your password stays as it "
             "is." },
-        "Choose a new password", false },
+        "Choose a new password", NULL, false },
     { "signin_link", "fi", "Kirjautumislinkki",
         { "Voit kirjautua Piiriin tästä linkistä ilman salasanaa:",
             "Linkki toimii {{valid_for}} ja vain kerran.",
             "Jos et pyytänyt linkkiä, voit jättää tämän viestin huomiotta." },
-        "Kirjaudu sisään", false },
+        "Kirjaudu sisään", NULL, false },
     { "signin_link", "sv", "Inloggningslänk",
         { "Du kan logga in i Piiri med den här länken, utan lösenord:",
             "Länken fungerar i {{valid_for}} och bara en gång.",
             "Om du inte bad om länken kan du lämna meddelandet utan åtgärd." },
-        "Logga in", false },
+        "Logga in", NULL, false },
     { "signin_link", "en", "Your sign-in link",
         { "You can sign in to Piiri with this link, without a password:",
             "The link works for {{valid_for}} and only once.",
             "If you did not ask for the link, you can ignore this message." },
-        "Sign in", false },
+        "Sign in", NULL, false },
 };
 
 /* What every message of a language shares. */
@@ -204,6 +263,7 @@ struct mail_frame {
     const char *lang;
     const char *greeting, *guest, *footer;
     const char *account_footer; /* under an account message: asked for, not signed up */
+    const char *support_footer; /* under a message about one-to-one support */
     const char *unsubscribe;    /* a message that can be turned off: how */
     const char *prefs;          /* and where all of them are chosen */
     const char *weekdays[7];    /* ISO: Monday first */
@@ -217,12 +277,16 @@ static const struct mail_frame frames[] = {
         "Tämä viesti tuli Piiristä, koska ilmoittauduit sen kautta. Siihen ei tarvitse vastata.",
         "Tämä viesti tuli Piiristä, koska sitä pyydettiin tälle osoitteelle. Siihen ei tarvitse "
         "vastata.",
+        "Tämä viesti tuli Piiristä, koska olet mukana sen kahdenkeskisessä tuessa. Siihen ei "
+        "tarvitse vastata.",
         "En halua tällaisia viestejä", "Kaikki viestiasetukset",
         { "ma", "ti", "ke", "to", "pe", "la", "su" }, "klo", "{{n}} minuuttia", "{{n}} tuntia" },
     { "sv", "Hej{{#name}} {{{name}}}{{/name}},",
         "Meddelandet gäller anmälan som du gjorde för {{{guest}}}.",
         "Det här meddelandet kommer från Piiri eftersom du anmälde dig där. Du behöver inte svara.",
         "Det här meddelandet kommer från Piiri eftersom det beställdes till den här adressen. Du "
+        "behöver inte svara.",
+        "Det här meddelandet kommer från Piiri eftersom du är med i dess stöd på tu man hand. Du "
         "behöver inte svara.",
         "Jag vill inte ha sådana meddelanden", "Alla inställningar för meddelanden",
         { "mån", "tis", "ons", "tors", "fre", "lör", "sön" }, "kl.", "{{n}} minuter", "{{n}} timmar" },
@@ -231,6 +295,8 @@ static const struct mail_frame frames[] = {
         "This message comes from Piiri because you signed up there. There is no need to reply.",
         "This message comes from Piiri because it was asked for this address. There is no need to "
         "reply.",
+        "This message comes from Piiri because you take part in its one-to-one support. There is "
+        "no need to reply.",
         "I do not want messages like this", "All message settings",
         { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" }, "at", "{{n}} minutes", "{{n}} hours" },
 };
@@ -309,19 +375,60 @@ static json_t *valid_for(const struct mail_frame *f, json_int_t minutes)
     return out;
 }
 
+/* "ti 24.11.2026 klo 18.00" of a {date, weekday, time}; NULL without one. New string. */
+static char *when_words(const json_t *o, const struct mail_frame *f)
+{
+    const char *date = str(o, "date"), *time = str(o, "time");
+    json_int_t wd = json_integer_value(json_object_get(o, "weekday"));
+    if (date == NULL || time == NULL || wd < 1 || wd > 7)
+        return NULL;
+    return xasprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time);
+}
+
+/* A changed schedule's words: the new rule as a person says it
+ * (web_schedule_words; none for a rule words do not say well) and the
+ * person's next meetings, one after another. */
+static void schedule_data(json_t *data, const json_t *view, const struct mail_frame *f)
+{
+    json_t *sch = json_object_get(view, "schedule");
+    char *rule = str(sch, "start") != NULL && str(sch, "rrule") != NULL
+        ? web_schedule_words(f->lang, str(sch, "start"),
+              (int)json_integer_value(json_object_get(sch, "duration")), str(sch, "rrule"))
+        : NULL;
+    if (rule != NULL)
+        json_object_set_new(data, "rule", json_string(rule));
+    free(rule);
+    char *list = NULL;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(view, "next"), i, item)
+    {
+        char *when = when_words(item, f);
+        if (when == NULL)
+            continue;
+        char *longer = list ? xasprintf("%s, %s", list, when) : xstrdup(when);
+        free(list);
+        free(when);
+        list = longer;
+    }
+    if (list != NULL)
+        json_object_set_new(data, "next_list", json_string(list));
+    free(list);
+}
+
 /* The data the phrases see: the view, "when" and "valid_for" written out. */
 static json_t *phrase_data(const json_t *view, const struct mail_frame *f)
 {
     json_t *data = json_deep_copy(view);
     if (data == NULL)
         fatalx("out of memory");
-    const char *date = str(view, "date"), *time = str(view, "time");
-    json_int_t wd = json_integer_value(json_object_get(view, "weekday"));
-    if (date != NULL && time != NULL && wd >= 1 && wd <= 7)
-        json_object_set_new(
-            data, "when", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
-    date = str(view, "deadline_date"), time = str(view, "deadline_time");
-    wd = json_integer_value(json_object_get(view, "deadline_weekday"));
+    char *when = when_words(view, f);
+    if (when != NULL)
+        json_object_set_new(data, "when", json_string(when));
+    free(when);
+    schedule_data(data, view, f);
+    const char *date = str(view, "deadline_date"), *time = str(view, "deadline_time");
+    json_int_t wd = json_integer_value(json_object_get(view, "deadline_weekday"));
     if (date != NULL && time != NULL && wd >= 1 && wd <= 7)
         json_object_set_new(
             data, "deadline", json_sprintf("%s %s %s %s", f->weekdays[wd - 1], date, f->at, time));
@@ -340,12 +447,13 @@ static void text_add(char **text, const char *line)
 }
 
 /* The paragraphs, into the text part and as the HTML's list; an account
- * message's link after the first. */
+ * message's link, or a support message's sign-in link, after the first. */
 static json_t *body_paragraphs(const struct mail_phrases *p, const struct mail_frame *f,
     const json_t *view, const json_t *data, char **text)
 {
     json_t *paras = json_array();
-    const char *link = str(view, "link_url");
+    const char *label = p->action ? p->action : p->signin;
+    const char *link = str(view, p->action ? "link_url" : "signin_url");
     for (int i = 0; i <= MAX_PARAS; i++) {
         const char *src = i < MAX_PARAS ? p->paras[i] : (str(view, "guest") ? f->guest : NULL);
         if (src == NULL)
@@ -354,12 +462,12 @@ static json_t *body_paragraphs(const struct mail_phrases *p, const struct mail_f
         if (para[0] != '\0') {
             text_add(text, para);
             json_t *o = json_pack("{s:s}", "text", para);
-            if (json_array_size(paras) == 0 && p->action != NULL && link != NULL) {
-                char *line = xasprintf("%s: %s", p->action, link);
+            if (json_array_size(paras) == 0 && label != NULL && link != NULL) {
+                char *line = xasprintf("%s: %s", label, link);
                 text_add(text, line);
                 free(line);
                 json_object_set_new(o, "url", json_string(link));
-                json_object_set_new(o, "label", json_string(p->action));
+                json_object_set_new(o, "label", json_string(label));
             }
             json_array_append_new(paras, o);
         }
@@ -368,24 +476,29 @@ static json_t *body_paragraphs(const struct mail_phrases *p, const struct mail_f
     return paras;
 }
 
+/* Why the message came: asked for, signed up, or one-to-one support. */
+static const char *why(const struct mail_phrases *p, const struct mail_frame *f)
+{
+    if (p->action != NULL && !p->about_signup)
+        return f->account_footer;
+    return p->signin != NULL ? f->support_footer : f->footer;
+}
+
 /* The footer of the text part: why the message came, and for a message
  * that can be turned off, how. New string. */
 static char *text_footer(const struct mail_phrases *p, const struct mail_frame *f, const json_t *view)
 {
     const char *unsub = str(view, "unsubscribe_url"), *prefs = str(view, "prefs_url");
-    if (p->action != NULL && !p->about_signup)
-        return xstrdup(f->account_footer);
-    if (unsub == NULL || prefs == NULL)
-        return xstrdup(f->footer);
-    return xasprintf("%s\n\n%s: %s\n%s: %s", f->footer, f->unsubscribe, unsub, f->prefs, prefs);
+    if ((p->action != NULL && !p->about_signup) || unsub == NULL || prefs == NULL)
+        return xstrdup(why(p, f));
+    return xasprintf("%s\n\n%s: %s\n%s: %s", why(p, f), f->unsubscribe, unsub, f->prefs, prefs);
 }
 
 static char *render_html(const struct mail_phrases *p, const struct mail_frame *f,
     const json_t *view, const char *greeting, json_t *paras, char **cause)
 {
     json_t *page = json_pack("{s:s, s:s, s:s, s:o, s:s}", "lang", f->lang, "subject", p->subject,
-        "greeting", greeting, "paragraphs", paras, "footer",
-        p->action != NULL && !p->about_signup ? f->account_footer : f->footer);
+        "greeting", greeting, "paragraphs", paras, "footer", why(p, f));
     if (page == NULL)
         fatalx("out of memory");
     if (p->action == NULL && str(view, "unsubscribe_url") && str(view, "prefs_url")) {

@@ -110,7 +110,8 @@ static bool finish(
 /* The message's link, made now: its token exists only in the message, and
  * the database learns its hash in the transaction that marks it sent.
  * An account message's link does what it asked for, an offer's answers it;
- * any other lets the person stop that kind of message. */
+ * any other lets the person stop that kind of message (and a message about
+ * one-to-one support asks them to sign in: signin_url, no token). */
 static void add_links(json_t *view, const struct config *cfg, const char *token)
 {
     const char *purpose = json_string_value(json_object_get(view, "link"));
@@ -124,6 +125,7 @@ static void add_links(json_t *view, const struct config *cfg, const char *token)
         json_object_set_new(
             view, "one_click_url", json_sprintf("%s/api/v1/mail/unsubscribe/%s", base, token));
         json_object_set_new(view, "prefs_url", json_sprintf("%s/%s/me/mail", base, lang));
+        json_object_set_new(view, "signin_url", json_sprintf("%s/%s/signin", base, lang));
     }
 }
 

@@ -26,7 +26,8 @@
 /* The messages a person may turn off, in the order the page shows them
  * (mail_optional_kinds() in SQL). */
 static const char *const optional_kinds[] = { "signup_confirmed", "signup_waitlisted",
-    "signup_promoted", "session_cancelled", "session_moved", NULL };
+    "signup_promoted", "session_cancelled", "session_moved", "schedule_changed", "pairing_proposed",
+    "pairing_accepted", NULL };
 
 static const char *const languages[] = { "fi", "sv", "en", NULL };
 

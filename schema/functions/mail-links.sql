@@ -28,7 +28,7 @@ $$;
 -- The messages a person may turn off, in the order the preferences show them.
 CREATE OR REPLACE FUNCTION mail_optional_kinds() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
     SELECT ARRAY['signup_confirmed', 'signup_waitlisted', 'signup_promoted', 'session_cancelled',
-                 'session_moved']
+                 'session_moved', 'schedule_changed', 'pairing_proposed', 'pairing_accepted']
 $$;
 
 -- Asking for a link by email: counted under the hashed keys (client

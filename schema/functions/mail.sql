@@ -18,13 +18,15 @@ CREATE OR REPLACE TRIGGER mail_outbox_notify AFTER INSERT ON notification_outbox
 -- What a message about row o says, read now: the person, their language and
 -- discreet titles, the group's title in that language, the session's local
 -- time, the reason of a cancellation, the place in the line, a reminder's
--- place, an offer's deadline. stale: the message is no longer true (the
--- signup was cancelled or promoted, the session cancelled, moved back or,
--- for a reminder, moved, the meeting has begun, the address is gone,
--- reminders turned off, an offer no longer open) and is not sent.
--- calendar: what the person's feed shows of the row's signup or session
--- (mail_calendar_json), for the message's iCalendar part; read with the
--- rest, so it is as true as the text.
+-- place, an offer's deadline; for a changed schedule, the new rule, the
+-- person's next meetings and how many of theirs it cancelled. stale: the
+-- message is no longer true (the signup was cancelled or promoted, the
+-- session cancelled, moved back or, for a reminder, moved, the meeting has
+-- begun, the address is gone, reminders turned off, an offer no longer
+-- open; a changed schedule's group archived or nobody of them signed up any
+-- more) and is not sent. calendar: what the person's feed shows of the
+-- row's signup or session (mail_calendar_json), for the message's
+-- iCalendar part; read with the rest, so it is as true as the text.
 CREATE OR REPLACE FUNCTION mail_view(o notification_outbox) RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
     p persons;
@@ -43,6 +45,9 @@ BEGIN
     v_lang := coalesce(p.language, 'fi');
     IF o.kind IN ('email_verify', 'password_reset', 'signin_link') THEN
         RETURN mail_account_view(o, p);
+    END IF;
+    IF o.kind IN ('pairing_proposed', 'pairing_accepted') THEN
+        RETURN mail_pairing_view(o, p);
     END IF;
     v_stale := p.email IS NULL OR p.erased_at IS NOT NULL OR g.id IS NULL
         -- An address not verified yet gets nothing but its verification
@@ -63,6 +68,13 @@ BEGIN
            WHEN 'session_reminder' THEN s.status IS DISTINCT FROM 'scheduled'
                OR s.starts_at IS DISTINCT FROM (o.payload->>'starts_at')::timestamptz
                OR NOT p.mail_reminders
+           -- A changed schedule: while the group runs and the person is
+           -- still signed up for a session it touched.
+           WHEN 'schedule_changed' THEN g.archived_at IS NOT NULL OR NOT EXISTS (
+               SELECT 1 FROM signups y JOIN sessions t ON t.org_id = y.org_id AND t.group_id = y.group_id
+                                                      AND (t.id = y.session_id OR y.session_id IS NULL)
+               WHERE y.org_id = o.org_id AND y.group_id = g.id AND y.status <> 'cancelled'
+                 AND y.person_id = o.person_id AND t.id = ANY (mail_payload_sessions(o)))
            END
         -- About a session: only while the person is still signed up for it.
         OR (o.kind IN ('session_cancelled', 'session_moved') AND NOT EXISTS (
@@ -102,20 +114,91 @@ BEGIN
         'deadline_weekday', CASE WHEN o.kind = 'signup_offered' THEN extract(isodow FROM v_deadline)::int END,
         'deadline_time', CASE WHEN o.kind = 'signup_offered' THEN
                              to_char(v_deadline, CASE v_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END) END,
+        'schedule', CASE WHEN o.kind = 'schedule_changed' AND g.schedule_rrule IS NOT NULL THEN
+                        json_build_object('start', g.schedule_start, 'duration', g.schedule_duration,
+                                          'rrule', g.schedule_rrule) END,
+        'next', CASE WHEN o.kind = 'schedule_changed' THEN mail_next_meetings(p, g, v_lang) END,
+        'cancelled', CASE WHEN o.kind = 'schedule_changed' THEN
+                         (SELECT nullif(count(*), 0) FROM sessions t
+                          WHERE t.org_id = o.org_id AND t.id = ANY (mail_payload_sessions(o))
+                            AND t.status = 'cancelled') END,
         'calendar', CASE WHEN NOT v_stale THEN mail_calendar_json(o, p, x, s) END);
 END
+$$;
+
+-- The sessions a schedule_changed row names (schedule_notify, schedules.sql).
+CREATE OR REPLACE FUNCTION mail_payload_sessions(o notification_outbox) RETURNS uuid[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY(SELECT jsonb_array_elements_text(coalesce(o.payload->'session_ids', '[]'))::uuid)
+$$;
+
+-- A person's next three meetings in the group, as mail_view writes a time:
+-- the sessions of their signups there, not cancelled, not begun.
+CREATE OR REPLACE FUNCTION mail_next_meetings(p persons, g groups, p_lang text) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_agg(json_build_object(
+               'date', to_char(n.l, 'FMDD.FMMM.YYYY'), 'weekday', extract(isodow FROM n.l)::int,
+               'time', to_char(n.l, CASE p_lang WHEN 'en' THEN 'HH24:MI' ELSE 'HH24.MI' END))
+           ORDER BY n.starts_at, n.id)
+    FROM (SELECT DISTINCT s.id, s.starts_at, s.starts_at AT TIME ZONE g.schedule_timezone AS l
+          FROM signups x JOIN sessions s ON s.org_id = x.org_id AND s.group_id = x.group_id
+                                        AND (s.id = x.session_id OR x.session_id IS NULL)
+          WHERE x.org_id = g.org_id AND x.group_id = g.id AND x.person_id = p.id AND x.status <> 'cancelled'
+            AND s.status = 'scheduled' AND s.starts_at > now()
+          ORDER BY s.starts_at, s.id
+          LIMIT 3) n
+$$;
+
+-- A message about a pairing (one-to-one support): to its supporter while it
+-- is proposed, to its requester and a coordinator once it is active. Reads
+-- who is in the pairing and its state, never the request's text (message,
+-- preferences) nor anything of the requester: the message says nothing of
+-- them, and sending it is no read for the request's access log. requester:
+-- the person is the one who asked (the message's words differ).
+CREATE OR REPLACE FUNCTION mail_pairing_view(o notification_outbox, p persons) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'org_id', o.org_id, 'id', o.id, 'kind', o.kind, 'attempts', o.attempts,
+        'stale', coalesce(p.email IS NULL OR p.erased_at IS NOT NULL OR p.email_verified_at IS NULL
+                          OR o.kind = ANY (p.mail_off)
+                          OR CASE o.kind
+                             WHEN 'pairing_proposed' THEN pr.status IS DISTINCT FROM 'proposed'
+                                 OR sp.person_id IS DISTINCT FROM p.id
+                             WHEN 'pairing_accepted' THEN pr.status IS DISTINCT FROM 'active'
+                                 OR NOT (q.requester_id IS NOT DISTINCT FROM p.id OR p.is_admin
+                                         OR EXISTS (SELECT 1 FROM memberships m
+                                                    WHERE m.org_id = o.org_id AND m.person_id = p.id
+                                                      AND m.role = 'coordinator'))
+                             END, true),
+        'person_id', p.id, 'link', mail_kind_purpose(o.kind),
+        'email', p.email, 'name', p.display_name, 'language', coalesce(p.language, 'fi'),
+        'requester', q.requester_id IS NOT DISTINCT FROM p.id)
+    FROM (SELECT 1) one
+    LEFT JOIN pairings pr ON pr.org_id = o.org_id AND pr.id = (o.payload->>'pairing_id')::uuid
+    LEFT JOIN supporters sp ON sp.org_id = pr.org_id AND sp.id = pr.supporter_id
+    LEFT JOIN LATERAL (SELECT r.requester_id FROM support_requests r
+                       WHERE r.org_id = pr.org_id AND r.id = pr.request_id) q ON true
 $$;
 
 -- The events of the person's feed (feed_person_json) a message about row o
 -- carries: a signup's, up to the next 20 of a series signup's sessions not
 -- yet begun (the feed has the rest); for a session's move or cancellation,
 -- that session through the person's signup for it (their signup for the
--- session rather than the series'). NULL for a kind about no session.
+-- session rather than the series'); for a changed schedule, each session
+-- of the person's it moved, cancelled or added, as the feed shows it now
+-- (a cancelled one STATUS:CANCELLED). NULL for a kind about no session.
 -- A guest's signup is in nobody's feed, so its messages carry no events.
 -- (PL/pgSQL: feeds.sql, applied after this file, defines feed_person_json.)
 CREATE OR REPLACE FUNCTION mail_calendar_json(o notification_outbox, p persons, x signups, s sessions)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_feed json;
 BEGIN
+    IF o.kind = 'schedule_changed' THEN
+        v_feed := feed_person_json(p, NULL, NULL, NULL);
+        RETURN json_build_object('discreet', v_feed->'discreet', 'events', (
+            SELECT coalesce(json_agg(e.ev ORDER BY e.n), '[]')
+            FROM json_array_elements(v_feed->'events') WITH ORDINALITY AS e(ev, n)
+            WHERE (e.ev->>'id')::uuid = ANY (mail_payload_sessions(o))));
+    END IF;
     RETURN CASE
         WHEN o.kind IN ('signup_confirmed', 'signup_promoted', 'signup_waitlisted') THEN
             feed_person_json(p, x.id, NULL, 20)

@@ -480,6 +480,8 @@ BEGIN
     VALUES (q.org_id, q.id, s.id, 'proposed', p_note) RETURNING * INTO pr;
     UPDATE support_requests SET status = 'proposed', updated_at = now() WHERE org_id = q.org_id AND id = q.id;
     PERFORM pairing_event(pr, NULL, p_actor);
+    -- The supporter hears of it by mail: the pairing's id, nothing of the request.
+    PERFORM outbox_add(pr.org_id, s.person_id, 'pairing_proposed', jsonb_build_object('pairing_id', pr.id));
     RETURN json_build_object('pairing', pairing_json(pr));
 END
 $$;
@@ -534,6 +536,30 @@ RETURNS json LANGUAGE sql STABLE AS $$
     FROM pairings p WHERE p.id = p_id
 $$;
 
+-- Who hears by mail that pairing pr was accepted: its requester, and
+-- whoever proposed it while they still coordinate the org (or are a site
+-- admin); when they no longer do, the org's coordinators. One row each,
+-- the pairing's id its payload: nothing of the request.
+CREATE OR REPLACE FUNCTION pairing_notify_accepted(pr pairings) RETURNS void LANGUAGE sql AS $$
+    WITH proposer AS (
+        SELECT a.id FROM pairing_events e JOIN persons a ON a.id = e.actor_id
+        WHERE e.org_id = pr.org_id AND e.pairing_id = pr.id AND e.from_status IS NULL
+          AND e.to_status = 'proposed' AND a.erased_at IS NULL
+          AND (a.is_admin OR EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = pr.org_id
+                                     AND m.person_id = a.id AND m.role = 'coordinator'))
+        ORDER BY e.at DESC LIMIT 1),
+    told AS (
+        SELECT q.requester_id AS id FROM support_requests q
+        WHERE q.org_id = pr.org_id AND q.id = pr.request_id AND q.requester_id IS NOT NULL
+        UNION
+        SELECT id FROM proposer
+        UNION
+        SELECT m.person_id FROM memberships m
+        WHERE m.org_id = pr.org_id AND m.role = 'coordinator' AND NOT EXISTS (SELECT 1 FROM proposer))
+    INSERT INTO notification_outbox (org_id, person_id, kind, payload)
+    SELECT pr.org_id, t.id, 'pairing_accepted', jsonb_build_object('pairing_id', pr.id) FROM told t
+$$;
+
 -- accept and decline (a proposed pairing), close (proposed or active). The
 -- pairing, then its request, is locked. The answer shows what the actor may
 -- see (p_supporter, p_note).
@@ -575,6 +601,9 @@ BEGIN
         closed_at = CASE WHEN req_status = 'closed' THEN now() ELSE closed_at END
     WHERE org_id = pr.org_id AND id = pr.request_id;
     PERFORM pairing_event(pr, was, p_actor);
+    IF p_action = 'accept' THEN
+        PERFORM pairing_notify_accepted(pr);
+    END IF;
     RETURN json_build_object('pairing', pairing_view_json(pr, p_supporter, p_note, false));
 END
 $$;

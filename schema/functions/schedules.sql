@@ -21,14 +21,22 @@ CREATE OR REPLACE FUNCTION session_has_people(s sessions) RETURNS boolean LANGUA
                      AND (x.session_id = s.id OR x.session_id IS NULL))
 $$;
 
--- Tell everyone signed up for the session (with an account: a guest signup
--- has nobody to write to) that it was moved or cancelled.
-CREATE OR REPLACE FUNCTION schedule_notify(s sessions, p_kind text) RETURNS void LANGUAGE sql AS $$
+-- Tell each person signed up (with an account: a guest signup has nobody to
+-- write to) whom the change touches: one row per person, however many of
+-- their sessions moved, were cancelled or (a series signup) were added, so a
+-- weekly series changed is one message, not one per meeting. The payload
+-- names those sessions (ids only): the message's calendar part updates each.
+CREATE OR REPLACE FUNCTION schedule_notify(g groups, p_sessions uuid[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO notification_outbox (org_id, person_id, kind, payload)
-    SELECT s.org_id, x.person_id, p_kind, jsonb_build_object('session_id', s.id, 'group_id', s.group_id)
+    SELECT g.org_id, x.person_id, 'schedule_changed',
+           jsonb_build_object('group_id', g.id, 'session_ids', to_jsonb(array_agg(DISTINCT s.id)))
     FROM signups x
-    WHERE x.org_id = s.org_id AND x.group_id = s.group_id AND x.status <> 'cancelled'
-      AND x.person_id IS NOT NULL AND (x.session_id = s.id OR x.session_id IS NULL)
+    JOIN sessions s ON s.org_id = x.org_id AND s.group_id = x.group_id
+                   AND (s.id = x.session_id OR x.session_id IS NULL)
+    WHERE x.org_id = g.org_id AND x.group_id = g.id AND x.status <> 'cancelled'
+      AND x.person_id IS NOT NULL AND s.id = ANY (p_sessions)
+    GROUP BY x.person_id
+    ORDER BY min(x.created_at)
 $$;
 
 -- The future sessions that follow the rule: from the series, not started,
@@ -57,7 +65,6 @@ BEGIN
     IF (v_old.starts_at, v_old.ends_at) = (s.starts_at, s.ends_at) THEN
         RETURN NULL;
     END IF;
-    PERFORM schedule_notify(s, 'session_moved');
     RETURN json_build_object('id', s.id,
         'old_starts_at', rfc3339(v_old.starts_at, g.schedule_timezone),
         'old_ends_at', rfc3339(v_old.ends_at, g.schedule_timezone),
@@ -95,7 +102,6 @@ BEGIN
         UPDATE sessions SET status = 'cancelled', cancel_reason = 'schedule_changed',
             sequence = sequence + 1, updated_at = now()
         WHERE org_id = s.org_id AND id = s.id RETURNING * INTO s;
-        PERFORM schedule_notify(s, 'session_cancelled');
     ELSE
         DELETE FROM sessions WHERE org_id = s.org_id AND id = s.id;
     END IF;
@@ -111,8 +117,8 @@ $$;
 -- time; a move is superseded by the new time). Surplus occurrences are
 -- added, surplus sessions removed (schedule_remove). Past, held and extra
 -- sessions stay as they are; an occurrence one of them already stands for
--- is not made again. People signed up hear of every move and cancellation
--- (the notification outbox). Returns {moved, added, removed}.
+-- is not made again. Each person signed up whom it touches hears of it once
+-- (schedule_notify). Returns {moved, added, removed}.
 CREATE OR REPLACE FUNCTION schedule_retime(g groups, p_starts bigint[], p_ends bigint[], p_horizon timestamptz)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -154,6 +160,9 @@ BEGIN
             IF v_item IS NOT NULL THEN v_moved := v_moved || v_item; END IF;
         END IF;
     END LOOP;
+    PERFORM schedule_notify(g, ARRAY(
+        SELECT (i->>'id')::uuid FROM unnest(v_moved || v_added || v_removed) i
+        WHERE i->>'action' IS DISTINCT FROM 'deleted'));
     -- A horizon round that expanded the old rule must not store it
     -- (horizon_extend, sessions.sql): its claim goes.
     UPDATE groups SET horizon_until = p_horizon, horizon_claimed_until = NULL

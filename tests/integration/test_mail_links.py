@@ -200,7 +200,8 @@ def test_preferences_change_only_what_is_named(pg, srv):
     me = assert_json(srv.api("GET", "/api/v1/me/mail", token=p.token), 200)
     assert me == {"email": p.email, "email_verified": False, "language": "fi", "reminders": True,
                   "messages": {"signup_confirmed": True, "signup_waitlisted": True, "signup_promoted": True,
-                               "session_cancelled": True, "session_moved": True}}
+                               "session_cancelled": True, "session_moved": True, "schedule_changed": True,
+                               "pairing_proposed": True, "pairing_accepted": True}}
     r = srv.api("PATCH", "/api/v1/me/mail", token=p.token,
                 json={"language": "sv", "messages": {"session_moved": False}})
     changed = assert_json(r, 200)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """The notification outbox: every change a person should hear about is a row,
-written in the same transaction as the change, with ids and no content (also
-each session a new schedule moves or cancels)."""
+written in the same transaction as the change, with ids and no content (a new
+schedule: one row per person it touches, naming their sessions it moved,
+cancelled or added)."""
 
 import json
 import subprocess
@@ -11,7 +12,8 @@ from helpers import (ACCOUNT_ORG, add_session, assert_json, cancel_session, canc
 
 
 def outbox(pg, person_id):
-    """(kind, payload) of PERSON_ID's outbox rows, oldest first."""
+    """(kind, payload) of PERSON_ID's outbox rows, oldest first (account messages,
+    such as the verification of a new address, aside)."""
     p = subprocess.run(["psql", pg.url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c",
                         "SELECT kind || ' ' || payload::text FROM notification_outbox "
                         f"WHERE person_id = '{person_id}' AND org_id <> '{ACCOUNT_ORG}' ORDER BY id"],
@@ -70,9 +72,10 @@ def patch_schedule(server, gid, token, schedule, qs=""):
     return assert_json(r, 200)
 
 
-def test_a_new_schedule_tells_the_series_of_each_move_and_cancellation(pg, server, admin):
+def test_a_new_schedule_is_one_row_per_person(pg, server, admin):
     """Three weekly meetings become two, a day later: a participant of the series
-    hears of two moves and one cancellation, one row each; a dry run says nothing."""
+    hears of it once, the row naming the two moved sessions and the cancelled one;
+    a dry run says nothing."""
     o = org_with_people(server, admin[1], coord="coordinator", p1="member", p2="member")
     g = make_group(server, o.slug, o.coord.token, capacity=5, schedule=weekly_from(10, "FREQ=WEEKLY;COUNT=3"))
     signed_up(server, "group", g["id"], o.p1.token, "confirmed")
@@ -83,13 +86,13 @@ def test_a_new_schedule_tells_the_series_of_each_move_and_cancellation(pg, serve
     assert [k for k, _ in outbox(pg, o.p1.id)] == ["signup_confirmed"], "a dry run wrote to the outbox"
     change = patch_schedule(server, g["id"], o.coord.token, schedule)["schedule_change"]
     assert change == dry["schedule_change"]
-    rows = outbox(pg, o.p1.id)[1:]
+    [(kind, payload)] = outbox(pg, o.p1.id)[1:]
     moved = [m["id"] for m in change["moved"]]
     cancelled = [x["id"] for x in change["removed"]]
     assert len(moved) == 2 and [x["action"] for x in change["removed"]] == ["cancelled"]
-    assert sorted((k, p["session_id"]) for k, p in rows) == sorted(
-        [("session_moved", s) for s in moved] + [("session_cancelled", s) for s in cancelled])
-    assert all(p["group_id"] == g["id"] for _, p in rows)
+    assert kind == "schedule_changed" and set(payload) == {"group_id", "session_ids"}
+    assert payload["group_id"] == g["id"]
+    assert sorted(payload["session_ids"]) == sorted(moved + cancelled)
     # p2 cancelled their signup: none of their business.
     assert [k for k, _ in outbox(pg, o.p2.id)] == ["signup_confirmed"]
 
@@ -104,5 +107,5 @@ def test_a_new_schedule_tells_each_session_s_people_only(pg, server, admin):
     signed_up(server, "session", s[2]["id"], o.p2.token, "confirmed")
     # Same days, half an hour later: every meeting moves.
     patch_schedule(server, g["id"], o.coord.token, weekly_from(10, "FREQ=WEEKLY;COUNT=3", "18:30"))
-    assert outbox(pg, o.p1.id)[1:] == [("session_moved", {"session_id": s[0]["id"], "group_id": g["id"]})]
-    assert outbox(pg, o.p2.id)[1:] == [("session_moved", {"session_id": s[2]["id"], "group_id": g["id"]})]
+    assert outbox(pg, o.p1.id)[1:] == [("schedule_changed", {"session_ids": [s[0]["id"]], "group_id": g["id"]})]
+    assert outbox(pg, o.p2.id)[1:] == [("schedule_changed", {"session_ids": [s[2]["id"]], "group_id": g["id"]})]

@@ -92,7 +92,8 @@ def test_the_preferences_page_saves_its_boxes(pg, srv):
     cookie = f"piiri_session={value}"
     html = page(srv.api("GET", "/sv/me/mail", headers={"Cookie": cookie}), 200)
     assert "Din e-postadress är inte bekräftad" in html and f'name="email" value="{p.email}"' in html
-    assert html.count('type="checkbox"') == 6 and html.count(" checked") == 7  # six boxes and Finnish
+    assert html.count('type="checkbox"') == 9 and html.count(" checked") == 10  # nine boxes and Finnish
+    assert "Gruppens schema har ändrats" in html and "Ett förslag om stöd på tu man hand har godkänts" in html
     assert 'id="language-fi" name="language" value="fi" checked' in html
     fields = {"csrf": csrf_of(value), "language": "en", "signup_waitlisted": "on", "reminders": "on"}
     assert page(form(srv.api, "/sv/me/mail", {k: v for k, v in fields.items() if k != "csrf"}, cookie=cookie), 403)

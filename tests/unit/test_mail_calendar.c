@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for mail-calendar.c: the part's events are the feed's own
- * (the same VEVENT bytes), METHOD by kind (CANCEL for a cancelled session),
+ * (the same VEVENT bytes), METHOD by kind (CANCEL for a cancelled session;
+ * PUBLISH for a changed schedule, its cancelled sessions STATUS:CANCELLED),
  * a waitlisted signup tentative, discreet titles kept out, and no part for
  * a kind about no session or a feed that shows nothing. */
 #include <stdarg.h>
@@ -97,6 +98,21 @@ static void test_a_cancelled_session_cancels(void **state)
     json_decref(v);
 }
 
+/* A changed schedule's part holds moved and cancelled sessions in one
+ * calendar: PUBLISH, the cancelled ones cancelled by their own STATUS. */
+static void test_a_changed_schedule_publishes_its_cancellations(void **state)
+{
+    json_t *v = view("schedule_changed", feed("cancelled", false));
+    const char *method = NULL;
+    char *part = mail_calendar_render(v, &method);
+    assert_non_null(part);
+    assert_string_equal(method, "PUBLISH");
+    assert_non_null(strstr(part, "\r\nMETHOD:PUBLISH\r\n"));
+    assert_non_null(strstr(part, "\r\nSTATUS:CANCELLED\r\n"));
+    free(part);
+    json_decref(v);
+}
+
 static void test_waitlisted_is_tentative(void **state)
 {
     json_t *v = view("signup_waitlisted", feed("tentative", false));
@@ -161,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_feeds_event_published),
         cmocka_unit_test(test_a_cancelled_session_cancels),
+        cmocka_unit_test(test_a_changed_schedule_publishes_its_cancellations),
         cmocka_unit_test(test_waitlisted_is_tentative),
         cmocka_unit_test(test_discreet_titles_keep_the_group_out),
         cmocka_unit_test(test_no_part_without_a_session),

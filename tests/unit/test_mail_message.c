@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for mail-message.c: a message for every kind in every language,
  * subjects that never name the group, discreet titles kept out of the body,
- * HTML escaped, and the header helpers. */
+ * a changed schedule's rule in words (or the next meetings), the sign-in link
+ * of a message about one-to-one support, HTML escaped, and the header
+ * helpers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +17,7 @@
 #include <string.h>
 
 static const char *const kinds[] = { "signup_confirmed", "signup_waitlisted", "signup_promoted",
-    "session_cancelled", "session_moved", "session_reminder" };
+    "session_cancelled", "session_moved", "session_reminder", "schedule_changed" };
 static const char *const langs[] = { "fi", "sv", "en" };
 
 static json_t *view(const char *kind, const char *lang, const char *group)
@@ -115,6 +117,63 @@ static void test_waitlist_position(void **state)
     json_decref(v);
 }
 
+static json_t *meeting(const char *date, int weekday, const char *time)
+{
+    return json_pack("{s:s, s:i, s:s}", "date", date, "weekday", weekday, "time", time);
+}
+
+static void test_a_changed_schedule_says_the_rule_or_the_meetings(void **state)
+{
+    json_t *v = view("schedule_changed", "fi", NULL);
+    json_object_set_new(v, "schedule",
+        json_pack("{s:s, s:i, s:s}", "start", "2027-03-18T18:00", "duration", 90, "rrule",
+            "FREQ=WEEKLY;INTERVAL=2;COUNT=10"));
+    json_object_set_new(v, "next",
+        json_pack("[o, o]", meeting("18.3.2027", 4, "18.00"), meeting("1.4.2027", 4, "18.00")));
+    json_object_set_new(v, "cancelled", json_integer(2));
+    struct mail_message m;
+    char *cause = NULL;
+    assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+    assert_string_equal(m.subject, "Ryhmän aikataulu muuttui");
+    assert_non_null(strstr(m.text, "Uusi aikataulu: joka toinen torstai klo 18.00–19.30."));
+    assert_non_null(
+        strstr(m.text, "Seuraavat tapaamisesi: to 18.3.2027 klo 18.00, to 1.4.2027 klo 18.00."));
+    assert_non_null(strstr(m.text, "peruttuja tapaamisiasi: 2."));
+    mail_message_free(&m);
+    /* A rule words do not say well: the meetings alone; nothing cancelled. */
+    json_object_set_new(json_object_get(v, "schedule"), "rrule", json_string("FREQ=YEARLY"));
+    json_object_del(v, "cancelled");
+    assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+    assert_null(strstr(m.text, "Uusi aikataulu"));
+    assert_null(strstr(m.text, "peruttuja"));
+    assert_non_null(strstr(m.text, "Seuraavat tapaamisesi: to 18.3.2027"));
+    mail_message_free(&m);
+    json_decref(v);
+}
+
+static void test_support_messages_ask_to_sign_in(void **state)
+{
+    static const char *const kinds_support[] = { "pairing_proposed", "pairing_accepted" };
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+            json_t *v = view(kinds_support[k], langs[l], NULL);
+            json_object_set_new(v, "signin_url", json_string("https://piiri.example/fi/signin"));
+            json_object_set_new(v, "requester", json_boolean(l == 0));
+            struct mail_message m;
+            char *cause = NULL;
+            assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+            assert_non_null(strstr(m.text, ": https://piiri.example/fi/signin\n"));
+            assert_non_null(strstr(m.html, "<a href=\"https://piiri.example/fi/signin\""));
+            assert_null(strstr(m.text, "signed up"));
+            assert_null(strstr(m.text, "ilmoittauduit"));
+            assert_null(strstr(m.text, "anmälde"));
+            assert_null(m.calendar);
+            mail_message_free(&m);
+            json_decref(v);
+        }
+    }
+}
+
 static void test_unknown_kind_is_refused(void **state)
 {
     json_t *v = view("reminder", "fi", NULL);
@@ -150,6 +209,8 @@ int main(void)
         cmocka_unit_test(test_a_reminder_says_when_and_where),
         cmocka_unit_test(test_html_is_escaped_text_is_not),
         cmocka_unit_test(test_waitlist_position),
+        cmocka_unit_test(test_a_changed_schedule_says_the_rule_or_the_meetings),
+        cmocka_unit_test(test_support_messages_ask_to_sign_in),
         cmocka_unit_test(test_unknown_kind_is_refused),
         cmocka_unit_test(test_headers),
     };
