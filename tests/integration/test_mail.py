@@ -59,7 +59,7 @@ def calendar_of(msg, method="PUBLISH"):
 def feed_of(srv, person):
     """The person's own feed, fetched over HTTP as a calendar app does, parsed."""
     me = assert_json(srv.api("GET", "/api/v1/me", token=person.token), 200)
-    r = raw_get(srv, urlsplit(me["calendar_url"]).path)
+    r = raw_get(srv, urlsplit(me["calendar_url"]).path, record=False)  # an iCalendar answer, not JSON
     assert r.status == 200, r.body[:200]
     return icalendar.Calendar.from_ical(r.body)
 
