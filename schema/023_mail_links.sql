@@ -33,3 +33,6 @@ ALTER TABLE notification_outbox ADD CONSTRAINT notification_outbox_kind_check CH
 
 -- Reminders on or off (the preferences page; reminders themselves are 025's).
 ALTER TABLE persons ADD COLUMN mail_reminders boolean NOT NULL DEFAULT true;
+
+-- Registering takes the language of the account's mail (functions/auth.sql).
+DROP FUNCTION IF EXISTS api_register_create(text, text, text, text);

@@ -182,6 +182,19 @@ int api_auth_check_password(json_t *body, const char **out, struct invalid *inv)
 
 /* ---- register ---- */
 
+static const char *const mail_languages[] = { "fi", "sv", "en", NULL };
+
+/* The optional "language" of the account's mail: fi, sv or en. */
+static int check_language(json_t *body, struct invalid *inv)
+{
+    const char *lang;
+    if (json_object_get(body, "language") == NULL || json_is_null(json_object_get(body, "language"))) {
+        json_object_del(body, "language");
+        return 0;
+    }
+    return json_require_enum(body, "language", mail_languages, &lang, inv);
+}
+
 static void register_done_cb(const struct db_result *r, void *arg)
 {
     struct auth_state *st = arg;
@@ -212,8 +225,10 @@ static void register_hashed_cb(enum hasher_outcome outcome, char *hash, void *ar
         return;
     }
     const char *params[] = { st->email, st->email_key,
-        json_string_value(json_object_get(ctx->body, "display_name")), hash };
-    db_pool_query(ctx->srv->pool, "SELECT api_register_create($1, $2, $3, $4)", 4, params, register_done_cb, st);
+        json_string_value(json_object_get(ctx->body, "display_name")), hash,
+        json_string_value(json_object_get(ctx->body, "language")) };
+    db_pool_query(ctx->srv->pool, "SELECT api_register_create($1, $2, $3, $4, $5)", 5, params, register_done_cb,
+        st);
     sodium_memzero(hash, strlen(hash));
     free(hash);
 }
@@ -253,7 +268,8 @@ static struct auth_state *register_start(struct req_ctx *ctx)
     const char *email, *password, *name, *why;
     char *stored, *key;
     if (json_require_string(ctx->body, "email", 3, 254, &email, &inv) != 0 ||
-        api_auth_check_password(ctx->body, &password, &inv) != 0 || json_display_name(ctx->body, true, &name, &inv) != 0) {
+        api_auth_check_password(ctx->body, &password, &inv) != 0 || json_display_name(ctx->body, true, &name, &inv) != 0 ||
+        check_language(ctx->body, &inv) != 0) {
         api_reply_invalid(ctx, &inv);
         return NULL;
     }

@@ -261,6 +261,8 @@ void web_session_register(struct req_ctx *ctx)
         reply_form(ctx, 422, "register", errors, n);
         return;
     }
+    /* The account's mail comes in the language it registered in. */
+    json_object_set_new(ctx->body, "language", json_string(ctx->params[0]));
     ctx->error_reply = register_error_reply;
     api_auth_register_web(ctx, registered);
 }

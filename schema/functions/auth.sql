@@ -243,14 +243,16 @@ END
 $$;
 
 -- Step 2, the password is hashed: the account, unless the address has one,
--- and the mail that verifies its address (until then it gets no other).
--- The caller answers the same either way, so that registering does not
--- tell anyone whether an address has an account.
-CREATE OR REPLACE FUNCTION api_register_create(p_email text, p_email_key text, p_name text, p_hash text)
+-- with the language of its mail (the page it registered on, or the body's;
+-- Finnish when neither says), and the mail that verifies its address (until
+-- then it gets no other). The caller answers the same either way, so that
+-- registering does not tell anyone whether an address has an account.
+CREATE OR REPLACE FUNCTION api_register_create(p_email text, p_email_key text, p_name text, p_hash text,
+                                               p_language text)
 RETURNS void LANGUAGE sql AS $$
     WITH p AS (
-        INSERT INTO persons (email, email_key, display_name, password_hash)
-        VALUES (p_email, p_email_key, p_name, p_hash)
+        INSERT INTO persons (email, email_key, display_name, password_hash, language)
+        VALUES (p_email, p_email_key, p_name, p_hash, coalesce(p_language, 'fi'))
         ON CONFLICT (email_key) WHERE email_key IS NOT NULL DO NOTHING
         RETURNING id)
     INSERT INTO notification_outbox (org_id, person_id, kind, payload)

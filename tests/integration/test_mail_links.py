@@ -222,3 +222,23 @@ def test_an_erased_account_gets_no_link(pg, srv, smtp):
     assert_json(ask(srv, p.email, "reset"), 202)
     time.sleep(1.5)
     assert [m for m in sink.account(p.email) if m["Subject"] == "Salasanan vaihtaminen"] == []
+
+
+def test_the_verification_comes_in_the_language_registered_in(pg, srv, smtp):
+    _, sink = smtp
+    from test_web_auth import form
+    email = new_email()
+    r = form(srv.api, "/sv/register", {"display_name": "Sofia", "email": email, "password": new_password()},
+             source=fresh_source())
+    assert r.status == 303
+    [msg] = account_mails(pg, sink, email, "Bekräfta din e-postadress")
+    assert link_of(msg)[0] == "sv"
+    english = new_email()
+    body = {"email": english, "password": new_password(), "display_name": "Sam", "language": "en"}
+    assert_json(srv.api("POST", "/api/v1/auth/register", json=body, source=fresh_source()), 202)
+    [msg] = account_mails(pg, sink, english, "Confirm your email address")
+    assert link_of(msg)[0] == "en"
+    body = {"email": new_email(), "password": new_password(), "display_name": "X", "language": "de"}
+    assert_error(srv.api("POST", "/api/v1/auth/register", json=body, source=fresh_source()), 422, "invalid",
+                 "language")
+
