@@ -1,8 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The command table: each command's entry lives in its cmd-*.c file. */
+/* The command table (each command's entry lives in its cmd-*.c file), and how
+ * a command reports an error of its own. */
 #include "cli.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+
+int cli_error(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("piiri: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("piiri: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cli && cli->cmd)
+        fprintf(stderr, "usage: piiri %s %s\n", cli->cmd->name, cli->cmd->usage);
+    return EXIT_USAGE;
+}
 
 const struct cmd_entry *const cmd_table[] = {
     &cmd_login_entry,

@@ -55,7 +55,9 @@ static size_t header_cb(char *data, size_t size, size_t n, void *arg)
     return len;
 }
 
-/* The language of the API's messages, from the locale: fi, sv or en. */
+/* The language of the API's messages and CSV headers when the locale names
+ * fi, sv or en; else none is asked for (English messages, and a report's CSV
+ * headed by the JSON keys, which is what scripts want). */
 static const char *accept_language(void)
 {
     const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
@@ -67,9 +69,11 @@ static const char *accept_language(void)
             return "Accept-Language: fi";
         if (strncmp(v, "sv", 2) == 0)
             return "Accept-Language: sv";
+        if (strncmp(v, "en", 2) == 0)
+            return "Accept-Language: en";
         break;
     }
-    return "Accept-Language: en";
+    return NULL;
 }
 
 static struct curl_slist *headers_of(
@@ -78,7 +82,8 @@ static struct curl_slist *headers_of(
     struct curl_slist *h = NULL;
     h = curl_slist_append(
         h, flags & HTTP_ACCEPT_CSV ? "Accept: text/csv" : "Accept: application/json");
-    h = curl_slist_append(h, accept_language());
+    if (accept_language() != NULL)
+        h = curl_slist_append(h, accept_language());
     if (body != NULL)
         h = curl_slist_append(h, "Content-Type: application/json");
     if (cli->token != NULL) {

@@ -6,34 +6,9 @@
 #include "http.h"
 #include "output.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int cli_error(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("piiri: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return code;
-}
-
-int cli_usage_error(const struct cli *cli, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("piiri: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    if (cli && cli->cmd)
-        fprintf(stderr, "usage: piiri %s %s\n", cli->cmd->name, cli->cmd->usage);
-    return EXIT_USAGE;
-}
 
 static void print_options(FILE *out, const struct arg_spec *s)
 {

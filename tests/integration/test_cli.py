@@ -241,3 +241,203 @@ def test_unknown_ids_are_exit_3(cli, signed_in):
         p = signed_in.run(*args)
         assert p.returncode == NOT_FOUND, (args, p.returncode, p.stderr)
         assert p.stderr.startswith("piiri: "), p.stderr
+
+
+# --- signups and absence ----------------------------------------------------------
+
+def test_signup_for_a_series_and_a_session(cli, org, server):
+    cli.login(org.m1)
+    body = cli.json("signup", org.closed["id"], "--adults", "1", "--children", "2", "--note", "Tulen")
+    assert body["signup"]["status"] == "confirmed" and body["signup"]["seats"] == 3
+    session = add_session(server, org.cafe["id"], org.coord.token, in_days(40))
+    p = cli.ok("signup", session["id"])
+    assert p.stdout.startswith("Signed up (1 seats): signup "), p.stdout
+    mine = cli.json("signups")["signups"]
+    assert {s["group_id"] for s in mine} >= {org.closed["id"], org.cafe["id"]}
+    p = cli.ok("signups")
+    assert p.stdout.splitlines()[0].split() == ["ID", "GROUP", "KIND", "NEXT", "STATUS", "SEATS"]
+    assert "series" in p.stdout and "session" in p.stdout
+    # Twice is the server's 409, exit 1, with its message.
+    p = cli.run("signup", org.closed["id"])
+    assert p.returncode == FAIL and p.stderr.startswith("piiri: "), p.stderr
+    # Cancelling.
+    sid = next(s["id"] for s in mine if s["group_id"] == org.cafe["id"])
+    assert cli.ok("cancel", sid).stdout == "Cancelled.\n"
+    assert [s["status"] for s in cli.json("signups")["signups"] if s["id"] == sid] == ["cancelled"]
+    p = cli.run("cancel", sid)
+    assert p.returncode == FAIL and "already" in p.stderr.lower(), p.stderr
+
+
+def test_signing_up_needs_a_sign_in(cli, org):
+    p = cli.run("signup", org.closed["id"])
+    assert p.returncode == DENIED and "piiri login" in p.stderr
+
+
+def test_cancelling_another_persons_signup_is_exit_4(cli, org, server, make_person):
+    other = make_person()
+    session = add_session(server, org.cafe["id"], org.coord.token, in_days(41))
+    s = signed_up(server, "session", session["id"], other.token, "confirmed")
+    cli.login(org.m2)
+    p = cli.run("cancel", s["id"])
+    assert p.returncode == DENIED, (p.returncode, p.stderr)
+
+
+def test_absence_notice_and_its_withdrawal(cli, org, server):
+    """A notice is for a closed group's confirmed participant, before the session."""
+    g = make_group(server, org.slug, org.coord.token, access="closed", leaders=[org.leader.id])
+    session = add_session(server, g["id"], org.coord.token, in_days(42))
+    signed_up(server, "group", g["id"], org.m2.token, "confirmed")
+    cli.login(org.m2)
+    body = cli.json("absence", session["id"], "--reason", "Lapsi on kipeänä.")
+    assert body["absence"]["reason"] == "Lapsi on kipeänä."
+    att = assert_json(server.api("GET", f"/api/v1/sessions/{session['id']}/attendance", token=org.leader.token), 200)
+    assert [e["absence_notice"] for e in att["expected"] if e["person_id"] == org.m2.id] == [True]
+    assert cli.ok("absence", session["id"], "--withdraw").stdout == "Absence notice withdrawn.\n"
+    att = assert_json(server.api("GET", f"/api/v1/sessions/{session['id']}/attendance", token=org.leader.token), 200)
+    assert [e["absence_notice"] for e in att["expected"] if e["person_id"] == org.m2.id] == [False]
+    cli.login(org.m1)
+    p = cli.run("absence", session["id"])
+    assert p.returncode == DENIED, "only a confirmed participant gives notice"
+
+
+def test_today_lists_my_sessions_as_leader(cli, org, server):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    g = make_group(server, org.slug, org.coord.token, title="Tämän päivän ryhmä", access="closed",
+                   leaders=[org.leader.id])
+    s = add_session(server, g["id"], org.coord.token, in_days(0, hour=12))
+    day = datetime.now(ZoneInfo("Europe/Helsinki")).date().isoformat()
+    cli.login(org.leader)
+    body = cli.json("today", env={"PIIRI_TODAY": day})
+    assert [x["id"] for x in body["sessions"] if x["group_id"] == g["id"]] == [s["id"]]
+    p = cli.ok("today", env={"PIIRI_TODAY": day})
+    row = next(line for line in p.stdout.splitlines() if line.startswith(s["id"]))
+    assert "Tämän päivän ryhmä" in row and "leader" in row and "12:00" in row
+
+
+# --- attendance without a screen --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def held(server, org):
+    """A session of the closed group held two hours ago; m1 and m2 are in the series."""
+    for p in (org.m1, org.m2):
+        r = server.api("POST", f"/api/v1/groups/{org.closed['id']}/signups", json={}, token=p.token)
+        assert r.status in (201, 409), r
+    g = make_group(server, org.slug, org.coord.token, access="closed", leaders=[org.leader.id])
+    for p in (org.m1, org.m2):
+        signed_up(server, "group", g["id"], p.token, "confirmed")
+    return g
+
+
+def held_session(server, org, held, hours_ago=2):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    start = datetime.now(ZoneInfo("Europe/Helsinki")).replace(microsecond=0) - timedelta(hours=hours_ago)
+    return add_session(server, held["id"], org.coord.token, start, hours=3)
+
+
+def attendance(server, org, sid):
+    return assert_json(server.api("GET", f"/api/v1/sessions/{sid}/attendance", token=org.leader.token), 200)
+
+
+def test_attendance_from_options(cli, org, server, held):
+    s = held_session(server, org, held)
+    cli.login(org.leader)
+    body = cli.json("attendance", s["id"], "--present", org.m1.id, "--absent", org.m2.id,
+                    "--walk-ins", "3", "--hours", "1,5")
+    assert sorted((r["person_id"], r["status"]) for r in body["records"]) == \
+        sorted([(org.m1.id, "present"), (org.m2.id, "absent")])
+    assert body["walk_ins"] == 3 and body["volunteer_hours"] == 1.5
+    assert attendance(server, org, s["id"])["records"] == body["records"]
+    # Without a terminal and without options: shown, not changed.
+    p = cli.ok("attendance", s["id"])
+    lines = p.stdout.splitlines()
+    assert lines[0].split() == ["PERSON", "NAME", "PARTY", "STATUS", "NOTICE"]
+    assert any(line.startswith(org.m1.id) and " present " in line for line in lines), p.stdout
+    assert "Walk-ins: 3   My hours: 1.5   All hours: 1.5" in p.stdout
+    # One record at a time: the other leader's mark of m2 stays.
+    cli.ok("attendance", s["id"], "--excused", org.m1.id)
+    recs = {r["person_id"]: r["status"] for r in attendance(server, org, s["id"])["records"]}
+    assert recs == {org.m1.id: "excused", org.m2.id: "absent"}
+
+
+def test_attendance_errors(cli, org, server, held):
+    ahead = add_session(server, held["id"], org.coord.token, in_days(5))
+    cli.login(org.leader)
+    p = cli.run("attendance", ahead["id"], "--present", org.m1.id)
+    assert p.returncode == FAIL and "once the session has started" in p.stderr, p.stderr
+    s = held_session(server, org, held)
+    p = cli.run("attendance", s["id"], "--present", org.coord.id)
+    assert p.returncode == NOT_FOUND, (p.returncode, p.stderr)
+    cli.login(org.m1)
+    p = cli.run("attendance", s["id"])
+    assert p.returncode == DENIED, (p.returncode, p.stderr)
+    p = cli.run("attendance", s["id"], "--hours", "lots")
+    assert p.returncode == USAGE
+
+
+# --- reports and feeds ------------------------------------------------------------------
+
+def test_report_json_csv_and_table(cli, org, server, held):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    s = held_session(server, org, held, hours_ago=1)
+    server.api("PATCH", f"/api/v1/sessions/{s['id']}/attendance", json={"walk_ins": 4}, token=org.leader.token)
+    day = datetime.now(ZoneInfo("Europe/Helsinki")).date().isoformat()
+    cli.login(org.coord)
+    body = cli.json("report", org.slug, "--from", "2020-01-01", "--to", day)
+    assert body["org"] == org.slug and body["total"]["walk_in_visits"] >= 4
+    p = cli.ok("report", org.slug, "--from", "2020-01-01", "--to", day, "--csv")
+    assert p.stdout.startswith("\ufeffgroup_id,title,"), p.stdout[:80]
+    p = cli.ok("report", org.slug, "--from", "2020-01-01", "--to", day)
+    assert p.stdout.splitlines()[2].split()[:2] == ["GROUP", "SESSIONS"]
+    assert p.stdout.splitlines()[-1].startswith("Total")
+    p = cli.run("report", org.slug, "--from", "2020-01-01")
+    assert p.returncode == USAGE
+    p = cli.run("report", org.slug, "--from", "2020-13-01", "--to", day)
+    assert p.returncode == FAIL and "(from)" in p.stderr, p.stderr
+    cli.login(org.leader)
+    assert cli.run("report", org.slug, "--from", "2020-01-01", "--to", day).returncode == DENIED
+    assert cli.run("report", "no-such-org-x", "--from", "2020-01-01", "--to", day).returncode in (DENIED, NOT_FOUND)
+
+
+def test_feed_url_and_its_rotation(cli, person, server):
+    cli.login(person)
+    url = cli.ok("feed-url").stdout.strip()
+    assert url.startswith(server.base_url + "/calendars/people/") and url.endswith(".ics")
+    body = cli.json("feed-url", "--rotate")
+    assert body["calendar_url"] != url
+    assert server.api("GET", url[len(server.base_url):]).status == 404
+    assert cli.ok("feed-url").stdout.strip() == body["calendar_url"]
+
+
+# --- matching --------------------------------------------------------------------------
+
+def test_matching_requests_candidates_propose_pairings(cli, server, admin):
+    o = org_with_people(server, admin[1], coord="coordinator", peer="member", asker="member")
+    r = server.api("POST", f"/api/v1/orgs/{o.slug}/supporters", token=o.coord.token,
+                   json={"person_id": o.peer.id, "public_name": "Tuomas", "topics": ["rekrytointi"],
+                         "municipalities": ["Helsinki"], "languages": ["fi"], "contact_modes": ["phone"]})
+    sup = assert_json(r, 201)["supporter"]
+    r = server.api("POST", f"/api/v1/orgs/{o.slug}/support-requests", token=o.asker.token,
+                   json={"topics": ["rekrytointi"], "municipality": "Helsinki", "languages": ["fi"],
+                         "contact_modes": ["phone"], "message": "Apua", "consent": True})
+    req = assert_json(r, 201)["request"]
+    cli.login(o.coord)
+    body = cli.json("requests", o.slug, "--status", "open")
+    assert [q["id"] for q in body["requests"]] == [req["id"]]
+    p = cli.ok("requests", o.slug)
+    assert req["id"] in p.stdout and "rekrytointi" in p.stdout
+    body = cli.json("candidates", req["id"])
+    assert [c["supporter_id"] for c in body["candidates"]] == [sup["id"]]
+    p = cli.ok("candidates", req["id"])
+    assert "Tuomas" in p.stdout and "shared topics: rekrytointi" in p.stdout
+    body = cli.json("propose", req["id"], sup["id"], "--note", "Sopii hyvin")
+    assert body["pairing"]["status"] == "proposed"
+    p = cli.run("propose", req["id"], sup["id"])
+    assert p.returncode == FAIL, p.stderr
+    cli.login(o.peer)
+    body = cli.json("pairings")
+    assert [x["request_id"] for x in body["pairings"]] == [req["id"]]
+    assert "proposed" in cli.ok("pairings").stdout
+    assert cli.run("requests", o.slug).returncode == DENIED
