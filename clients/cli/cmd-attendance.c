@@ -394,7 +394,7 @@ const struct cmd_entry cmd_attendance_entry = {
     "attendance",
     "SESSION [--present PERSON...] [--absent PERSON...] [--excused PERSON...] [--walk-ins N] "
     "[--hours H]",
-    "Mark a session's attendance: on a screen in a terminal, else from the options.",
+    "Mark a session's attendance (a screen, or options).",
     1,
     1,
     attendance_opts,

@@ -234,7 +234,7 @@ static int whoami_exec(struct cli *cli, const struct args *a)
 const struct cmd_entry cmd_login_entry = {
     "login",
     "[--server URL] [EMAIL]",
-    "Sign in: the password is read without echo, or from stdin when it is not a terminal.",
+    "Sign in (the password without echo, or from stdin).",
     0,
     1,
     NULL,
@@ -245,7 +245,7 @@ const struct cmd_entry cmd_login_entry = {
 const struct cmd_entry cmd_logout_entry = {
     "logout",
     "",
-    "Sign out: the token is revoked on the server and forgotten here.",
+    "Sign out: the token is revoked and forgotten.",
     0,
     0,
     NULL,
@@ -256,7 +256,7 @@ const struct cmd_entry cmd_logout_entry = {
 const struct cmd_entry cmd_whoami_entry = {
     "whoami",
     "",
-    "Who is signed in, and their organizations and roles.",
+    "Who is signed in: organizations and roles.",
     0,
     0,
     NULL,

@@ -261,7 +261,7 @@ const struct cmd_entry cmd_group_entry = {
 const struct cmd_entry cmd_sessions_entry = {
     "sessions",
     "GROUP [--from DATE] [--to DATE]",
-    "A group's sessions (by default from a day ago to a year ahead).",
+    "A group's sessions (from a day ago to a year ahead).",
     1,
     1,
     window_opts,

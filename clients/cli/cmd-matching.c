@@ -178,7 +178,7 @@ static int pairings_exec(struct cli *cli, const struct args *a)
 const struct cmd_entry cmd_requests_entry = {
     "requests",
     "ORG [--status STATUS]",
-    "The organization's support requests (coordinators).",
+    "An organization's support requests.",
     1,
     1,
     requests_opts,
@@ -189,7 +189,7 @@ const struct cmd_entry cmd_requests_entry = {
 const struct cmd_entry cmd_candidates_entry = {
     "candidates",
     "REQUEST",
-    "The supporters who may be offered for a request, best first.",
+    "Supporters who fit a request, best first.",
     1,
     1,
     NULL,

@@ -97,7 +97,7 @@ static int feed_url_exec(struct cli *cli, const struct args *a)
 const struct cmd_entry cmd_report_entry = {
     "report",
     "ORG --from DATE --to DATE [--csv]",
-    "The organization's attendance figures for funders, per group and in total.",
+    "Attendance figures for funders, per group and total.",
     1,
     1,
     report_opts,

@@ -190,7 +190,7 @@ static int absence_exec(struct cli *cli, const struct args *a)
 const struct cmd_entry cmd_signup_entry = {
     "signup",
     "GROUP|SESSION [--adults N] [--children N] [--note TEXT] [--consent]",
-    "Sign up for a closed group's series (GROUP) or one session of an open group (SESSION).",
+    "Sign up for a series (GROUP) or one session (SESSION).",
     1,
     1,
     signup_opts,
@@ -223,7 +223,7 @@ const struct cmd_entry cmd_cancel_entry = {
 const struct cmd_entry cmd_absence_entry = {
     "absence",
     "SESSION [--reason TEXT] [--withdraw]",
-    "Tell the leaders in advance that I will miss a session.",
+    "Tell the leaders I will miss a session.",
     1,
     1,
     absence_opts,

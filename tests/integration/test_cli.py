@@ -441,3 +441,142 @@ def test_matching_requests_candidates_propose_pairings(cli, server, admin):
     assert [x["request_id"] for x in body["pairings"]] == [req["id"]]
     assert "proposed" in cli.ok("pairings").stdout
     assert cli.run("requests", o.slug).returncode == DENIED
+
+
+# --- the attendance screen in a pseudo-terminal -----------------------------------------
+
+def screen_of(cli, sid, rows=24, cols=80, env=None):
+    import pexpect
+    child = pexpect.spawn(str(cli_bin()), ["attendance", sid], env=cli.env(TERM="xterm", **(env or {})),
+                          dimensions=(rows, cols), encoding="utf-8", timeout=15)
+    child.expect_exact("\033[?1049h")  # the alternate screen: the terminal is set up
+    return child
+
+
+def test_attendance_screen_marks_and_saves(cli, org, server, held):
+    s = held_session(server, org, held)
+    server.api("PATCH", f"/api/v1/sessions/{s['id']}/attendance", json={"walk_ins": 1}, token=org.leader.token)
+    cli.login(org.leader)
+    child = screen_of(cli, s["id"])
+    child.expect_exact("walk-ins 1")
+    child.expect_exact("j/k move")
+    names = sorted([org.m1, org.m2], key=lambda p: p.display_name)
+    order = [e["person_id"] for e in attendance(server, org, s["id"])["expected"]]
+    first, second = (org.m1, org.m2) if order[0] == org.m1.id else (org.m2, org.m1)
+    assert names  # both are expected
+    child.send(" ")             # first: present
+    child.expect_exact("present")
+    child.send("j")             # down (vi)
+    child.send("\033[A")        # up (arrow)
+    child.send("\033[B")        # down again
+    child.send("  ")            # second: present, then absent
+    child.expect_exact("absent")
+    child.send("++-+")          # two more walk-ins
+    child.expect_exact("walk-ins 3*")
+    child.send("h")
+    child.expect_exact("My volunteer hours:")
+    child.send("\x7f2,5\r")     # Backspace over the 0, then 2,5
+    child.expect_exact("my hours 2.5*")
+    child.send("s")
+    child.expect_exact("Saved.")
+    child.send("q")
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == OK, child.before
+    assert "\033[?1049l" in child.before and "\033[?25h" in child.before, "the terminal is restored"
+    att = attendance(server, org, s["id"])
+    assert {r["person_id"]: r["status"] for r in att["records"]} == {first.id: "present", second.id: "absent"}
+    assert att["walk_ins"] == 3 and att["volunteer_hours"] == 2.5
+
+
+def pexpect_eof():
+    import pexpect
+    return pexpect.EOF
+
+
+def test_attendance_screen_keeps_another_leaders_marks(cli, org, server, held):
+    """Saving sends only what was marked here: a record another leader set
+    meanwhile and the walk-ins they counted stay."""
+    s = held_session(server, org, held)
+    cli.login(org.leader)
+    child = screen_of(cli, s["id"])
+    child.expect_exact("j/k move")
+    order = [e["person_id"] for e in attendance(server, org, s["id"])["expected"]]
+    child.send(" +")  # the first present, one walk-in
+    child.expect_exact("walk-ins 1*")
+    # Meanwhile the coordinator marks the second absent and counts two walk-ins.
+    assert server.api("PUT", f"/api/v1/sessions/{s['id']}/attendance/records/{order[1]}",
+                      json={"status": "absent"}, token=org.coord.token).status == 200
+    assert server.api("PATCH", f"/api/v1/sessions/{s['id']}/attendance", json={"walk_ins": 2},
+                      token=org.coord.token).status == 200
+    child.send("s")
+    child.expect_exact("walk-ins 3  ")  # the head line comes first in the frame
+    child.expect_exact("Saved.")
+    child.send("q")
+    child.expect(pexpect_eof())
+    att = attendance(server, org, s["id"])
+    assert {r["person_id"]: r["status"] for r in att["records"]} == {order[0]: "present", order[1]: "absent"}
+    assert att["walk_ins"] == 3
+
+
+def drain(child, quiet=0.5):
+    """What the child writes until it is quiet for QUIET seconds."""
+    import pexpect
+    out = ""
+    while True:
+        try:
+            out += child.read_nonblocking(65536, timeout=quiet)
+        except pexpect.TIMEOUT:
+            return out
+
+
+def test_attendance_screen_redraws_only_what_changed(cli, org, server, held):
+    import re
+    s = held_session(server, org, held)
+    cli.login(org.leader)
+    child = screen_of(cli, s["id"], env={"NO_COLOR": "1"})
+    child.expect_exact("j/k move")
+    drain(child)
+    child.send("j")  # the cursor moves: the rows it left and entered change, nothing else
+    frame = drain(child)
+    assert re.findall(r"\x1b\[(\d+);1H", frame) == ["3", "4"], repr(frame)
+    assert "\033[2J" not in frame, "no clearing of the whole screen"
+    assert "\033[7m" not in frame, "NO_COLOR: no reverse video, the > marks the row"
+    assert "\033[4;1H>" in frame, repr(frame)
+    child.send("+")  # a walk-in: the head line alone
+    frame = drain(child)
+    assert re.findall(r"\x1b\[(\d+);1H", frame) == ["1"], repr(frame)
+    child.send("qq")
+    child.expect(pexpect_eof())
+
+
+def test_attendance_screen_resizes_and_quits_on_sigterm(cli, org, server, held):
+    import signal
+    s = held_session(server, org, held)
+    cli.login(org.leader)
+    child = screen_of(cli, s["id"])
+    child.expect_exact("j/k move")
+    child.setwinsize(30, 100)
+    child.kill(signal.SIGWINCH)
+    child.expect_exact("\033[30;1H")  # the help line, redrawn at the new bottom
+    child.send(" ")
+    child.expect_exact("present")
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect_eof())
+    child.close()
+    assert child.exitstatus == FAIL
+    assert "\033[?1049l" in child.before and "\033[?25h" in child.before
+    assert "not saved were not sent" in child.before
+    assert attendance(server, org, s["id"])["records"] == []
+
+
+def test_attendance_screen_asks_before_dropping_marks(cli, org, server, held):
+    s = held_session(server, org, held)
+    cli.login(org.leader)
+    child = screen_of(cli, s["id"])
+    child.expect_exact("j/k move")
+    child.send(" q")
+    child.expect_exact("Not saved: s saves, q again quits without saving.")
+    child.send("q")
+    child.expect(pexpect_eof())
+    assert attendance(server, org, s["id"])["records"] == []
