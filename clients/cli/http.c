@@ -77,14 +77,14 @@ static const char *accept_language(void)
 }
 
 static struct curl_slist *headers_of(
-    const struct cli *cli, json_t *body, const char *extra, int flags)
+    const struct cli *cli, int has_body, const char *extra, int flags)
 {
     struct curl_slist *h = NULL;
     h = curl_slist_append(
         h, flags & HTTP_ACCEPT_CSV ? "Accept: text/csv" : "Accept: application/json");
     if (accept_language() != NULL)
         h = curl_slist_append(h, accept_language());
-    if (body != NULL)
+    if (has_body)
         h = curl_slist_append(h, "Content-Type: application/json");
     if (cli->token != NULL) {
         char *auth = xasprintf("Authorization: Bearer %s", cli->token);
@@ -159,7 +159,7 @@ int http_request(const struct cli *cli, const char *method, const char *path, js
     const char *header, int flags, struct http_resp *resp)
 {
     memset(resp, 0, sizeof *resp);
-    struct curl_slist *headers = headers_of(cli, body, header, flags);
+    struct curl_slist *headers = headers_of(cli, body != NULL, header, flags);
     CURLcode rc = perform(cli, method, path, body, headers, resp);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
