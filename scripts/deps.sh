@@ -4,13 +4,16 @@
 set -euo pipefail
 
 mode=${1:-run}
+# scdoc: the man page of piiri, the command-line client (make install).
 pkgs=(gcc make pkg-config libevent-dev libpq-dev libical-dev libjansson-dev libsodium-dev
-      libcmocka-dev zlib1g-dev libunistring-dev libcurl4-openssl-dev postgresql postgresql-contrib tzdata python3 xxd)
+      libcmocka-dev zlib1g-dev libunistring-dev libcurl4-openssl-dev postgresql postgresql-contrib tzdata python3 xxd
+      scdoc)
 case $mode in
 run) ;;
-test) pkgs+=(python3-pytest python3-aiosmtpd python3-icalendar python3-recurring-ical-events python3-vobject clang
+test) pkgs+=(python3-pytest python3-pexpect python3-aiosmtpd python3-icalendar python3-recurring-ical-events python3-vobject clang
             libclang-rt-14-dev pgbouncer clang-tools-14 cppcheck nodejs libfaketime
             chromium default-jre-headless)
+      # pexpect: the piiri attendance screen in a pseudo-terminal (tests/integration/test_cli.py).
       # chromium: the browser the web checks drive (tests/web); Java: the Nu Html Checker's.
       # The feed tests' JavaScript parsers (npm ci, Makefile). Debian's nodejs comes
       # without npm; other builds of nodejs carry their own.
