@@ -283,7 +283,7 @@ static int expand(struct group_form *f, int64_t from)
 
 static bool wants_preview(const struct req_ctx *ctx)
 {
-    const char *a = json_string_value(json_object_get(ctx->body, "action"));
+    const char *a = json_string_value(json_object_get(ctx->body, "step"));
     return a != NULL && strcmp(a, "preview") == 0;
 }
 
@@ -292,7 +292,7 @@ static json_t *sent_fields(struct req_ctx *ctx)
 {
     json_t *form = json_deep_copy(ctx->body);
     json_object_del(form, "csrf");
-    json_object_del(form, "action");
+    json_object_del(form, "step");
     json_object_del(form, "checked_schedule");
     return form;
 }

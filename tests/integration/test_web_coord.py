@@ -106,7 +106,7 @@ def test_a_weekly_group_with_the_builder_and_its_preview(server, api, org):
     path = f"/fi/orgs/{org.slug}/manage/groups/new"
     html = page(get(api, path, cookie), 200)
     assert 'name="sched_kind" type="radio" value="weekly" checked' in html
-    fields = builder_fields(csrf=token, title="Tiistain omaisryhmä", capacity="10", action="preview")
+    fields = builder_fields(csrf=token, title="Tiistain omaisryhmä", capacity="10", step="preview")
     html = page(form(api, path, fields, cookie=cookie), 200)
     dates = re.findall(r'<li><time datetime="([^"]+)">([^<]+)</time></li>', html)
     assert len(dates) == 10
@@ -117,7 +117,7 @@ def test_a_weekly_group_with_the_builder_and_its_preview(server, api, org):
     listed = assert_json(server.api("GET", f"/api/v1/groups?org={org.slug}", token=org.coord.token), 200)
     assert all(x["title"] != "Tiistain omaisryhmä" for x in listed["groups"])  # a preview saves nothing
 
-    fields["action"] = "save"
+    fields["step"] = "save"
     r = form(api, path, fields, cookie=cookie)
     assert r.status == 303, r.body[:300]
     m = re.fullmatch(r"/fi/groups/([0-9a-f-]{36})/edit\?saved=1", r.headers["Location"])
@@ -140,12 +140,12 @@ def test_each_builder_choice_gives_its_rule(server, api, org):
              ({"sched_kind": "single"}, None),
              ({"sched_kind": "custom", "sched_rrule": "FREQ=DAILY;COUNT=3"}, "FREQ=DAILY;COUNT=3")]
     for over, rule in cases:
-        r = form(api, path, builder_fields(csrf=token, action="save", **over), cookie=cookie)
+        r = form(api, path, builder_fields(csrf=token, step="save", **over), cookie=cookie)
         assert r.status == 303, (over, r.status, r.body[:400])
         gid = r.headers["Location"].split("/")[3]
         s = assert_json(server.api("GET", f"/api/v1/groups/{gid}"), 200)["group"]["schedule"]
         assert s["rrule"] == rule, over
-    camp = builder_fields(csrf=token, action="save", sched_kind="camp", sched_time="16:00",
+    camp = builder_fields(csrf=token, step="save", sched_kind="camp", sched_time="16:00",
                           sched_end_time="14:00",
                           sched_end_date=(next_monday() + timedelta(days=2)).isoformat())
     r = form(api, path, camp, cookie=cookie)
@@ -158,7 +158,7 @@ def test_each_builder_choice_gives_its_rule(server, api, org):
 def test_a_refused_form_comes_back_with_each_message_beside_its_field(server, api, org):
     cookie, token = cookie_of(api, org.coord)
     path = f"/fi/orgs/{org.slug}/manage/groups/new"
-    r = form(api, path, builder_fields(csrf=token, title="", sched_date="", cost="Maksuton", action="save"),
+    r = form(api, path, builder_fields(csrf=token, title="", sched_date="", cost="Maksuton", step="save"),
              cookie=cookie)
     html = page(r, 422)
     assert 'class="error-summary"' in html
@@ -167,15 +167,15 @@ def test_a_refused_form_comes_back_with_each_message_beside_its_field(server, ap
     assert 'value="Maksuton"' in html  # what was typed is kept
     # The API's own refusals (here calendars/ refusing a rule) stand beside the field.
     r = form(api, path, builder_fields(csrf=token, sched_kind="custom", sched_rrule="FREQ=HOURLY",
-                                       action="preview"), cookie=cookie)
+                                       step="preview"), cookie=cookie)
     html = page(r, 422)
     assert '<a href="#sched_rrule">' in html, re.findall(r'<li><a href="#[^"]+">[^<]*', html)
     assert 'value="FREQ=HOURLY"' in unescape(html)
-    r = form(api, path, builder_fields(csrf=token, online_url="ftp://x", capacity="kymmenen", action="save"),
+    r = form(api, path, builder_fields(csrf=token, online_url="ftp://x", capacity="kymmenen", step="save"),
              cookie=cookie)
     html = page(r, 422)
     assert '<a href="#capacity">' in html
-    r = form(api, path, builder_fields(csrf=token, online_url="ftp://x", action="save"), cookie=cookie)
+    r = form(api, path, builder_fields(csrf=token, online_url="ftp://x", step="save"), cookie=cookie)
     assert '<a href="#online_url">' in page(r, 422)
     # In each language.
     r = form(api, f"/sv/orgs/{org.slug}/manage/groups/new", builder_fields(csrf=token, title=""), cookie=cookie)
@@ -195,7 +195,7 @@ def test_every_field_survives_the_edit_form(server, api, org):
                    schedule={"start": "2027-02-02T18:00", "duration_minutes": 120,
                              "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"})
     html = page(get(api, f"/fi/groups/{g['id']}/edit", cookie), 200)
-    fields = {"csrf": token, "action": "save"}
+    fields = {"csrf": token, "step": "save"}
     for m in re.finditer(r'<input id="[^"]+" name="([^"]+)" type="(text|url|date|time|datetime-local)" '
                          r'value="([^"]*)"', html):
         fields[m.group(1)] = unescape(m.group(3))
@@ -226,7 +226,7 @@ def test_a_schedule_change_shows_the_dry_run_before_it_is_saved(server, api, org
     sessions = lambda: assert_json(server.api("GET", f"/api/v1/groups/{g['id']}/sessions"), 200)["sessions"]
     before = [s["starts_at"] for s in sessions()]
     fields = builder_fields(csrf=token, title=g["title"], sched_date=start.isoformat(), sched_weekday="TH",
-                            sched_count="3", sched_end_time="19:30", action="save")
+                            sched_count="3", sched_end_time="19:30", step="save")
     html = page(form(api, f"/fi/groups/{g['id']}/edit", fields, cookie=cookie), 200)
     assert "Mitä muutos tekee" in html and "Siirtyvät" in html and "Poistuvat" in html
     assert len(re.findall(r'<span class="visually-hidden">siirtyy:</span>', html)) == 3
