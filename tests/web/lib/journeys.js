@@ -541,10 +541,16 @@ async function coordinatorNewGroup(context, base) {
   const from = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
   return steps(page, [
     ['sign in as the demo coordinator', async () => { await signInAs(page, base, 'kaisa@piiri.example'); }],
-    [`the header's "${T.account_manage}" opens the org's groups`, async () => {
+    [`the header's "${T.account_manage}" opens an org's groups`, async () => {
       await click(page, 'link', T.account_manage);
-      at(page, /^\/fi\/orgs\/perhekahvilat-tampere\/manage$/);
+      at(page, /^\/fi\/orgs\/[a-z0-9-]+\/manage$/);
       await seesText(page, T.mg_groups_heading);
+    }],
+    ['my page lists each org she coordinates: perhekahvilat-tampere', async () => {
+      await page.goto(`${base}/fi/me`);
+      await Promise.all([page.waitForEvent('load'),
+        page.getByRole('link', { name: `${T.me_manage_link} perhekahvilat-tampere` }).click()]);
+      at(page, /^\/fi\/orgs\/perhekahvilat-tampere\/manage$/);
     }],
     [`"${T.mg_new_group}" opens the group form`, async () => {
       await click(page, 'link', T.mg_new_group);
