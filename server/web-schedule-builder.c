@@ -294,6 +294,8 @@ static void set_rule(
     const char *choice =
         end_days == start_days ? choice_of(&r, weekday_of(start_days), start) : NULL;
     char n[24];
+    if (r.wd < 0 || r.wd > 6)
+        choice = NULL;
     set(form, "sched_kind", choice != NULL ? choice : "custom");
     if (choice == NULL) {
         set(form, "sched_rrule", rrule);
