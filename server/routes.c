@@ -186,6 +186,22 @@ static const struct route page_routes[] = {
      * signup lists', authorized as they are. */
     P(GET, "/{lang}/today", web_today, PERSON, NONE, NULL, AUTHZ_NONE, NULL),
     P(GET, "/{lang}/sessions/{id:uuid}/coming", web_coming, PERSON, NONE, &facts_session, AUTHZ_GROUP_PEOPLE, NULL),
+    /* A coordinator's pages (web-pages-manage.c, web-pages-group-form.c): the
+     * API's rule of who may create a group in the org; a group's form edits
+     * its leaders and consent too, so it asks what they need (coordinators,
+     * admins: a leader of the group gets the 403 page). */
+    P(GET, "/{lang}/orgs/{slug}/manage", web_manage, PERSON, NONE, NULL, AUTHZ_GROUP_CREATE, NULL),
+    P(GET, "/{lang}/orgs/{slug}/manage/groups/new", web_group_new_page, PERSON, NONE, NULL, AUTHZ_GROUP_CREATE,
+        NULL),
+    P(POST, "/{lang}/orgs/{slug}/manage/groups/new", web_group_new, PERSON, FORM, NULL, AUTHZ_GROUP_CREATE, NULL),
+    P(GET, "/{lang}/groups/{id:uuid}/edit", web_group_edit_page, PERSON, NONE, &facts_group, AUTHZ_GROUP_SET_LEADERS,
+        NULL),
+    P(POST, "/{lang}/groups/{id:uuid}/edit", web_group_edit, PERSON, FORM, &facts_group, AUTHZ_GROUP_SET_LEADERS,
+        NULL),
+    P(GET, "/{lang}/groups/{id:uuid}/archive", web_group_archive_page, PERSON, NONE, &facts_group,
+        AUTHZ_GROUP_SET_LEADERS, NULL),
+    P(POST, "/{lang}/groups/{id:uuid}/archive", web_group_archive, PERSON, FORM, &facts_group,
+        AUTHZ_GROUP_SET_LEADERS, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

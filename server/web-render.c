@@ -181,6 +181,19 @@ static bool leads_groups(const struct principal *p)
     return false;
 }
 
+/* The orgs the person coordinates, each with the way to its groups (the
+ * principal's roles, no extra query): [{slug, href}]. */
+static json_t *coordinates(const struct principal *p, const char *lang)
+{
+    json_t *a = json_array();
+    for (int i = 0; p != NULL && i < p->nmemberships; i++) {
+        if (p->memberships[i].role == ROLE_COORDINATOR)
+            json_array_append_new(a, json_pack("{s:s, s:o}", "slug", p->memberships[i].slug, "href",
+                json_sprintf("/%s/orgs/%s/manage", lang, p->memberships[i].slug)));
+    }
+    return a;
+}
+
 static void add_common(struct req_ctx *ctx, const char *lang, json_t *view)
 {
     json_object_set_new(view, "lang", json_string(lang));
@@ -193,6 +206,12 @@ static void add_common(struct req_ctx *ctx, const char *lang, json_t *view)
         json_object_set_new(view, "csrf_token", json_string(ctx->csrf));
     json_object_set_new(view, "signed_in", json_boolean(ctx->principal != NULL));
     json_object_set_new(view, "leads", json_boolean(leads_groups(ctx->principal)));
+    /* The header links the first org (most coordinate one); my page each. */
+    json_t *coordinated = coordinates(ctx->principal, lang);
+    if (json_array_size(coordinated) > 0)
+        json_object_set(view, "manage_href", json_object_get(json_array_get(coordinated, 0), "href"));
+    json_object_set_new(view, "has_coordinated", json_boolean(json_array_size(coordinated) > 0));
+    json_object_set_new(view, "coordinated", coordinated);
 }
 
 /* A strong validator of the bytes sent (so the gzip form has its own): an

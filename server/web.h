@@ -201,5 +201,14 @@ void web_attendance_drop_in(struct req_ctx *ctx);
 void web_attendance_drop_in_remove(struct req_ctx *ctx);
 void web_attendance_walk_ins(struct req_ctx *ctx);
 void web_attendance_hours(struct req_ctx *ctx);
+/* A coordinator's (web-pages-manage.c, web-pages-group-form.c): the org's
+ * groups; the group form, new and edit, with its preview; archiving. */
+void web_manage(struct req_ctx *ctx);
+void web_group_new_page(struct req_ctx *ctx);
+void web_group_new(struct req_ctx *ctx);
+void web_group_edit_page(struct req_ctx *ctx);
+void web_group_edit(struct req_ctx *ctx);
+void web_group_archive_page(struct req_ctx *ctx);
+void web_group_archive(struct req_ctx *ctx);
 
 #endif

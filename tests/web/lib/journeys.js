@@ -3,7 +3,8 @@
 // without: find a group on the front page by words and open it, sign up (to
 // a group that asks for consent) and cancel, a refused form and its errors,
 // the calendar address's copy button, a leader's Today and who is coming,
-// mark a meeting's attendance; and the attendance page offline and back.
+// mark a meeting's attendance; the attendance page offline and back; a
+// coordinator's new group made with the schedule builder and its preview.
 // Each step says what it expected when it fails.
 'use strict';
 
@@ -529,6 +530,56 @@ async function copyButton(context, base, js) {
   return steps(page, list);
 }
 
+// ---- a coordinator (the demo's Kaisa, perhekahvilat-tampere) ----
+
+// The header's link → the org's groups → "New group" → a weekly group made
+// with the schedule builder → "Preview" shows the next ten dates in words,
+// saving nothing → "Save" → the group's form says it is saved.
+async function coordinatorNewGroup(context, base) {
+  const page = await watchedPage(context, [base]);
+  const title = `Verkkotestin ryhmä ${crypto.randomBytes(4).toString('hex')}`;
+  const from = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  return steps(page, [
+    ['sign in as the demo coordinator', async () => { await signInAs(page, base, 'kaisa@piiri.example'); }],
+    [`the header's "${T.account_manage}" opens an org's groups`, async () => {
+      await click(page, 'link', T.account_manage);
+      at(page, /^\/fi\/orgs\/[a-z0-9-]+\/manage$/);
+      await seesText(page, T.mg_groups_heading);
+    }],
+    ['my page lists each org she coordinates: perhekahvilat-tampere', async () => {
+      await page.goto(`${base}/fi/me`);
+      await Promise.all([page.waitForEvent('load'),
+        page.getByRole('link', { name: `${T.me_manage_link} perhekahvilat-tampere` }).click()]);
+      at(page, /^\/fi\/orgs\/perhekahvilat-tampere\/manage$/);
+    }],
+    [`"${T.mg_new_group}" opens the group form`, async () => {
+      await click(page, 'link', T.mg_new_group);
+      at(page, /^\/fi\/orgs\/perhekahvilat-tampere\/manage\/groups\/new$/);
+    }],
+    ['fill in the title and a weekly schedule on Wednesdays 17.30–19.00', async () => {
+      await page.getByLabel(T.gf_title, { exact: true }).fill(title);
+      await page.getByLabel(T.gf_sched_kind_weekly, { exact: true }).check();
+      await page.getByLabel(T.gf_sched_date, { exact: true }).fill(from);
+      await page.getByLabel(T.gf_sched_weekday, { exact: true }).selectOption('WE');
+      await page.getByLabel(T.gf_sched_time, { exact: true }).fill('17:30');
+      await page.getByLabel(T.gf_sched_end_time, { exact: true }).fill('19:00');
+    }],
+    [`"${T.gf_preview_button}" shows the next ten Wednesdays, and what was typed stays`, async () => {
+      await click(page, 'button', T.gf_preview_button);
+      const dates = await page.locator('#preview ol.dates li').allInnerTexts();
+      if (dates.length !== 10) throw new Error(`${dates.length} dates shown`);
+      if (!dates.every((d) => d.startsWith('ke ') && d.includes('klo 17.30–19.00'))) throw new Error(`shown: ${dates[0]}`);
+      const kept = await page.getByLabel(T.gf_title, { exact: true }).inputValue();
+      if (kept !== title) throw new Error(`the title is now "${kept}"`);
+    }],
+    [`"${T.gf_save_button}" saves it: the group's form says "${T.gf_saved}"`, async () => {
+      await click(page, 'button', T.gf_save_button);
+      at(page, /^\/fi\/groups\/[0-9a-f-]{36}\/edit\?saved=1$/);
+      await seesText(page, T.gf_saved);
+    }],
+  ]);
+}
+
 const JOURNEYS = [
   ['find a group by words and open it', findGroup],
   ['find a group by words and open it, by keyboard alone', findGroupByKeyboard],
@@ -537,6 +588,7 @@ const JOURNEYS = [
   ['a leader: Today from the front page, who is coming', leader],
   ['a sign-up form sent without consent comes back with the error beside the box', refusedForm],
   ['the copy button of the calendar address', copyButton],
+  ['a coordinator makes a weekly group with the schedule builder and previews its dates', coordinatorNewGroup],
 ];
 
 async function all(browser, base, only) {

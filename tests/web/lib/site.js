@@ -19,8 +19,8 @@ const PUBLIC = ['/', '/privacy', '/accessibility'];
 // Links not followed: files, feeds, and anything that ends a session.
 const SKIP = /^\/(static|api|feeds?)\/|\.(ics|json|css|js|png|svg|ico|webmanifest)$|sign-?out|log-?out|uloskirjautuminen/;
 // Forms not sent empty: they end or destroy something even when empty (a
-// link by email's form uses the link up).
-const DANGEROUS = /sign-?out|log-?out|cancel|erase|delete|remove|rotate|\/link\//;
+// link by email's form uses the link up; archiving a group).
+const DANGEROUS = /sign-?out|log-?out|cancel|erase|delete|remove|rotate|archive|\/link\//;
 const MAX_PAGES = Number(process.env.PIIRI_WEB_MAX_PAGES || 200);
 const WORKERS = Number(process.env.PIIRI_WEB_WORKERS || 2);
 // Pages of one thing (a group, an org, a signup) are all checked in Finnish,
@@ -86,12 +86,18 @@ function formKey(lang, f) {
 const ATTENDANCE = process.env.PIIRI_WEB_ATTENDANCE;
 // The pages that links by email open (run.py stores one of each kind).
 const LINKS = (process.env.PIIRI_WEB_LINKS || '').split(',').filter(Boolean).map((t) => `/link/${t}`);
+// The org the demo coordinator runs (schema/demo/demo.sql).
+const COORD_ORG = 'perhekahvilat-tampere';
 const STATES = [
   { state: 'signed-out', start: [...PUBLIC, ...LINKS] },
   { state: 'signed-in' },
   { state: 'signed-in-leader', email: 'lauri@piiri.example',
     start: ['/today', ...(ATTENDANCE ? [`/sessions/${ATTENDANCE}/attendance`] : [])],
     follow: /^\/(fi|sv|en)\/(today|sessions\/[0-9a-f-]{36}\/(coming|attendance))$/ },
+  // The demo coordinator Kaisa: her org's groups and the coordinator's pages
+  // of each group (the form, archiving), the forms sent empty among them.
+  { state: 'signed-in-coordinator', email: 'kaisa@piiri.example', start: [`/orgs/${COORD_ORG}/manage`],
+    follow: /^\/(fi|sv|en)\/(orgs\/[a-z0-9-]+\/manage(\/groups\/new)?|groups\/[0-9a-f-]{36}\/(edit|archive))$/ },
 ];
 
 async function crawl(context, base, artifacts, state, only, start = PUBLIC, follow = null) {
