@@ -16,8 +16,8 @@
 # committed at once; mail_view finds every one of them true, so all N are sent.
 # Messages per second: N over the time from that COMMIT to the sink's last
 # message. The smtplib reference sends BENCH_MAIL_REFERENCE (2000) messages of
-# piirid's mean size one after another, each on a connection of its own as
-# libcurl does. The idle figure is the mean of a wrk run before the rows are
+# piirid's mean size one after another over one connection, as the delivery
+# process keeps its connection for a run of messages. The idle figure is the mean of a wrk run before the rows are
 # queued and one after the queue is empty. Details on stderr.
 #
 # Settings: BENCH_MAIL_MESSAGES (10000), BENCH_MAIL_CONNECTIONS (8),
