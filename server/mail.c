@@ -2,8 +2,10 @@
 /* The delivery process. One blocking PostgreSQL connection of its own (it
  * serves no HTTP, so nothing here can hold up a request): LISTEN piiri_mail,
  * then, until told to stop, write the reminders that are due, deliver every
- * due row and sleep until the next notification, the next retry, the next
- * reminder or the sweep, whichever comes first.
+ * due row (a second's worth per turn, so reminders and gauges keep up with
+ * a long run), close the SMTP connection and sleep until the next
+ * notification, the next retry, the next reminder or the sweep, whichever
+ * comes first.
  *
  * One row at a time, one transaction each: claim it (FOR UPDATE SKIP LOCKED,
  * so several piirid share the queue), read its message as the database has
