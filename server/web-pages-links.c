@@ -110,11 +110,12 @@ static void reply_link(struct req_ctx *ctx, int status, const char *state, const
     const char *password_error)
 {
     const char *lang = ctx->params[0];
-    char title[40], kind_key[48];
+    char title[40];
     snprintf(title, sizeof(title), "link_%s_title", state);
     json_t *view = json_pack("{s:s, s:s, s:b, s:b}", "title", web_t(lang, title), "token", ctx->params[1],
         state, true, "has_errors", password_error != NULL);
     if (kind != NULL) {
+        char kind_key[48];
         snprintf(kind_key, sizeof(kind_key), "mail_kind_%s", kind);
         json_object_set_new(view, "kind_label", json_string(web_t(lang, kind_key)));
     }
