@@ -59,18 +59,14 @@ END
 $$;
 
 -- The delivery process sent a message with a link whose token hashes to
--- p_hash: keep what it may do. Old links go a few at a time. PL/pgSQL, so
--- the delivery process's connection keeps the two plans (called once per
--- message, a SQL function was planned again each time).
+-- p_hash: keep what it may do. Old links go a few at a time.
 CREATE OR REPLACE FUNCTION mail_link_store(p_hash bytea, p_person uuid, p_purpose text, p_kind text)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
+RETURNS void LANGUAGE sql AS $$
     INSERT INTO mail_links (token_hash, person_id, purpose, kind, expires_at)
     VALUES (p_hash, p_person, p_purpose, CASE WHEN p_purpose = 'unsubscribe' THEN p_kind END,
             now() + mail_link_ttl(p_purpose));
     DELETE FROM mail_links WHERE ctid = ANY (ARRAY(
         SELECT ctid FROM mail_links WHERE expires_at < now() - interval '1 day' ORDER BY expires_at LIMIT 20));
-END
 $$;
 
 -- A link that still works: not expired, its account not erased, and unused
