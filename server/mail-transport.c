@@ -4,7 +4,16 @@
  * structure: multipart/mixed around a multipart/alternative of a text part
  * and an HTML part, then, for a message about a session, its iCalendar part
  * (base64: the CRLF lines arrive as written). Nothing of the message is
- * logged. */
+ * logged.
+ *
+ * The SMTP connection outlives a message: one libcurl handle per process,
+ * whose connection cache keeps the connection open between the messages of
+ * a run (no TCP set-up, greeting, EHLO, STARTTLS, login and QUIT each
+ * time), closed when the delivery process goes to sleep. libcurl does not
+ * reuse a connection the server has closed; one it finds closed only when
+ * it speaks (no reply, or 421: the server's limit of messages per
+ * connection) is tried again at once on a new connection, as nothing of the
+ * message was accepted on it. */
 #include "mail.h"
 
 #include "log.h"
@@ -91,19 +100,13 @@ static void add_calendar_part(curl_mime *mime, const struct mail_message *m)
     free(type);
 }
 
-static enum mail_outcome smtp_send(
-    const struct config *cfg, const struct mail_message *m, int *code)
-{
-    CURL *curl = curl_easy_init();
-    if (curl == NULL)
-        fatalx("libcurl cannot start");
-    char *from = mail_address(cfg->mail_from);
-    char *envelope_from = xasprintf("<%s>", from);
-    char *rcpt = xasprintf("<%s>", m->to);
-    struct curl_slist *recipients = curl_slist_append(NULL, rcpt);
-    struct curl_slist *headers = headers_of(cfg, m);
-    struct curl_slist *inline_part = curl_slist_append(NULL, "Content-Disposition: inline");
+/* The handle whose connection cache holds the SMTP connection, NULL when
+ * none is open. The delivery process is one thread. */
+static CURL *smtp_handle;
 
+/* The message's MIME tree: its alternative parts, then its calendar. */
+static curl_mime *mime_of(CURL *curl, const struct mail_message *m)
+{
     curl_mime *mime = curl_mime_init(curl);
     curl_mime *alt = curl_mime_init(curl);
     add_text_part(alt, m->text, "text/plain; charset=utf-8");
@@ -111,46 +114,111 @@ static enum mail_outcome smtp_send(
     curl_mimepart *part = curl_mime_addpart(mime);
     curl_mime_subparts(part, alt);
     curl_mime_type(part, "multipart/alternative");
-    curl_mime_headers(part, inline_part, 1);
+    curl_mime_headers(part, curl_slist_append(NULL, "Content-Disposition: inline"), 1);
     if (m->calendar != NULL)
         add_calendar_part(mime, m);
+    return mime;
+}
 
+/* The options of every message: the server, TLS, timeouts, login. Set
+ * alike each time, so libcurl finds the kept connection fit to reuse. */
+static void smtp_options(CURL *curl, const struct config *cfg)
+{
     curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
-    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, envelope_from);
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
     curl_easy_setopt(
         curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when offered; smtps:// always */
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)SMTP_CONNECT_TIMEOUT_S);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT_S);
+    /* Also bounds the wait for the reply to QUIT when the connection is
+     * closed after the message (libcurl's own default is two minutes). */
+    curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)SMTP_TIMEOUT_S);
     if (cfg->smtp_user != NULL) {
         curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->smtp_user);
         curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
     }
+}
+
+/* One try of the message on smtp_handle (a new one when there is none):
+ * libcurl's code, *reply the last SMTP reply (0: none), *reused: it went
+ * over a connection opened for an earlier message. */
+static CURLcode smtp_perform(
+    const struct config *cfg, const struct mail_message *m, long *reply, bool *reused)
+{
+    if (smtp_handle == NULL && (smtp_handle = curl_easy_init()) == NULL)
+        fatalx("libcurl cannot start");
+    CURL *curl = smtp_handle;
+    curl_easy_reset(curl); /* this message's options only; the connection stays */
+    smtp_options(curl, cfg);
+    char *from = mail_address(cfg->mail_from);
+    char *envelope_from = xasprintf("<%s>", from);
+    char *rcpt = xasprintf("<%s>", m->to);
+    struct curl_slist *recipients = curl_slist_append(NULL, rcpt);
+    struct curl_slist *headers = headers_of(cfg, m);
+    curl_mime *mime = mime_of(curl, m);
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, envelope_from);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
 
     CURLcode rc = curl_easy_perform(curl);
-    long reply = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply);
-    *code = (int)reply;
-    enum mail_outcome out = MAIL_SENT;
-    if (rc != CURLE_OK) {
-        /* A 5xx about this message is final; a refused login is the
-         * server's settings, not the message's, and is tried again. */
-        bool permanent = reply >= 500 && reply < 600 && rc != CURLE_LOGIN_DENIED;
-        out = permanent ? MAIL_FAILED : MAIL_RETRY;
-        log_warn("mail: SMTP %s (reply %ld): %s", permanent ? "refused" : "failed for now", reply,
-            curl_easy_strerror(rc));
-    }
+    *reply = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, reply);
+    long connects = 0;
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
+    *reused = connects == 0;
+    /* Nothing freed below stays set on the handle that lives on. */
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, NULL);
     curl_mime_free(mime);
     curl_slist_free_all(headers);
     curl_slist_free_all(recipients);
-    curl_easy_cleanup(curl);
     free(rcpt);
     free(envelope_from);
     free(from);
-    return out;
+    return rc;
+}
+
+/* Did the try fail on a kept connection that the server had closed or was
+ * closing, before anything was accepted? Not after a timeout: a server
+ * that is slow is slow on a new connection too. */
+static bool smtp_stale_connection(CURLcode rc, long reply, bool reused)
+{
+    return reused && rc != CURLE_OK && rc != CURLE_OPERATION_TIMEDOUT &&
+           (reply == 0 || reply == 421);
+}
+
+static enum mail_outcome smtp_send(
+    const struct config *cfg, const struct mail_message *m, int *code)
+{
+    long reply;
+    bool reused;
+    CURLcode rc = smtp_perform(cfg, m, &reply, &reused);
+    if (rc != CURLE_OK)
+        mail_transport_close(); /* whatever state it is in, the next try starts afresh */
+    if (smtp_stale_connection(rc, reply, reused)) {
+        log_info("mail: the SMTP server closed the kept connection (reply %ld); a new one", reply);
+        rc = smtp_perform(cfg, m, &reply, &reused);
+        if (rc != CURLE_OK)
+            mail_transport_close();
+    }
+    *code = (int)reply;
+    if (rc == CURLE_OK)
+        return MAIL_SENT;
+    /* A 5xx about this message is final; a refused login is the server's
+     * settings, not the message's, and is tried again. */
+    bool permanent = reply >= 500 && reply < 600 && rc != CURLE_LOGIN_DENIED;
+    log_warn("mail: SMTP %s (reply %ld): %s", permanent ? "refused" : "failed for now", reply,
+        curl_easy_strerror(rc));
+    return permanent ? MAIL_FAILED : MAIL_RETRY;
+}
+
+void mail_transport_close(void)
+{
+    if (smtp_handle != NULL)
+        curl_easy_cleanup(smtp_handle); /* QUIT on a connection still open */
+    smtp_handle = NULL;
 }
 
 /* ---- Maildir ---- */

@@ -2,8 +2,10 @@
 /* The delivery process. One blocking PostgreSQL connection of its own (it
  * serves no HTTP, so nothing here can hold up a request): LISTEN piiri_mail,
  * then, until told to stop, write the reminders that are due, deliver every
- * due row and sleep until the next notification, the next retry, the next
- * reminder or the sweep, whichever comes first.
+ * due row (a second's worth per turn, so reminders and gauges keep up with
+ * a long run), close the SMTP connection and sleep until the next
+ * notification, the next retry, the next reminder or the sweep, whichever
+ * comes first.
  *
  * One row at a time, one transaction each: claim it (FOR UPDATE SKIP LOCKED,
  * so several piirid share the queue), read its message as the database has
@@ -32,6 +34,7 @@
 #define SWEEP_S      30 /* a look at the queue without a notification */
 #define RECONNECT_S  2  /* between attempts to reach PostgreSQL */
 #define MAX_ATTEMPTS 12 /* tries before a row fails for good */
+#define TURN_S       1  /* the longest run of messages between two looks at reminders and gauges */
 
 static volatile sig_atomic_t stopping;
 
@@ -178,9 +181,9 @@ static bool deliver(PGconn *conn, const struct config *cfg, json_t *view)
 /* Claim and deliver one due row: 1 done, 0 none due, -1 database trouble. */
 static int deliver_one(PGconn *conn, const struct config *cfg)
 {
-    if (!ok(PQexec(conn, "BEGIN"), PGRES_COMMAND_OK))
-        return -1;
-    PGresult *res = PQexec(conn, "SELECT mail_next()");
+    /* One round trip: PQexec answers with the last statement's result, or
+     * with the error that stopped the string. */
+    PGresult *res = PQexec(conn, "BEGIN; SELECT mail_next()");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         log_error("mail: %s", PQresultErrorMessage(res));
         PQclear(res);
@@ -200,6 +203,26 @@ static int deliver_one(PGconn *conn, const struct config *cfg)
     if (!done)
         PQclear(PQexec(conn, "ROLLBACK"));
     return done ? 1 : -1;
+}
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Deliver the due rows for at most a turn: 0 none is left, 1 the turn is
+ * over with rows still due, -1 database trouble. */
+static int deliver_due(PGconn *conn, const struct config *cfg)
+{
+    double end = monotonic_s() + TURN_S;
+    int rc = 0;
+    while (!stopping && (rc = deliver_one(conn, cfg)) == 1) {
+        if (monotonic_s() >= end)
+            return 1;
+    }
+    return stopping ? 0 : rc;
 }
 
 /* Publish the queue's gauges; returns seconds until the next row is due
@@ -271,11 +294,13 @@ int mail_main(const struct config *cfg, const char *conninfo)
         }
         double remind = -1;
         int rc = mail_reminders_make(conn, &remind);
-        while (rc == 0 && !stopping && (rc = deliver_one(conn, cfg)) == 1)
-            ;
+        if (rc == 0)
+            rc = deliver_due(conn, cfg);
         double next = rc < 0 ? -1 : queue_look(conn);
         if (next > 0 && remind >= 0 && remind < next)
             next = remind; /* wake when the next reminder is due */
+        if (next != 0)
+            mail_transport_close(); /* no idle connection to the mail server */
         if (next < 0 || (!stopping && !wait_for_work(conn, next))) {
             if (PQstatus(conn) != CONNECTION_OK) {
                 PQfinish(conn);
@@ -286,6 +311,7 @@ int mail_main(const struct config *cfg, const char *conninfo)
     }
     if (conn != NULL)
         PQfinish(conn);
+    mail_transport_close();
     curl_global_cleanup();
     log_info("stopped");
     return 0;

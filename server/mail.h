@@ -74,8 +74,12 @@ enum mail_outcome {
 };
 
 /* Send over SMTP (cfg->smtp_url) or write into cfg->maildir. *code: the
- * SMTP reply code (0 when there was none). */
+ * SMTP reply code (0 when there was none). The SMTP connection stays open
+ * for the next message until mail_transport_close. */
 enum mail_outcome mail_transport_send(
     const struct config *cfg, const struct mail_message *m, int *code);
+/* Close the SMTP connection kept between messages (QUIT), if one is open:
+ * before the delivery process sleeps, and when it stops. */
+void mail_transport_close(void);
 
 #endif

@@ -151,9 +151,14 @@ $$;
 -- so a message's events are the feed's own. A mail narrows it: p_signup to
 -- one signup's sessions, p_session to one session, p_next to the next that
 -- many sessions not yet begun. NULL: no narrowing (the feed).
+--
+-- PL/pgSQL, so the connection keeps the query's plan: as a SQL function
+-- called from PL/pgSQL (mail_view, once per message) it was parsed and
+-- planned again on every call, most of a message's database time.
 CREATE OR REPLACE FUNCTION feed_person_json(p persons, p_signup uuid, p_session uuid, p_next int) RETURNS json
-LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT json_build_object(
         'discreet', p.discreet_calendar,
         'events', (SELECT coalesce(json_agg(e.event ORDER BY e.starts_at, e.id), '[]') FROM (
             SELECT s.starts_at, s.id, json_build_object(
@@ -186,7 +191,8 @@ LANGUAGE sql STABLE AS $$
               AND (p_session IS NULL OR s.id = p_session)
               AND (p_next IS NULL OR s.starts_at > now())
             ORDER BY s.starts_at, s.id
-            LIMIT p_next) e))
+            LIMIT p_next) e)));
+END
 $$;
 
 CREATE OR REPLACE FUNCTION api_feed_person(p_token text) RETURNS json LANGUAGE sql STABLE AS $$

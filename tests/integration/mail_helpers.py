@@ -17,7 +17,11 @@ from helpers import ACCOUNT_ORG, free_port, psql, wait_until
 
 class Sink:
     """aiosmtpd handler: keeps what it accepts; answers a recipient with the
-    codes queued for it (refuse), or holds its RCPT until released (hold)."""
+    codes queued for it (refuse), or holds its RCPT until released (hold).
+    Counts the connections that carried a message; closes the connection
+    after a message to an address in hang_up; with per_connection set,
+    answers a MAIL beyond that many messages on one connection with 421 and
+    closes it (as a server limiting messages per connection does)."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -25,6 +29,25 @@ class Sink:
         self.refuse = {}     # address -> list of replies, used in turn
         self.tries = {}      # address -> RCPTs seen
         self.hold = {}       # address -> threading.Event, once
+        self.hang_up = set()       # addresses after whose message the server closes the connection
+        self.per_connection = None  # messages one connection may carry, or None
+        self.connections = 0       # connections that carried a MAIL
+        self.turned_away = 0       # MAILs answered 421 for per_connection
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        with self.lock:
+            sent = getattr(session, "piiri_sent", None)
+            if sent is None:
+                session.piiri_sent = sent = 0
+                self.connections += 1
+            full = self.per_connection is not None and sent >= self.per_connection
+            self.turned_away += full
+        if full:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.7.0 Too many messages on this connection"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -45,6 +68,10 @@ class Sink:
         with self.lock:
             for r in envelope.rcpt_tos:
                 self.messages.append((r, msg))
+            session.piiri_sent = getattr(session, "piiri_sent", 0) + 1
+            hang_up = bool(self.hang_up.intersection(envelope.rcpt_tos))
+        if hang_up:  # after the reply is written
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"
 
     def to(self, address):

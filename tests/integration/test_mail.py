@@ -283,6 +283,76 @@ def test_kill_9_loses_nothing_and_sends_nothing_twice(pg, mailer, smtp, admin):
     assert "mail delivery killed by signal 9; restarting" in mailer.log_text()
 
 
+def queued_run(mailer, admin, sink, days):
+    """Four people confirmed for one session, their messages queued together:
+    the first one's RCPT is held until the others' rows are in the outbox.
+    Returns (people, release); release() lets the run go."""
+    o = org_with_people(mailer, admin[1], coord="coordinator", p0="member", p1="member", p2="member",
+                        p3="member")
+    people = [o.p0, o.p1, o.p2, o.p3]
+    g = make_group(mailer, o.slug, o.coord.token, access="open", kind="family_cafe", capacity=8)
+    s = add_session(mailer, g["id"], o.coord.token, in_days(days))
+    held = threading.Event()
+    with sink.lock:
+        sink.hold[o.p0.email] = held
+    signed_up(mailer, "session", s["id"], o.p0.token, "confirmed")
+    wait_until(lambda: sink.tries.get(o.p0.email, 0) == 1, 20, what="the delivery process mid-message")
+    for p in people[1:]:
+        signed_up(mailer, "session", s["id"], p.token, "confirmed")
+    return people, held.set
+
+
+def sent_once(pg, sink, people):
+    """Each of PEOPLE got one message, sent at the first try."""
+    for p in people:
+        mails_to(sink, p, 1)
+    time.sleep(0.5)
+    assert [len(sink.to(p.email)) for p in people] == [1] * len(people)
+    assert [(r[3], r[4]) for p in people for r in outbox_rows(pg, p.id)] == [("sent", 1)] * len(people)
+
+
+def test_a_run_of_messages_goes_over_one_connection(pg, mailer, smtp, admin):
+    _, sink = smtp
+    people, release = queued_run(mailer, admin, sink, 15)
+    with sink.lock:
+        before = sink.connections
+    release()
+    sent_once(pg, sink, people)
+    assert sink.connections - before == 0  # all on the held message's connection
+
+
+def test_the_server_closing_the_connection_between_messages(pg, mailer, smtp, admin):
+    _, sink = smtp
+    people, release = queued_run(mailer, admin, sink, 16)
+    with sink.lock:
+        sink.hang_up = {people[0].email, people[1].email}
+        before = sink.connections
+    try:
+        release()
+        sent_once(pg, sink, people)
+        assert sink.connections - before == 2  # a new one after each hang-up
+    finally:
+        with sink.lock:
+            sink.hang_up = set()
+
+
+def test_a_servers_limit_of_messages_per_connection(pg, mailer, smtp, admin):
+    # 421 to the MAIL of a second message on a connection, as Exim's
+    # smtp_accept_max_per_connection does: sent at once on a new connection.
+    _, sink = smtp
+    people, release = queued_run(mailer, admin, sink, 17)
+    with sink.lock:
+        sink.per_connection = 1
+        before = sink.turned_away
+    try:
+        release()
+        sent_once(pg, sink, people)
+        assert sink.turned_away - before == 3
+    finally:
+        with sink.lock:
+            sink.per_connection = None
+
+
 def metrics(srv):
     r = raw_get(srv, "/metrics")
     assert r.status == 200
