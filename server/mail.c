@@ -34,6 +34,7 @@
 #define SWEEP_S      30 /* a look at the queue without a notification */
 #define RECONNECT_S  2  /* between attempts to reach PostgreSQL */
 #define MAX_ATTEMPTS 12 /* tries before a row fails for good */
+#define HELD_S       0.25 /* a look again at rows due but locked by another delivery process */
 #define TURN_S       1  /* the longest run of messages between two looks at reminders and gauges */
 
 static volatile sig_atomic_t stopping;
@@ -297,6 +298,8 @@ int mail_main(const struct config *cfg, const char *conninfo)
         if (rc == 0)
             rc = deliver_due(conn, cfg);
         double next = rc < 0 ? -1 : queue_look(conn);
+        if (rc == 0 && next == 0)
+            next = HELD_S; /* what is due, another delivery process holds: no spinning */
         if (next > 0 && remind >= 0 && remind < next)
             next = remind; /* wake when the next reminder is due */
         if (next != 0)
