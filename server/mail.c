@@ -243,10 +243,28 @@ static double queue_look(PGconn *conn)
     return next < 0 ? 0 : next > SWEEP_S ? SWEEP_S : next;
 }
 
+/* Drop the notifications libpq holds; were there any? */
+static bool notified(PGconn *conn)
+{
+    bool any = false;
+    PGnotify *n;
+    while ((n = PQnotifies(conn)) != NULL) {
+        PQfreemem(n);
+        any = true;
+    }
+    return any;
+}
+
 /* Sleep until a notification, the timeout or a signal; false: the
- * connection broke. */
+ * connection broke. A notification that came while this turn's queries
+ * ran is already in libpq's buffer, not on the socket, so it is looked for
+ * first: select() would sleep through it. */
 static bool wait_for_work(PGconn *conn, double seconds)
 {
+    if (PQconsumeInput(conn) == 0)
+        return false;
+    if (notified(conn))
+        return true;
     int fd = PQsocket(conn);
     fd_set fds;
     FD_ZERO(&fds);
@@ -257,9 +275,7 @@ static bool wait_for_work(PGconn *conn, double seconds)
         return false;
     if (PQconsumeInput(conn) == 0)
         return false;
-    PGnotify *n;
-    while ((n = PQnotifies(conn)) != NULL)
-        PQfreemem(n);
+    (void)notified(conn);
     return true;
 }
 
