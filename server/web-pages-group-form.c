@@ -222,6 +222,17 @@ static bool refused_by_db(struct group_form *f, const struct db_result *r)
     return true;
 }
 
+/* Did the statement fail? Then its error has been answered: a field's as
+ * the form, anything else as the error page. */
+static bool failed(struct group_form *f, const struct db_result *r)
+{
+    if (r->status == DB_OK)
+        return false;
+    if (!refused_by_db(f, r))
+        api_reply_db_error(f->ctx, r);
+    return true;
+}
+
 /* ---- reading what was sent ---- */
 
 /* The body the form makes, checked by the API's rules; NULL when the form
@@ -307,11 +318,8 @@ void web_group_new_page(struct req_ctx *ctx)
 static void created_cb(const struct db_result *r, void *arg)
 {
     struct group_form *f = arg;
-    if (r->status != DB_OK) {
-        if (!refused_by_db(f, r))
-            api_reply_db_error(f->ctx, r);
+    if (failed(f, r))
         return;
-    }
     json_t *answer = api_row_json(f->ctx, r);
     if (answer == NULL)
         return;
@@ -355,11 +363,8 @@ void web_group_edit_page(struct req_ctx *ctx)
 static void updated_cb(const struct db_result *r, void *arg)
 {
     struct group_form *f = arg;
-    if (r->status != DB_OK) {
-        if (!refused_by_db(f, r))
-            api_reply_db_error(f->ctx, r);
+    if (failed(f, r))
         return;
-    }
     feed_cache_invalidate(); /* as the API's change: this worker's feeds at once */
     char *to = xasprintf("/%s/groups/%s/edit?saved=1", f->ctx->params[0], f->ctx->params[1]);
     see_other(f->ctx, to);
@@ -369,11 +374,8 @@ static void updated_cb(const struct db_result *r, void *arg)
 static void dry_run_cb(const struct db_result *r, void *arg)
 {
     struct group_form *f = arg;
-    if (r->status != DB_OK) {
-        if (!refused_by_db(f, r))
-            api_reply_db_error(f->ctx, r);
+    if (failed(f, r))
         return;
-    }
     json_t *answer = api_row_json(f->ctx, r);
     if (answer == NULL)
         return;
