@@ -37,23 +37,6 @@ static int read_query(struct req_ctx *ctx, struct mail_query *mq, struct invalid
     return query_serial_cursor(ctx, "cursor", mq->after_time, mq->after_id, &mq->has_cursor, inv);
 }
 
-/* The SQL's "next" key, the last row's, becomes the opaque next_cursor. */
-static void listed_cb(const struct db_result *r, void *arg)
-{
-    struct req_ctx *ctx = arg;
-    json_t *body = api_row_json(ctx, r);
-    if (body == NULL)
-        return;
-    const char *next = json_string_value(json_object_get(body, "next"));
-    if (next != NULL) {
-        char *cursor = query_cursor_encode(next);
-        json_object_set_new(body, "next_cursor", json_string(cursor));
-        free(cursor);
-    } else
-        json_object_set_new(body, "next_cursor", json_null());
-    json_object_del(body, "next");
-    http_reply_json(ctx, 200, body);
-}
 
 void api_org_mail(struct req_ctx *ctx)
 {
@@ -70,5 +53,5 @@ void api_org_mail(struct req_ctx *ctx)
     }
     const char *params[] = { ctx->params[0], mq.status, mq.has_cursor ? mq.after_time : NULL,
         mq.has_cursor ? mq.after_id : NULL, mq.limit };
-    db_pool_query(ctx->srv->pool, "SELECT api_org_mail($1, $2, $3, $4, $5)", 5, params, listed_cb, ctx);
+    db_pool_query(ctx->srv->pool, "SELECT api_org_mail($1, $2, $3, $4, $5)", 5, params, api_reply_page_cb, ctx);
 }

@@ -4,6 +4,8 @@
  * the field to blame as DETAIL and the human sentence as HINT. */
 #include "api.h"
 
+#include "query-params.h"
+
 #include "log.h"
 
 #include <stdio.h>
@@ -115,4 +117,21 @@ static void query_empty_done_cb(const struct db_result *r, void *arg)
 void api_query_empty(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params)
 {
     db_pool_query(ctx->srv->pool, sql, nparams, params, query_empty_done_cb, ctx);
+}
+
+void api_reply_page_cb(const struct db_result *r, void *arg)
+{
+    struct req_ctx *ctx = arg;
+    json_t *body = api_row_json(ctx, r);
+    if (body == NULL)
+        return;
+    const char *next = json_string_value(json_object_get(body, "next"));
+    if (next != NULL) {
+        char *cursor = query_cursor_encode(next);
+        json_object_set_new(body, "next_cursor", json_string(cursor));
+        free(cursor);
+    } else
+        json_object_set_new(body, "next_cursor", json_null());
+    json_object_del(body, "next");
+    http_reply_json(ctx, 200, body);
 }

@@ -20,6 +20,9 @@ void api_reply_db_json(struct req_ctx *ctx, const struct db_result *r, int statu
 json_t *api_row_json(struct req_ctx *ctx, const struct db_result *r) __attribute__((warn_unused_result));
 /* Run a statement returning one JSON value and reply with it (status on
  * success, 404 when it returns NULL, the error model otherwise). */
+/* A db_done_cb for a page of a list: the JSON row's "next" (the last
+ * item's key) becomes the opaque next_cursor (null on the last page). */
+void api_reply_page_cb(const struct db_result *r, void *arg);
 void api_query_json(struct req_ctx *ctx, const char *sql, int nparams, const char *const *params, int status);
 /* Run a statement returning a session's attendance (attendance.sql) and
  * reply with it, its version as the ETag header (api-attendance.c). */

@@ -63,22 +63,6 @@ static int read_query(struct req_ctx *ctx, struct list_query *lq, struct invalid
     return query_cursor(ctx, "cursor", lq->after_time, lq->after_id, &lq->has_cursor, inv);
 }
 
-static void listed_cb(const struct db_result *r, void *arg)
-{
-    struct req_ctx *ctx = arg;
-    json_t *body = api_row_json(ctx, r);
-    if (body == NULL)
-        return;
-    const char *next = json_string_value(json_object_get(body, "next"));
-    if (next != NULL) {
-        char *cursor = query_cursor_encode(next);
-        json_object_set_new(body, "next_cursor", json_string(cursor));
-        free(cursor);
-    } else
-        json_object_set_new(body, "next_cursor", json_null());
-    json_object_del(body, "next");
-    http_reply_json(ctx, 200, body);
-}
 
 void api_groups_list(struct req_ctx *ctx)
 {
@@ -102,6 +86,6 @@ void api_groups_list(struct req_ctx *ctx)
     db_pool_query(ctx->srv->pool,
         "SELECT api_groups_list($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)", 17,
         params,
-        listed_cb, ctx);
+        api_reply_page_cb, ctx);
     free(scope); /* the pool copied it */
 }
