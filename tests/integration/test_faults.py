@@ -7,6 +7,7 @@ row, no seat is oversold, waitlist positions stay 1..n, and the server
 answers 201 again once the database is back. The numbers measured are
 printed at the end of the run."""
 
+import collections
 import http.client
 import os
 import signal
@@ -218,6 +219,12 @@ def test_worker_killed_during_load(pg, own_server):
     target = (lambda i: ("group", closed["id"]) if i % 2 else ("session", session["id"]))
     reads = [f"/api/v1/groups/{closed['id']}", f"/api/v1/groups/{closed['id']}/signups",
              f"/api/v1/sessions/{session['id']}/signups", "/api/v1/me"]
+    lost_by_thread = collections.Counter()
+
+    def lose(kind, p, key, e):
+        out.add(kind, p, key, None, e)
+        with qlock:
+            lost_by_thread[threading.current_thread().name] += 1
 
     def reader(n):
         while not stop.is_set():
@@ -227,7 +234,7 @@ def test_worker_killed_during_load(pg, own_server):
                 r = srv.api("GET", path, token=coord.token, timeout=10)
                 out.add("read", None, None, r.status, r.body)
             except LOST as e:
-                out.add("read", None, None, None, e)
+                lose("read", None, None, e)
 
     def signer():
         while not stop.is_set():
@@ -240,7 +247,7 @@ def test_worker_killed_during_load(pg, own_server):
                 r = signup_call(srv, target, p, key, i)
                 out.add("signup", p, key, r.status, r.body)
             except LOST as e:
-                out.add("signup", p, key, None, e)
+                lose("signup", p, key, e)
             time.sleep(0.02)
 
     n_readers, n_signers = 6, 6
@@ -270,10 +277,16 @@ def test_worker_killed_during_load(pg, own_server):
     total, lost = len(out.rows), out.lost()
     statuses = out.statuses() - {None}
     assert statuses <= {200, 201}, f"answers other than 200/201 while a worker died: {statuses}"
-    # Each client thread has at most one request in flight, so a killed worker can
-    # take at most that many with it (the rest of the line is served by the others).
-    bound = len(killed) * (n_readers + n_signers)
-    assert len(lost) <= bound, f"{len(lost)} requests lost to {len(killed)} kills (bound {bound})"
+    # Each client thread has at most one request in flight, so a killed worker takes
+    # that one with it, and at most one more: the thread reconnects at once, and the
+    # kernel may queue the new connection on the dying worker's SO_REUSEPORT socket
+    # in the instant before it is closed (net.ipv4.tcp_migrate_req=1 would move it
+    # to a live worker; see the README). The rest of the line is served by the others.
+    per_thread = 2 * len(killed)
+    worst = max(lost_by_thread.values(), default=0)
+    assert worst <= per_thread, f"a client lost {worst} requests to {len(killed)} kills: {lost_by_thread}"
+    assert len(lost) <= per_thread * len(threads)
+    assert len(lost) < total / 10, f"{len(lost)} of {total} requests lost"
 
     # Every 201 is stored; a lost signup may have been done (its answer died with
     # the worker): retrying with the same Idempotency-Key gives its one answer.
@@ -295,7 +308,7 @@ def test_worker_killed_during_load(pg, own_server):
     assert len(rows) == len(people), f"{len(people) - len(rows)} people have no signup"
     assert_capacity_exact(srv, pg.url, coord, session, closed, capacity)
     measured(f"kill -9 of a worker, twice, under {n_readers} readers and {n_signers} signers: "
-             f"{total} requests, {len(lost)} lost (connection reset; bound {bound}), "
+             f"{total} requests, {len(lost)} lost (connection reset; at most {per_thread} a client), "
              f"{len(ok)} signups answered 201, all stored; {len(lost_signups)} signups lost "
              f"({done_unanswered} of them done, the answer lost with the worker); retried with the "
              f"same Idempotency-Key, every person has exactly one signup")
