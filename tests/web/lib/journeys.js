@@ -9,6 +9,7 @@
 'use strict';
 
 const crypto = require('crypto');
+const fs = require('fs');
 const path = require('path');
 const report = require('./report');
 const { watchedPage } = require('./browser');
@@ -591,9 +592,17 @@ const JOURNEYS = [
   ['a coordinator makes a weekly group with the schedule builder and previews its dates', coordinatorNewGroup],
 ];
 
+// Journeys of one area each live in a file of their own, journeys-*.js, that
+// exports JOURNEYS like the list above and takes its steps' helpers from here.
+function moreJourneys() {
+  return fs.readdirSync(__dirname).filter((f) => /^journeys-[a-z0-9-]+\.js$/.test(f)).sort()
+    .flatMap((f) => require(path.join(__dirname, f)).JOURNEYS);
+}
+
 async function all(browser, base, only) {
+  const listed = JOURNEYS.concat(moreJourneys());
   for (const js of [true, false]) {
-    const journeys = JOURNEYS.concat(ATTENDANCE ? [['a leader marks a meeting under way', leaderMarks(js)]] : [])
+    const journeys = listed.concat(ATTENDANCE ? [['a leader marks a meeting under way', leaderMarks(js)]] : [])
       .concat(ATTENDANCE && js ? [['the attendance page offline and back', leaderOffline]] : []);
     for (const [name, fn] of journeys) {
       const label = `journey ${js ? 'with' : 'without'} JavaScript: ${name}`;
@@ -606,4 +615,4 @@ async function all(browser, base, only) {
   }
 }
 
-module.exports = { all };
+module.exports = { all, T, steps, step, at, click, seesText, signInAs, exactly, newAccount };
