@@ -443,6 +443,24 @@ static json_t *my_sessions(const json_t *sessions, const char *lang)
     return out;
 }
 
+/* The orgs I coordinate, by name, each with the way to its groups (the
+ * header's links know only the slugs the principal carries). */
+static json_t *coordinated_orgs(const json_t *me, const char *lang)
+{
+    json_t *out = json_array(), *m;
+    size_t i;
+    json_array_foreach(json_object_get(me, "memberships"), i, m) {
+        const json_t *org = json_object_get(m, "org");
+        const char *role = json_string_value(json_object_get(m, "role"));
+        const char *slug = json_string_value(json_object_get(org, "slug"));
+        if (role == NULL || strcmp(role, "coordinator") != 0 || slug == NULL)
+            continue;
+        json_array_append_new(out, json_pack("{s:O, s:o}", "name", json_object_get(org, "name"), "href",
+                                       json_sprintf("/%s/orgs/%s/manage", lang, slug)));
+    }
+    return out;
+}
+
 static void me_loaded_cb(const struct db_result *r, void *arg)
 {
     struct req_ctx *ctx = arg;
@@ -456,6 +474,7 @@ static void me_loaded_cb(const struct db_result *r, void *arg)
         json_array_size(signups) > 0, "has_sessions", json_array_size(sessions) > 0, "signups", signups,
         "sessions", sessions);
     json_object_set_new(view, "calendar", web_calendar_view(json_object_get(page, "me")));
+    json_object_set_new(view, "coordinated_orgs", coordinated_orgs(json_object_get(page, "me"), lang));
     json_decref(page);
     web_reply_page(ctx, 200, lang, "me", view);
 }

@@ -51,6 +51,7 @@ def test_coordinators_find_their_groups(server, api, org):
     cookie, _ = cookie_of(api, org.coord)
     me = page(get(api, "/fi/me", cookie), 200)
     assert f'href="/fi/orgs/{org.slug}/manage"' in me  # the header and my page
+    assert f'Hallitse ryhmiä: {org.org["name"]}</a>' in me  # my page names the org, not its slug
     html = page(get(api, f"/fi/orgs/{org.slug}/manage", cookie), 200)
     active, _, archived = html.partition("Arkistoidut ryhmät")
     assert g["title"] in active and gone["title"] in archived and gone["title"] not in active

@@ -547,10 +547,10 @@ async function coordinatorNewGroup(context, base) {
       at(page, /^\/fi\/orgs\/[a-z0-9-]+\/manage$/);
       await seesText(page, T.mg_groups_heading);
     }],
-    ['my page lists each org she coordinates: perhekahvilat-tampere', async () => {
+    ['my page lists each org she coordinates by name: Tampereen perhekahvilat ry', async () => {
       await page.goto(`${base}/fi/me`);
       await Promise.all([page.waitForEvent('load'),
-        page.getByRole('link', { name: `${T.me_manage_link} perhekahvilat-tampere` }).click()]);
+        page.getByRole('link', { name: `${T.me_manage_link} Tampereen perhekahvilat ry` }).click()]);
       at(page, /^\/fi\/orgs\/perhekahvilat-tampere\/manage$/);
     }],
     [`"${T.mg_new_group}" opens the group form`, async () => {
