@@ -48,6 +48,9 @@ struct group_form {
     struct occurrence_params occ;
     char horizon[32];
     bool saved;
+    bool saved_full;      /* saved, and what was lowered is over-full now */
+    bool ask_capacity;    /* refused: lowering the capacity below the seats taken */
+    bool confirm_capacity; /* the form says it means that */
 };
 
 static void group_form_free(void *p)
@@ -162,7 +165,9 @@ static json_t *form_page_view(struct group_form *f, const json_t *page)
             view, "action", json_sprintf("/%s/orgs/%s/manage/groups/new", lang, slug));
         json_object_set_new(view, "page_path", json_sprintf("/orgs/%s/manage/groups/new", slug));
     }
-    json_object_set_new(view, "saved", json_boolean(f->saved));
+    json_object_set_new(view, "saved", json_boolean(f->saved && !f->saved_full));
+    json_object_set_new(view, "saved_full", json_boolean(f->saved_full));
+    json_object_set_new(view, "ask_capacity", json_boolean(f->ask_capacity));
     if (f->next != NULL) {
         json_object_set_new(view, "preview", json_true());
         json_object_set(view, "next_dates", f->next);
@@ -198,8 +203,10 @@ static void refused(struct group_form *f, const char *api_field, const char *cod
 {
     const char *field, *key;
     web_group_form_blame(api_field, f->form, &field, &key);
-    if (code != NULL && strcmp(code, "capacity_below_taken") == 0)
+    if (code != NULL && strcmp(code, "capacity_below_taken") == 0) {
         key = "gf_err_capacity_below_taken";
+        f->ask_capacity = true; /* the form offers to lower it anyway */
+    }
     json_array_append_new(f->errs, json_pack("{s:s, s:s}", "field", field, "key", key));
     f->status = 422;
     json_decref(f->next);
@@ -305,6 +312,7 @@ static json_t *sent_fields(struct req_ctx *ctx)
     json_object_del(form, "csrf");
     json_object_del(form, "step");
     json_object_del(form, "checked_schedule");
+    json_object_del(form, "confirm_capacity");
     return form;
 }
 
@@ -356,7 +364,9 @@ void web_group_new(struct req_ctx *ctx)
 void web_group_edit_page(struct req_ctx *ctx)
 {
     struct group_form *f = group_form_new(ctx, true, web_group_form_from_group(ctx->facts->loaded));
-    f->saved = http_query_param(ctx, "saved") != NULL;
+    const char *saved = http_query_param(ctx, "saved");
+    f->saved = saved != NULL;
+    f->saved_full = saved != NULL && strcmp(saved, "full") == 0;
     form_page(f);
 }
 
@@ -366,7 +376,15 @@ static void updated_cb(const struct db_result *r, void *arg)
     if (failed(f, r))
         return;
     feed_cache_invalidate(); /* as the API's change: this worker's feeds at once */
-    char *to = xasprintf("/%s/groups/%s/edit?saved=1", f->ctx->params[0], f->ctx->params[1]);
+    json_t *answer = api_row_json(f->ctx, r);
+    if (answer == NULL)
+        return;
+    /* A capacity lowered below the seats taken: the page says the group is
+     * full until places free up, and that nobody lost theirs. */
+    bool full = json_array_size(json_object_get(answer, "over_capacity")) > 0;
+    json_decref(answer);
+    char *to = xasprintf(
+        "/%s/groups/%s/edit?saved=%s", f->ctx->params[0], f->ctx->params[1], full ? "full" : "1");
     see_other(f->ctx, to);
     free(to);
 }
@@ -396,6 +414,8 @@ static bool change_shown(struct group_form *f)
 void web_group_edit(struct req_ctx *ctx)
 {
     struct group_form *f = group_form_new(ctx, true, sent_fields(ctx));
+    const char *confirm = json_string_value(json_object_get(ctx->body, "confirm_capacity"));
+    f->confirm_capacity = confirm != NULL && strcmp(confirm, "yes") == 0;
     if ((f->clean = checked_body(f)) == NULL)
         return;
     json_t *schedule = json_object_get(f->clean, "schedule");
@@ -416,7 +436,8 @@ void web_group_edit(struct req_ctx *ctx)
     f->clean_text = json_dumps(f->clean, JSON_COMPACT);
     f->scope = group_view_scope(ctx->principal);
     const char *params[] = { ctx->params[1], f->clean_text, f->occ.starts, f->occ.ends,
-        f->horizon[0] ? f->horizon : NULL, ctx->principal->person_id, f->scope, "false" };
+        f->horizon[0] ? f->horizon : NULL, ctx->principal->person_id, f->scope,
+        f->confirm_capacity ? "true" : "false" };
     db_pool_query(ctx->srv->pool,
         f->preview ? "SELECT api_group_update_dry_run($1, $2, $3, $4, $5, $6, $7, $8)"
                    : "SELECT api_group_update($1, $2, $3, $4, $5, $6, $7, $8)",

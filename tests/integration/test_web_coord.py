@@ -10,7 +10,8 @@ from html import unescape
 
 import pytest
 
-from helpers import add_session, assert_json, in_days, make_group, new_email, new_password, org_with_people
+from helpers import (add_session, assert_json, in_days, make_group, new_email, new_password, org_with_people,
+                     register, signed_up, signup_listing)
 from test_web_auth import csrf_of, form, page, sign_in
 
 
@@ -196,6 +197,19 @@ def test_every_field_survives_the_edit_form(server, api, org):
                    schedule={"start": "2027-02-02T18:00", "duration_minutes": 120,
                              "rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"})
     html = page(get(api, f"/fi/groups/{g['id']}/edit", cookie), 200)
+    fields = edit_fields(html, token)
+    assert fields["sched_kind"] == "biweekly" and fields["languages_other"] == "smn"
+    r = form(api, f"/fi/groups/{g['id']}/edit", fields, cookie=cookie)
+    assert r.status == 303, r.body[:500]
+    after = assert_json(server.api("GET", f"/api/v1/groups/{g['id']}", token=org.coord.token), 200)["group"]
+    for key in ("title", "title_sv", "capacity", "location", "languages", "topics", "target_groups",
+                "leader_type", "anonymous_ok", "cost", "waitlist_offer_hours", "join_late", "leaders",
+                "registration", "reminder", "schedule", "kind", "access", "modality"):
+        assert after[key] == g[key], key
+
+
+def edit_fields(html, token):
+    """The edit form's fields as the page fills them in, ready to be sent to save."""
     fields = {"csrf": token, "step": "save"}
     for m in re.finditer(r'<input id="[^"]+" name="([^"]+)" type="(text|url|date|time|datetime-local)" '
                          r'value="([^"]*)"', html):
@@ -207,14 +221,32 @@ def test_every_field_survives_the_edit_form(server, api, org):
     for m in re.finditer(r'<select id="[^"]+" name="([^"]+)"[^>]*>.*?<option value="([^"]*)" selected>',
                          html):
         fields[m.group(1)] = m.group(2)
-    assert fields["sched_kind"] == "biweekly" and fields["languages_other"] == "smn"
-    r = form(api, f"/fi/groups/{g['id']}/edit", fields, cookie=cookie)
-    assert r.status == 303, r.body[:500]
-    after = assert_json(server.api("GET", f"/api/v1/groups/{g['id']}", token=org.coord.token), 200)["group"]
-    for key in ("title", "title_sv", "capacity", "location", "languages", "topics", "target_groups",
-                "leader_type", "anonymous_ok", "cost", "waitlist_offer_hours", "join_late", "leaders",
-                "registration", "reminder", "schedule", "kind", "access", "modality"):
-        assert after[key] == g[key], key
+    return fields
+
+
+def test_lowering_the_capacity_below_the_seats_taken_asks_first(server, api, org):
+    cookie, token = cookie_of(api, org.coord)
+    g = make_group(server, org.slug, org.coord.token, capacity=3)
+    add_session(server, g["id"], org.coord.token, in_days(5))
+    people = [register(server) for _ in range(3)]
+    for p in people:
+        signed_up(server, "group", g["id"], p.token, status="confirmed")
+    fields = edit_fields(page(get(api, f"/fi/groups/{g['id']}/edit", cookie), 200), token)
+    fields["capacity"] = "2"
+    html = page(form(api, f"/fi/groups/{g['id']}/edit", fields, cookie=cookie), 422)
+    assert "Paikkoja on jo varattu enemmän" in html and 'name="confirm_capacity"' in html
+    assert assert_json(server.api("GET", f"/api/v1/groups/{g['id']}"), 200)["group"]["capacity"] == 3
+    # Said it means it: saved, the page says the group is full, and nobody lost a place.
+    r = form(api, f"/fi/groups/{g['id']}/edit", {**fields, "confirm_capacity": "yes"}, cookie=cookie)
+    assert r.status == 303 and r.headers["location"] == f"/fi/groups/{g['id']}/edit?saved=full", r.body[:300]
+    html = page(get(api, r.headers["location"], cookie), 200)
+    assert "kukaan ei menettänyt paikkaansa" in html
+    assert assert_json(server.api("GET", f"/api/v1/groups/{g['id']}"), 200)["group"]["capacity"] == 2
+    listing = signup_listing(server, "group", g["id"], org.coord.token)
+    assert sorted(x["status"] for x in listing) == ["confirmed"] * 3, listing
+    # A capacity that lowers nothing below what is taken saves as always.
+    r = form(api, f"/fi/groups/{g['id']}/edit", {**fields, "capacity": "5"}, cookie=cookie)
+    assert r.status == 303 and r.headers["location"].endswith("?saved=1")
 
 
 def test_a_schedule_change_shows_the_dry_run_before_it_is_saved(server, api, org):
