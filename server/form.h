@@ -9,7 +9,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define FORM_MAX_FIELDS 64
+/* The group form alone has about fifty fields and a box per person who may
+ * lead, so an org of a couple of hundred leaders and coordinators fits;
+ * Jansson's hash is seeded, so many names cost no more than their bytes. */
+#define FORM_MAX_FIELDS 256
 
 /* Parse len bytes into a new object {name: value}. -1 with *cause (a
  * static sentence) for: a NUL byte, a field without a name, a name or a
