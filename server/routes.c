@@ -214,7 +214,7 @@ static const struct route page_routes[] = {
     P(GET, "/{lang}/orgs/{slug}/manage/people", web_people, PERSON, NONE, NULL, AUTHZ_ORG_MEMBERS_READ, NULL),
     P(POST, "/{lang}/orgs/{slug}/manage/people/add", web_people_add, PERSON, FORM, NULL,
         AUTHZ_ORG_MEMBERS_MANAGE, NULL),
-    P(POST, "/{lang}/orgs/{slug}/manage/people/invitations/{id:uuid}/withdraw", web_invitation_withdraw,
+    P(POST, "/{lang}/orgs/{slug}/manage/people/invitations/{id:uuid}/remove", web_invitation_withdraw,
         PERSON, FORM, NULL, AUTHZ_ORG_MEMBERS_MANAGE, NULL),
     P(GET, "/{lang}/orgs/{slug}/manage/people/{person_id:uuid}", web_person, PERSON, NONE, NULL,
         AUTHZ_ORG_MAIL, NULL),

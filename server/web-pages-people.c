@@ -114,7 +114,7 @@ static json_t *invitation_row(const json_t *inv, const char *lang, const char *s
     return json_pack("{s:s?, s:s, s:o, s:o}", "email", str(inv, "email"), "role_text",
         role_words(lang, str(inv, "role")), "expires", when_text(lang, str(inv, "expires_local")),
         "withdraw_action",
-        json_sprintf("/%s/orgs/%s/manage/people/invitations/%s/withdraw", lang, slug, id ? id : ""));
+        json_sprintf("/%s/orgs/%s/manage/people/invitations/%s/remove", lang, slug, id ? id : ""));
 }
 
 /* The notice a redirect's ?done= asks for, if it is one of ours. */
