@@ -11,6 +11,16 @@
 static const char *const roles[] = { "member", "leader", "coordinator", NULL };
 static const char *const languages[] = { "fi", "sv", "en", NULL };
 
+/* The choice equal to s, as the static string (s is the body's). */
+static const char *static_choice(const char *const *choices, const char *s)
+{
+    for (; *choices != NULL; choices++) {
+        if (strcmp(*choices, s) == 0)
+            return *choices;
+    }
+    return NULL;
+}
+
 int invitation_input_parse(json_t *body, const char *fallback_lang, struct invitation_input *in,
     struct invalid *inv)
 {
@@ -24,6 +34,9 @@ int invitation_input_parse(json_t *body, const char *fallback_lang, struct invit
     if (lang != NULL && !json_is_null(lang) &&
         json_require_enum(body, "language", languages, &in->language, inv) != 0)
         return -1;
+    in->role = static_choice(roles, in->role);
+    if (in->language != fallback_lang)
+        in->language = static_choice(languages, in->language);
     if (email_identity(email, &in->email, &in->email_key, &why) != 0) {
         *inv = (struct invalid) { "email", why };
         return -1;

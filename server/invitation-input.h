@@ -11,7 +11,7 @@
 
 /* What an invitation needs: the address as stored and its email key (new
  * strings, email_identity's), the role and the mail's language (static
- * strings). */
+ * strings, or the fallback as passed). */
 struct invitation_input {
     char *email, *email_key;
     const char *role, *language;
