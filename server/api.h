@@ -80,6 +80,10 @@ void api_orgs_patch(struct req_ctx *ctx);
 void api_members_list(struct req_ctx *ctx);
 void api_members_put(struct req_ctx *ctx);
 void api_members_delete(struct req_ctx *ctx);
+/* Adding people by email, open invitations, withdrawing one (api-invitations.c). */
+void api_invitations_create(struct req_ctx *ctx);
+void api_invitations_list(struct req_ctx *ctx);
+void api_invitations_delete(struct req_ctx *ctx);
 void api_groups_create(struct req_ctx *ctx);
 void api_groups_list(struct req_ctx *ctx);
 void api_groups_get(struct req_ctx *ctx);

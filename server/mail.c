@@ -115,12 +115,16 @@ static bool finish(
  * the database learns its hash in the transaction that marks it sent.
  * An account message's link does what it asked for, an offer's answers it;
  * any other lets the person stop that kind of message (and a message about
- * one-to-one support asks them to sign in: signin_url, no token). */
+ * one-to-one support asks them to sign in: signin_url, no token; an
+ * invitation, to register: register_url, no token). */
 static void add_links(json_t *view, const struct config *cfg, const char *token)
 {
     const char *purpose = json_string_value(json_object_get(view, "link"));
     const char *lang = json_string_value(json_object_get(view, "language"));
     const char *base = cfg->public_url;
+    const char *kind = json_string_value(json_object_get(view, "kind"));
+    if (kind != NULL && lang != NULL && strcmp(kind, "invitation") == 0) /* no token: registering */
+        json_object_set_new(view, "register_url", json_sprintf("%s/%s/register", base, lang));
     if (purpose == NULL || lang == NULL)
         return;
     json_object_set_new(view, strcmp(purpose, "unsubscribe") == 0 ? "unsubscribe_url" : "link_url",

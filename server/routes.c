@@ -202,6 +202,28 @@ static const struct route page_routes[] = {
         AUTHZ_GROUP_SET_LEADERS, NULL),
     P(POST, "/{lang}/groups/{id:uuid}/archive", web_group_archive, PERSON, FORM, &facts_group,
         AUTHZ_GROUP_SET_LEADERS, NULL),
+    /* People and their mail (api-invitations.c, web-pages-people.c): the
+     * member routes' rules, on the path's {slug}; a member's page shows the
+     * org's mail to them, so it asks what the org's mail status asks. */
+    R(POST, "/api/v1/orgs/{slug}/invitations", api_invitations_create, PERSON, JSON, NULL,
+        AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    R(GET, "/api/v1/orgs/{slug}/invitations", api_invitations_list, PERSON, NONE, NULL,
+        AUTHZ_ORG_MEMBERS_READ, NULL),
+    R(DELETE, "/api/v1/orgs/{slug}/invitations/{id:uuid}", api_invitations_delete, PERSON, NONE, NULL,
+        AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    P(GET, "/{lang}/orgs/{slug}/manage/people", web_people, PERSON, NONE, NULL, AUTHZ_ORG_MEMBERS_READ, NULL),
+    P(POST, "/{lang}/orgs/{slug}/manage/people/add", web_people_add, PERSON, FORM, NULL,
+        AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    P(POST, "/{lang}/orgs/{slug}/manage/people/invitations/{id:uuid}/remove", web_invitation_withdraw,
+        PERSON, FORM, NULL, AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    P(GET, "/{lang}/orgs/{slug}/manage/people/{person_id:uuid}", web_person, PERSON, NONE, NULL,
+        AUTHZ_ORG_MAIL, NULL),
+    P(POST, "/{lang}/orgs/{slug}/manage/people/{person_id:uuid}/role", web_person_role, PERSON, FORM, NULL,
+        AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    P(GET, "/{lang}/orgs/{slug}/manage/people/{person_id:uuid}/remove", web_person_remove_page, PERSON, NONE,
+        NULL, AUTHZ_ORG_MEMBERS_MANAGE, NULL),
+    P(POST, "/{lang}/orgs/{slug}/manage/people/{person_id:uuid}/remove", web_person_remove, PERSON, FORM,
+        NULL, AUTHZ_ORG_MEMBERS_MANAGE, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

@@ -60,6 +60,7 @@ static void manage_got_cb(const struct db_result *r, void *arg)
     free(count);
     const char *archived_q = http_query_param(ctx, "archived");
     json_object_set_new(view, "archived_notice", json_boolean(archived_q != NULL));
+    json_object_set_new(view, "people_href", json_sprintf("/%s/orgs/%s/manage/people", lang, slug));
     json_decref(page);
     web_reply_page(ctx, 200, lang, "manage", view);
 }

@@ -210,5 +210,16 @@ void web_group_edit_page(struct req_ctx *ctx);
 void web_group_edit(struct req_ctx *ctx);
 void web_group_archive_page(struct req_ctx *ctx);
 void web_group_archive(struct req_ctx *ctx);
+/* A coordinator's people pages (web-pages-people.c): the org's members with
+ * their roles and its open invitations, adding by email, a role changed,
+ * an invitation withdrawn; one member's mail status, removing them with a
+ * confirmation step. */
+void web_people(struct req_ctx *ctx);
+void web_people_add(struct req_ctx *ctx);
+void web_person_role(struct req_ctx *ctx);
+void web_invitation_withdraw(struct req_ctx *ctx);
+void web_person(struct req_ctx *ctx);
+void web_person_remove_page(struct req_ctx *ctx);
+void web_person_remove(struct req_ctx *ctx);
 
 #endif

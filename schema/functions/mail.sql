@@ -49,6 +49,9 @@ BEGIN
     IF o.kind IN ('pairing_proposed', 'pairing_accepted') THEN
         RETURN mail_pairing_view(o, p);
     END IF;
+    IF o.kind = 'invitation' THEN
+        RETURN mail_invitation_view(o); -- invitations.sql: to an address, not a person
+    END IF;
     v_stale := p.email IS NULL OR p.erased_at IS NOT NULL OR g.id IS NULL
         -- An address not verified yet gets nothing but its verification
         -- mail; a kind the person turned off, nothing.

@@ -160,4 +160,4 @@ def test_every_function_has_one_definition_in_the_function_files():
             assert key not in seen, f"{kind} {name} is in {seen.get(key)} and {f.name}"
             seen[key] = f.name
     assert seen[("FUNCTION", "api_signup", "")] == "signups.sql"
-    assert len([k for k in seen if k[0] == "TRIGGER"]) == 15
+    assert len([k for k in seen if k[0] == "TRIGGER"]) == 16  # persons_take_invitations the 16th

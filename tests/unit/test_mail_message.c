@@ -2,8 +2,8 @@
 /* Unit tests for mail-message.c: a message for every kind in every language,
  * subjects that never name the group, discreet titles kept out of the body,
  * a changed schedule's rule in words (or the next meetings), the sign-in link
- * of a message about one-to-one support, HTML escaped, and the header
- * helpers. */
+ * of a message about one-to-one support, an invitation's register link and
+ * role, HTML escaped, and the header helpers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -174,6 +174,36 @@ static void test_support_messages_ask_to_sign_in(void **state)
     }
 }
 
+/* An invitation: to the address, no name; the org and the role in the
+ * body, never in the subject; the register link; no unsubscribing. */
+static void test_an_invitation_names_the_org_and_the_role_and_links_to_register(void **state)
+{
+    static const char *const role_words[] = { "ryhmänohjaajaksi", "som gruppledare", "as a group leader" };
+    for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+        json_t *v = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "org_id",
+            "5a1b0000-0000-4000-8000-000000000001", "id", (json_int_t)7, "kind", "invitation",
+            "language", langs[l], "email", "uusi@example.org", "org", "Kotkan <omaiset>", "as_member", 0,
+            "as_leader", 1, "as_coordinator", 0, "until", "17.12.2026", "register_url",
+            "https://piiri.example/fi/register");
+        assert_non_null(v);
+        struct mail_message m;
+        char *cause = NULL;
+        assert_int_equal(mail_message_build(v, "piiri@example.org", &m, &cause), 0);
+        assert_string_equal(m.to, "uusi@example.org");
+        assert_null(strstr(m.subject, "Kotkan"));
+        assert_non_null(strstr(m.text, "Kotkan <omaiset>"));
+        assert_non_null(strstr(m.html, "Kotkan &lt;omaiset&gt;"));
+        assert_non_null(strstr(m.text, role_words[l]));
+        assert_non_null(strstr(m.text, "17.12.2026"));
+        assert_non_null(strstr(m.text, ": https://piiri.example/fi/register\n"));
+        assert_non_null(strstr(m.html, "<a href=\"https://piiri.example/fi/register\""));
+        assert_null(m.list_unsubscribe);
+        assert_null(m.calendar);
+        mail_message_free(&m);
+        json_decref(v);
+    }
+}
+
 static void test_unknown_kind_is_refused(void **state)
 {
     json_t *v = view("reminder", "fi", NULL);
@@ -211,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_waitlist_position),
         cmocka_unit_test(test_a_changed_schedule_says_the_rule_or_the_meetings),
         cmocka_unit_test(test_support_messages_ask_to_sign_in),
+        cmocka_unit_test(test_an_invitation_names_the_org_and_the_role_and_links_to_register),
         cmocka_unit_test(test_unknown_kind_is_refused),
         cmocka_unit_test(test_headers),
     };

@@ -97,7 +97,7 @@ const COORD_PAGES = [
   // sessions and signups
 
   // people and their mail
-
+  new RegExp(`^/(fi|sv|en)/orgs/[a-z0-9-]+/manage/people(/${UUID}(/remove)?)?$`),
   // reports
 
   // one-to-one support
