@@ -83,7 +83,7 @@ json_t *web_ms_field(const char *name, const char *type, const char *label_key, 
     const char *value, const json_t *errs, const char *lang)
 {
     bool textarea = strcmp(type, "textarea") == 0;
-    json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "type", type, "label",
+    json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "type", type, "label",
         web_t(lang, label_key), "value", value ? value : "", textarea ? "is_textarea" : "is_input", true);
     const char *err = blamed(errs, name);
     if (hint_key != NULL)
@@ -281,7 +281,7 @@ static json_t *list_view(const struct list_page *lp, const json_t *page)
                                            "on", lp->group == NULL));
         json_array_foreach(json_object_get(page, "groups"), i, g)
         {
-            const char *title = web_group_text(g, "title", lang, NULL);
+            const char *shown, *title = web_group_text(g, "title", lang, &shown);
             json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", str(g, "id") ?: "", "label",
                                                title ? title : "", "on",
                                                lp->group != NULL && strcmp(lp->group, str(g, "id") ?: "") == 0));
