@@ -292,9 +292,9 @@ static bool read_on_behalf(struct signups_page *sp, const char **name, int *adul
     *adults = party_count(web_ms_sent(ctx, "adults"));
     *children = party_count(web_ms_sent(ctx, "children"));
     if (*adults < 0)
-        web_ms_blame(sp->errs, "adults", "mu_err_count");
+        web_ms_blame(sp->errs, "adults", "mu_err_adults");
     if (*children < 0)
-        web_ms_blame(sp->errs, "children", "mu_err_count");
+        web_ms_blame(sp->errs, "children", "mu_err_children");
     if (*adults >= 0 && *children >= 0 && (*adults + *children < 1 || *adults + *children > PARTY_MAX))
         web_ms_blame(sp->errs, "adults", "mu_err_party");
     const char *note = web_ms_sent(ctx, "note");

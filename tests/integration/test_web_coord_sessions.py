@@ -270,6 +270,29 @@ def test_cancelling_a_signup_has_a_confirmation_step_and_moves_the_line(server, 
     assert "jo peruttu" in page(get(api, path, cookie), 200)
 
 
+def test_an_offer_from_the_waitlist_shows_its_deadline(server, api, org):
+    g, s = open_cafe(server, org, capacity=1, waitlist_offer_hours=24)
+    first, second = register(server), register(server)
+    x1 = sign_up(server, first, s["id"])
+    x2 = sign_up(server, second, s["id"])
+    assert server.api("DELETE", f"/api/v1/signups/{x1['id']}", token=first.token).status == 204
+    listed = assert_json(server.api("GET", f"/api/v1/sessions/{s['id']}/signups", token=org.coord.token), 200)
+    offer = [x for x in listed["signups"] if x["id"] == x2["id"]][0]
+    assert offer["status"] == "offered" and offer["offer_expires_at"]
+    cookie, _ = cookie_of(api, org.coord)
+    html = page(get(api, f"/fi/sessions/{s['id']}/signups", cookie), 200)
+    words = text_of(html.partition('id="mu-waitlisted"')[0])
+    m = re.search(r"Paikkaa tarjottu, vastattava viimeistään \w{2} (\d+)\.(\d+)\.(\d{4}) (\d+)\.(\d\d)", words)
+    assert m and second.display_name in words, words
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    deadline = datetime.fromisoformat(offer["offer_expires_at"]).astimezone(ZoneInfo("Europe/Helsinki"))
+    assert tuple(int(v) for v in m.groups()) == (deadline.day, deadline.month, deadline.year, deadline.hour,
+                                                 deadline.minute)
+    # An offer is not on the waitlist: nothing to confirm by hand.
+    assert f"/fi/manage/signups/{x2['id']}/confirm" not in html
+
+
 def test_a_closed_groups_series_signups(server, api, org):
     g = make_group(server, org.slug, org.coord.token, capacity=2, consent_text="Suostun yhteystietojen jakoon.")
     s = add_session(server, g["id"], org.coord.token, in_days(5))
