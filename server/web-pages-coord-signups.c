@@ -67,10 +67,9 @@ static json_t *signup_view(const json_t *x, const char *lang)
     if (json_is_true(json_object_get(x, "on_behalf")))
         set_text(v, "by_text", xasprintf("%s%s%s", web_t(lang, "mu_by"), by ? " " : "", by ? by : ""));
     const char *expires = str(x, "offer_expires_local");
-    char when[64];
     struct web_wall w;
     if (strcmp(status, "offered") == 0 && expires != NULL && web_wall_parse(expires, &w) == 0) {
-        char day[40], time[16];
+        char day[40], time[16], when[64];
         web_format_day(lang, &w, day, sizeof(day));
         web_format_time(lang, w.hour, w.minute, false, time, sizeof(time));
         snprintf(when, sizeof(when), "%s %s", day, time);
