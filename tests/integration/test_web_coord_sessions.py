@@ -92,6 +92,40 @@ def test_the_week_lists_each_session_in_words(server, api, org):
     assert "Gruppens träffar" in page(get(api, f"/sv/groups/{g['id']}/sessions", cookie), 200)
 
 
+def test_the_period_buttons_go_to_the_weeks_and_months_around(server, api, org):
+    cookie, _ = cookie_of(api, org.coord)
+    base = f"/fi/orgs/{org.slug}/manage/sessions"
+    hidden = lambda html: re.findall(r'<input type="hidden" name="(week|month)" value="([^"]*)">', html)
+    assert hidden(page(get(api, f"{base}?week=2027-W01", cookie), 200))[:3] == \
+        [("week", "2026-W53"), ("week", "2027-W02"), ("month", "2027-01")]
+    words = text_of(page(get(api, f"{base}?week=2027-W01", cookie), 200))
+    assert "Viikko 1" in words and "ma 4.1.2027 – su 10.1.2027" in words
+    assert hidden(page(get(api, f"{base}?month=2027-01", cookie), 200))[:3] == \
+        [("month", "2026-12"), ("month", "2027-02"), ("week", "2026-W53")]
+    assert "tammikuu 2027" in text_of(page(get(api, f"{base}?month=2027-01", cookie), 200))
+    assert "January 2027" in page(get(api, f"/en/orgs/{org.slug}/manage/sessions?month=2027-01", cookie), 200)
+
+
+def test_every_page_renders_in_swedish_and_english(server, api, org):
+    g, s = open_cafe(server, org, capacity=1)
+    sign_up(server, register(server), s["id"])
+    x = sign_up(server, register(server), s["id"])
+    cookie, _ = cookie_of(api, org.coord)
+    import json
+    from pathlib import Path
+    i18n = Path(__file__).resolve().parents[2] / "clients" / "web" / "i18n"
+    for lang in ("sv", "en"):
+        words = set(json.loads((i18n / f"{lang}.json").read_text(encoding="utf-8")).values())
+        for path in (f"/orgs/{org.slug}/manage/sessions", f"/orgs/{org.slug}/manage/sessions?month=2027-01",
+                     f"/groups/{g['id']}/sessions", f"/groups/{g['id']}/sessions/new",
+                     f"/sessions/{s['id']}/cancel", f"/sessions/{s['id']}/move", f"/sessions/{s['id']}/signups",
+                     f"/groups/{g['id']}/signups", f"/manage/signups/{x['id']}/cancel"):
+            html = page(get(api, f"/{lang}{path}", cookie), 200)
+            h1 = re.search(r"<h1>([^<]+)</h1>", html).group(1)
+            assert f'<html lang="{lang}">' in html and unescape(h1) in words, (lang, path, h1)
+            assert not re.search(r"\b(ms|mu)_[a-z_]+\b", text_of(html)), (lang, path)  # no key without words
+
+
 def test_a_period_that_is_none_is_a_400_page(server, api, org):
     cookie, _ = cookie_of(api, org.coord)
     for q in ("week=2026-W54", "week=tiistai", "month=2026-13", "month=2026-1", "group=x"):
