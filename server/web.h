@@ -221,5 +221,24 @@ void web_invitation_withdraw(struct req_ctx *ctx);
 void web_person(struct req_ctx *ctx);
 void web_person_remove_page(struct req_ctx *ctx);
 void web_person_remove(struct req_ctx *ctx);
+/* A coordinator's sessions and signups (web-pages-coord-sessions.c,
+ * web-pages-coord-signups.c): the org's or a group's sessions by week or
+ * month; cancelling, moving, adding one; a session's or a series' signups,
+ * signing someone up on their behalf, confirming and cancelling a signup. */
+void web_ms_org_sessions(struct req_ctx *ctx);
+void web_ms_group_sessions(struct req_ctx *ctx);
+void web_ms_add_page(struct req_ctx *ctx);
+void web_ms_add(struct req_ctx *ctx);
+void web_ms_cancel_page(struct req_ctx *ctx);
+void web_ms_cancel(struct req_ctx *ctx);
+void web_ms_move_page(struct req_ctx *ctx);
+void web_ms_move(struct req_ctx *ctx);
+void web_mu_session_signups(struct req_ctx *ctx);
+void web_mu_session_on_behalf(struct req_ctx *ctx);
+void web_mu_group_signups(struct req_ctx *ctx);
+void web_mu_group_on_behalf(struct req_ctx *ctx);
+void web_mu_confirm(struct req_ctx *ctx);
+void web_mu_cancel_page(struct req_ctx *ctx);
+void web_mu_cancel(struct req_ctx *ctx);
 
 #endif

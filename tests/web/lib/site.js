@@ -95,7 +95,7 @@ const COORD_PAGES = [
   // groups: the org's list, the group form, archiving (web-pages-manage.c, web-pages-group-form.c)
   new RegExp(`^/(fi|sv|en)/(orgs/[a-z0-9-]+/manage(/groups/new)?|groups/${UUID}/(edit|archive))$`),
   // sessions and signups
-
+  new RegExp(`^/(fi|sv|en)/(orgs/[a-z0-9-]+/manage/sessions|groups/${UUID}/(sessions(/new)?|signups)|sessions/${UUID}/(signups|cancel|move)|manage/signups/${UUID}/cancel)$`),
   // people and their mail
   new RegExp(`^/(fi|sv|en)/orgs/[a-z0-9-]+/manage/people(/${UUID}(/remove)?)?$`),
   // reports
