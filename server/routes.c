@@ -202,6 +202,9 @@ static const struct route page_routes[] = {
         AUTHZ_GROUP_SET_LEADERS, NULL),
     P(POST, "/{lang}/groups/{id:uuid}/archive", web_group_archive, PERSON, FORM, &facts_group,
         AUTHZ_GROUP_SET_LEADERS, NULL),
+    /* A coordinator's reports (web-pages-reports.c): who may read the API's
+     * attendance reports; its CSV links are the API's own routes. */
+    P(GET, "/{lang}/orgs/{slug}/manage/reports", web_reports, PERSON, NONE, NULL, AUTHZ_ORG_REPORTS, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

@@ -210,5 +210,8 @@ void web_group_edit_page(struct req_ctx *ctx);
 void web_group_edit(struct req_ctx *ctx);
 void web_group_archive_page(struct req_ctx *ctx);
 void web_group_archive(struct req_ctx *ctx);
+/* A coordinator's reports page (web-pages-reports.c): the attendance
+ * report of a period, its chart, its CSV links, an umbrella's roll-up. */
+void web_reports(struct req_ctx *ctx);
 
 #endif
