@@ -99,7 +99,7 @@ const COORD_PAGES = [
   // people and their mail
 
   // reports
-
+  /^\/(fi|sv|en)\/orgs\/[a-z0-9-]+\/manage\/reports$/,
   // one-to-one support
 
 ];
