@@ -14,7 +14,8 @@ const { watchedPage } = require('./browser');
 const { T, steps, at, click, seesText, signInAs } = require('./journeys');
 
 const ORG = 'perhekahvilat-tampere';
-const ARTIFACTS = path.join(__dirname, '..', '..', '..', 'build', 'web-artifacts', 'journeys');
+const ARTIFACTS = path.join(process.env.PIIRI_WEB_ARTIFACTS || path.join(__dirname, '..', '..', '..', 'build', 'web-artifacts'),
+  'journeys');
 
 async function shots(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
