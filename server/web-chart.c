@@ -18,8 +18,8 @@ void web_format_number(const char *lang, double value, char *buf, size_t len)
     const char *group = en ? "," : NBSP, *point = en ? "." : ",";
     /* Rounded to cents by hand: piirid does not link libm. */
     long long cents = isfinite(value) && value < 1e15 && value > -1e15
-        ? (long long)(value * 100 + (value < 0 ? -0.5 : 0.5))
-        : 0;
+                          ? (long long)(value * 100 + (value < 0 ? -0.5 : 0.5))
+                          : 0;
     bool negative = cents < 0;
     unsigned long long u = (unsigned long long)(negative ? -cents : cents);
     unsigned long long whole = u / 100, frac = u % 100;
@@ -44,6 +44,22 @@ void web_format_number(const char *lang, double value, char *buf, size_t len)
         snprintf(buf, len, "%s%s%02llu", out, point, frac);
 }
 
+/* The entity XML text and attribute values write c as, or NULL. */
+static const char *xml_entity(unsigned char c)
+{
+    static const char *const entities[][2] = {
+        { "&", "&amp;" },
+        { "<", "&lt;" },
+        { ">", "&gt;" },
+        { "\"", "&quot;" },
+        { "'", "&#39;" },
+    };
+    for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
+        if (entities[i][0][0] == (char)c)
+            return entities[i][1];
+    return NULL;
+}
+
 /* s as XML text or attribute value: the five entities, and a control
  * character (which XML 1.0 does not allow) as a space. At most max
  * characters (code points), the last of them then an ellipsis. */
@@ -56,14 +72,11 @@ static void add_escaped(struct strbuf *sb, const char *s, size_t max)
     for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++) {
         if ((*c & 0xC0) != 0x80 && seen++ == keep)
             break;
-        switch (*c) {
-        case '&': strbuf_adds(sb, "&amp;"); break;
-        case '<': strbuf_adds(sb, "&lt;"); break;
-        case '>': strbuf_adds(sb, "&gt;"); break;
-        case '"': strbuf_adds(sb, "&quot;"); break;
-        case '\'': strbuf_adds(sb, "&#39;"); break;
-        default: strbuf_addc(sb, *c < 0x20 || *c == 0x7f ? ' ' : (char)*c);
-        }
+        const char *entity = xml_entity(*c);
+        if (entity != NULL)
+            strbuf_adds(sb, entity);
+        else
+            strbuf_addc(sb, *c < 0x20 || *c == 0x7f ? ' ' : (char)*c);
     }
     if (keep < chars)
         strbuf_adds(sb, "\xe2\x80\xa6");
@@ -98,8 +111,10 @@ static void add_row(struct strbuf *sb, const struct web_chart_bar *bar, double m
     add_escaped(sb, bar->label ? bar->label : "", WEB_CHART_LABEL_MAX);
     strbuf_adds(sb, "</text>");
     if (w > 0)
-        strbuf_addf(sb, "<rect x=\"0\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"#0b5c57\"/>", top + 18, w);
-    strbuf_addf(sb, "<text x=\"%.1f\" y=\"%d\" fill=\"#1d1d1f\" font-weight=\"bold\">", w + 5, top + 30);
+        strbuf_addf(sb, "<rect x=\"0\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"#0b5c57\"/>",
+            top + 18, w);
+    strbuf_addf(
+        sb, "<text x=\"%.1f\" y=\"%d\" fill=\"#1d1d1f\" font-weight=\"bold\">", w + 5, top + 30);
     add_escaped(sb, bar->value_text ? bar->value_text : "", 24);
     strbuf_adds(sb, "</text>");
 }
@@ -110,7 +125,8 @@ char *web_chart_bars_svg(const struct web_chart_bar *bars, size_t n, const char 
     double max = largest(bars, n);
     int height = (int)n * WEB_CHART_ROW + 8;
     strbuf_addf(&sb,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\""
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" "
+        "width=\"%d\""
         " height=\"%d\" role=\"img\" aria-label=\"",
         WEB_CHART_WIDTH, height, WEB_CHART_WIDTH, height);
     add_escaped(&sb, name ? name : "", 200);

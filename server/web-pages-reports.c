@@ -40,7 +40,7 @@ static const struct {
 
 /* The period the request asks for, and what is wrong with it. */
 struct reports_ask {
-    const char *from, *to; /* as typed, or NULL: this year so far */
+    const char *from, *to;             /* as typed, or NULL: this year so far */
     const char *from_error, *to_error; /* catalog keys */
 };
 
@@ -90,8 +90,8 @@ static bool read_ask(struct req_ctx *ctx, struct reports_ask *ask)
 /* "1.1.2026" (fi, sv), "1 Jan 2026" (en) of YYYY-MM-DD. */
 static void format_date(const char *lang, const char *iso, char *buf, size_t len)
 {
-    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-        "Nov", "Dec" };
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+        "Sep", "Oct", "Nov", "Dec" };
     if (iso == NULL || !date_ok(iso)) {
         snprintf(buf, len, "%s", iso ? iso : "");
         return;
@@ -118,7 +118,8 @@ static json_t *number_cells(const json_t *numbers, const char *lang)
     json_t *cells = json_array();
     char buf[64];
     for (size_t i = 0; i < ARRAY_LEN(report_columns); i++) {
-        web_format_number(lang, json_number_value(json_object_get(numbers, report_columns[i].key)), buf, sizeof buf);
+        web_format_number(lang, json_number_value(json_object_get(numbers, report_columns[i].key)),
+            buf, sizeof buf);
         json_array_append_new(cells, json_pack("{s:s}", "text", buf));
     }
     return cells;
@@ -128,7 +129,8 @@ static json_t *column_heads(const char *lang)
 {
     json_t *heads = json_array();
     for (size_t i = 0; i < ARRAY_LEN(report_columns); i++)
-        json_array_append_new(heads, json_pack("{s:s}", "label", web_t(lang, report_columns[i].label)));
+        json_array_append_new(
+            heads, json_pack("{s:s}", "label", web_t(lang, report_columns[i].label)));
     return heads;
 }
 
@@ -141,9 +143,10 @@ static json_t *table_rows(const json_t *rows, const char *name_key, const char *
     bool finnish_names = strcmp(name_key, "title") == 0 && strcmp(lang, "fi") != 0;
     json_array_foreach(rows, i, row)
     {
-        json_array_append_new(out,
-            json_pack("{s:s, s:s?, s:o}", "name", json_string_value(json_object_get(row, name_key)) ?: "",
-                "name_lang", finnish_names ? "fi" : NULL, "cells", number_cells(row, lang)));
+        json_array_append_new(
+            out, json_pack("{s:s, s:s?, s:o}", "name",
+                     json_string_value(json_object_get(row, name_key)) ?: "", "name_lang",
+                     finnish_names ? "fi" : NULL, "cells", number_cells(row, lang)));
     }
     return out;
 }
@@ -166,7 +169,7 @@ static char *visits_chart(const json_t *groups, const char *lang)
 {
     size_t n = 0, i;
     struct web_chart_bar *bars = xcalloc(json_array_size(groups) + 1, sizeof *bars);
-    char (*texts)[64] = xcalloc(json_array_size(groups) + 1, sizeof *texts);
+    char(*texts)[64] = xcalloc(json_array_size(groups) + 1, sizeof *texts);
     const json_t *g;
     json_array_foreach(groups, i, g)
     {
@@ -174,7 +177,8 @@ static char *visits_chart(const json_t *groups, const char *lang)
         if (v <= 0)
             continue;
         web_format_number(lang, v, texts[n], sizeof texts[n]);
-        bars[n] = (struct web_chart_bar) { json_string_value(json_object_get(g, "title")), v, texts[n] };
+        bars[n] =
+            (struct web_chart_bar){ json_string_value(json_object_get(g, "title")), v, texts[n] };
         n++;
     }
     qsort(bars, n, sizeof *bars, by_visits_desc);
@@ -188,8 +192,8 @@ static char *visits_chart(const json_t *groups, const char *lang)
 
 /* ---- the page ---- */
 
-static json_t *period_choices(const json_t *periods, const char *lang, const char *slug, const char *from,
-    const char *to)
+static json_t *period_choices(
+    const json_t *periods, const char *lang, const char *slug, const char *from, const char *to)
 {
     json_t *out = json_array(), *p;
     size_t i;
@@ -198,10 +202,11 @@ static json_t *period_choices(const json_t *periods, const char *lang, const cha
         const char *f = json_string_value(json_object_get(p, "from")) ?: "";
         const char *t = json_string_value(json_object_get(p, "to")) ?: "";
         char *key = xasprintf("mr_period_%s", json_string_value(json_object_get(p, "key")) ?: "");
-        json_array_append_new(out,
-            json_pack("{s:s, s:o, s:b}", "label", web_t(lang, key), "href",
-                json_sprintf("/%s/orgs/%s/manage/reports?from=%s&to=%s", lang, slug, f, t), "current",
-                from != NULL && to != NULL && strcmp(f, from) == 0 && strcmp(t, to) == 0));
+        json_array_append_new(
+            out, json_pack("{s:s, s:o, s:b}", "label", web_t(lang, key), "href",
+                     json_sprintf("/%s/orgs/%s/manage/reports?from=%s&to=%s", lang, slug, f, t),
+                     "current",
+                     from != NULL && to != NULL && strcmp(f, from) == 0 && strcmp(t, to) == 0));
         free(key);
     }
     return out;
@@ -210,23 +215,27 @@ static json_t *period_choices(const json_t *periods, const char *lang, const cha
 /* The links to the API's CSV of the period: comma-separated, and for a
  * spreadsheet set up the Finnish or Swedish way (semicolons, decimal
  * commas), headers in the page's language. */
-static void add_downloads(json_t *view, const char *prefix, const char *path, const char *lang, const char *from,
-    const char *to)
+static void add_downloads(json_t *view, const char *prefix, const char *path, const char *lang,
+    const char *from, const char *to)
 {
     char key[64];
     snprintf(key, sizeof key, "%scsv_href", prefix);
-    json_object_set_new(view, key, json_sprintf("%s?from=%s&to=%s&format=csv&lang=%s", path, from, to, lang));
+    json_object_set_new(
+        view, key, json_sprintf("%s?from=%s&to=%s&format=csv&lang=%s", path, from, to, lang));
     snprintf(key, sizeof key, "%ssheet_href", prefix);
     json_object_set_new(view, key,
-        json_sprintf("%s?from=%s&to=%s&format=csv&separator=semicolon&lang=%s", path, from, to, lang));
+        json_sprintf(
+            "%s?from=%s&to=%s&format=csv&separator=semicolon&lang=%s", path, from, to, lang));
 }
 
 static void add_report(json_t *view, const json_t *page, const char *lang, const char *slug)
 {
-    const json_t *report = json_object_get(page, "report"), *rollup = json_object_get(page, "rollup");
+    const json_t *report = json_object_get(page, "report"),
+                 *rollup = json_object_get(page, "rollup");
     const char *from = json_string_value(json_object_get(page, "from"));
     const char *to = json_string_value(json_object_get(page, "to"));
-    const json_t *groups = json_object_get(report, "groups"), *total = json_object_get(report, "total");
+    const json_t *groups = json_object_get(report, "groups"),
+                 *total = json_object_get(report, "total");
     char *period = period_words(lang, from, to);
     char *caption = xasprintf("%s %s", web_t(lang, "mr_table_caption"), period);
     char *svg = visits_chart(groups, lang);
@@ -237,9 +246,11 @@ static void add_report(json_t *view, const json_t *page, const char *lang, const
     json_object_set_new(view, "columns", column_heads(lang));
     json_object_set_new(view, "rows", table_rows(groups, "title", lang));
     json_object_set_new(view, "total_cells", number_cells(total, lang));
-    json_object_set_new(view, "nothing_held", json_boolean(json_integer_value(json_object_get(total, "sessions_held")) == 0));
+    json_object_set_new(view, "nothing_held",
+        json_boolean(json_integer_value(json_object_get(total, "sessions_held")) == 0));
     json_object_set_new(view, "chart_svg", svg ? json_string(svg) : json_null());
-    json_object_set_new(view, "more_groups", json_boolean(json_array_size(groups) > REPORTS_CHART_MAX));
+    json_object_set_new(
+        view, "more_groups", json_boolean(json_array_size(groups) > REPORTS_CHART_MAX));
     add_downloads(view, "", path, lang, from, to);
     free(path);
     if (json_is_object(rollup)) {
@@ -247,8 +258,10 @@ static void add_report(json_t *view, const json_t *page, const char *lang, const
         path = xasprintf("/api/v1/orgs/%s/reports/attendance/rollup", slug);
         json_object_set_new(view, "has_rollup", json_true());
         json_object_set_new(view, "rollup_caption", json_string(rcaption));
-        json_object_set_new(view, "rollup_rows", table_rows(json_object_get(rollup, "organizations"), "name", lang));
-        json_object_set_new(view, "rollup_total_cells", number_cells(json_object_get(rollup, "total"), lang));
+        json_object_set_new(view, "rollup_rows",
+            table_rows(json_object_get(rollup, "organizations"), "name", lang));
+        json_object_set_new(
+            view, "rollup_total_cells", number_cells(json_object_get(rollup, "total"), lang));
         add_downloads(view, "rollup_", path, lang, from, to);
         free(path);
         free(rcaption);
@@ -264,11 +277,13 @@ static void add_errors(json_t *view, const struct reports_ask *ask, const char *
     json_t *errors = json_array();
     if (ask->from_error != NULL) {
         json_object_set_new(view, "from_error", json_string(web_t(lang, ask->from_error)));
-        json_array_append_new(errors, json_pack("{s:s, s:s}", "field", "from", "text", web_t(lang, ask->from_error)));
+        json_array_append_new(
+            errors, json_pack("{s:s, s:s}", "field", "from", "text", web_t(lang, ask->from_error)));
     }
     if (ask->to_error != NULL) {
         json_object_set_new(view, "to_error", json_string(web_t(lang, ask->to_error)));
-        json_array_append_new(errors, json_pack("{s:s, s:s}", "field", "to", "text", web_t(lang, ask->to_error)));
+        json_array_append_new(
+            errors, json_pack("{s:s, s:s}", "field", "to", "text", web_t(lang, ask->to_error)));
     }
     json_object_set_new(view, "has_errors", json_boolean(json_array_size(errors) > 0));
     json_object_set_new(view, "errors", errors);
@@ -287,10 +302,13 @@ static void reports_got_cb(const struct db_result *r, void *arg)
     const char *from = ok ? json_string_value(json_object_get(page, "from")) : ask->from;
     const char *to = ok ? json_string_value(json_object_get(page, "to")) : ask->to;
     const char *name = json_string_value(json_object_get(json_object_get(page, "org"), "name"));
-    json_t *view = json_pack("{s:s, s:s?, s:o, s:o, s:s, s:s, s:o}", "title", web_t(lang, "mr_title"), "org_name",
-        name, "back_href", json_sprintf("/%s/orgs/%s/manage", lang, slug), "action",
-        json_sprintf("/%s/orgs/%s/manage/reports", lang, slug), "from", from ?: "", "to", to ?: "", "periods",
-        period_choices(json_object_get(page, "periods"), lang, slug, ok ? from : NULL, ok ? to : NULL));
+    json_t *view =
+        json_pack("{s:s, s:s?, s:o, s:o, s:s, s:s, s:o}", "title", web_t(lang, "mr_title"),
+            "org_name", name, "back_href", json_sprintf("/%s/orgs/%s/manage", lang, slug), "action",
+            json_sprintf("/%s/orgs/%s/manage/reports", lang, slug), "from", from ?: "", "to",
+            to ?: "", "periods",
+            period_choices(
+                json_object_get(page, "periods"), lang, slug, ok ? from : NULL, ok ? to : NULL));
     add_errors(view, ask, lang);
     if (ok)
         add_report(view, page, lang, slug);
@@ -304,6 +322,8 @@ void web_reports(struct req_ctx *ctx)
     ctx->state = ask;
     ctx->state_free = free;
     bool ok = read_ask(ctx, ask);
-    const char *params[] = { ctx->params[1], ok ? ask->from : NULL, ok ? ask->to : NULL, ok ? "true" : "false" };
-    db_pool_query(ctx->srv->pool, "SELECT web_reports_page($1, $2, $3, $4)", 4, params, reports_got_cb, ctx);
+    const char *params[] = { ctx->params[1], ok ? ask->from : NULL, ok ? ask->to : NULL,
+        ok ? "true" : "false" };
+    db_pool_query(
+        ctx->srv->pool, "SELECT web_reports_page($1, $2, $3, $4)", 4, params, reports_got_cb, ctx);
 }

@@ -26,8 +26,13 @@ static void test_numbers_in_each_language(void **state)
     (void)state;
     assert_number("fi", 0, "0");
     assert_number("fi", 999, "999");
-    assert_number("fi", 1234, "1\xc2\xa0" "234");
-    assert_number("sv", 1234567, "1\xc2\xa0" "234\xc2\xa0" "567");
+    assert_number("fi", 1234,
+        "1\xc2\xa0"
+        "234");
+    assert_number("sv", 1234567,
+        "1\xc2\xa0"
+        "234\xc2\xa0"
+        "567");
     assert_number("en", 1234567, "1,234,567");
     assert_number("fi", 3.25, "3,25");
     assert_number("fi", 1.5, "1,5");
@@ -68,7 +73,8 @@ static size_t count(const char *s, const char *what)
 static void test_bars_scale_to_the_largest(void **state)
 {
     (void)state;
-    struct web_chart_bar bars[] = { { "A", 50, "50" }, { "B", 200, "200" }, { "C", 0.5, "0,5" }, { "D", 0, "0" } };
+    struct web_chart_bar bars[] = { { "A", 50, "50" }, { "B", 200, "200" }, { "C", 0.5, "0,5" },
+        { "D", 0, "0" } };
     char *svg = web_chart_bars_svg(bars, 4, "Käynnit ryhmittäin");
     assert_near(rect_width(svg, 0), WEB_CHART_BAR_MAX / 4.0, 0.05);
     assert_near(rect_width(svg, 1), WEB_CHART_BAR_MAX, 0.05);
@@ -119,8 +125,10 @@ static void test_labels_escaped_and_cut(void **state)
     assert_null(strstr(svg, "<script"));
     assert_null(strstr(svg, "<b>"));
     assert_null(strstr(svg, "\x01"));
-    assert_non_null(strstr(svg, ">&lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp; &#39;Perhe&#39; kahvila</text>"));
-    assert_non_null(strstr(svg, "aria-label=\"Name with &lt;b&gt;&quot;quotes&quot;&lt;/b&gt; &amp; more\""));
+    assert_non_null(strstr(
+        svg, ">&lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp; &#39;Perhe&#39; kahvila</text>"));
+    assert_non_null(
+        strstr(svg, "aria-label=\"Name with &lt;b&gt;&quot;quotes&quot;&lt;/b&gt; &amp; more\""));
     /* 43 characters of the long label, then an ellipsis: cut between characters. */
     char cut[200] = ">";
     for (int i = 0; i < WEB_CHART_LABEL_MAX - 1; i++)
