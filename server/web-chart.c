@@ -130,7 +130,7 @@ char *web_chart_bars_svg(const struct web_chart_bar *bars, size_t n, const char 
         " height=\"%d\" role=\"img\" aria-label=\"",
         WEB_CHART_WIDTH, height, WEB_CHART_WIDTH, height);
     add_escaped(&sb, name ? name : "", 200);
-    strbuf_adds(&sb, "\" font-family=\"system-ui, sans-serif\" font-size=\"13\"><title>");
+    strbuf_adds(&sb, "\" font-family=\"system-ui, sans-serif\" font-size=\"14\"><title>");
     add_escaped(&sb, name ? name : "", 200);
     strbuf_adds(&sb, "</title>");
     for (size_t i = 0; i < n; i++)

@@ -28,7 +28,7 @@ struct web_chart_bar {
 #define WEB_CHART_WIDTH     320
 #define WEB_CHART_BAR_MAX   250 /* the longest bar: the largest value */
 #define WEB_CHART_ROW       38  /* a label's line and its bar */
-#define WEB_CHART_LABEL_MAX 44  /* characters of a label shown */
+#define WEB_CHART_LABEL_MAX 40  /* characters of a label shown */
 
 /* An <svg> element (new string) of the n bars, the longest bar the largest
  * value (no bar at all when every value is 0), named by name (its

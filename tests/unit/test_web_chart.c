@@ -129,7 +129,7 @@ static void test_labels_escaped_and_cut(void **state)
         svg, ">&lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp; &#39;Perhe&#39; kahvila</text>"));
     assert_non_null(
         strstr(svg, "aria-label=\"Name with &lt;b&gt;&quot;quotes&quot;&lt;/b&gt; &amp; more\""));
-    /* 43 characters of the long label, then an ellipsis: cut between characters. */
+    /* WEB_CHART_LABEL_MAX - 1 characters of the long label, then an ellipsis: cut between characters. */
     char cut[200] = ">";
     for (int i = 0; i < WEB_CHART_LABEL_MAX - 1; i++)
         strcat(cut, i % 2 == 0 ? "ä" : "€");
