@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every bench: calendar rendering (bench/ics.sh), the cached org feed (bench/feeds.sh), the web
-# pages (bench/pages.sh) and then
+# pages (bench/pages.sh), a coordinator's pages of a big org (bench/reports.sh) and then
 # piirid's GET /healthz side by side with nginx serving a static file of the same size, idle
 # connections (bench/idle.sh), the signup storm against pgbench (bench/signups.sh), mail
 # delivery (bench/mail.sh) and the soak (bench/soak.sh).
@@ -15,6 +15,7 @@ scripts/deps.sh bench
 bench/ics.sh # rendering only: no server or database
 bench/feeds.sh # the cached org feed: its own cluster, piirid and nginx
 bench/pages.sh # the web pages: against nginx, render time, weight, Lighthouse
+bench/reports.sh # a coordinator's pages of an org of 200 groups and a year: against the API's JSON
 
 tmp=$(mktemp -d /tmp/piiri-bench.XXXXXX)
 chmod 755 "$tmp" # as root, PostgreSQL and nginx's workers run unprivileged

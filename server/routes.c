@@ -256,6 +256,9 @@ static const struct route page_routes[] = {
         AUTHZ_SIGNUP_CONFIRM, NULL),
     P(POST, "/{lang}/manage/signups/{id:uuid}/cancel", web_mu_cancel, PERSON, FORM, &facts_signup,
         AUTHZ_SIGNUP_CONFIRM, NULL),
+    /* A coordinator's reports (web-pages-reports.c): who may read the API's
+     * attendance reports; its CSV links are the API's own routes. */
+    P(GET, "/{lang}/orgs/{slug}/manage/reports", web_reports, PERSON, NONE, NULL, AUTHZ_ORG_REPORTS, NULL),
 };
 
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do

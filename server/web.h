@@ -240,5 +240,8 @@ void web_mu_group_on_behalf(struct req_ctx *ctx);
 void web_mu_confirm(struct req_ctx *ctx);
 void web_mu_cancel_page(struct req_ctx *ctx);
 void web_mu_cancel(struct req_ctx *ctx);
+/* A coordinator's reports page (web-pages-reports.c): the attendance
+ * report of a period, its chart, its CSV links, an umbrella's roll-up. */
+void web_reports(struct req_ctx *ctx);
 
 #endif

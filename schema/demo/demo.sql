@@ -204,3 +204,33 @@ INSERT INTO volunteer_hours (org_id, session_id, person_id, hours)
 SELECT org_id, id, '00000000-0000-4000-8000-000000000003', CASE day WHEN '10-27' THEN 3 ELSE 2.5 END
 FROM demo_oct WHERE day IN ('10-06', '10-13', '10-27')
 ON CONFLICT DO NOTHING;
+
+-- Last year's history for the reports page (coordinator kaisa): a morning a
+-- month at each of the two cafés (none in July), walk-ins counted and the
+-- leader's hours, so that "last year" has a table and a chart. One-off
+-- sessions (the horizon timer leaves them be), ids from the group and month.
+CREATE TEMP VIEW demo_last_year AS
+    SELECT g.id AS group_id, g.n, m,
+           md5('demo last year ' || g.id || ' ' || m)::uuid AS id,
+           (make_date(extract(year FROM now())::int - 1, m, 10 + g.n) + time '09:30')
+               AT TIME ZONE 'Europe/Helsinki' AS starts_at
+    FROM (VALUES ('20000000-0000-4000-8000-000000000001'::uuid, 1),
+                 ('20000000-0000-4000-8000-000000000002'::uuid, 2)) g(id, n),
+         generate_series(1, 12) m
+    WHERE m <> 7;
+
+INSERT INTO sessions (org_id, id, group_id, origin, starts_at, ends_at)
+SELECT '10000000-0000-4000-8000-000000000002', id, group_id, 'extra', starts_at, starts_at + interval '2 hours'
+FROM demo_last_year
+ON CONFLICT DO NOTHING;
+
+INSERT INTO session_tallies (org_id, session_id, walk_ins, updated_by)
+SELECT '10000000-0000-4000-8000-000000000002', id, CASE n WHEN 1 THEN 5 + m * 7 % 9 ELSE 3 + m * 5 % 7 END,
+       '00000000-0000-4000-8000-000000000003'
+FROM demo_last_year
+ON CONFLICT DO NOTHING;
+
+INSERT INTO volunteer_hours (org_id, session_id, person_id, hours)
+SELECT '10000000-0000-4000-8000-000000000002', id, '00000000-0000-4000-8000-000000000003', 2.5
+FROM demo_last_year
+ON CONFLICT DO NOTHING;

@@ -73,20 +73,25 @@ RETURNS json LANGUAGE sql STABLE AS $$
         UNION ALL  -- a drop-in: one adult, a member's person or a guest's nobody
         SELECT d.person_id, 1, 0
         FROM attendance_drop_ins d JOIN held h ON h.org_id = d.org_id AND h.id = d.session_id),
+    -- The held sessions' rows are looked up by session (a lateral join): a
+    -- hash join would read every row of the org's for each group of a report.
     tallies AS (
-        SELECT t.* FROM session_tallies t JOIN held h ON h.org_id = t.org_id AND h.id = t.session_id),
+        SELECT t.* FROM held h CROSS JOIN LATERAL (
+            SELECT * FROM session_tallies t WHERE t.org_id = h.org_id AND t.session_id = h.id) t),
     hours AS (
-        SELECT v.* FROM volunteer_hours v JOIN held h ON h.org_id = v.org_id AND h.id = v.session_id),
-    presences AS (  -- every person's presence, with a record or as a drop-in
-        SELECT a.org_id, a.session_id, a.person_id FROM attendance a WHERE a.status = 'present'
-        UNION ALL
-        SELECT d.org_id, d.session_id, d.person_id FROM attendance_drop_ins d WHERE d.person_id IS NOT NULL),
-    firsts AS (  -- each person's first presence ever in a held session
-        SELECT a.person_id, min(s.starts_at) AS first_at
-        FROM presences a JOIN sessions s ON s.org_id = a.org_id AND s.id = a.session_id
-        WHERE a.org_id = ANY (p_orgs) AND (p_group IS NULL OR s.group_id = p_group)
+        SELECT v.* FROM held h CROSS JOIN LATERAL (
+            SELECT * FROM volunteer_hours v WHERE v.org_id = h.org_id AND v.session_id = h.id) v),
+    firsts AS (  -- each person's first presence ever in a held session, with a record or as a drop-in
+        SELECT p.person_id, min(s.starts_at) AS first_at
+        FROM sessions s CROSS JOIN LATERAL (
+            SELECT a.person_id FROM attendance a
+            WHERE a.org_id = s.org_id AND a.session_id = s.id AND a.status = 'present'
+            UNION ALL
+            SELECT d.person_id FROM attendance_drop_ins d
+            WHERE d.org_id = s.org_id AND d.session_id = s.id AND d.person_id IS NOT NULL) p
+        WHERE s.org_id = ANY (p_orgs) AND (p_group IS NULL OR s.group_id = p_group)
           AND s.status = 'scheduled' AND s.starts_at <= now()
-        GROUP BY a.person_id),
+        GROUP BY p.person_id),
     days AS (
         SELECT count(*) AS n FROM held h,
             generate_series((h.starts_at AT TIME ZONE h.timezone)::date,

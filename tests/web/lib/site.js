@@ -99,7 +99,7 @@ const COORD_PAGES = [
   // people and their mail
   new RegExp(`^/(fi|sv|en)/orgs/[a-z0-9-]+/manage/people(/${UUID}(/remove)?)?$`),
   // reports
-
+  /^\/(fi|sv|en)\/orgs\/[a-z0-9-]+\/manage\/reports$/,
   // one-to-one support
 
 ];
