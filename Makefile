@@ -30,7 +30,7 @@ SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 # SQL functions call (schema/README.md). Every file of schema/functions/ is here.
 FUNCTIONS   := $(addprefix schema/functions/,base.sql auth.sql orgs.sql groups.sql sessions.sql schedules.sql outbox.sql mail-links.sql mail.sql reminders.sql \
                  signups.sql offers.sql attendance.sql retention.sql reports.sql matching.sql people.sql feeds.sql \
-                 web.sql web-member.sql web-leader.sql web-attendance.sql web-manage.sql)
+                 web.sql web-member.sql web-leader.sql web-attendance.sql web-manage.sql web-support.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error FUNCTIONS in the Makefile must list every schema/functions/*.sql file once)
 endif

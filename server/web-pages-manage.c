@@ -7,6 +7,7 @@
 #include "web.h"
 
 #include "api.h"
+#include "config.h"
 #include "dispatch.h"
 #include "facts.h"
 #include "util.h"
@@ -60,6 +61,9 @@ static void manage_got_cb(const struct db_result *r, void *arg)
     free(count);
     const char *archived_q = http_query_param(ctx, "archived");
     json_object_set_new(view, "archived_notice", json_boolean(archived_q != NULL));
+    /* One-to-one support, when the matching module is on (web-pages-support.c). */
+    if (ctx->srv->cfg->matching)
+        json_object_set_new(view, "support_href", json_sprintf("/%s/orgs/%s/manage/support", lang, slug));
     json_decref(page);
     web_reply_page(ctx, 200, lang, "manage", view);
 }
