@@ -4,8 +4,8 @@
  * as the API's are), and made only when the coordinator confirms it with
  * the form's POST, each proposal through the API's
  * api_support_request_match (web_support_batch_make). The form carries
- * exactly the pairs the preview showed, so nothing other than what was
- * seen is proposed. */
+ * the pairs the preview showed, one box each (ticked; untick one not to
+ * propose it), so nothing but what was seen is proposed. */
 #include "web.h"
 
 #include "api.h"
@@ -13,7 +13,6 @@
 #include "dispatch.h"
 #include "matching-api.h"
 #include "matching-data.h"
-#include "strbuf.h"
 #include "util.h"
 #include "validate.h"
 #include "web-support.h"
@@ -22,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The pairs the form may carry: the hidden field is one line of them. */
-#define BATCH_MAX_PAIRS 2000
+/* The pairs one form carries, a box each (a form has at most
+ * FORM_MAX_FIELDS fields): the oldest requests' first; the page, opened
+ * again, shows the rest. */
+#define BATCH_MAX_PAIRS 50
 #define UUID_LEN        36
 
 struct batch_preview {
@@ -32,6 +33,8 @@ struct batch_preview {
     struct matching_data data;
     bool loaded;
     json_t *proposals; /* made on the background thread */
+    int status;
+    const char *error_key; /* a form sent with no box ticked, or NULL */
 };
 
 static void batch_preview_free(void *p)
@@ -94,19 +97,19 @@ static void preview_done(void *arg)
     json_t *view = web_support_view(ctx, b->page, "mm_batch_title");
     const json_t *requests = json_object_get(json_object_get(b->page, "data"), "requests");
     json_t *items = json_array(), *p;
-    struct strbuf pairs = STRBUF_INIT;
     size_t i;
     json_array_foreach(json_object_get(b->proposals, "proposals"), i, p)
     {
-        if (i >= BATCH_MAX_PAIRS)
+        if (i >= BATCH_MAX_PAIRS) {
+            json_object_set_new(view, "more", json_true());
             break;
-        json_array_append_new(items, proposal_item(p, requests, lang, ctx->params[1]));
-        strbuf_addf(&pairs, "%s%s:%s", i ? "," : "", json_string_value(json_object_get(p, "request_id")) ?: "",
-            json_string_value(json_object_get(p, "supporter_id")) ?: "");
+        }
+        json_t *item = proposal_item(p, requests, lang, ctx->params[1]);
+        json_object_set_new(item, "pair_name", json_sprintf("pair_%zu", i));
+        json_object_set_new(item, "pair", json_sprintf("%s:%s", json_string_value(json_object_get(p, "request_id")) ?: "",
+                                             json_string_value(json_object_get(p, "supporter_id")) ?: ""));
+        json_array_append_new(items, item);
     }
-    char *pairs_text = strbuf_take(&pairs);
-    json_object_set_new(view, "pairs", json_string(pairs_text));
-    free(pairs_text);
     json_object_set_new(view, "has_proposals", json_boolean(json_array_size(items) > 0));
     json_object_set_new(view, "proposals", items);
     size_t unmatched = json_array_size(json_object_get(b->proposals, "unmatched"));
@@ -116,20 +119,21 @@ static void preview_done(void *arg)
         free(text);
     }
     json_object_set_new(view, "action", json_sprintf("/%s/orgs/%s/manage/support/proposals", lang, ctx->params[1]));
-    web_reply_page(ctx, 200, lang, "support-batch", view);
+    bool has = b->error_key != NULL;
+    json_object_set_new(view, "has_errors", json_boolean(has));
+    json_object_set_new(view, "errors",
+        has ? json_pack("[{s:s, s:s}]", "field", "pair_0", "text", web_t(lang, b->error_key)) : json_array());
+    web_reply_page(ctx, b->status, lang, "support-batch", view);
 }
 
 static void preview_got_cb(const struct db_result *r, void *arg)
 {
-    struct req_ctx *ctx = arg;
+    struct batch_preview *b = arg;
+    struct req_ctx *ctx = b->ctx;
     json_t *page = api_row_json(ctx, r);
     if (page == NULL)
         return;
-    struct batch_preview *b = xcalloc(1, sizeof(*b));
-    b->ctx = ctx;
     b->page = page;
-    ctx->state = b;
-    ctx->state_free = batch_preview_free;
     char *text = json_dumps(json_object_get(page, "data"), JSON_COMPACT);
     b->loaded = text != NULL && matching_data_load(text, &b->data) == 0;
     free(text);
@@ -140,39 +144,56 @@ static void preview_got_cb(const struct db_result *r, void *arg)
     background_run(ctx->srv->background, preview_work, preview_done, b);
 }
 
+/* The preview (again, with status and the error's key when a form came
+ * back). */
+static void preview(struct req_ctx *ctx, int status, const char *error_key)
+{
+    struct batch_preview *b = xcalloc(1, sizeof(*b));
+    b->ctx = ctx;
+    b->status = status;
+    b->error_key = error_key;
+    ctx->state = b;
+    ctx->state_free = batch_preview_free;
+    const char *params[] = { ctx->params[1], matching_viewer(ctx) };
+    db_pool_query(ctx->srv->pool, "SELECT web_support_batch_page($1, $2)", 2, params, preview_got_cb, b);
+}
+
 void web_support_batch(struct req_ctx *ctx)
 {
-    const char *params[] = { ctx->params[1], matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_batch_page($1, $2)", 2, params, preview_got_cb, ctx);
+    preview(ctx, 200, NULL);
 }
 
 /* ---- confirmed: made ---- */
 
-/* "rid:sid,rid:sid" as [{request_id, supporter_id}], or NULL when it is
- * not that (or empty). */
-static json_t *pairs_of(const char *text)
+/* "rid:sid" as {request_id, supporter_id}, or NULL when it is not that. */
+static json_t *pair_of(const char *p)
 {
-    if (text == NULL || text[0] == '\0')
+    if (p == NULL || strlen(p) != 2 * UUID_LEN + 1 || !valid_uuid(p, UUID_LEN) || p[UUID_LEN] != ':' ||
+        !valid_uuid(p + UUID_LEN + 1, UUID_LEN))
         return NULL;
+    return json_pack("{s:s%, s:s%}", "request_id", p, (size_t)UUID_LEN, "supporter_id", p + UUID_LEN + 1,
+        (size_t)UUID_LEN);
+}
+
+/* The ticked boxes (pair_0 ... pair_49) as [{request_id, supporter_id}];
+ * NULL when one is not a pair. */
+static json_t *pairs_of(const json_t *body)
+{
     json_t *out = json_array();
-    const char *p = text;
-    for (;;) {
-        if (strlen(p) < 2 * UUID_LEN + 1 || !valid_uuid(p, UUID_LEN) || p[UUID_LEN] != ':' ||
-            !valid_uuid(p + UUID_LEN + 1, UUID_LEN) || json_array_size(out) >= BATCH_MAX_PAIRS) {
+    for (int i = 0; i < BATCH_MAX_PAIRS; i++) {
+        char name[24];
+        snprintf(name, sizeof(name), "pair_%d", i);
+        const json_t *v = json_object_get(body, name);
+        if (v == NULL)
+            continue;
+        json_t *pair = pair_of(json_string_value(v));
+        if (pair == NULL) {
             json_decref(out);
             return NULL;
         }
-        json_array_append_new(out, json_pack("{s:s%, s:s%}", "request_id", p, (size_t)UUID_LEN, "supporter_id",
-                                       p + UUID_LEN + 1, (size_t)UUID_LEN));
-        p += 2 * UUID_LEN + 1;
-        if (*p == '\0')
-            return out;
-        if (*p != ',') {
-            json_decref(out);
-            return NULL;
-        }
-        p++;
+        json_array_append_new(out, pair);
     }
+    return out;
 }
 
 static void made_cb(const struct db_result *r, void *arg)
@@ -189,9 +210,10 @@ static void made_cb(const struct db_result *r, void *arg)
 
 void web_support_batch_make(struct req_ctx *ctx)
 {
-    json_t *pairs = pairs_of(json_string_value(json_object_get(ctx->body, "pairs")));
-    if (pairs == NULL) {
-        http_reply_error(ctx, 422, "invalid", "Nothing to propose.", "pairs");
+    json_t *pairs = pairs_of(ctx->body);
+    if (pairs == NULL || json_array_size(pairs) == 0) {
+        json_decref(pairs);
+        preview(ctx, 422, "mm_err_batch_none");
         return;
     }
     char *text = json_dumps(pairs, JSON_COMPACT);

@@ -6,6 +6,7 @@ pairings and closing one, batch proposals previewed then made, the access log; t
 crisis note on every page; who may open each page and send each form (the org's
 coordinators only); and that none of it exists with PIIRI_MATCHING=off."""
 
+import re
 from datetime import date, timedelta
 from html import unescape
 
@@ -294,19 +295,25 @@ def test_batch_proposals_are_previewed_then_made_once_confirmed(server, api, org
         assert assert_json(server.api("GET", f"/api/v1/support-requests/{q['id']}", token=org.coord.token),
                            200)["request"]["status"] == "open"
         assert "proposals" in [e["action"] for e in access_log(server, org, q["id"])]
-    pairs = unescape(html.split('name="pairs" value="')[1].split('"')[0])
-    assert pairs == f"{q1['id']}:{a['id']},{q2['id']}:{b['id']}"
-    r = form(api, f"{org.base()}/proposals", {"csrf": token, "pairs": pairs}, cookie=cookie)
-    assert r.status == 303 and r.headers["Location"] == f"{org.base()}/pairings?made=2&failed=0"
+    boxes = re.findall(r'name="(pair_\d+)" type="checkbox" value="([^"]+)" checked', html)
+    assert boxes == [("pair_0", f"{q1['id']}:{a['id']}"), ("pair_1", f"{q2['id']}:{b['id']}")]
+    # Sent with no box ticked (a browser sends none of them), nothing is proposed.
+    html = page(form(api, f"{org.base()}/proposals", {"csrf": token}, cookie=cookie), 422)
+    assert "Valitse ainakin yksi ehdotus." in html
+    # The second unticked: only the first is made.
+    r = form(api, f"{org.base()}/proposals", {"csrf": token, "pair_0": boxes[0][1]}, cookie=cookie)
+    assert r.status == 303 and r.headers["Location"] == f"{org.base()}/pairings?made=1&failed=0"
     html = page(get(api, r.headers["Location"], cookie), 200)
-    assert "2 ehdotusta tehty." in html
+    assert "1 ehdotus tehty." in html
     statuses = [assert_json(server.api("GET", f"/api/v1/support-requests/{q['id']}", token=org.coord.token),
                             200)["request"]["status"] for q in (q1, q2, q3)]
-    assert statuses == ["proposed", "proposed", "open"]
-    # Sent again: both are taken now, nothing more is made.
-    r = form(api, f"{org.base()}/proposals", {"csrf": token, "pairs": pairs}, cookie=cookie)
-    assert r.headers["Location"].endswith("made=0&failed=2")
-    assert page(form(api, f"{org.base()}/proposals", {"csrf": token, "pairs": "x:y"}, cookie=cookie), 422)
+    assert statuses == ["proposed", "open", "open"]
+    # Both sent again: the first is taken now, the second is made.
+    r = form(api, f"{org.base()}/proposals", {"csrf": token, **dict(boxes)}, cookie=cookie)
+    assert r.headers["Location"].endswith("made=1&failed=1")
+    html = page(get(api, r.headers["Location"], cookie), 200)
+    assert "1 ehdotus tehty. 1 ei enää onnistunut" in html
+    assert page(form(api, f"{org.base()}/proposals", {"csrf": token, "pair_0": "x:y"}, cookie=cookie), 422)
 
 
 def test_a_batch_cannot_touch_another_orgs_request(server, api, admin_token, org):
@@ -314,7 +321,7 @@ def test_a_batch_cannot_touch_another_orgs_request(server, api, admin_token, org
     s = make_supporter(server, other, other.peer)
     theirs = make_request(server, other)
     cookie, token = cookie_of(api, org.coord)
-    r = form(api, f"{org.base()}/proposals", {"csrf": token, "pairs": f"{theirs['id']}:{s['id']}"}, cookie=cookie)
+    r = form(api, f"{org.base()}/proposals", {"csrf": token, "pair_0": f"{theirs['id']}:{s['id']}"}, cookie=cookie)
     assert r.status == 303 and r.headers["Location"].endswith("made=0&failed=1")
     assert assert_json(server.api("GET", f"/api/v1/support-requests/{theirs['id']}", token=other.coord.token),
                        200)["request"]["status"] == "open"
@@ -366,7 +373,7 @@ def test_only_the_orgs_coordinators_may_open_or_send(server, api, admin_token, o
     other = org_with_people(server, admin_token, coord="coordinator")
     fields = {"supporter_id": s["id"], "step": "confirm", "outcome": "completed", "public_name": "X",
               "languages": "fi", "mode_phone": "yes", "max_active": "1", "status": "retired",
-              "person_id": org.member.id, "pairs": f"{q['id']}:{s['id']}"}
+              "person_id": org.member.id, "pair_0": f"{q['id']}:{s['id']}"}
     # The org's leader, a member, a supporter (also of the pairing), another org's coordinator.
     for person in (org.leader, org.member, org.peer, other.coord):
         cookie, token = cookie_of(api, person)
