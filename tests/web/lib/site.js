@@ -101,7 +101,7 @@ const COORD_PAGES = [
   // reports
 
   // one-to-one support
-
+  new RegExp(`^/(fi|sv|en)/orgs/[a-z0-9-]+/manage/support(/(supporters|pairings|proposals|access-log)|/(requests|supporters)/${UUID}|/pairings/${UUID}/close)?$`),
 ];
 const STATES = [
   { state: 'signed-out', start: [...PUBLIC, ...LINKS] },
