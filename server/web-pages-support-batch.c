@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The pairs one form carries, a box each (a form has at most
  * FORM_MAX_FIELDS fields): the oldest requests' first; the page, opened
@@ -66,11 +67,31 @@ static const json_t *request_by_id(const json_t *requests, const char *id)
     return NULL;
 }
 
-static json_t *proposal_item(const json_t *p, const json_t *requests, const char *lang, const char *slug)
+/* Whole days since the request was made (its created_at). */
+static long waiting_days(const json_t *q)
+{
+    struct web_wall w;
+    if (web_wall_parse(json_string_value(json_object_get(q, "created_at")), &w) != 0)
+        return 0;
+    struct tm tm = { .tm_year = w.year - 1900, .tm_mon = w.month - 1, .tm_mday = w.day, .tm_hour = w.hour,
+        .tm_min = w.minute };
+    time_t made = timegm(&tm), now = time(NULL);
+    return now > made ? (long)((now - made) / 86400) : 0;
+}
+
+static json_t *proposal_item(const json_t *p, const json_t *page, const char *lang, const char *slug)
 {
     const char *rid = json_string_value(json_object_get(p, "request_id")) ?: "";
-    const json_t *q = request_by_id(requests, rid);
-    json_t *item = q ? web_support_request_item(q, -1, lang) : json_object();
+    const json_t *q = request_by_id(json_object_get(json_object_get(page, "data"), "requests"), rid);
+    json_t *item = json_object();
+    if (q != NULL) {
+        /* The request as the batch data has it, with its day in the org's zone. */
+        json_t *local = json_deep_copy(q);
+        json_object_set(local, "created_local", json_object_get(json_object_get(page, "created_local"), rid));
+        json_decref(item);
+        item = web_support_request_item(local, waiting_days(q), lang);
+        json_decref(local);
+    }
     json_object_set_new(item, "href", json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, slug, rid));
     json_object_set(item, "public_name", json_object_get(p, "public_name"));
     json_t *reasons = json_array(), *why;
@@ -95,7 +116,6 @@ static void preview_done(void *arg)
         return;
     }
     json_t *view = web_support_view(ctx, b->page, "mm_batch_title");
-    const json_t *requests = json_object_get(json_object_get(b->page, "data"), "requests");
     json_t *items = json_array(), *p;
     size_t i;
     json_array_foreach(json_object_get(b->proposals, "proposals"), i, p)
@@ -104,7 +124,7 @@ static void preview_done(void *arg)
             json_object_set_new(view, "more", json_true());
             break;
         }
-        json_t *item = proposal_item(p, requests, lang, ctx->params[1]);
+        json_t *item = proposal_item(p, b->page, lang, ctx->params[1]);
         json_object_set_new(item, "pair_name", json_sprintf("pair_%zu", i));
         json_object_set_new(item, "pair", json_sprintf("%s:%s", json_string_value(json_object_get(p, "request_id")) ?: "",
                                              json_string_value(json_object_get(p, "supporter_id")) ?: ""));

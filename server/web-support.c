@@ -86,12 +86,15 @@ json_t *web_support_request_item(const json_t *q, long waiting_days, const char 
     if (municipality != NULL)
         json_object_set_new(v, "municipality", json_string(municipality));
     json_object_set_new(v, "has_topics", json_boolean(json_array_size(json_object_get(q, "topics")) > 0));
-    const char *created = json_string_value(json_object_get(q, "created_at"));
+    /* The day in the org's zone when the SQL gave it (created_local). */
+    const char *created = json_string_value(json_object_get(q, "created_local"));
+    if (created == NULL)
+        created = json_string_value(json_object_get(q, "created_at"));
     char day[64];
     web_support_when(lang, created, false, day, sizeof(day));
     json_object_set_new(v, "created_text", json_string(day));
-    if (created != NULL)
-        json_object_set_new(v, "created_at", json_string(created));
+    if (created != NULL && strlen(created) >= 10)
+        json_object_set_new(v, "created_at", json_stringn(created, 10));
     return v;
 }
 

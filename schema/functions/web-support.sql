@@ -24,6 +24,7 @@ BEGIN
         'org', org_json(o),
         'requests', coalesce((
             SELECT json_agg(r::jsonb || jsonb_build_object(
+                        'created_local', rfc3339((r->>'created_at')::timestamptz, o.timezone),
                         'waiting_days',
                         floor(extract(epoch FROM now() - (r->>'created_at')::timestamptz) / 86400)::int)
                     ORDER BY n)
@@ -46,7 +47,9 @@ BEGIN
     END IF;
     RETURN json_build_object(
         'org', org_json(o),
-        'request', api_support_request_read(p_id, p_reader)->'request',
+        'request', (api_support_request_read(p_id, p_reader)->'request')::jsonb || jsonb_build_object(
+                       'created_local', (SELECT rfc3339(q.created_at, o.timezone) FROM support_requests q
+                                         WHERE q.org_id = o.id AND q.id = p_id)),
         'waiting_days', (SELECT floor(extract(epoch FROM now() - q.created_at) / 86400)::int
                          FROM support_requests q WHERE q.org_id = o.id AND q.id = p_id),
         'data', api_candidates_data(p_id, p_reader));
@@ -178,6 +181,8 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    RETURN json_build_object('org', org_json(o), 'data', api_matching_batch_data(p_slug, p_reader));
+    RETURN json_build_object('org', org_json(o), 'data', api_matching_batch_data(p_slug, p_reader),
+                             'created_local', (SELECT json_object_agg(q.id, rfc3339(q.created_at, o.timezone))
+                                               FROM support_requests q WHERE q.org_id = o.id AND q.status = 'open'));
 END
 $$;

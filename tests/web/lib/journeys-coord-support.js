@@ -13,6 +13,8 @@ const { watchedPage } = require('./browser');
 const ORG = 'perhekahvilat-tampere';
 const SUPPORT = `/fi/orgs/${ORG}/manage/support`;
 const UUID = '[0-9a-f-]{36}';
+// The demo's request from Minna (schema/demo/demo.sql).
+const MINNAS_REQUEST = '50000000-0000-4000-8000-000000000002';
 
 async function proposeFromTheQueue(context, base) {
   const page = await watchedPage(context, [base]);
@@ -78,8 +80,8 @@ async function supportersAndLog(context, base) {
       await seesText(page, T.mm_saved);
     }],
     [`"${T.mm_log_title}" says she read a request`, async () => {
-      await page.goto(`${base}${SUPPORT}`);
-      await Promise.all([page.waitForEvent('load'), page.locator('ol.cards > li h2 a').first().click()]);
+      await page.goto(`${base}${SUPPORT}/requests/${MINNAS_REQUEST}`);
+      await seesText(page, T.mm_logged_hint);
       await click(page, 'link', T.mm_log_title);
       at(page, new RegExp(`^${SUPPORT}/access-log$`));
       await seesText(page, 'Kaisa Koordinaattori');
