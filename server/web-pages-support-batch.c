@@ -73,26 +73,33 @@ static long waiting_days(const json_t *q)
     struct web_wall w;
     if (web_wall_parse(json_string_value(json_object_get(q, "created_at")), &w) != 0)
         return 0;
-    struct tm tm = { .tm_year = w.year - 1900, .tm_mon = w.month - 1, .tm_mday = w.day, .tm_hour = w.hour,
+    struct tm tm = { .tm_year = w.year - 1900,
+        .tm_mon = w.month - 1,
+        .tm_mday = w.day,
+        .tm_hour = w.hour,
         .tm_min = w.minute };
     time_t made = timegm(&tm), now = time(NULL);
     return now > made ? (long)((now - made) / 86400) : 0;
 }
 
-static json_t *proposal_item(const json_t *p, const json_t *page, const char *lang, const char *slug)
+static json_t *proposal_item(
+    const json_t *p, const json_t *page, const char *lang, const char *slug)
 {
     const char *rid = json_string_value(json_object_get(p, "request_id")) ?: "";
-    const json_t *q = request_by_id(json_object_get(json_object_get(page, "data"), "requests"), rid);
+    const json_t *q =
+        request_by_id(json_object_get(json_object_get(page, "data"), "requests"), rid);
     json_t *item = json_object();
     if (q != NULL) {
         /* The request as the batch data has it, with its day in the org's zone. */
         json_t *local = json_deep_copy(q);
-        json_object_set(local, "created_local", json_object_get(json_object_get(page, "created_local"), rid));
+        json_object_set(
+            local, "created_local", json_object_get(json_object_get(page, "created_local"), rid));
         json_decref(item);
         item = web_support_request_item(local, waiting_days(q), lang);
         json_decref(local);
     }
-    json_object_set_new(item, "href", json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, slug, rid));
+    json_object_set_new(
+        item, "href", json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, slug, rid));
     json_object_set(item, "public_name", json_object_get(p, "public_name"));
     json_t *reasons = json_array(), *why;
     size_t j;
@@ -126,8 +133,9 @@ static void preview_done(void *arg)
         }
         json_t *item = proposal_item(p, b->page, lang, ctx->params[1]);
         json_object_set_new(item, "pair_name", json_sprintf("pair_%zu", i));
-        json_object_set_new(item, "pair", json_sprintf("%s:%s", json_string_value(json_object_get(p, "request_id")) ?: "",
-                                             json_string_value(json_object_get(p, "supporter_id")) ?: ""));
+        json_object_set_new(item, "pair",
+            json_sprintf("%s:%s", json_string_value(json_object_get(p, "request_id")) ?: "",
+                json_string_value(json_object_get(p, "supporter_id")) ?: ""));
         json_array_append_new(items, item);
     }
     json_object_set_new(view, "has_proposals", json_boolean(json_array_size(items) > 0));
@@ -138,11 +146,13 @@ static void preview_done(void *arg)
         json_object_set_new(view, "unmatched_text", json_string(text));
         free(text);
     }
-    json_object_set_new(view, "action", json_sprintf("/%s/orgs/%s/manage/support/proposals", lang, ctx->params[1]));
+    json_object_set_new(
+        view, "action", json_sprintf("/%s/orgs/%s/manage/support/proposals", lang, ctx->params[1]));
     bool has = b->error_key != NULL;
     json_object_set_new(view, "has_errors", json_boolean(has));
     json_object_set_new(view, "errors",
-        has ? json_pack("[{s:s, s:s}]", "field", "pair_0", "text", web_t(lang, b->error_key)) : json_array());
+        has ? json_pack("[{s:s, s:s}]", "field", "pair_0", "text", web_t(lang, b->error_key))
+            : json_array());
     web_reply_page(ctx, b->status, lang, "support-batch", view);
 }
 
@@ -175,7 +185,8 @@ static void preview(struct req_ctx *ctx, int status, const char *error_key)
     ctx->state = b;
     ctx->state_free = batch_preview_free;
     const char *params[] = { ctx->params[1], matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_batch_page($1, $2)", 2, params, preview_got_cb, b);
+    db_pool_query(
+        ctx->srv->pool, "SELECT web_support_batch_page($1, $2)", 2, params, preview_got_cb, b);
 }
 
 void web_support_batch(struct req_ctx *ctx)
@@ -188,11 +199,11 @@ void web_support_batch(struct req_ctx *ctx)
 /* "rid:sid" as {request_id, supporter_id}, or NULL when it is not that. */
 static json_t *pair_of(const char *p)
 {
-    if (p == NULL || strlen(p) != 2 * UUID_LEN + 1 || !valid_uuid(p, UUID_LEN) || p[UUID_LEN] != ':' ||
-        !valid_uuid(p + UUID_LEN + 1, UUID_LEN))
+    if (p == NULL || strlen(p) != 2 * UUID_LEN + 1 || !valid_uuid(p, UUID_LEN) ||
+        p[UUID_LEN] != ':' || !valid_uuid(p + UUID_LEN + 1, UUID_LEN))
         return NULL;
-    return json_pack("{s:s%, s:s%}", "request_id", p, (size_t)UUID_LEN, "supporter_id", p + UUID_LEN + 1,
-        (size_t)UUID_LEN);
+    return json_pack("{s:s%, s:s%}", "request_id", p, (size_t)UUID_LEN, "supporter_id",
+        p + UUID_LEN + 1, (size_t)UUID_LEN);
 }
 
 /* The ticked boxes (pair_0 ... pair_49) as [{request_id, supporter_id}];
@@ -222,9 +233,10 @@ static void made_cb(const struct db_result *r, void *arg)
     json_t *row = api_row_json(ctx, r);
     if (row == NULL)
         return;
-    web_support_see_other(ctx, xasprintf("/%s/orgs/%s/manage/support/pairings?made=%lld&failed=%lld", ctx->params[0],
-                                   ctx->params[1], (long long)json_integer_value(json_object_get(row, "made")),
-                                   (long long)json_integer_value(json_object_get(row, "failed"))));
+    web_support_see_other(
+        ctx, xasprintf("/%s/orgs/%s/manage/support/pairings?made=%lld&failed=%lld", ctx->params[0],
+                 ctx->params[1], (long long)json_integer_value(json_object_get(row, "made")),
+                 (long long)json_integer_value(json_object_get(row, "failed"))));
     json_decref(row);
 }
 
@@ -239,6 +251,7 @@ void web_support_batch_make(struct req_ctx *ctx)
     char *text = json_dumps(pairs, JSON_COMPACT);
     json_decref(pairs);
     const char *params[] = { ctx->params[1], text, matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_batch_make($1, $2, $3)", 3, params, made_cb, ctx);
+    db_pool_query(
+        ctx->srv->pool, "SELECT web_support_batch_make($1, $2, $3)", 3, params, made_cb, ctx);
     free(text);
 }

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const outcomes[] = { "completed", "no_longer_needed", "no_contact", "not_a_fit", "referred",
-    "other", NULL };
+static const char *const outcomes[] = { "completed", "no_longer_needed", "no_contact", "not_a_fit",
+    "referred", "other", NULL };
 
 static bool still_open(const char *status)
 {
@@ -41,19 +41,23 @@ static json_t *pairing_item(const json_t *p, const char *lang, const char *slug)
     const char *id = json_string_value(json_object_get(p, "id")) ?: "";
     const char *status = json_string_value(json_object_get(p, "status"));
     char when[64];
-    web_support_when(lang, json_string_value(json_object_get(p, "created_local")), false, when, sizeof(when));
+    web_support_when(
+        lang, json_string_value(json_object_get(p, "created_local")), false, when, sizeof(when));
     char *topics = web_support_join(json_object_get(p, "topics"));
     json_t *v = json_pack("{s:s?, s:s, s:s, s:s, s:o}", "supporter_name",
-        json_string_value(json_object_get(json_object_get(p, "supporter"), "public_name")), "status_text",
-        web_support_word(lang, "mm_status_", status), "created_text", when, "topics_text", topics, "request_href",
+        json_string_value(json_object_get(json_object_get(p, "supporter"), "public_name")),
+        "status_text", web_support_word(lang, "mm_status_", status), "created_text", when,
+        "topics_text", topics, "request_href",
         json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, slug,
             json_string_value(json_object_get(p, "request_id")) ?: ""));
     free(topics);
     const char *outcome = json_string_value(json_object_get(p, "outcome"));
     if (outcome != NULL)
-        json_object_set_new(v, "outcome_text", json_string(web_support_word(lang, "mm_outcome_", outcome)));
+        json_object_set_new(
+            v, "outcome_text", json_string(web_support_word(lang, "mm_outcome_", outcome)));
     if (still_open(status))
-        json_object_set_new(v, "close_href", json_sprintf("/%s/orgs/%s/manage/support/pairings/%s/close", lang, slug, id));
+        json_object_set_new(v, "close_href",
+            json_sprintf("/%s/orgs/%s/manage/support/pairings/%s/close", lang, slug, id));
     return v;
 }
 
@@ -71,7 +75,8 @@ static void pairings_got_cb(const struct db_result *r, void *arg)
         json_array_append_new(items, pairing_item(p, lang, ctx->params[1]));
     json_object_set_new(view, "has_pairings", json_boolean(json_array_size(items) > 0));
     json_object_set_new(view, "pairings", items);
-    json_object_set_new(view, "closed_notice", json_boolean(http_query_param(ctx, "closed") != NULL));
+    json_object_set_new(
+        view, "closed_notice", json_boolean(http_query_param(ctx, "closed") != NULL));
     long made = query_count(ctx, "made"), failed = query_count(ctx, "failed");
     if (made >= 0) {
         char *text = web_tn(lang, "mm_batch_made", made);
@@ -90,7 +95,8 @@ static void pairings_got_cb(const struct db_result *r, void *arg)
 void web_support_pairings(struct req_ctx *ctx)
 {
     const char *params[] = { ctx->params[1] };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_pairings_page($1)", 1, params, pairings_got_cb, ctx);
+    db_pool_query(
+        ctx->srv->pool, "SELECT web_support_pairings_page($1)", 1, params, pairings_got_cb, ctx);
 }
 
 /* ---- closing, with its confirmation step ---- */
@@ -118,23 +124,28 @@ static void close_got_cb(const struct db_result *r, void *arg)
     const json_t *p = json_object_get(page, "pairing");
     const char *status = json_string_value(json_object_get(p, "status"));
     json_t *view = web_support_view(ctx, page, "mm_close_title");
-    json_object_set(view, "supporter_name", json_object_get(json_object_get(p, "supporter"), "public_name"));
-    json_object_set_new(view, "status_text", json_string(web_support_word(lang, "mm_status_", status)));
+    json_object_set(
+        view, "supporter_name", json_object_get(json_object_get(p, "supporter"), "public_name"));
+    json_object_set_new(
+        view, "status_text", json_string(web_support_word(lang, "mm_status_", status)));
     json_object_set_new(view, "open", json_boolean(still_open(status)));
     json_t *opts = json_array();
     for (int i = 0; outcomes[i] != NULL; i++)
-        json_array_append_new(opts,
-            json_pack("{s:s, s:s, s:s, s:b}", "id", outcomes[i], "value", outcomes[i], "label",
-                web_support_word(lang, "mm_outcome_", outcomes[i]), "on",
-                f->outcome != NULL && strcmp(f->outcome, outcomes[i]) == 0));
+        json_array_append_new(
+            opts, json_pack("{s:s, s:s, s:s, s:b}", "id", outcomes[i], "value", outcomes[i],
+                      "label", web_support_word(lang, "mm_outcome_", outcomes[i]), "on",
+                      f->outcome != NULL && strcmp(f->outcome, outcomes[i]) == 0));
     json_object_set_new(view, "outcomes", opts);
     json_object_set_new(view, "action",
-        json_sprintf("/%s/orgs/%s/manage/support/pairings/%s/close", lang, ctx->params[1], ctx->params[2]));
-    json_object_set_new(view, "back_href", json_sprintf("/%s/orgs/%s/manage/support/pairings", lang, ctx->params[1]));
+        json_sprintf(
+            "/%s/orgs/%s/manage/support/pairings/%s/close", lang, ctx->params[1], ctx->params[2]));
+    json_object_set_new(view, "back_href",
+        json_sprintf("/%s/orgs/%s/manage/support/pairings", lang, ctx->params[1]));
     bool has = f->error_key != NULL;
     json_object_set_new(view, "has_errors", json_boolean(has));
     json_object_set_new(view, "errors",
-        has ? json_pack("[{s:s, s:s}]", "field", "outcome", "text", web_t(lang, f->error_key)) : json_array());
+        has ? json_pack("[{s:s, s:s}]", "field", "outcome", "text", web_t(lang, f->error_key))
+            : json_array());
     if (has)
         json_object_set_new(view, "outcome_error", json_string(web_t(lang, f->error_key)));
     json_decref(page);
@@ -144,7 +155,8 @@ static void close_got_cb(const struct db_result *r, void *arg)
 static void close_page(struct close_form *f)
 {
     const char *params[] = { f->ctx->params[1], f->ctx->params[2] };
-    db_pool_query(f->ctx->srv->pool, "SELECT web_support_pairing_page($1, $2)", 2, params, close_got_cb, f);
+    db_pool_query(
+        f->ctx->srv->pool, "SELECT web_support_pairing_page($1, $2)", 2, params, close_got_cb, f);
 }
 
 static struct close_form *close_form_new(struct req_ctx *ctx)
@@ -168,8 +180,8 @@ static void closed_cb(const struct db_result *r, void *arg)
     struct close_form *f = arg;
     struct req_ctx *ctx = f->ctx;
     if (r->status == DB_OK) {
-        web_support_see_other(ctx, xasprintf("/%s/orgs/%s/manage/support/pairings?closed=1", ctx->params[0],
-                                       ctx->params[1]));
+        web_support_see_other(ctx, xasprintf("/%s/orgs/%s/manage/support/pairings?closed=1",
+                                       ctx->params[0], ctx->params[1]));
         return;
     }
     if (r->status == DB_ERROR && strcmp(r->sqlstate, "PI409") == 0) {
@@ -196,8 +208,10 @@ void web_support_close(struct req_ctx *ctx)
         close_page(f);
         return;
     }
-    const char *params[] = { ctx->params[2], "close", matching_viewer(ctx), f->outcome, "true", "true" };
-    db_pool_query(ctx->srv->pool, "SELECT api_pairing_change($1, $2, $3, $4, $5, $6)", 6, params, closed_cb, f);
+    const char *params[] = { ctx->params[2], "close", matching_viewer(ctx), f->outcome, "true",
+        "true" };
+    db_pool_query(ctx->srv->pool, "SELECT api_pairing_change($1, $2, $3, $4, $5, $6)", 6, params,
+        closed_cb, f);
 }
 
 /* ---- the access log ---- */
@@ -207,10 +221,14 @@ static json_t *entry_item(const json_t *e, const char *lang, const char *slug)
     const char *at = json_string_value(json_object_get(e, "at_local"));
     char when[80];
     web_support_when(lang, at, true, when, sizeof(when));
-    return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:o}", "when_text", when, "datetime", at, "reader_name",
-        json_string_value(json_object_get(json_object_get(e, "reader"), "display_name")), "role_text",
-        web_support_word(lang, "mm_role_", json_string_value(json_object_get(e, "role"))), "action_text",
-        web_support_word(lang, "mm_action_", json_string_value(json_object_get(e, "action"))), "request_href",
+    return json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:o}", "when_text", when, "datetime", at,
+        "reader_name",
+        json_string_value(json_object_get(json_object_get(e, "reader"), "display_name")),
+        "role_text",
+        web_support_word(lang, "mm_role_", json_string_value(json_object_get(e, "role"))),
+        "action_text",
+        web_support_word(lang, "mm_action_", json_string_value(json_object_get(e, "action"))),
+        "request_href",
         json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, slug,
             json_string_value(json_object_get(e, "request_id")) ?: ""));
 }
@@ -242,5 +260,6 @@ static void log_got_cb(const struct db_result *r, void *arg)
 void web_support_access_log(struct req_ctx *ctx)
 {
     const char *params[] = { ctx->params[1] };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_access_log_page($1)", 1, params, log_got_cb, ctx);
+    db_pool_query(
+        ctx->srv->pool, "SELECT web_support_access_log_page($1)", 1, params, log_got_cb, ctx);
 }

@@ -117,8 +117,8 @@ static json_t *text_or_null(const json_t *form, const char *name)
 static json_t *list_of(const json_t *form, const char *name, bool lower)
 {
     json_t *out = json_array();
-    char *copy = xstrdup(form_str(form, name)), *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+    char *copy = xstrdup(form_str(form, name)), *rest = NULL;
+    for (char *tok = strtok_r(copy, ",", &rest); tok != NULL; tok = strtok_r(NULL, ",", &rest)) {
         while (isspace((unsigned char)*tok))
             tok++;
         size_t n = strlen(tok);
@@ -136,7 +136,7 @@ static json_t *list_of(const json_t *form, const char *name, bool lower)
 static json_t *object_or_null(json_t *o, const char *k1, const char *k2, const char *k3)
 {
     bool any = !json_is_null(json_object_get(o, k1)) || !json_is_null(json_object_get(o, k2)) ||
-        (k3 != NULL && !json_is_null(json_object_get(o, k3)));
+               (k3 != NULL && !json_is_null(json_object_get(o, k3)));
     if (any)
         return o;
     json_decref(o);
@@ -183,12 +183,12 @@ static json_t *body_from_form(struct supporter_form *f)
     json_object_set_new(b, "status", json_string(form_str(form, "status")));
     json_object_set_new(b, "training",
         object_or_null(json_pack("{s:o, s:o, s:o}", "course", text_or_null(form, "training_course"),
-                           "completed_on", text_or_null(form, "training_completed_on"), "refresher_due",
-                           text_or_null(form, "training_refresher_due")),
+                           "completed_on", text_or_null(form, "training_completed_on"),
+                           "refresher_due", text_or_null(form, "training_refresher_due")),
             "course", "completed_on", "refresher_due"));
     json_object_set_new(b, "pledge",
-        object_or_null(json_pack("{s:o, s:o}", "version", text_or_null(form, "pledge_version"), "signed_on",
-                           text_or_null(form, "pledge_signed_on")),
+        object_or_null(json_pack("{s:o, s:o}", "version", text_or_null(form, "pledge_version"),
+                           "signed_on", text_or_null(form, "pledge_signed_on")),
             "version", "signed_on", NULL));
     return b;
 }
@@ -210,15 +210,16 @@ static void blame(struct supporter_form *f, const char *api_field)
 
 /* ---- the views ---- */
 
-static json_t *field_view(const struct supporter_form *f, const char *kind, const char *name, const char *label_key,
-    const char *hint_key)
+static json_t *field_view(const struct supporter_form *f, const char *kind, const char *name,
+    const char *label_key, const char *hint_key)
 {
     const char *lang = f->ctx->params[0];
     char id[48];
     snprintf(id, sizeof(id), "%s", name);
     json_t *v = json_pack("{s:b, s:s, s:s, s:s, s:s}", kind, true, "id", id, "name", name, "label",
         web_t(lang, label_key), "value", form_str(f->form, name));
-    json_object_set_new(v, "type", json_string(strstr(name, "_on") || strstr(name, "_due") ? "date" : "text"));
+    json_object_set_new(
+        v, "type", json_string(strstr(name, "_on") || strstr(name, "_due") ? "date" : "text"));
     char described[120] = "";
     if (hint_key != NULL) {
         json_object_set_new(v, "hint", json_string(web_t(lang, hint_key)));
@@ -243,8 +244,9 @@ static json_t *modes_view(const struct supporter_form *f)
         char name[40], key[40];
         snprintf(name, sizeof(name), "mode_%s", modes[i]);
         snprintf(key, sizeof(key), "mm_mode_%s", modes[i]);
-        json_array_append_new(opts, json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "value", "yes",
-                                        "label", web_t(lang, key), "on", json_object_get(f->form, name) != NULL));
+        json_array_append_new(
+            opts, json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", name, "name", name, "value", "yes",
+                      "label", web_t(lang, key), "on", json_object_get(f->form, name) != NULL));
     }
     json_object_set_new(v, "options", opts);
     return v;
@@ -256,10 +258,10 @@ static json_t *status_view(const struct supporter_form *f)
     json_t *v = field_view(f, "is_select", "status", "mm_field_status", NULL);
     json_t *opts = json_array();
     for (int i = 0; statuses[i] != NULL; i++)
-        json_array_append_new(opts,
-            json_pack("{s:s, s:s, s:b}", "value", statuses[i], "label",
-                web_support_word(lang, "mm_supporter_status_", statuses[i]), "on",
-                strcmp(form_str(f->form, "status"), statuses[i]) == 0));
+        json_array_append_new(
+            opts, json_pack("{s:s, s:s, s:b}", "value", statuses[i], "label",
+                      web_support_word(lang, "mm_supporter_status_", statuses[i]), "on",
+                      strcmp(form_str(f->form, "status"), statuses[i]) == 0));
     json_object_set_new(v, "options", opts);
     return v;
 }
@@ -268,16 +270,16 @@ static json_t *members_view(const struct supporter_form *f, const json_t *member
 {
     const char *lang = f->ctx->params[0];
     json_t *v = field_view(f, "is_select", "person_id", "mm_field_person", NULL);
-    json_t *opts = json_pack("[{s:s, s:s, s:b}]", "value", "", "label", web_t(lang, "mm_choose_member"), "on", false);
+    json_t *opts = json_pack(
+        "[{s:s, s:s, s:b}]", "value", "", "label", web_t(lang, "mm_choose_member"), "on", false);
     const json_t *m;
     size_t i;
     json_array_foreach(members, i, m)
     {
         const char *id = json_string_value(json_object_get(m, "person_id")) ?: "";
-        json_array_append_new(opts,
-            json_pack("{s:s, s:s, s:b}", "value", id, "label",
-                json_string_value(json_object_get(m, "display_name")) ?: "", "on",
-                strcmp(form_str(f->form, "person_id"), id) == 0));
+        json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", id, "label",
+                                        json_string_value(json_object_get(m, "display_name")) ?: "",
+                                        "on", strcmp(form_str(f->form, "person_id"), id) == 0));
     }
     json_object_set_new(v, "options", opts);
     return v;
@@ -288,7 +290,8 @@ static void add_errors(json_t *view, const struct supporter_form *f)
     bool has = f->field != NULL;
     json_object_set_new(view, "has_errors", json_boolean(has));
     json_object_set_new(view, "errors",
-        has ? json_pack("[{s:s, s:s}]", "field", f->field, "text", web_t(f->ctx->params[0], f->key)) : json_array());
+        has ? json_pack("[{s:s, s:s}]", "field", f->field, "text", web_t(f->ctx->params[0], f->key))
+            : json_array());
 }
 
 /* The refresher in words: overdue, due soon, or when. */
@@ -297,21 +300,28 @@ static void add_training(json_t *item, const json_t *s, const char *lang)
     const json_t *tr = json_object_get(s, "training");
     char day[64];
     if (json_is_object(tr)) {
-        web_support_when(lang, json_string_value(json_object_get(tr, "completed_on")), false, day, sizeof(day));
+        web_support_when(
+            lang, json_string_value(json_object_get(tr, "completed_on")), false, day, sizeof(day));
         json_object_set_new(item, "training_text",
-            json_sprintf("%s%s%s", json_string_value(json_object_get(tr, "course")) ?: "", day[0] ? ", " : "", day));
-        web_support_when(lang, json_string_value(json_object_get(tr, "refresher_due")), false, day, sizeof(day));
+            json_sprintf("%s%s%s", json_string_value(json_object_get(tr, "course")) ?: "",
+                day[0] ? ", " : "", day));
+        web_support_when(
+            lang, json_string_value(json_object_get(tr, "refresher_due")), false, day, sizeof(day));
         if (day[0] != '\0')
             json_object_set_new(item, "refresher_day", json_string(day));
     }
     const char *state = json_string_value(json_object_get(s, "refresher"));
     if (state != NULL)
-        json_object_set_new(item, "refresher_state", json_string(web_support_word(lang, "mm_refresher_", state)));
+        json_object_set_new(
+            item, "refresher_state", json_string(web_support_word(lang, "mm_refresher_", state)));
     json_object_set_new(item, "refresher_alert",
-        json_boolean(state != NULL && (strcmp(state, "overdue") == 0 || strcmp(state, "soon") == 0)));
+        json_boolean(
+            state != NULL && (strcmp(state, "overdue") == 0 || strcmp(state, "soon") == 0)));
     const json_t *pl = json_object_get(s, "pledge");
-    web_support_when(lang, json_string_value(json_object_get(pl, "signed_on")), false, day, sizeof(day));
-    json_object_set_new(item, "pledge_text", json_string(day[0] ? day : web_t(lang, "mm_pledge_none")));
+    web_support_when(
+        lang, json_string_value(json_object_get(pl, "signed_on")), false, day, sizeof(day));
+    json_object_set_new(
+        item, "pledge_text", json_string(day[0] ? day : web_t(lang, "mm_pledge_none")));
 }
 
 static json_t *supporter_item(const json_t *s, const char *lang, const char *slug)
@@ -320,13 +330,16 @@ static json_t *supporter_item(const json_t *s, const char *lang, const char *slu
     json_t *item = json_pack("{s:s?, s:s?, s:s, s:o}", "public_name",
         json_string_value(json_object_get(s, "public_name")), "display_name",
         json_string_value(json_object_get(s, "display_name")), "status_text",
-        web_support_word(lang, "mm_supporter_status_", json_string_value(json_object_get(s, "status"))), "href",
-        json_sprintf("/%s/orgs/%s/manage/support/supporters/%s", lang, slug, id));
+        web_support_word(
+            lang, "mm_supporter_status_", json_string_value(json_object_get(s, "status"))),
+        "href", json_sprintf("/%s/orgs/%s/manage/support/supporters/%s", lang, slug, id));
     char n[16], m[16];
-    snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(json_object_get(s, "active_pairings")));
+    snprintf(
+        n, sizeof(n), "%lld", (long long)json_integer_value(json_object_get(s, "active_pairings")));
     snprintf(m, sizeof(m), "%lld", (long long)json_integer_value(json_object_get(s, "max_active")));
     json_object_set_new(item, "load_text", json_sprintf("%s / %s", n, m));
-    json_object_set_new(item, "not_member", json_boolean(!json_is_true(json_object_get(s, "member"))));
+    json_object_set_new(
+        item, "not_member", json_boolean(!json_is_true(json_object_get(s, "member"))));
     add_training(item, s, lang);
     return item;
 }
@@ -351,8 +364,10 @@ static void supporters_got_cb(const struct db_result *r, void *arg)
     json_object_set_new(view, "add_fields",
         json_pack("[o, o, o, o]", members_view(f, members),
             field_view(f, "is_input", "public_name", "mm_field_public_name", "mm_hint_public_name"),
-            field_view(f, "is_input", "languages", "mm_field_languages", "mm_hint_languages"), modes_view(f)));
-    json_object_set_new(view, "add_action", json_sprintf("/%s/orgs/%s/manage/support/supporters", lang, ctx->params[1]));
+            field_view(f, "is_input", "languages", "mm_field_languages", "mm_hint_languages"),
+            modes_view(f)));
+    json_object_set_new(view, "add_action",
+        json_sprintf("/%s/orgs/%s/manage/support/supporters", lang, ctx->params[1]));
     add_errors(view, f);
     json_decref(page);
     web_reply_page(ctx, f->status, lang, "support-supporters", view);
@@ -361,7 +376,8 @@ static void supporters_got_cb(const struct db_result *r, void *arg)
 static void supporters_page(struct supporter_form *f)
 {
     const char *params[] = { f->ctx->params[1] };
-    db_pool_query(f->ctx->srv->pool, "SELECT web_support_supporters_page($1)", 1, params, supporters_got_cb, f);
+    db_pool_query(f->ctx->srv->pool, "SELECT web_support_supporters_page($1)", 1, params,
+        supporters_got_cb, f);
 }
 
 void web_support_supporters(struct req_ctx *ctx)
@@ -386,22 +402,30 @@ static void supporter_got_cb(const struct db_result *r, void *arg)
         field_view(f, "is_textarea", "bio", "mm_field_bio", NULL),
         field_view(f, "is_input", "topics", "mm_field_topics", "mm_hint_commas"),
         field_view(f, "is_input", "municipalities", "mm_field_municipalities", "mm_hint_commas"),
-        field_view(f, "is_input", "languages", "mm_field_languages", "mm_hint_languages"), modes_view(f));
-    json_t *room = json_pack("[o, o]", field_view(f, "is_input", "max_active", "mm_field_max_active", "mm_hint_max_active"),
+        field_view(f, "is_input", "languages", "mm_field_languages", "mm_hint_languages"),
+        modes_view(f));
+    json_t *room = json_pack("[o, o]",
+        field_view(f, "is_input", "max_active", "mm_field_max_active", "mm_hint_max_active"),
         status_view(f));
     json_t *training = json_pack("[o, o, o]",
         field_view(f, "is_input", "training_course", "mm_field_training_course", NULL),
         field_view(f, "is_input", "training_completed_on", "mm_field_training_completed_on", NULL),
-        field_view(f, "is_input", "training_refresher_due", "mm_field_training_refresher_due", NULL));
-    json_t *pledge = json_pack("[o, o]", field_view(f, "is_input", "pledge_version", "mm_field_pledge_version", NULL),
-        field_view(f, "is_input", "pledge_signed_on", "mm_field_pledge_signed_on", "mm_hint_pledge"));
+        field_view(
+            f, "is_input", "training_refresher_due", "mm_field_training_refresher_due", NULL));
+    json_t *pledge = json_pack("[o, o]",
+        field_view(f, "is_input", "pledge_version", "mm_field_pledge_version", NULL),
+        field_view(
+            f, "is_input", "pledge_signed_on", "mm_field_pledge_signed_on", "mm_hint_pledge"));
     json_object_set_new(view, "fieldsets",
-        json_pack("[{s:s, s:o}, {s:s, s:o}, {s:s, s:o}, {s:s, s:o}]", "legend", web_t(lang, "mm_fs_profile"), "fields",
-            profile, "legend", web_t(lang, "mm_fs_room"), "fields", room, "legend", web_t(lang, "mm_fs_training"),
-            "fields", training, "legend", web_t(lang, "mm_fs_pledge"), "fields", pledge));
+        json_pack("[{s:s, s:o}, {s:s, s:o}, {s:s, s:o}, {s:s, s:o}]", "legend",
+            web_t(lang, "mm_fs_profile"), "fields", profile, "legend", web_t(lang, "mm_fs_room"),
+            "fields", room, "legend", web_t(lang, "mm_fs_training"), "fields", training, "legend",
+            web_t(lang, "mm_fs_pledge"), "fields", pledge));
     json_object_set_new(view, "action",
-        json_sprintf("/%s/orgs/%s/manage/support/supporters/%s", lang, ctx->params[1], ctx->params[2]));
-    json_object_set_new(view, "saved", json_boolean(f->field == NULL && http_query_param(ctx, "saved") != NULL));
+        json_sprintf(
+            "/%s/orgs/%s/manage/support/supporters/%s", lang, ctx->params[1], ctx->params[2]));
+    json_object_set_new(
+        view, "saved", json_boolean(f->field == NULL && http_query_param(ctx, "saved") != NULL));
     add_errors(view, f);
     json_decref(page);
     web_reply_page(ctx, f->status, lang, "support-supporter", view);
@@ -410,7 +434,8 @@ static void supporter_got_cb(const struct db_result *r, void *arg)
 static void supporter_page(struct supporter_form *f)
 {
     const char *params[] = { f->ctx->params[1], f->ctx->params[2] };
-    db_pool_query(f->ctx->srv->pool, "SELECT web_support_supporter_page($1, $2)", 2, params, supporter_got_cb, f);
+    db_pool_query(f->ctx->srv->pool, "SELECT web_support_supporter_page($1, $2)", 2, params,
+        supporter_got_cb, f);
 }
 
 void web_support_supporter(struct req_ctx *ctx)
@@ -434,7 +459,8 @@ static void saved_cb(const struct db_result *r, void *arg)
 {
     struct supporter_form *f = arg;
     struct req_ctx *ctx = f->ctx;
-    if (r->status == DB_ERROR && (strcmp(r->sqlstate, "PI422") == 0 || strcmp(r->sqlstate, "PI409") == 0)) {
+    if (r->status == DB_ERROR &&
+        (strcmp(r->sqlstate, "PI422") == 0 || strcmp(r->sqlstate, "PI409") == 0)) {
         const char *field = PQresultErrorField(r->res, PG_DIAG_MESSAGE_DETAIL);
         const char *code = PQresultErrorField(r->res, PG_DIAG_MESSAGE_PRIMARY);
         blame(f, field);
@@ -447,8 +473,8 @@ static void saved_cb(const struct db_result *r, void *arg)
     if (row == NULL)
         return;
     const char *id = json_string_value(json_object_get(json_object_get(row, "supporter"), "id"));
-    web_support_see_other(
-        ctx, xasprintf("/%s/orgs/%s/manage/support/supporters/%s?saved=1", ctx->params[0], ctx->params[1], id ?: ""));
+    web_support_see_other(ctx, xasprintf("/%s/orgs/%s/manage/support/supporters/%s?saved=1",
+                                   ctx->params[0], ctx->params[1], id ?: ""));
     json_decref(row);
 }
 
@@ -472,8 +498,8 @@ static void save(struct supporter_form *f)
     json_decref(clean);
     const char *params[] = { f->adding ? ctx->params[1] : ctx->params[2], text };
     db_pool_query(ctx->srv->pool,
-        f->adding ? "SELECT api_supporter_create($1, $2)" : "SELECT api_supporter_update($1, $2)", 2, params, saved_cb,
-        f);
+        f->adding ? "SELECT api_supporter_create($1, $2)" : "SELECT api_supporter_update($1, $2)",
+        2, params, saved_cb, f);
     free(text);
 }
 

@@ -39,7 +39,8 @@ static void queue_got_cb(const struct db_result *r, void *arg)
     size_t i;
     json_array_foreach(json_object_get(page, "requests"), i, q)
     {
-        json_t *item = web_support_request_item(q, (long)json_integer_value(json_object_get(q, "waiting_days")), lang);
+        json_t *item = web_support_request_item(
+            q, (long)json_integer_value(json_object_get(q, "waiting_days")), lang);
         json_object_set_new(item, "href",
             json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, ctx->params[1],
                 json_string_value(json_object_get(q, "id")) ?: ""));
@@ -57,7 +58,8 @@ static void queue_got_cb(const struct db_result *r, void *arg)
 void web_support_queue(struct req_ctx *ctx)
 {
     const char *params[] = { ctx->params[1], matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_queue_page($1, $2)", 2, params, queue_got_cb, ctx);
+    db_pool_query(
+        ctx->srv->pool, "SELECT web_support_queue_page($1, $2)", 2, params, queue_got_cb, ctx);
 }
 
 /* ---- one request ---- */
@@ -112,11 +114,12 @@ static json_t *candidates_view(const json_t *data, const struct request_form *f,
             json_array_append_new(reasons, json_string(words));
             free(words);
         }
-        json_array_append_new(out,
-            json_pack("{s:s, s:s?, s:I, s:o, s:b, s:o}", "supporter_id", id, "public_name",
-                json_string_value(json_object_get(c, "public_name")), "score",
-                (json_int_t)json_integer_value(json_object_get(c, "score")), "reasons", reasons, "checked",
-                f->supporter != NULL && strcmp(f->supporter, id) == 0, "input_id", json_sprintf("candidate-%zu", i)));
+        json_array_append_new(
+            out, json_pack("{s:s, s:s?, s:I, s:o, s:b, s:o}", "supporter_id", id, "public_name",
+                     json_string_value(json_object_get(c, "public_name")), "score",
+                     (json_int_t)json_integer_value(json_object_get(c, "score")), "reasons",
+                     reasons, "checked", f->supporter != NULL && strcmp(f->supporter, id) == 0,
+                     "input_id", json_sprintf("candidate-%zu", i)));
     }
     json_decref(ranked);
     return out;
@@ -127,18 +130,23 @@ static void add_request(json_t *view, const json_t *q, long waiting_days, const 
 {
     json_object_set_new(view, "request", web_support_request_item(q, waiting_days, lang));
     const char *status = json_string_value(json_object_get(q, "status"));
-    json_object_set_new(view, "status_text", json_string(web_support_word(lang, "mm_request_status_", status)));
-    json_object_set_new(view, "is_open", json_boolean(status != NULL && strcmp(status, "open") == 0));
+    json_object_set_new(
+        view, "status_text", json_string(web_support_word(lang, "mm_request_status_", status)));
+    json_object_set_new(
+        view, "is_open", json_boolean(status != NULL && strcmp(status, "open") == 0));
     json_object_set(view, "message", json_object_get(q, "message"));
     json_object_set(view, "preferences", json_object_get(q, "preferences"));
-    json_object_set(view, "requester_name", json_object_get(json_object_get(q, "requester"), "display_name"));
+    json_object_set(
+        view, "requester_name", json_object_get(json_object_get(q, "requester"), "display_name"));
     json_object_set_new(view, "purged", json_boolean(json_is_true(json_object_get(q, "purged"))));
     const json_t *pairing = json_object_get(q, "pairing");
     if (json_is_object(pairing)) {
         const char *ps = json_string_value(json_object_get(pairing, "status"));
         json_object_set_new(view, "pairing",
-            json_pack("{s:s, s:s?}", "status_text", web_support_word(lang, "mm_status_", ps), "supporter_name",
-                json_string_value(json_object_get(json_object_get(pairing, "supporter"), "public_name"))));
+            json_pack("{s:s, s:s?}", "status_text", web_support_word(lang, "mm_status_", ps),
+                "supporter_name",
+                json_string_value(
+                    json_object_get(json_object_get(pairing, "supporter"), "public_name"))));
     }
 }
 
@@ -146,18 +154,21 @@ static void add_form(json_t *view, const struct request_form *f, const char *lan
 {
     struct req_ctx *ctx = f->ctx;
     json_object_set_new(view, "propose_action",
-        json_sprintf("/%s/orgs/%s/manage/support/requests/%s/propose", lang, ctx->params[1], ctx->params[2]));
+        json_sprintf("/%s/orgs/%s/manage/support/requests/%s/propose", lang, ctx->params[1],
+            ctx->params[2]));
     json_object_set_new(view, "note", json_string(f->note ? f->note : ""));
     bool has = f->error_key != NULL;
     json_object_set_new(view, "has_errors", json_boolean(has));
     json_object_set_new(view, "errors",
-        has ? json_pack("[{s:s, s:s}]", "field", f->field ? f->field : "candidates", "text", web_t(lang, f->error_key))
+        has ? json_pack("[{s:s, s:s}]", "field", f->field ? f->field : "candidates", "text",
+                  web_t(lang, f->error_key))
             : json_array());
     if (has && f->field != NULL && strcmp(f->field, "note") == 0)
         json_object_set_new(view, "note_error", json_string(web_t(lang, f->error_key)));
     else if (has)
         json_object_set_new(view, "supporter_error", json_string(web_t(lang, f->error_key)));
-    json_object_set_new(view, "proposed_notice", json_boolean(http_query_param(ctx, "proposed") != NULL));
+    json_object_set_new(
+        view, "proposed_notice", json_boolean(http_query_param(ctx, "proposed") != NULL));
 }
 
 static void request_got_cb(const struct db_result *r, void *arg)
@@ -184,7 +195,8 @@ static void request_page(struct request_form *f)
 {
     struct req_ctx *ctx = f->ctx;
     const char *params[] = { ctx->params[1], ctx->params[2], matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_request_page($1, $2, $3)", 3, params, request_got_cb, f);
+    db_pool_query(ctx->srv->pool, "SELECT web_support_request_page($1, $2, $3)", 3, params,
+        request_got_cb, f);
 }
 
 void web_support_request(struct req_ctx *ctx)
@@ -216,14 +228,17 @@ static void confirm_got_cb(const struct db_result *r, void *arg)
     if (page == NULL)
         return;
     json_t *view = web_support_view(ctx, page, "mm_propose_title");
-    json_object_set(view, "supporter_name", json_object_get(json_object_get(page, "supporter"), "public_name"));
+    json_object_set(
+        view, "supporter_name", json_object_get(json_object_get(page, "supporter"), "public_name"));
     json_object_set_new(view, "supporter_id", json_string(f->supporter));
     json_object_set_new(view, "note", json_string(f->note ? f->note : ""));
     json_object_set_new(view, "has_note", json_boolean(f->note != NULL));
     json_object_set_new(view, "action",
-        json_sprintf("/%s/orgs/%s/manage/support/requests/%s/propose", lang, ctx->params[1], ctx->params[2]));
+        json_sprintf("/%s/orgs/%s/manage/support/requests/%s/propose", lang, ctx->params[1],
+            ctx->params[2]));
     json_object_set_new(view, "back_href",
-        json_sprintf("/%s/orgs/%s/manage/support/requests/%s", lang, ctx->params[1], ctx->params[2]));
+        json_sprintf(
+            "/%s/orgs/%s/manage/support/requests/%s", lang, ctx->params[1], ctx->params[2]));
     json_decref(page);
     web_reply_page(ctx, 200, lang, "support-propose", view);
 }
@@ -234,11 +249,12 @@ static void matched_cb(const struct db_result *r, void *arg)
     struct request_form *f = arg;
     struct req_ctx *ctx = f->ctx;
     if (r->status == DB_OK) {
-        web_support_see_other(ctx, xasprintf("/%s/orgs/%s/manage/support/requests/%s?proposed=1", ctx->params[0],
-                                       ctx->params[1], ctx->params[2]));
+        web_support_see_other(ctx, xasprintf("/%s/orgs/%s/manage/support/requests/%s?proposed=1",
+                                       ctx->params[0], ctx->params[1], ctx->params[2]));
         return;
     }
-    const char *code = r->status == DB_ERROR ? PQresultErrorField(r->res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *code =
+        r->status == DB_ERROR ? PQresultErrorField(r->res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     static const struct {
         const char *code;
         int status;
@@ -277,9 +293,11 @@ void web_support_propose(struct req_ctx *ctx)
     const char *step = json_string_value(json_object_get(ctx->body, "step"));
     if (step == NULL || strcmp(step, "confirm") != 0) {
         const char *params[] = { ctx->params[1], f->supporter };
-        db_pool_query(ctx->srv->pool, "SELECT web_support_supporter_page($1, $2)", 2, params, confirm_got_cb, f);
+        db_pool_query(ctx->srv->pool, "SELECT web_support_supporter_page($1, $2)", 2, params,
+            confirm_got_cb, f);
         return;
     }
     const char *params[] = { ctx->params[2], f->supporter, f->note, matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT api_support_request_match($1, $2, $3, $4)", 4, params, matched_cb, f);
+    db_pool_query(ctx->srv->pool, "SELECT api_support_request_match($1, $2, $3, $4)", 4, params,
+        matched_cb, f);
 }

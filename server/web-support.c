@@ -21,9 +21,9 @@ json_t *web_support_view(struct req_ctx *ctx, const json_t *page, const char *ti
 {
     const char *lang = ctx->params[0], *slug = ctx->params[1];
     const char *name = json_string_value(json_object_get(json_object_get(page, "org"), "name"));
-    return json_pack("{s:s, s:s, s:o, s:o}", "title", web_t(lang, title_key), "org_name", name ? name : "",
-        "support_base", json_sprintf("/%s/orgs/%s/manage/support", lang, slug), "manage_href",
-        json_sprintf("/%s/orgs/%s/manage", lang, slug));
+    return json_pack("{s:s, s:s, s:o, s:o}", "title", web_t(lang, title_key), "org_name",
+        name ? name : "", "support_base", json_sprintf("/%s/orgs/%s/manage/support", lang, slug),
+        "manage_href", json_sprintf("/%s/orgs/%s/manage", lang, slug));
 }
 
 /* Each item of list, in words by key_prefix when the catalog has it. */
@@ -78,14 +78,16 @@ json_t *web_support_request_item(const json_t *q, long waiting_days, const char 
     const char *id = json_string_value(json_object_get(q, "id"));
     json_t *v = json_pack("{s:s}", "id", id ? id : "");
     set_text(v, "waiting_text",
-        waiting_days < 1 ? xstrdup(web_t(lang, "mm_waiting_today")) : web_tn(lang, "mm_waiting_days", waiting_days));
+        waiting_days < 1 ? xstrdup(web_t(lang, "mm_waiting_today"))
+                         : web_tn(lang, "mm_waiting_days", waiting_days));
     set_text(v, "topics_text", web_support_join(json_object_get(q, "topics")));
     set_text(v, "languages_text", web_support_langs(json_object_get(q, "languages"), lang));
     set_text(v, "modes_text", web_support_modes(json_object_get(q, "contact_modes"), lang));
     const char *municipality = json_string_value(json_object_get(q, "municipality"));
     if (municipality != NULL)
         json_object_set_new(v, "municipality", json_string(municipality));
-    json_object_set_new(v, "has_topics", json_boolean(json_array_size(json_object_get(q, "topics")) > 0));
+    json_object_set_new(
+        v, "has_topics", json_boolean(json_array_size(json_object_get(q, "topics")) > 0));
     /* The day in the org's zone when the SQL gave it (created_local). */
     const char *created = json_string_value(json_object_get(q, "created_local"));
     if (created == NULL)
@@ -116,11 +118,11 @@ static char *fill(const char *text, const char *n, const char *m)
 }
 
 /* The comma-separated codes after a reason's prefix in words. */
-static char *codes_in_words(const char *rest, const char *lang, const char *key_prefix)
+static char *codes_in_words(const char *codes, const char *lang, const char *key_prefix)
 {
     json_t *list = json_array();
-    char *copy = xstrdup(rest), *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+    char *copy = xstrdup(codes), *next = NULL;
+    for (char *tok = strtok_r(copy, ",", &next); tok != NULL; tok = strtok_r(NULL, ",", &next)) {
         while (*tok == ' ')
             tok++;
         json_array_append_new(list, json_string(tok));
@@ -149,7 +151,8 @@ char *web_support_reason(const char *reason, const char *lang)
     for (size_t i = 0; i < ARRAY_LEN(reasons); i++) {
         size_t n = strlen(reasons[i].prefix);
         if (strncmp(reason, reasons[i].prefix, n) == 0) {
-            char *what = reasons[i].codes ? codes_in_words(reason + n, lang, reasons[i].codes) : xstrdup(reason + n);
+            char *what = reasons[i].codes ? codes_in_words(reason + n, lang, reasons[i].codes)
+                                          : xstrdup(reason + n);
             char *out = fill(web_t(lang, reasons[i].key), what, "");
             free(what);
             return out;
