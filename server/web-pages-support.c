@@ -134,6 +134,7 @@ static void add_request(json_t *view, const json_t *q, long waiting_days, const 
         view, "status_text", json_string(web_support_word(lang, "mm_request_status_", status)));
     json_object_set_new(
         view, "is_open", json_boolean(status != NULL && strcmp(status, "open") == 0));
+    json_object_set_new(view, "has_text", json_boolean(json_object_get(q, "message") != NULL));
     json_object_set(view, "message", json_object_get(q, "message"));
     json_object_set(view, "preferences", json_object_get(q, "preferences"));
     json_object_set(
@@ -194,8 +195,11 @@ static void request_got_cb(const struct db_result *r, void *arg)
 static void request_page(struct request_form *f)
 {
     struct req_ctx *ctx = f->ctx;
-    const char *params[] = { ctx->params[1], ctx->params[2], matching_viewer(ctx) };
-    db_pool_query(ctx->srv->pool, "SELECT web_support_request_page($1, $2, $3)", 3, params,
+    /* The text only for those the API lets read it (not a site admin who
+     * does not coordinate the org). */
+    const char *params[] = { ctx->params[1], ctx->params[2], matching_viewer(ctx),
+        matching_right(ctx, AUTHZ_SUPPORT_REQUEST_READ) };
+    db_pool_query(ctx->srv->pool, "SELECT web_support_request_page($1, $2, $3, $4)", 4, params,
         request_got_cb, f);
 }
 

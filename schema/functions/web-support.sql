@@ -33,25 +33,31 @@ END
 $$;
 
 -- One request of the org for its page: the request with its text (the
--- API's read, logged as `view`) and what the candidates are scored from
--- (the API's candidates data, logged as `candidates`). NULL when the
--- request is not the org's.
-CREATE OR REPLACE FUNCTION web_support_request_page(p_slug text, p_id uuid, p_reader uuid) RETURNS json
-LANGUAGE plpgsql AS $$
+-- API's read, logged as `view`) when p_text (authz's
+-- AUTHZ_SUPPORT_REQUEST_READ: a site admin who does not coordinate the org
+-- may manage matching but not read a request), otherwise as the
+-- coordinators' list shows it (no text, no name, nothing logged); and what
+-- the candidates are scored from (the API's candidates data, logged as
+-- `candidates`). NULL when the request is not the org's.
+CREATE OR REPLACE FUNCTION web_support_request_page(p_slug text, p_id uuid, p_reader uuid, p_text boolean)
+RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
     o organizations;
+    q support_requests;
 BEGIN
     SELECT * INTO o FROM organizations WHERE slug = p_slug;
-    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM support_requests WHERE org_id = o.id AND id = p_id) THEN
+    IF FOUND THEN
+        SELECT * INTO q FROM support_requests WHERE org_id = o.id AND id = p_id;
+    END IF;
+    IF q.id IS NULL THEN
         RETURN NULL;
     END IF;
     RETURN json_build_object(
         'org', org_json(o),
-        'request', (api_support_request_read(p_id, p_reader)->'request')::jsonb || jsonb_build_object(
-                       'created_local', (SELECT rfc3339(q.created_at, o.timezone) FROM support_requests q
-                                         WHERE q.org_id = o.id AND q.id = p_id)),
-        'waiting_days', (SELECT floor(extract(epoch FROM now() - q.created_at) / 86400)::int
-                         FROM support_requests q WHERE q.org_id = o.id AND q.id = p_id),
+        'request', (CASE WHEN p_text THEN api_support_request_read(p_id, p_reader)->'request'
+                         ELSE request_summary_json(q) END)::jsonb
+                   || jsonb_build_object('created_local', rfc3339(q.created_at, o.timezone)),
+        'waiting_days', floor(extract(epoch FROM now() - q.created_at) / 86400)::int,
         'data', api_candidates_data(p_id, p_reader));
 END
 $$;

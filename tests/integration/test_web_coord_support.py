@@ -112,6 +112,22 @@ def test_a_request_page_shows_its_text_and_ranked_candidates_and_logs_the_read(s
     assert_crisis_note(sv, "sv")
 
 
+def test_a_site_admin_manages_but_does_not_read_the_text(server, api, org):
+    """As the API: a site admin who does not coordinate the org sees the
+    candidates, but not the request's message, and the page logs no view."""
+    from types import SimpleNamespace
+    from helpers import new_email, new_password
+    admin = SimpleNamespace(email=new_email(), password=new_password())
+    assert server.cli("create-admin", admin.email, stdin=admin.password + "\n").returncode == 0
+    make_supporter(server, org, org.peer)
+    q = make_request(server, org)
+    cookie, _ = cookie_of(api, admin)
+    html = unescape(page(get(api, f"{org.base()}/requests/{q['id']}", cookie), 200))
+    assert "Väsyttää kovasti" not in html and "Iltaisin." not in html
+    assert "Pyynnön tekstiä ei näytetä" in html and "0/2 paikkaa käytössä" in html
+    assert sorted(e["action"] for e in access_log(server, org, q["id"])) == ["candidates"]
+
+
 def test_proposing_a_supporter_goes_through_a_confirmation_step(server, api, org):
     s = make_supporter(server, org, org.peer)
     q = make_request(server, org)
