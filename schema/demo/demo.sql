@@ -244,3 +244,18 @@ INSERT INTO support_requests (org_id, id, requester_id, topics, municipality, la
      'Olen tuore isä ja haluaisin jutella toisen isän kanssa.', NULL,
      now() - interval '1 day', now() - interval '1 day')
 ON CONFLICT DO NOTHING;
+
+-- A pairing under way: Sari has accepted Tuomas's request of last week.
+INSERT INTO support_requests (org_id, id, requester_id, status, topics, municipality, languages, contact_modes,
+    message, preferences, consent_at, created_at) VALUES
+    ('10000000-0000-4000-8000-000000000002', '50000000-0000-4000-8000-000000000004',
+     '00000000-0000-4000-8000-000000000006', 'active', '{kaksoset}', 'Tampere', '{fi}', '{phone}',
+     'Meille syntyi kaksoset. Miten muut ovat jaksaneet ensimmäiset kuukaudet?', NULL,
+     now() - interval '8 days', now() - interval '8 days')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO pairings (org_id, id, request_id, supporter_id, status, note, created_at, accepted_at) VALUES
+    ('10000000-0000-4000-8000-000000000002', '60000000-0000-4000-8000-000000000001',
+     '50000000-0000-4000-8000-000000000004', '40000000-0000-4000-8000-000000000003', 'active',
+     'Sarilla on itselläänkin kaksoset.', now() - interval '7 days', now() - interval '6 days')
+ON CONFLICT DO NOTHING;
