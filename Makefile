@@ -31,7 +31,7 @@ SCHEMA      := $(sort $(wildcard schema/[0-9][0-9][0-9]_*.sql))
 FUNCTIONS   := $(addprefix schema/functions/,base.sql auth.sql orgs.sql groups.sql sessions.sql schedules.sql outbox.sql mail-links.sql mail.sql reminders.sql \
                  signups.sql offers.sql attendance.sql retention.sql reports.sql matching.sql people.sql feeds.sql invitations.sql \
                  web.sql web-member.sql web-leader.sql web-attendance.sql web-manage.sql web-people.sql \
-                 web-coord-sessions.sql web-reports.sql)
+                 web-coord-sessions.sql web-reports.sql web-support.sql)
 ifneq ($(sort $(FUNCTIONS)),$(sort $(wildcard schema/functions/*.sql)))
 $(error FUNCTIONS in the Makefile must list every schema/functions/*.sql file once)
 endif

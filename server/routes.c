@@ -261,6 +261,35 @@ static const struct route page_routes[] = {
     P(GET, "/{lang}/orgs/{slug}/manage/reports", web_reports, PERSON, NONE, NULL, AUTHZ_ORG_REPORTS, NULL),
 };
 
+/* A coordinator's one-to-one support pages (web-pages-support*.c): part of
+ * the matching module, so added with its routes only when it is on. Each
+ * asks what the API's matching routes ask of a coordinator
+ * (AUTHZ_MATCHING_MANAGE), on the path's {slug} or on the loaded request,
+ * supporter or pairing; the handler then refuses one of another org (404). */
+#define SUPPORT "/{lang}/orgs/{slug}/manage/support"
+static const struct route support_page_routes[] = {
+    P(GET, SUPPORT, web_support_queue, PERSON, NONE, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/requests/{id:uuid}", web_support_request, PERSON, NONE, &facts_support_request,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    P(POST, SUPPORT "/requests/{id:uuid}/propose", web_support_propose, PERSON, FORM, &facts_support_request,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/supporters", web_support_supporters, PERSON, NONE, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+    P(POST, SUPPORT "/supporters", web_support_supporter_add, PERSON, FORM, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/supporters/{id:uuid}", web_support_supporter, PERSON, NONE, &facts_supporter,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    P(POST, SUPPORT "/supporters/{id:uuid}", web_support_supporter_save, PERSON, FORM, &facts_supporter,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/pairings", web_support_pairings, PERSON, NONE, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/pairings/{id:uuid}/close", web_support_close_page, PERSON, NONE, &facts_pairing,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    P(POST, SUPPORT "/pairings/{id:uuid}/close", web_support_close, PERSON, FORM, &facts_pairing,
+        AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/proposals", web_support_batch, PERSON, NONE, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+    P(POST, SUPPORT "/proposals", web_support_batch_make, PERSON, FORM, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+    P(GET, SUPPORT "/access-log", web_support_access_log, PERSON, NONE, NULL, AUTHZ_MATCHING_MANAGE, NULL),
+};
+#undef SUPPORT
+
 /* One-to-one matching, a module: with PIIRI_MATCHING=off these routes do
  * not exist (404 like any unknown path). A route about one supporter,
  * request or pairing loads its facts (facts.h) and asks authz before its
@@ -325,8 +354,10 @@ const struct route_table *routes_table(bool matching)
         size_t nstatic;
         const struct route *statics = web_static_routes(&nstatic);
         route_table_add(built[i], statics, nstatic);
-        if (matching)
+        if (matching) {
             route_table_add(built[i], matching_routes, ARRAY_LEN(matching_routes));
+            route_table_add(built[i], support_page_routes, ARRAY_LEN(support_page_routes));
+        }
     }
     return built[i];
 }

@@ -7,6 +7,7 @@
 #include "web.h"
 
 #include "api.h"
+#include "config.h"
 #include "dispatch.h"
 #include "facts.h"
 #include "util.h"
@@ -61,6 +62,9 @@ static void manage_got_cb(const struct db_result *r, void *arg)
     const char *archived_q = http_query_param(ctx, "archived");
     json_object_set_new(view, "archived_notice", json_boolean(archived_q != NULL));
     json_object_set_new(view, "people_href", json_sprintf("/%s/orgs/%s/manage/people", lang, slug));
+    /* One-to-one support, when the matching module is on (web-pages-support.c). */
+    if (ctx->srv->cfg->matching)
+        json_object_set_new(view, "support_href", json_sprintf("/%s/orgs/%s/manage/support", lang, slug));
     json_decref(page);
     web_reply_page(ctx, 200, lang, "manage", view);
 }

@@ -244,4 +244,22 @@ void web_mu_cancel(struct req_ctx *ctx);
  * report of a period, its chart, its CSV links, an umbrella's roll-up. */
 void web_reports(struct req_ctx *ctx);
 
+/* A coordinator's one-to-one support (web-pages-support*.c, the matching
+ * module's routes): the request queue, a request with its candidates and
+ * proposing one; supporters, adding one, a supporter's form; pairings and
+ * closing one; batch proposals, previewed then made; the access log. */
+void web_support_queue(struct req_ctx *ctx);
+void web_support_request(struct req_ctx *ctx);
+void web_support_propose(struct req_ctx *ctx);
+void web_support_supporters(struct req_ctx *ctx);
+void web_support_supporter_add(struct req_ctx *ctx);
+void web_support_supporter(struct req_ctx *ctx);
+void web_support_supporter_save(struct req_ctx *ctx);
+void web_support_pairings(struct req_ctx *ctx);
+void web_support_close_page(struct req_ctx *ctx);
+void web_support_close(struct req_ctx *ctx);
+void web_support_batch(struct req_ctx *ctx);
+void web_support_batch_make(struct req_ctx *ctx);
+void web_support_access_log(struct req_ctx *ctx);
+
 #endif

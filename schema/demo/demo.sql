@@ -234,3 +234,58 @@ INSERT INTO volunteer_hours (org_id, session_id, person_id, hours)
 SELECT '10000000-0000-4000-8000-000000000002', id, '00000000-0000-4000-8000-000000000003', 2.5
 FROM demo_last_year
 ON CONFLICT DO NOTHING;
+
+-- One-to-one support in perhekahvilat-tampere, for the coordinator's
+-- support pages: Lauri and Sari are trained supporters (Sari's refresher
+-- training is due within the month), Minna and Oona have asked for support.
+INSERT INTO persons (id, email, display_name, password_hash, is_admin) VALUES
+    ('00000000-0000-4000-8000-000000000007', 'sari@piiri.example', 'Sari Sisarustuki', :'pw', false)
+ON CONFLICT DO NOTHING;
+UPDATE persons SET email_verified_at = created_at
+WHERE id = '00000000-0000-4000-8000-000000000007' AND email_verified_at IS NULL;
+
+INSERT INTO memberships (org_id, person_id, role) VALUES
+    ('10000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000007', 'member')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO supporters (org_id, id, person_id, public_name, bio, topics, municipalities, languages,
+    contact_modes, max_active, training_course, training_completed_on, training_refresher_due,
+    pledge_version, pledge_signed_on) VALUES
+    ('10000000-0000-4000-8000-000000000002', '40000000-0000-4000-8000-000000000002',
+     '00000000-0000-4000-8000-000000000003', 'Lauri',
+     'Kolmen lapsen isä. Juttelen mielelläni vauva-arjesta ja isyydestä.',
+     '{vauva-arki,isyys,uni}', '{Tampere,Nokia}', '{fi,sv}', '{in_person,phone,video}', 3,
+     'Vertaistukijan peruskoulutus', '2025-03-20', '2027-03-20', '2025-1', '2025-03-20'),
+    ('10000000-0000-4000-8000-000000000002', '40000000-0000-4000-8000-000000000003',
+     '00000000-0000-4000-8000-000000000007', 'Sari',
+     'Kaksosten äiti. Tiedän, miltä uupumus tuntuu.',
+     '{kaksoset,uupumus,vauva-arki}', '{Tampere,Kangasala}', '{fi}', '{phone,whatsapp}', 2,
+     'Vertaistukijan peruskoulutus', '2024-01-15', current_date + 20, '2024-1', '2024-01-15')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO support_requests (org_id, id, requester_id, topics, municipality, languages, contact_modes,
+    message, preferences, consent_at, created_at) VALUES
+    ('10000000-0000-4000-8000-000000000002', '50000000-0000-4000-8000-000000000002',
+     '00000000-0000-4000-8000-000000000004', '{uupumus,uni}', 'Tampere', '{fi}', '{phone}',
+     'Vauva herää öisin monta kertaa, ja olen aivan uupunut. Kaipaisin jonkun, jolle puhua.',
+     'Puhelimessa päiväunien aikaan.', now() - interval '3 days', now() - interval '3 days'),
+    ('10000000-0000-4000-8000-000000000002', '50000000-0000-4000-8000-000000000003',
+     '00000000-0000-4000-8000-000000000005', '{isyys}', 'Nokia', '{fi,sv}', '{in_person,video}',
+     'Olen tuore isä ja haluaisin jutella toisen isän kanssa.', NULL,
+     now() - interval '1 day', now() - interval '1 day')
+ON CONFLICT DO NOTHING;
+
+-- A pairing under way: Sari has accepted Tuomas's request of last week.
+INSERT INTO support_requests (org_id, id, requester_id, status, topics, municipality, languages, contact_modes,
+    message, preferences, consent_at, created_at) VALUES
+    ('10000000-0000-4000-8000-000000000002', '50000000-0000-4000-8000-000000000004',
+     '00000000-0000-4000-8000-000000000006', 'active', '{kaksoset}', 'Tampere', '{fi}', '{phone}',
+     'Meille syntyi kaksoset. Miten muut ovat jaksaneet ensimmäiset kuukaudet?', NULL,
+     now() - interval '8 days', now() - interval '8 days')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO pairings (org_id, id, request_id, supporter_id, status, note, created_at, accepted_at) VALUES
+    ('10000000-0000-4000-8000-000000000002', '60000000-0000-4000-8000-000000000001',
+     '50000000-0000-4000-8000-000000000004', '40000000-0000-4000-8000-000000000003', 'active',
+     'Sarilla on itselläänkin kaksoset.', now() - interval '7 days', now() - interval '6 days')
+ON CONFLICT DO NOTHING;
