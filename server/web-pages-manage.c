@@ -32,6 +32,8 @@ static json_t *manage_card(const json_t *g, const char *lang)
     const char *id = json_string_value(json_object_get(g, "id"));
     json_object_set_new(card, "edit_href", json_sprintf("/%s/groups/%s/edit", lang, id ? id : ""));
     json_object_set_new(
+        card, "sessions_href", json_sprintf("/%s/groups/%s/sessions", lang, id ? id : ""));
+    json_object_set_new(
         card, "archive_href", json_sprintf("/%s/groups/%s/archive", lang, id ? id : ""));
     return card;
 }
