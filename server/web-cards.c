@@ -123,3 +123,17 @@ const char *web_group_access(const json_t *group, const char *lang)
      * signing up" would send people to a full room. */
     return web_t(lang, json_is_integer(json_object_get(group, "capacity")) ? "access_open_limited" : "access_open");
 }
+
+char *web_party_words(const json_t *x, const char *lang)
+{
+    long adults = (long)json_integer_value(json_object_get(x, "adults"));
+    long children = (long)json_integer_value(json_object_get(x, "children"));
+    char *a = web_tn(lang, "party_adults", adults);
+    if (children == 0)
+        return a;
+    char *c = web_tn(lang, "party_children", children);
+    char *both = adults > 0 ? xasprintf("%s, %s", a, c) : xstrdup(c);
+    free(a);
+    free(c);
+    return both;
+}

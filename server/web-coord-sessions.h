@@ -33,7 +33,4 @@ const char *web_ms_sent(const struct req_ctx *ctx, const char *name);
 bool web_ms_day_ok(const char *s);
 bool web_ms_time_ok(const char *s);
 
-/* 303 to path (POST-redirect-GET). */
-void web_ms_see_other(struct req_ctx *ctx, const char *path);
-
 #endif

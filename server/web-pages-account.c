@@ -18,10 +18,8 @@
 static void see_other(struct req_ctx *ctx, const char *rest)
 {
     char *to = xasprintf("/%s/%s", ctx->params[0], rest);
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", to);
+    web_see_other(ctx, to);
     free(to);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
 }
 
 json_t *web_calendar_view(const json_t *me)

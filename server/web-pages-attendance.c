@@ -254,10 +254,8 @@ void web_attendance(struct req_ctx *ctx)
 static void back_to_page(struct req_ctx *ctx)
 {
     char *to = xasprintf("/%s/sessions/%s/attendance", page_lang(ctx), ctx->params[1]);
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", to);
+    web_see_other(ctx, to);
     free(to);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
 }
 
 static void changed_cb(const struct db_result *r, void *arg)

@@ -26,13 +26,6 @@
 
 /* ---- what the pages share (web-coord-sessions.h) ---- */
 
-void web_ms_see_other(struct req_ctx *ctx, const char *path)
-{
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
-}
-
 const char *web_ms_sent(const struct req_ctx *ctx, const char *name)
 {
     return json_string_value(json_object_get(ctx->body, name));
@@ -536,7 +529,7 @@ static void changed_cb(const struct db_result *r, void *arg)
     char *to = back_path(f->ctx, json_object_get(answer, "session"),
         strcmp(f->name, "cancel") == 0 ? "cancelled=1" : "moved=1");
     json_decref(answer);
-    web_ms_see_other(f->ctx, to);
+    web_see_other(f->ctx, to);
     free(to);
 }
 
@@ -621,7 +614,7 @@ static void added_cb(const struct db_result *r, void *arg)
     char *to = xasprintf("/%s/groups/%s/sessions?month=%.7s&added=1", f->ctx->params[0], f->ctx->params[1],
         str(s, "starts_at") ?: "");
     json_decref(answer);
-    web_ms_see_other(f->ctx, to);
+    web_see_other(f->ctx, to);
     free(to);
 }
 

@@ -39,21 +39,6 @@ static void set_text(json_t *view, const char *key, char *text /* freed */)
     free(text);
 }
 
-/* "2 aikuista, 1 lapsi"; new. */
-static char *party_words(const json_t *x, const char *lang)
-{
-    long adults = (long)json_integer_value(json_object_get(x, "adults"));
-    long children = (long)json_integer_value(json_object_get(x, "children"));
-    char *a = web_tn(lang, "party_adults", adults);
-    if (children == 0)
-        return a;
-    char *c = web_tn(lang, "party_children", children);
-    char *both = adults > 0 ? xasprintf("%s, %s", a, c) : xstrdup(c);
-    free(a);
-    free(c);
-    return both;
-}
-
 /* One signup of the list, with its actions. */
 static json_t *signup_view(const json_t *x, const char *lang)
 {
@@ -61,7 +46,7 @@ static json_t *signup_view(const json_t *x, const char *lang)
     const char *name = str(x, "display_name"), *note = str(x, "note"), *by = str(x, "signed_up_by_name");
     json_t *v = json_pack("{s:s, s:s, s:b, s:b}", "id", id, "name", name ? name : web_t(lang, "mu_no_name"),
         "on_behalf", json_is_true(json_object_get(x, "on_behalf")), "waitlisted", strcmp(status, "waitlisted") == 0);
-    set_text(v, "party_text", party_words(x, lang));
+    set_text(v, "party_text", web_party_words(x, lang));
     if (note != NULL && note[0] != '\0')
         json_object_set_new(v, "note", json_string(note));
     if (json_is_true(json_object_get(x, "on_behalf")))
@@ -277,7 +262,7 @@ static void signed_up_cb(const struct db_result *r, void *arg)
     char *to = xasprintf("/%s/%s/%s/signups?done=%s", sp->ctx->params[0], sp->session ? "sessions" : "groups",
         sp->ctx->params[1], status);
     json_decref(answer);
-    web_ms_see_other(sp->ctx, to);
+    web_see_other(sp->ctx, to);
     free(to);
 }
 
@@ -432,7 +417,7 @@ static void done_cb(const struct db_result *r, void *arg)
         return;
     char *to = list_path(a->ctx->params[0], json_object_get(answer, "page"), json_is_true(json_object_get(answer, "cancelled")) ? "cancelled" : "confirmed");
     json_decref(answer);
-    web_ms_see_other(a->ctx, to);
+    web_see_other(a->ctx, to);
     free(to);
 }
 

@@ -86,13 +86,6 @@ static const char *org_slug(const struct group_form *f)
     return f->editing ? f->ctx->facts->target.org_slug : f->ctx->params[1];
 }
 
-static void see_other(struct req_ctx *ctx, const char *path)
-{
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
-}
-
 /* ---- the page ---- */
 
 static const char *str_or(const json_t *v)
@@ -334,7 +327,7 @@ static void created_cb(const struct db_result *r, void *arg)
     const char *id = json_string_value(json_object_get(json_object_get(answer, "group"), "id"));
     char *to = xasprintf("/%s/groups/%s/edit?saved=1", f->ctx->params[0], id ? id : "");
     json_decref(answer);
-    see_other(f->ctx, to);
+    web_see_other(f->ctx, to);
     free(to);
 }
 
@@ -385,7 +378,7 @@ static void updated_cb(const struct db_result *r, void *arg)
     json_decref(answer);
     char *to = xasprintf(
         "/%s/groups/%s/edit?saved=%s", f->ctx->params[0], f->ctx->params[1], full ? "full" : "1");
-    see_other(f->ctx, to);
+    web_see_other(f->ctx, to);
     free(to);
 }
 

@@ -113,28 +113,13 @@ void web_today(struct req_ctx *ctx)
 
 /* ---- who is coming ---- */
 
-/* "2 aikuista, 1 lapsi"; new. */
-static char *party_words(const json_t *x, const char *lang)
-{
-    long adults = (long)json_integer_value(json_object_get(x, "adults"));
-    long children = (long)json_integer_value(json_object_get(x, "children"));
-    char *a = web_tn(lang, "party_adults", adults);
-    if (children == 0)
-        return a;
-    char *c = web_tn(lang, "party_children", children);
-    char *both = adults > 0 ? xasprintf("%s, %s", a, c) : xstrdup(c);
-    free(a);
-    free(c);
-    return both;
-}
-
 static json_t *coming_person(const json_t *x, const char *lang)
 {
     const json_t *absence = json_object_get(x, "absence");
     const char *note = json_string_value(json_object_get(x, "note"));
     json_t *v = json_pack("{s:s, s:b, s:b}", "name", json_string_value(json_object_get(x, "display_name")) ?: "",
         "on_behalf", json_is_true(json_object_get(x, "on_behalf")), "absent", json_is_object(absence));
-    set_text(v, "party_text", party_words(x, lang));
+    set_text(v, "party_text", web_party_words(x, lang));
     if (note != NULL && note[0] != '\0')
         json_object_set_new(v, "note", json_string(note));
     const char *reason = json_string_value(json_object_get(absence, "reason"));

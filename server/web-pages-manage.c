@@ -17,13 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void see_other(struct req_ctx *ctx, const char *path)
-{
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
-}
-
 /* A group of the list: its card (title, kind, where, next session, room)
  * with the coordinator's links. */
 static json_t *manage_card(const json_t *g, const char *lang)
@@ -101,7 +94,7 @@ static void archived_cb(const struct db_result *r, void *arg)
     }
     char *to =
         xasprintf("/%s/orgs/%s/manage?archived=1", ctx->params[0], ctx->facts->target.org_slug);
-    see_other(ctx, to);
+    web_see_other(ctx, to);
     free(to);
 }
 

@@ -32,13 +32,6 @@ static const char *page_lang(const struct req_ctx *ctx)
     return ctx->params[0];
 }
 
-static void see_other(struct req_ctx *ctx, const char *path)
-{
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
-}
-
 /* ---- signing up ---- */
 
 /* A count field of the form ("2"), fallback when empty; -1 when not a
@@ -66,7 +59,7 @@ static void signed_up_cb(const struct db_result *r, void *arg)
     const char *id = json_string_value(json_object_get(json_object_get(res, "signup"), "id"));
     char *to = xasprintf("/%s/signups/%s", page_lang(ctx), id ? id : "");
     json_decref(res);
-    see_other(ctx, to);
+    web_see_other(ctx, to);
     free(to);
 }
 
@@ -347,7 +340,7 @@ static void cancelled_cb(const struct db_result *r, void *arg)
         return;
     }
     char *to = xasprintf("/%s/me", page_lang(ctx));
-    see_other(ctx, to);
+    web_see_other(ctx, to);
     free(to);
 }
 
@@ -356,7 +349,7 @@ void web_signup_cancel(struct req_ctx *ctx)
 {
     if (strcmp(ctx->facts->u.signup.status ?: "", "cancelled") == 0) {
         char *to = xasprintf("/%s/me", page_lang(ctx));
-        see_other(ctx, to); /* sent twice: it is cancelled all the same */
+        web_see_other(ctx, to); /* sent twice: it is cancelled all the same */
         free(to);
         return;
     }

@@ -40,13 +40,6 @@ static struct people_form *people_form_new(struct req_ctx *ctx)
     return f;
 }
 
-static void see_other(struct req_ctx *ctx, const char *path)
-{
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
-}
-
 static const char *str(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
@@ -240,7 +233,7 @@ static void added_cb(const struct db_result *r, void *arg)
     json_decref(answer);
     char *to = xasprintf("/%s/orgs/%s/manage/people?done=%s", f->ctx->params[0], f->ctx->params[1],
         member ? "added" : "invited");
-    see_other(f->ctx, to);
+    web_see_other(f->ctx, to);
     free(to);
 }
 
@@ -297,7 +290,7 @@ static void done_cb(const struct db_result *r, void *arg, const char *done)
         return;
     }
     char *to = xasprintf("/%s/orgs/%s/manage/people?done=%s", ctx->params[0], ctx->params[1], done);
-    see_other(ctx, to);
+    web_see_other(ctx, to);
     free(to);
 }
 

@@ -129,6 +129,13 @@ char *web_tn(const char *lang, const char *key, long n)
     return xasprintf("%.*s%s%s", (int)(at - s), s, num, at + 3);
 }
 
+void web_see_other(struct req_ctx *ctx, const char *path)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
+    web_add_headers(ctx);
+    http_reply_empty(ctx, 303);
+}
+
 void web_add_headers(struct req_ctx *ctx)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(ctx->req);

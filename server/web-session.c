@@ -41,10 +41,8 @@ static void set_cookie(struct req_ctx *ctx, const char *name, const char *value,
 static void see_other(struct req_ctx *ctx, const char *rest)
 {
     char *to = xasprintf("/%s/%s", ctx->params[0], rest);
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", to);
+    web_see_other(ctx, to);
     free(to);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
 }
 
 /* Where the person goes once signed in: the form's (or the query's) next

@@ -202,10 +202,8 @@ const char *web_support_word(const char *lang, const char *prefix, const char *c
 
 void web_support_see_other(struct req_ctx *ctx, char *path)
 {
-    evhttp_add_header(evhttp_request_get_output_headers(ctx->req), "Location", path);
+    web_see_other(ctx, path);
     free(path);
-    web_add_headers(ctx);
-    http_reply_empty(ctx, 303);
 }
 
 bool web_support_same_org(struct req_ctx *ctx)

@@ -94,6 +94,9 @@ char *web_tn(const char *lang, const char *key, long n);
 void web_reply_page(struct req_ctx *ctx, int status, const char *lang, const char *name, json_t *view);
 /* The security headers every web reply carries. */
 void web_add_headers(struct req_ctx *ctx);
+/* 303 See Other to path, with those headers: where a form that acted sends
+ * the browser, so that reloading does not send it again. */
+void web_see_other(struct req_ctx *ctx, const char *path);
 /* The language of the request's page: the path's, else Accept-Language's. */
 const char *web_request_lang(struct req_ctx *ctx);
 
@@ -125,6 +128,10 @@ void web_worker(struct req_ctx *ctx);
 extern const struct dispatch_html web_dispatch_html;
 
 /* ---- what the pages show of a group (web-cards.c) ---- */
+
+/* A signup's party in words, "2 aikuista, 1 lapsi" (its adults and
+ * children); new. */
+char *web_party_words(const json_t *signup, const char *lang);
 
 /* The group's text field (title, description) in lang, Finnish when it has
  * none in lang: *shown_lang is then "fi" (borrowed), else NULL, for a

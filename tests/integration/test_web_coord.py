@@ -12,21 +12,14 @@ import pytest
 
 from helpers import (add_session, assert_json, in_days, make_group, new_email, new_password, org_with_people,
                      register, signed_up, signup_listing)
-from test_web_auth import csrf_of, form, page, sign_in
+from test_web_auth import form, page
+from web_coord_helpers import cookie_of, get
 
 
 @pytest.fixture
 def org(server, admin_token):
     return org_with_people(server, admin_token, coord="coordinator", leader="leader", member="member")
 
-
-def cookie_of(api, person):
-    value = sign_in(api, person)
-    return f"piiri_session={value}", csrf_of(value)
-
-
-def get(api, path, cookie=None):
-    return api("GET", path, headers={"Cookie": cookie} if cookie else {})
 
 
 def next_monday():

@@ -18,21 +18,15 @@ from helpers import (Server, add_session, assert_json, in_days, make_group, new_
 from mail_helpers import smtp  # noqa: F401 (a fixture; not verified_people: this test verifies by the link)
 from test_mail import FROM
 from test_mail_links import account_mails, link_of, use
-from test_web_auth import csrf_of, form, page, sign_in
+from test_web_auth import form, page
+from web_coord_helpers import (assert_forms_need_their_token, assert_refused_to, assert_signed_out_refused,
+                               cookie_of, get)
 
 
 @pytest.fixture
 def org(server, admin_token):
     return org_with_people(server, admin_token, coord="coordinator", leader="leader", member="member")
 
-
-def cookie_of(api, person, lang="fi"):
-    value = sign_in(api, person, lang=lang)
-    return f"piiri_session={value}", csrf_of(value)
-
-
-def get(api, path, cookie=None):
-    return api("GET", path, headers={"Cookie": cookie} if cookie else {})
 
 
 def people_path(org, lang="fi"):
@@ -228,23 +222,10 @@ def test_only_the_orgs_coordinators_may_open_or_send(server, api, admin_token, o
                            json={"leaders": [org.leader.id]}), 200)
     other = org_with_people(server, admin_token, coord="coordinator")
     fields = {"email": new_email(), "role": "coordinator", "language": "fi"}
-    for p in (org.leader, org.member, other.coord):
-        cookie, token = cookie_of(api, p)
-        for method, path in routes(org, org.member.id, inv["id"]):
-            r = get(api, path, cookie) if method == "GET" else form(api, path, {**fields, "csrf": token},
-                                                                    cookie=cookie)
-            assert r.status == 403, (p, method, path, r.status)
-            assert r.headers["Content-Type"].startswith("text/html")
-    for method, path in routes(org, org.member.id, inv["id"]):  # signed out
-        r = get(api, path) if method == "GET" else form(api, path, fields)
-        if method == "GET":
-            assert r.status == 303 and r.headers["Location"] == f"/fi/signin?next={path}", (path, r.status)
-        else:
-            assert r.status == 401, (path, r.status)
-    cookie, _ = cookie_of(api, org.coord)
-    for method, path in routes(org, org.member.id, inv["id"]):  # without the form token
-        if method == "POST":
-            assert form(api, path, fields, cookie=cookie).status == 403, path
+    paths = routes(org, org.member.id, inv["id"])
+    assert_refused_to(api, (org.leader, org.member, other.coord), paths, fields)
+    assert_signed_out_refused(api, paths, fields)
+    assert_forms_need_their_token(api, org.coord, paths, fields)
     # Nothing changed.
     assert members(server, org) == {org.coord.id: "coordinator", org.leader.id: "leader",
                                     org.member.id: "member"}

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import unescape
 from html.parser import HTMLParser
 from types import SimpleNamespace

@@ -13,21 +13,15 @@ from html import unescape
 import pytest
 
 from helpers import add_session, assert_json, in_days, make_group, org_with_people, register
-from test_web_auth import csrf_of, form, page, sign_in
+from test_web_auth import form, page
+from web_coord_helpers import (assert_forms_need_their_token, assert_refused_to, assert_signed_out_refused,
+                               cookie_of, get)
 
 
 @pytest.fixture
 def org(server, admin_token):
     return org_with_people(server, admin_token, coord="coordinator", leader="leader", member="member")
 
-
-def cookie_of(api, person):
-    value = sign_in(api, person)
-    return f"piiri_session={value}", csrf_of(value)
-
-
-def get(api, path, cookie=None):
-    return api("GET", path, headers={"Cookie": cookie} if cookie else {})
 
 
 def iso_week(d):
@@ -378,24 +372,10 @@ def test_only_the_orgs_coordinators_may_open_or_send(server, api, admin_token, o
     fields = {"reason": "Testi", "date": day, "start_time": "10:00", "end_time": "11:00", "display_name": "Vieras",
               "adults": "1", "children": "0"}
     routes = coordinator_routes(org.slug, g["id"], s["id"], x["id"])
-    for p in (org.leader, org.member, other.coord):
-        cookie, token = cookie_of(api, p)
-        for method, path in routes:
-            r = get(api, path, cookie) if method == "GET" else form(api, path, {"csrf": token, **fields},
-                                                                    cookie=cookie)
-            assert r.status == 403, (p, method, path, r.status)
-            assert r.headers["Content-Type"].startswith("text/html")
-    for method, path in routes:  # signed out
-        r = get(api, path) if method == "GET" else form(api, path, fields)
-        if method == "GET":
-            assert r.status == 303 and r.headers["Location"] == f"/fi/signin?next={path}", (path, r.status)
-        else:
-            assert r.status == 401, (path, r.status)
-    # Without the form token, even the coordinator's forms are refused.
+    assert_refused_to(api, (org.leader, org.member, other.coord), routes, fields)
+    assert_signed_out_refused(api, routes, fields)
+    assert_forms_need_their_token(api, org.coord, routes, fields)
     cookie, _ = cookie_of(api, org.coord)
-    for method, path in routes:
-        if method == "POST":
-            assert form(api, path, fields, cookie=cookie).status == 403, path
     # Unknown things are 404; an unknown org is refused as the API refuses it.
     nobody = "00000000-0000-4000-8000-000000000000"
     for path in (f"/fi/groups/{nobody}/sessions", f"/fi/sessions/{nobody}/cancel", f"/fi/sessions/{nobody}/signups",

@@ -13,7 +13,9 @@ from html import unescape
 import pytest
 
 from helpers import Server, assert_json, org_with_people, register, set_role
-from test_web_auth import csrf_of, form, page, sign_in
+from test_web_auth import form, page
+from web_coord_helpers import (assert_forms_need_their_token, assert_refused_to, assert_signed_out_refused,
+                               cookie_of, get)
 
 SUPPORT = "/{lang}/orgs/{slug}/manage/support"
 
@@ -25,14 +27,6 @@ def org(server, admin_token):
     o.base = lambda lang="fi": SUPPORT.format(lang=lang, slug=o.slug)
     return o
 
-
-def cookie_of(api, person, lang="fi"):
-    value = sign_in(api, person, lang)
-    return f"piiri_session={value}", csrf_of(value)
-
-
-def get(api, path, cookie=None):
-    return api("GET", path, headers={"Cookie": cookie} if cookie else {})
 
 
 def make_supporter(server, org, person, **over):
@@ -391,29 +385,17 @@ def test_only_the_orgs_coordinators_may_open_or_send(server, api, admin_token, o
               "languages": "fi", "mode_phone": "yes", "max_active": "1", "status": "retired",
               "person_id": org.member.id, "pair_0": f"{q['id']}:{s['id']}"}
     # The org's leader, a member, a supporter (also of the pairing), another org's coordinator.
-    for person in (org.leader, org.member, org.peer, other.coord):
-        cookie, token = cookie_of(api, person)
-        for method, path in routes(org, q["id"], s["id"], p["id"]):
-            r = get(api, path, cookie) if method == "GET" else form(api, path, {**fields, "csrf": token}, cookie=cookie)
-            assert r.status == 403, (person.email, method, path, r.status)
-            assert r.headers["Content-Type"].startswith("text/html")
+    paths = routes(org, q["id"], s["id"], p["id"])
+    assert_refused_to(api, (org.leader, org.member, org.peer, other.coord), paths, fields)
     # Another org's coordinator with their own org's path: the request, supporter
     # and pairing are not theirs (404 under their slug, 403 by the facts).
     cookie, token = cookie_of(api, other.coord)
     mine = SUPPORT.format(lang="fi", slug=other.slug)
     for path in (f"{mine}/requests/{q['id']}", f"{mine}/supporters/{s['id']}", f"{mine}/pairings/{p['id']}/close"):
         assert get(api, path, cookie).status in (403, 404), path
-    for method, path in routes(org, q["id"], s["id"], p["id"]):  # signed out
-        r = get(api, path) if method == "GET" else form(api, path, fields)
-        if method == "GET":
-            assert r.status == 303 and r.headers["Location"] == f"/fi/signin?next={path}", (path, r.status)
-        else:
-            assert r.status == 401, (path, r.status)
-    # Without the form token even the coordinator's forms are refused.
+    assert_signed_out_refused(api, paths, fields)
+    assert_forms_need_their_token(api, org.coord, paths, fields)
     cookie, _ = cookie_of(api, org.coord)
-    for method, path in routes(org, q["id"], s["id"], p["id"]):
-        if method == "POST":
-            assert form(api, path, fields, cookie=cookie).status == 403, path
     # Nothing was changed by the refused forms.
     got = assert_json(server.api("GET", f"/api/v1/support-requests/{q['id']}", token=org.coord.token), 200)
     assert got["request"]["status"] == "open"

@@ -128,9 +128,22 @@ static void test_not_the_shape(void **state)
     }
 }
 
-/* The loader a route about one row of the module must name, by its path. */
+#define SUPPORT_PAGES "/{lang}/orgs/{slug}/manage/support"
+
+/* The loader a route about one row of the module must name, by its path:
+ * the API's, and the coordinator's support pages'. */
 static const struct facts_loader *loader_for(const char *pattern)
 {
+    if (strncmp(pattern, SUPPORT_PAGES "/", strlen(SUPPORT_PAGES "/")) == 0) {
+        const char *rest = pattern + strlen(SUPPORT_PAGES);
+        if (strncmp(rest, "/pairings/{id:uuid}", 19) == 0)
+            return &facts_pairing;
+        if (strncmp(rest, "/requests/{id:uuid}", 19) == 0)
+            return &facts_support_request;
+        if (strncmp(rest, "/supporters/{id:uuid}", 21) == 0)
+            return &facts_supporter;
+        return NULL;
+    }
     if (strncmp(pattern, "/api/v1/pairings/{id:uuid}", 26) == 0)
         return &facts_pairing;
     if (strncmp(pattern, "/api/v1/support-requests/{id:uuid}", 34) == 0)
@@ -162,7 +175,7 @@ static void test_matching_routes_declare_their_steps(void **state)
         /* A body is checked (422) before a row is loaded or a statement sent. */
         assert_int_equal(r->body == ROUTE_BODY_JSON, r->check != NULL);
     }
-    assert_int_equal(with_facts, 12);
+    assert_int_equal(with_facts, 12 + 6); /* the API's, the support pages' */
 }
 
 /* Anyone may read a supporter's page: the pipeline loads the facts and the
