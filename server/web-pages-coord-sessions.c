@@ -452,7 +452,7 @@ static json_t *session_form_view(struct session_form *f, const json_t *page)
                                           kept(f, "date", wall_part(starts, true), tmp), f->errs, lang));
         json_array_append_new(fields, web_ms_field("start_time", "time", "ms_start_label", "ms_time_hint",
                                           kept(f, "start_time", wall_part(starts, false), tmp), f->errs, lang));
-        json_array_append_new(fields, web_ms_field("end_time", "time", "ms_end_label", "ms_time_hint",
+        json_array_append_new(fields, web_ms_field("end_time", "time", "ms_end_label", "ms_end_time_hint",
                                           kept(f, "end_time", wall_part(ends, false), tmp), f->errs, lang));
         json_object_set_new(view, "explained", json_string(web_t(lang, "ms_move_explained")));
     }
@@ -586,7 +586,7 @@ static void add_form_page(struct session_form *f)
                                       post ? web_ms_sent(ctx, "date") : "", f->errs, lang));
     json_array_append_new(fields, web_ms_field("start_time", "time", "ms_start_label", "ms_time_hint",
                                       post ? web_ms_sent(ctx, "start_time") : "", f->errs, lang));
-    json_array_append_new(fields, web_ms_field("end_time", "time", "ms_end_label", "ms_time_hint",
+    json_array_append_new(fields, web_ms_field("end_time", "time", "ms_end_label", "ms_end_time_hint",
                                       post ? web_ms_sent(ctx, "end_time") : "", f->errs, lang));
     json_object_set_new(view, "fields", fields);
     set_text(view, "where_text", web_group_where(g, lang));
